@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The one error shape of this library: what is wrong and the value, what is allowed, how to fix
+ * it, prefixed with the component's name and the argument path. Raised while a component
+ * validates its plain inputs, before it registers any AWS resource, so `pulumi preview` fails
+ * instead of `pulumi up` halfway through.
+ *
+ * Example: `web: healthCheck.intervalSeconds (5) must be greater than healthCheck.timeoutSeconds (5); raise the interval or lower the timeout.`
+ */
+export class ArgumentError extends pulumi.ResourceError {
+    /** Name of the component whose arguments were rejected. */
+    public readonly component: string;
+    /** Argument path, such as `healthCheck.intervalSeconds`. */
+    public readonly path: string;
+
+    constructor(component: string, path: string, message: string) {
+        super(message, undefined, true);
+        this.name = "ArgumentError";
+        this.component = component;
+        this.path = path;
+    }
+}
+
+/** Renders a value for a message: strings quoted, everything else as JSON. */
+export function formatValue(value: unknown): string {
+    if (value === undefined) {
+        return "undefined";
+    }
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+        return String(value);
+    }
+    try {
+        const text = JSON.stringify(value);
+        return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+        return String(value);
+    }
+}
+
+/**
+ * Validation context of one component: builds every error message in the shared shape.
+ * `problem` says what is wrong or what is allowed ("must be one of 256, 512"); `fix` says what
+ * to do ("pick a listed size").
+ */
+export class Validator {
+    constructor(public readonly component: string) {}
+
+    /** An error for `path` whose value `value` breaks `problem`; `fix` tells the user what to do. */
+    error(path: string, value: unknown, problem: string, fix: string): ArgumentError {
+        return new ArgumentError(this.component, path, `${this.component}: ${path} (${formatValue(value)}) ${problem}; ${fix}.`);
+    }
+
+    /** An error about how two or more arguments combine, without a single value to quote. */
+    conflict(path: string, problem: string, fix: string): ArgumentError {
+        return new ArgumentError(this.component, path, `${this.component}: ${path} ${problem}; ${fix}.`);
+    }
+
+    /** Throws unless `value` is an integer in `min..max` (inclusive). Returns the value. */
+    integer(path: string, value: number, min: number, max: number, unit = ""): number {
+        const suffix = unit ? ` ${unit}` : "";
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+            throw this.error(path, value, `must be a whole number from ${min} to ${max}${suffix}`, `set it within ${min}..${max}`);
+        }
+        return value;
+    }
+
+    /** Throws unless `value` is a finite number in `min..max`. Returns the value. */
+    number(path: string, value: number, min: number, max: number): number {
+        if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+            throw this.error(path, value, `must be a number from ${min} to ${max}`, `set it within ${min}..${max}`);
+        }
+        return value;
+    }
+
+    /** Throws unless `value` is one of `allowed`. Returns the value, typed. */
+    oneOf<T>(path: string, value: unknown, allowed: readonly T[], fix?: string): T {
+        if (!allowed.includes(value as T)) {
+            const list = allowed.map((a) => (typeof a === "string" ? JSON.stringify(a) : String(a))).join(", ");
+            throw this.error(path, value, `must be one of ${list}`, fix ?? "use one of the listed values");
+        }
+        return value as T;
+    }
+
+    /** Throws unless `value` is a boolean (a YAML string "true" is a common slip). */
+    boolean(path: string, value: unknown): boolean {
+        if (typeof value !== "boolean") {
+            throw this.error(path, value, "must be true or false", "write it without quotes");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,9 @@
+// Public API of fargate-workloads: the components and the building blocks they share.
+export * from "./capacity";
+export * from "./cluster";
+export * from "./errors";
+export * from "./iam";
+export * from "./naming";
+export * from "./network";
+export * from "./sizing";
+export * from "./taskDefinition";
