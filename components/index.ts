@@ -7,3 +7,4 @@ export * from "./naming";
 export * from "./network";
 export * from "./sizing";
 export * from "./taskDefinition";
+export * from "./webService";

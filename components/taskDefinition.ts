@@ -52,8 +52,8 @@ export interface ContainerArgs {
     readonly user?: string;
     /** Mount the root filesystem read-only (Security Hub ECS.5); a writable `/tmp` is always mounted. @default true */
     readonly readonlyRootFilesystem?: boolean;
-    /** Container health check. @default none */
-    readonly healthCheck?: ContainerHealthCheck;
+    /** Health check ECS runs inside the container (a web service's load balancer check is separate). @default none */
+    readonly containerHealthCheck?: ContainerHealthCheck;
     /** Seconds between SIGTERM and SIGKILL when the task stops, 2 to 120. @default 30 */
     readonly stopTimeoutSeconds?: number;
 }
@@ -245,17 +245,17 @@ function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
     if (c.stopTimeoutSeconds !== undefined) {
         v.integer(at("stopTimeoutSeconds"), c.stopTimeoutSeconds, STOP_TIMEOUT_SECONDS.min, STOP_TIMEOUT_SECONDS.max, "seconds");
     }
-    if (c.healthCheck !== undefined) {
-        const hc = c.healthCheck;
+    if (c.containerHealthCheck !== undefined) {
+        const hc = c.containerHealthCheck;
         const first = Array.isArray(hc.command) ? hc.command[0] : undefined;
         if (!Array.isArray(hc.command) || hc.command.length < 2 || (first !== "CMD" && first !== "CMD-SHELL")) {
-            throw v.error(at("healthCheck.command"), hc.command, 'must start with "CMD" or "CMD-SHELL" followed by the command', 'write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]');
+            throw v.error(at("containerHealthCheck.command"), hc.command, 'must start with "CMD" or "CMD-SHELL" followed by the command', 'write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]');
         }
         const limits = CONTAINER_HEALTH_CHECK_LIMITS;
         for (const key of ["intervalSeconds", "timeoutSeconds", "retries", "startPeriodSeconds"] as const) {
             const value = hc[key];
             if (value !== undefined) {
-                v.integer(at(`healthCheck.${key}`), value, limits[key].min, limits[key].max, key === "retries" ? "" : "seconds");
+                v.integer(at(`containerHealthCheck.${key}`), value, limits[key].min, limits[key].max, key === "retries" ? "" : "seconds");
             }
         }
     }
@@ -386,7 +386,7 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
     const a = c.args;
     const readonly = a.readonlyRootFilesystem ?? TASK_DEFINITION_DEFAULTS.readonlyRootFilesystem;
     const secrets = a.secrets ?? {};
-    const hc = a.healthCheck;
+    const hc = a.containerHealthCheck;
     const def: aws.ecs.ContainerDefinition = {
         name: c.name,
         image: a.image,

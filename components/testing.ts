@@ -321,6 +321,16 @@ export async function outputValue<T>(output: pulumi.Input<T>, options: { allowUn
     return value;
 }
 
+/**
+ * Makes stack traces plain again after ts-node installed source-map support. Pulumi captures a
+ * stack trace for every resource and promise it tracks, and mapping each one back to TypeScript
+ * triples the time a mocked program takes (measured: 180 ms against 55 ms per WebService).
+ * Failures then show line numbers of the transpiled JavaScript, which stay close to the source.
+ */
+export function useFastStackTraces(): void {
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+}
+
 /** `require` of a module after clearing it (and, with `alsoUnder`, every module in that folder) from the cache, so a program runs again for another stack. */
 export function requireFresh<T = unknown>(modulePath: string, alsoUnder?: string): T {
     const resolved = require.resolve(modulePath);

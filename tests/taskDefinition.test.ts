@@ -113,7 +113,7 @@ describe("task definition builder", () => {
     });
 
     it("maps a container health check to the ECS fields", async () => {
-        const { containers } = await build("web", { ...base, healthCheck: { command: ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], intervalSeconds: 10, retries: 2 } });
+        const { containers } = await build("web", { ...base, containerHealthCheck: { command: ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], intervalSeconds: 10, retries: 2 } });
         assert.deepStrictEqual(containers[0].healthCheck, { command: ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], interval: 10, timeout: 5, retries: 2, startPeriod: 0 });
     });
 
@@ -227,9 +227,9 @@ describe("task definition builder", () => {
             ["a secret reference that is not SSM or Secrets Manager", { secrets: { A: "arn:aws:s3:::bucket/key" } }, undefined, 'web: secrets.A ("arn:aws:s3:::bucket/key") is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN; use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key::]".'],
             ["a malformed user", { user: "app user" }, undefined, 'web: user ("app user") is not a user of the form "uid", "name", "uid:gid" or "name:group"; use for example "1000" or "app:app".'],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, undefined, "web: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
-            ["a health check without CMD", { healthCheck: { command: ["curl", "x"] } }, undefined, 'web: healthCheck.command (["curl","x"]) must start with "CMD" or "CMD-SHELL" followed by the command; write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"].'],
-            ["a health check interval under 5 s", { healthCheck: { command: ["CMD", "true"], intervalSeconds: 4 } }, undefined, "web: healthCheck.intervalSeconds (4) must be a whole number from 5 to 300 seconds; set it within 5..300."],
-            ["a health check timeout over 60 s", { healthCheck: { command: ["CMD", "true"], timeoutSeconds: 61 } }, undefined, "web: healthCheck.timeoutSeconds (61) must be a whole number from 2 to 60 seconds; set it within 2..60."],
+            ["a health check without CMD", { containerHealthCheck: { command: ["curl", "x"] } }, undefined, 'web: containerHealthCheck.command (["curl","x"]) must start with "CMD" or "CMD-SHELL" followed by the command; write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"].'],
+            ["a health check interval under 5 s", { containerHealthCheck: { command: ["CMD", "true"], intervalSeconds: 4 } }, undefined, "web: containerHealthCheck.intervalSeconds (4) must be a whole number from 5 to 300 seconds; set it within 5..300."],
+            ["a health check timeout over 60 s", { containerHealthCheck: { command: ["CMD", "true"], timeoutSeconds: 61 } }, undefined, "web: containerHealthCheck.timeoutSeconds (61) must be a whole number from 2 to 60 seconds; set it within 2..60."],
             ["a sidecar named like the main container", { sidecars: [{ name: "app", image: "x" }] }, undefined, 'web: sidecars[0].name ("app") is already used by another container (the main container is "app"); give each container its own name.'],
             ["a sidecar port the main container uses", { sidecars: [{ name: "s", image: "x", ports: [8080] }] }, { port: 8080 }, "web: sidecars[0].ports[0] (8080) is already used by another container of the task (they share one network interface); pick another port."],
             ["sidecars too big for the given size", { cpu: 256, memory: 512, sidecars: [{ name: "s", image: "x", memory: 512 }] }, undefined, "web: sidecars reserve 256 CPU units and 768 MiB in total, more than cpu 256 / memory 512 holds; lower the containers' cpu/memory or raise the task's cpu and memory."],

@@ -1,0 +1,59 @@
+// npm run bench: how long it takes to evaluate N components under Pulumi's mocks (the cost of
+// `pulumi preview`'s program run and of every test), for N = 1, 10, 50. Growth should be linear.
+import { performance } from "perf_hooks";
+import { installMocks, useFastStackTraces } from "../components/testing";
+import { WebService, WebServiceArgs } from "../components/webService";
+
+if (!process.env.SOURCE_MAPS) {
+    useFastStackTraces();
+}
+const mocks = installMocks({ stack: "bench" });
+
+const webArgs: WebServiceArgs = {
+    image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+    user: "1654",
+    cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/bench",
+    network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
+    loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/bench" },
+    autoscaling: { minCount: 2, maxCount: 10, requestsPerTarget: 500 },
+};
+
+interface Subject {
+    readonly label: string;
+    create(name: string): void;
+}
+
+const subjects: Subject[] = [{ label: "WebService", create: (name) => new WebService(name, webArgs) }];
+
+async function measure(subject: Subject, count: number, round: number): Promise<{ ms: number; resources: number }> {
+    mocks.reset();
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+        subject.create(`${subject.label.toLowerCase()}-${round}-${count}-${i}`);
+    }
+    await mocks.settle();
+    return { ms: performance.now() - start, resources: mocks.resources.length };
+}
+
+async function main(): Promise<void> {
+    console.log(`node ${process.version}, ${new Date().toISOString()}`);
+    for (const subject of subjects) {
+        await measure(subject, 1, 0); // warm-up: module loading and JIT
+        const rows: string[] = [];
+        let perOne = 0;
+        for (const count of [1, 10, 50]) {
+            const { ms, resources } = await measure(subject, count, 1);
+            const per = ms / count;
+            if (count === 1) {
+                perOne = per;
+            }
+            rows.push(`${subject.label} x${String(count).padEnd(3)} ${ms.toFixed(0).padStart(6)} ms total  ${per.toFixed(1).padStart(6)} ms each  ${resources} resources  (x${(per / perOne).toFixed(2)} of one)`);
+        }
+        rows.forEach((r) => console.log(r));
+    }
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
