@@ -33,7 +33,7 @@ export function validateCluster(v: Validator, cluster: ClusterInput | undefined)
  * Creates an ECS cluster with Container Insights (Security Hub ECS.12) and both Fargate capacity
  * providers, FARGATE by default.
  */
-export function createCluster(parent: pulumi.Resource, name: string): { cluster: aws.ecs.Cluster; capacityProviders: aws.ecs.ClusterCapacityProviders } {
+export function createCluster(parent: pulumi.Resource | undefined, name: string): { cluster: aws.ecs.Cluster; capacityProviders: aws.ecs.ClusterCapacityProviders } {
     const cluster = new aws.ecs.Cluster(childName(name, "cluster"), { settings: [{ name: "containerInsights", value: "enabled" }] }, { parent });
     const capacityProviders = new aws.ecs.ClusterCapacityProviders(
         childName(name, "capacity-providers"),

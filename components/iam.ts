@@ -95,8 +95,8 @@ export interface AwsContext {
 }
 
 /** Reads partition, region and account of the provider in use (three invokes). */
-export function awsContext(parent: pulumi.Resource): AwsContext {
-    const opts = { parent };
+export function awsContext(parent?: pulumi.Resource): AwsContext {
+    const opts = parent ? { parent } : {};
     return {
         partition: aws.getPartitionOutput({}, opts).partition,
         region: aws.getRegionOutput({}, opts).region,

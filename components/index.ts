@@ -8,3 +8,4 @@ export * from "./network";
 export * from "./sizing";
 export * from "./taskDefinition";
 export * from "./webService";
+export * from "./batchTask";

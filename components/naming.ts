@@ -22,6 +22,9 @@ export const NAME_LIMITS = {
     alarm: 255,
 } as const;
 
+/** Longest component name: it appears in descriptions (security groups allow 255 characters) and display names. */
+export const MAX_COMPONENT_NAME_LENGTH = 100;
+
 /** A stable short hash: the same text always gives the same characters. */
 export function stableHash(text: string, length = 7): string {
     return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -30,11 +33,15 @@ export function stableHash(text: string, length = 7): string {
 /**
  * Component names must be usable in every child's name: letters, digits and hyphens, starting with
  * a letter and not ending with a hyphen (load balancer and target group names allow nothing
- * else). Any length works: long names are shortened per child by {@link childName}.
+ * else), up to 100 characters: names longer than a child's AWS limit are shortened per child by
+ * {@link childName}.
  */
 export function validateComponentName(v: Validator, name: string): string {
     if (typeof name !== "string" || !/^[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name)) {
         throw v.error("name", name, "must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen", 'rename the component, for example "todo-web"');
+    }
+    if (name.length > MAX_COMPONENT_NAME_LENGTH) {
+        throw v.error("name", name, `is ${name.length} characters long; names of up to ${MAX_COMPONENT_NAME_LENGTH} fit every description and name AWS derives from them`, "shorten it");
     }
     if (/^internal-/i.test(name)) {
         throw v.error("name", name, 'must not start with "internal-" (AWS reserves it for load balancer names)', "rename the component");

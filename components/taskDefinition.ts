@@ -34,6 +34,8 @@ export interface ContainerHealthCheck {
 export interface ContainerArgs {
     /** Image reference, such as `public.ecr.aws/nginx/nginx:1.27` or an ECR repository URI. Images in private ECR repositories get pull rights on exactly those repositories. */
     readonly image: pulumi.Input<string>;
+    /** Overrides the image's entry point. @default the image's ENTRYPOINT */
+    readonly entryPoint?: readonly string[];
     /** Overrides the image's command. @default the image's CMD */
     readonly command?: readonly string[];
     /** Environment variables (emitted sorted by name, so reordering causes no diff). Never put credentials here: use `secrets`. @default {} */
@@ -208,8 +210,11 @@ function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
     if (typeof c.image === "string" && /\s/.test(c.image)) {
         throw v.error(at("image"), c.image, "contains white space", "remove it");
     }
-    if (c.command !== undefined && (!Array.isArray(c.command) || c.command.some((p) => typeof p !== "string"))) {
-        throw v.error(at("command"), c.command, "must be a list of strings", 'write it as ["executable", "arg"]');
+    for (const field of ["entryPoint", "command"] as const) {
+        const value = c[field];
+        if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== "string"))) {
+            throw v.error(at(field), value, "must be a list of strings", 'write it as ["executable", "arg"]');
+        }
     }
     const envNames = Object.keys(c.environment ?? {});
     for (const name of envNames) {
@@ -391,6 +396,7 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
         name: c.name,
         image: a.image,
         essential: c.essential,
+        ...(a.entryPoint ? { entryPoint: [...a.entryPoint] } : {}),
         ...(a.command ? { command: [...a.command] } : {}),
         ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
         ...(c.memory !== undefined ? { memoryReservation: c.memory } : {}),

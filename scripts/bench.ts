@@ -2,6 +2,7 @@
 // `pulumi preview`'s program run and of every test), for N = 1, 10, 50. Growth should be linear.
 import { performance } from "perf_hooks";
 import { installMocks, useFastStackTraces } from "../components/testing";
+import { BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { WebService, WebServiceArgs } from "../components/webService";
 
 if (!process.env.SOURCE_MAPS) {
@@ -18,12 +19,24 @@ const webArgs: WebServiceArgs = {
     autoscaling: { minCount: 2, maxCount: 10, requestsPerTarget: 500 },
 };
 
+const batchArgs: BatchTaskArgs = {
+    image: "public.ecr.aws/docker/library/busybox:1.36",
+    user: "1000",
+    cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/bench",
+    network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
+    schedule: { expression: "cron(0 3 * * ? *)", timezone: "Europe/Paris" },
+    alerts: { email: "oncall@example.com", noSuccessWithinHours: 26 },
+};
+
 interface Subject {
     readonly label: string;
     create(name: string): void;
 }
 
-const subjects: Subject[] = [{ label: "WebService", create: (name) => new WebService(name, webArgs) }];
+const subjects: Subject[] = [
+    { label: "WebService", create: (name) => new WebService(name, webArgs) },
+    { label: "BatchTask", create: (name) => new BatchTask(name, batchArgs) },
+];
 
 async function measure(subject: Subject, count: number, round: number): Promise<{ ms: number; resources: number }> {
     mocks.reset();

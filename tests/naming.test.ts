@@ -52,5 +52,9 @@ describe("naming", () => {
         }
         assert.throws(() => validateComponentName(v, "internal-api"), { message: 'x: name ("internal-api") must not start with "internal-" (AWS reserves it for load balancer names); rename the component.' });
         assert.strictEqual(validateComponentName(v, "todo-web2"), "todo-web2");
+        assert.strictEqual(validateComponentName(v, `a${"b".repeat(99)}`).length, 100);
+        assert.throws(() => validateComponentName(v, `a${"b".repeat(100)}`), {
+            message: `x: name ("a${"b".repeat(100)}") is 101 characters long; names of up to 100 fit every description and name AWS derives from them; shorten it.`,
+        });
     });
 });

@@ -41,6 +41,7 @@ describe("task definition builder", () => {
     it("describes the main container: sorted environment, secrets, read-only root with writable /tmp, logs, user", async () => {
         const { containers, td } = await build("web", {
             ...base,
+            entryPoint: ["/docker-entrypoint.sh"],
             command: ["nginx", "-g", "daemon off;"],
             environment: { ZED: "z", ALPHA: "a", MIDDLE: "m" },
             secrets: { DB_PASSWORD: "/todo/db-password" },
@@ -49,6 +50,7 @@ describe("task definition builder", () => {
         const app = containers[0];
         assert.strictEqual(app.name, "app");
         assert.strictEqual(app.essential, true);
+        assert.deepStrictEqual(app.entryPoint, ["/docker-entrypoint.sh"]);
         assert.deepStrictEqual(app.command, ["nginx", "-g", "daemon off;"]);
         assert.deepStrictEqual(app.environment.map((e: any) => e.name), ["ALPHA", "MIDDLE", "ZED"]);
         assert.deepStrictEqual(app.secrets, [{ name: "DB_PASSWORD", valueFrom: "/todo/db-password" }]);
@@ -225,6 +227,7 @@ describe("task definition builder", () => {
             ["an invalid variable name", { environment: { "1X": "x" } }, undefined, 'web: environment.1X ("1X") is not a valid environment variable name (letters, digits, _; not starting with a digit); rename the variable.'],
             ["a variable in both environment and secrets", { environment: { A: "x" }, secrets: { A: "/p" } }, undefined, "web: secrets.A is also set in environment, and a variable can have only one source; remove it from one of them."],
             ["a secret reference that is not SSM or Secrets Manager", { secrets: { A: "arn:aws:s3:::bucket/key" } }, undefined, 'web: secrets.A ("arn:aws:s3:::bucket/key") is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN; use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key::]".'],
+            ["an entry point that is not a list", { entryPoint: "sh -c" }, undefined, 'web: entryPoint ("sh -c") must be a list of strings; write it as ["executable", "arg"].'],
             ["a malformed user", { user: "app user" }, undefined, 'web: user ("app user") is not a user of the form "uid", "name", "uid:gid" or "name:group"; use for example "1000" or "app:app".'],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, undefined, "web: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
             ["a health check without CMD", { containerHealthCheck: { command: ["curl", "x"] } }, undefined, 'web: containerHealthCheck.command (["curl","x"]) must start with "CMD" or "CMD-SHELL" followed by the command; write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"].'],

@@ -1,0 +1,742 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import cron from "cron-validate";
+import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "./cluster";
+import { Validator } from "./errors";
+import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
+import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
+import { createSecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
+import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
+
+/** When a {@link BatchTask} runs by itself, through an EventBridge Scheduler schedule. */
+export interface BatchTaskSchedule {
+    /**
+     * When to run, as EventBridge Scheduler reads it: `rate(N unit)` (unit `minute`, `hour` or
+     * `day`, singular exactly when N is 1), `cron(minutes hours day-of-month month day-of-week year)`
+     * (six fields; one of day-of-month and day-of-week must be `?`) or `at(yyyy-mm-ddThh:mm:ss)`
+     * (one run). `cron` and `at` are read in `timezone`.
+     * @example "cron(0 3 * * ? *)"
+     * @example "rate(6 hours)"
+     */
+    readonly expression: string;
+    /**
+     * IANA time zone in which `cron` and `at` expressions are read (daylight saving included).
+     * @default "UTC"
+     * @example "Europe/Paris"
+     */
+    readonly timezone?: string;
+    /**
+     * Minutes, 1 to 1440, within which Scheduler may start the run at a time of its choosing
+     * after the scheduled time (spreads load). Unset: runs start at the scheduled time.
+     * @default off
+     */
+    readonly flexibleWindowMinutes?: number;
+    /** Whether the schedule is active; `false` keeps it (and on-demand runs) but pauses scheduled runs. @default true */
+    readonly enabled?: boolean;
+}
+
+/**
+ * How a failed run is retried by the state machine: a container that exits non-zero
+ * (`States.TaskFailed`) or a task ECS could not start (`AmazonECS.Unknown`,
+ * `ECS.AmazonECSException`, for example no spot capacity). A run that timed out is not retried.
+ * Retried jobs must be safe to run twice; set `attempts: 0` otherwise.
+ */
+export interface BatchTaskRetries {
+    /** Retries after the first attempt, 0 to 10 (0 = no retry). @default 2 */
+    readonly attempts: number;
+    /** Seconds before the first retry, 1 to 99999999. @default 60 */
+    readonly intervalSeconds?: number;
+    /** Factor by which the wait grows with each retry, at least 1 (1 = constant). @default 2 */
+    readonly backoffRate?: number;
+}
+
+/**
+ * Who hears about a failed run: an email address, an SNS topic, or both. Alerts go out when a run
+ * ends FAILED, TIMED_OUT or ABORTED, when a scheduled run could not be started, and (with
+ * `noSuccessWithinHours`) when no run succeeded for that long.
+ */
+export interface BatchTaskAlerts {
+    /**
+     * Address subscribed to the alert topic. AWS mails a confirmation link first: nothing is
+     * delivered until someone clicks it (unconfirmed subscriptions lapse after three days).
+     * @example "oncall@example.com"
+     */
+    readonly email?: string;
+    /**
+     * An existing standard SNS topic to publish to instead of creating one. Its policy must let
+     * `events.amazonaws.com` and `cloudwatch.amazonaws.com` call `sns:Publish`, and it must not
+     * be encrypted with the AWS-managed key `alias/aws/sns` (EventBridge and CloudWatch cannot use
+     * it); a customer-managed key must let both services `kms:GenerateDataKey*` and `kms:Decrypt`.
+     * The component does not change that topic's policy.
+     * @default a new topic
+     * @example "arn:aws:sns:eu-west-1:123456789012:oncall"
+     */
+    readonly topicArn?: pulumi.Input<string>;
+    /**
+     * Hours, 1 to 168, after which an alarm fires if no run succeeded in that window (catches a
+     * schedule that silently stopped). Missing data counts as breaching, so the alarm is in
+     * ALARM from deploy until the first success.
+     * @default no such alarm
+     * @example 26
+     */
+    readonly noSuccessWithinHours?: number;
+}
+
+/** Arguments of {@link BatchTask}: the shared task definition arguments plus how runs happen. */
+export interface BatchTaskArgs extends TaskDefinitionArgs {
+    /**
+     * ECS cluster to run in: an `aws.ecs.Cluster` or a cluster ARN. A given cluster must have the
+     * FARGATE and FARGATE_SPOT capacity providers associated.
+     * @default a new cluster with Container Insights and both Fargate capacity providers
+     */
+    readonly cluster?: ClusterInput;
+    /**
+     * Subnets and VPC of the task. The task gets a security group that admits nothing and allows
+     * all egress (image pulls, secrets, logs, the job's own calls).
+     * @example { vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds }
+     */
+    readonly network: TaskNetwork;
+    /** Runs on a schedule as well as on demand. @default on demand only (see `runCommand`) */
+    readonly schedule?: BatchTaskSchedule;
+    /**
+     * Seconds one attempt may run before it is stopped and the run ends TIMED_OUT, 1 to 31536000
+     * (one year, the longest a standard Step Functions execution lasts). Each retry gets its own.
+     * @default 3600 (one hour)
+     */
+    readonly timeoutSeconds?: number;
+    /** Retries of a failed attempt. @default { attempts: 2, intervalSeconds: 60, backoffRate: 2 } */
+    readonly retries?: BatchTaskRetries;
+    /** Alerts when runs fail. @default none */
+    readonly alerts?: BatchTaskAlerts;
+}
+
+/** Defaults of {@link BatchTaskArgs}; the TSDoc above repeats them. */
+export const BATCH_TASK_DEFAULTS = {
+    /** An hour stops a hung job from running (and billing) for ever; long jobs raise it. */
+    timeoutSeconds: 3600,
+    /** Two retries, one then two minutes apart, ride out spot reclaims and brief outages without hammering a broken dependency. */
+    retries: { attempts: 2, intervalSeconds: 60, backoffRate: 2 },
+    /** UTC reads the same in every region and has no daylight-saving gaps or repeats. */
+    timezone: "UTC",
+    /** Runs start at the scheduled time unless the user opts in to a flexible window. */
+    flexibleWindow: "OFF",
+    /** A schedule is meant to run; `enabled: false` is the explicit pause. */
+    enabled: true,
+    /** Scheduler's retries cover only failures to start an execution (throttling, a brief outage): a few, within an hour, then the dead-letter queue. */
+    schedulerRetryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+    /** Two weeks (the SQS maximum) to notice and inspect a run that could not start. */
+    deadLetterRetentionDays: 14,
+    /** ERROR logs failed executions with their input and error at a fraction of ALL's volume. */
+    executionLogLevel: "ERROR",
+} as const;
+
+/** Ranges of the plain arguments, as AWS (or this library) allows them. */
+export const BATCH_TASK_LIMITS = {
+    /** One year: the longest a standard Step Functions execution can run. */
+    timeoutSeconds: { min: 1, max: 31536000 },
+    retryAttempts: { min: 0, max: 10 },
+    /** Step Functions' limit for `IntervalSeconds`. */
+    retryIntervalSeconds: { min: 1, max: 99999999 },
+    flexibleWindowMinutes: { min: 1, max: 1440 },
+    /** A CloudWatch alarm over 1-hour periods can look back at most seven days. */
+    noSuccessWithinHours: { min: 1, max: 168 },
+} as const;
+
+/** Errors on which a failed attempt is retried (the container's exit, RunTask failures). */
+export const BATCH_TASK_RETRIED_ERRORS: readonly string[] = ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"];
+
+/** Execution statuses that raise an alert. */
+export const BATCH_TASK_ALERTED_STATUSES: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED"];
+
+/** Actions Step Functions needs to deliver execution logs; AWS requires resource `*` for them. */
+export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+];
+
+/** The managed rule through which `ecs:runTask.sync` learns that the task stopped. */
+const SYNC_RULE_NAME = "StepFunctionsGetEventsForECSTaskRule";
+const TYPE = "fargate-workloads:ecs:BatchTask";
+const EXPRESSION_FORMS = '"rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)"';
+/** AWS limits of texts that hold the component name (names have no length limit). */
+const SNS_DISPLAY_NAME_MAX = 100;
+const SECURITY_GROUP_DESCRIPTION_MAX = 255;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * Validates an EventBridge Scheduler expression: `rate(N unit)`, a six-field `cron(...)` (checked
+ * with cron-validate's AWS preset) or `at(yyyy-mm-ddThh:mm:ss)` with a real date and time.
+ * Throws an {@link ArgumentError}; returns the expression.
+ */
+export function validateScheduleExpression(v: Validator, path: string, expression: unknown): string {
+    if (typeof expression !== "string") {
+        throw v.error(path, expression, "is not a schedule expression", `use ${EXPRESSION_FORMS}`);
+    }
+    const rate = /^rate\((\d+) ([a-z]+)\)$/.exec(expression);
+    if (rate) {
+        const [, value, unit] = rate;
+        if (!/^[1-9]\d*$/.test(value)) {
+            throw v.error(path, expression, "needs a whole number of at least 1", 'write for example "rate(5 minutes)"');
+        }
+        const singular = unit.replace(/s$/, "");
+        if (!["minute", "hour", "day"].includes(singular)) {
+            throw v.error(path, expression, `uses unit "${unit}", but rate() takes only minute(s), hour(s) or day(s)`, 'write for example "rate(7 days)"');
+        }
+        const wanted = value === "1" ? singular : `${singular}s`;
+        if (unit !== wanted) {
+            throw v.error(path, expression, `uses "${unit}" with ${value}, but AWS requires the singular unit exactly when the value is 1`, `write "rate(${value} ${wanted})"`);
+        }
+        return expression;
+    }
+    const cronMatch = /^cron\((.*)\)$/.exec(expression);
+    if (cronMatch) {
+        const fields = cronMatch[1].trim().split(/\s+/);
+        if (fields.length !== 6) {
+            throw v.error(path, expression, `has ${fields.length} fields, but AWS cron expressions have six: minutes hours day-of-month month day-of-week year`, 'add the missing fields, for example "cron(0 3 * * ? *)" (daily at 03:00)');
+        }
+        if ((fields[2] === "?") === (fields[4] === "?")) {
+            throw v.error(path, expression, 'must have "?" in exactly one of day-of-month (third field) and day-of-week (fifth field)', 'write "?" in the one you do not use, for example "cron(0 3 * * ? *)" or "cron(0 3 ? * MON-FRI *)"');
+        }
+        const result = cron(fields.join(" "), { preset: "aws-cloud-watch" });
+        if (result.isError()) {
+            const reasons = [...new Set(result.getError().map((e) => e.replace(/\s*\(Input cron: .*\)$/, "").replace(/\.$/, "")))];
+            throw v.error(path, expression, `is not a valid cron expression: ${reasons.join("; ")}`, "fix that field (minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199)");
+        }
+        return expression;
+    }
+    const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
+    if (at) {
+        const [year, month, day, hour, minute, second] = at.slice(1).map(Number);
+        const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+        const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+        if (!real) {
+            throw v.error(path, expression, "is not a real date and time", 'write a valid one such as "at(2030-01-31T03:00:00)"');
+        }
+        return expression;
+    }
+    throw v.error(path, expression, "is not a schedule expression", `use ${EXPRESSION_FORMS}`);
+}
+
+/**
+ * Validates an IANA time zone name as written in the tz database: each part starts with a capital
+ * ("utc" and offsets such as "+01:00" are refused), and the runtime's time zone data knows it.
+ */
+export function validateTimezone(v: Validator, path: string, timezone: unknown): string {
+    let known = typeof timezone === "string" && /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(timezone);
+    if (known) {
+        try {
+            new Intl.DateTimeFormat("en-US", { timeZone: timezone as string });
+        } catch {
+            known = false;
+        }
+    }
+    if (!known) {
+        throw v.error(path, timezone, "is not an IANA time zone", 'use a name such as "UTC", "Europe/Paris" or "America/New_York"');
+    }
+    return timezone as string;
+}
+
+interface ResolvedSchedule {
+    readonly expression: string;
+    readonly timezone: string;
+    readonly flexibleWindowMinutes?: number;
+    readonly enabled: boolean;
+}
+
+interface ResolvedRetries {
+    readonly attempts: number;
+    readonly intervalSeconds: number;
+    readonly backoffRate: number;
+}
+
+interface ResolvedAlerts {
+    readonly email?: string;
+    readonly topicArn?: pulumi.Input<string>;
+    readonly noSuccessWithinHours?: number;
+}
+
+/** Everything the constructor needs, validated and with defaults applied, before anything registers. */
+interface BatchTaskPlan {
+    readonly name: string;
+    readonly spec: TaskSpec;
+    readonly network: TaskNetwork;
+    readonly timeoutSeconds: number;
+    readonly retries: ResolvedRetries;
+    readonly schedule?: ResolvedSchedule;
+    readonly alerts?: ResolvedAlerts;
+}
+
+function isObject(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined): ResolvedSchedule | undefined {
+    if (schedule === undefined) {
+        return undefined;
+    }
+    if (!isObject(schedule)) {
+        throw v.error("schedule", schedule, "must be an object", 'give { expression }, for example { expression: "cron(0 3 * * ? *)" }');
+    }
+    const limits = BATCH_TASK_LIMITS.flexibleWindowMinutes;
+    return {
+        expression: validateScheduleExpression(v, "schedule.expression", schedule.expression),
+        timezone: validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone),
+        flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, limits.min, limits.max, "minutes"),
+        enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.boolean("schedule.enabled", schedule.enabled),
+    };
+}
+
+function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined): ResolvedRetries {
+    const defaults = BATCH_TASK_DEFAULTS.retries;
+    if (retries === undefined) {
+        return defaults;
+    }
+    if (!isObject(retries)) {
+        throw v.error("retries", retries, "must be an object", "give { attempts, intervalSeconds?, backoffRate? }");
+    }
+    const limits = BATCH_TASK_LIMITS;
+    const attempts = v.integer("retries.attempts", retries.attempts, limits.retryAttempts.min, limits.retryAttempts.max);
+    const intervalSeconds = v.integer("retries.intervalSeconds", retries.intervalSeconds ?? defaults.intervalSeconds, limits.retryIntervalSeconds.min, limits.retryIntervalSeconds.max, "seconds");
+    const backoffRate = retries.backoffRate ?? defaults.backoffRate;
+    if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < 1) {
+        throw v.error("retries.backoffRate", backoffRate, "must be a number of at least 1 (1 keeps the wait constant, 2 doubles it)", "set it to 1 or more");
+    }
+    return { attempts, intervalSeconds, backoffRate };
+}
+
+function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): ResolvedAlerts | undefined {
+    if (alerts === undefined) {
+        return undefined;
+    }
+    if (!isObject(alerts)) {
+        throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
+    }
+    if (alerts.email === undefined && alerts.topicArn === undefined) {
+        throw v.conflict("alerts", "gives neither email nor topicArn, so no one would hear of a failure", "set alerts.email, alerts.topicArn or both");
+    }
+    if (alerts.email !== undefined && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
+        throw v.error("alerts.email", alerts.email, "is not an email address", 'give an address such as "oncall@example.com"');
+    }
+    if (typeof alerts.topicArn === "string" && !SNS_TOPIC_ARN.test(alerts.topicArn)) {
+        throw v.error("alerts.topicArn", alerts.topicArn, "is not the ARN of a standard (non-FIFO) SNS topic", 'use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created');
+    }
+    const limits = BATCH_TASK_LIMITS.noSuccessWithinHours;
+    return {
+        email: alerts.email,
+        topicArn: alerts.topicArn,
+        noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours, limits.min, limits.max, "hours"),
+    };
+}
+
+/** Validates every plain argument and applies the defaults. Throws on the first problem; registers nothing. */
+function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
+    const v = new Validator(name);
+    validateComponentName(v, name);
+    const spec = resolveTaskSpec(v, name, args);
+    const network = validateTaskNetwork(v, args.network);
+    validateCluster(v, args.cluster);
+    const limits = BATCH_TASK_LIMITS.timeoutSeconds;
+    return {
+        name,
+        spec,
+        network,
+        schedule: resolveSchedule(v, args.schedule),
+        timeoutSeconds: v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.min, limits.max, "seconds"),
+        retries: resolveRetries(v, args.retries),
+        alerts: resolveAlerts(v, args.alerts),
+    };
+}
+
+/** The parts of a BatchTask the later steps build on. */
+interface Foundation {
+    readonly task: TaskDefinitionResources;
+    readonly cluster: ResolvedCluster;
+    readonly securityGroup: aws.ec2.SecurityGroup;
+}
+
+/** The Amazon States Language definition: one task state that runs the task and waits for it to stop. */
+function stateMachineDefinition(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string> {
+    const ctx = f.task.aws;
+    const { retries } = plan;
+    return pulumi.jsonStringify({
+        Comment: `Runs one ${plan.name} task on Fargate and waits until it stops`,
+        StartAt: "RunTask",
+        States: {
+            RunTask: {
+                Type: "Task",
+                Resource: pulumi.interpolate`arn:${ctx.partition}:states:::ecs:runTask.sync`,
+                Parameters: {
+                    Cluster: f.cluster.arn,
+                    TaskDefinition: f.task.taskDefinition.arn,
+                    CapacityProviderStrategy: plan.spec.capacityProviderStrategy.map((i) => ({ CapacityProvider: i.capacityProvider, Weight: i.weight, Base: i.base })),
+                    PlatformVersion: "LATEST",
+                    NetworkConfiguration: {
+                        AwsvpcConfiguration: {
+                            Subnets: plan.network.subnetIds,
+                            SecurityGroups: [f.securityGroup.id],
+                            AssignPublicIp: plan.network.assignPublicIp ? "ENABLED" : "DISABLED",
+                        },
+                    },
+                    PropagateTags: "TASK_DEFINITION",
+                    EnableECSManagedTags: true,
+                },
+                TimeoutSeconds: plan.timeoutSeconds,
+                ...(retries.attempts > 0
+                    ? { Retry: [{ ErrorEquals: [...BATCH_TASK_RETRIED_ERRORS], IntervalSeconds: retries.intervalSeconds, MaxAttempts: retries.attempts, BackoffRate: retries.backoffRate }] }
+                    : {}),
+                End: true,
+            },
+        },
+    });
+}
+
+/** Least privilege for `ecs:runTask.sync` on this task only, plus the log delivery Step Functions needs. */
+function runnerPolicy(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string> {
+    const { partition, region, accountId } = f.task.aws;
+    return policyDocument([
+        {
+            Sid: "RunTask",
+            Action: ["ecs:RunTask"],
+            Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task-definition/${plan.spec.family}:*`],
+            Condition: { ArnEquals: { "ecs:cluster": f.cluster.arn } },
+        },
+        { Sid: "WatchTask", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`] },
+        {
+            Sid: "PassTaskRoles",
+            Action: ["iam:PassRole"],
+            Resource: [f.task.taskRole.arn, f.task.executionRole.arn],
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+        { Sid: "SyncRule", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: [pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/${SYNC_RULE_NAME}`] },
+        // Log delivery actions have no resource-level permissions: AWS requires "*".
+        { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
+    ]);
+}
+
+/** `/aws/vendedlogs/states/<project>-<stack>-<name>`: the vendedlogs prefix keeps CloudWatch Logs' resource policy from growing with every state machine. */
+function executionLogGroupName(name: string): string {
+    const prefix = "/aws/vendedlogs/states/";
+    return prefix + physicalName([pulumi.getProject(), pulumi.getStack(), name], NAME_LIMITS.logGroup - prefix.length, /[A-Za-z0-9_.#-]/);
+}
+
+interface Runner {
+    readonly stateMachine: aws.sfn.StateMachine;
+    readonly role: aws.iam.Role;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+}
+
+/** The standard state machine that runs the task, its role and its execution log group. */
+function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundation): Runner {
+    const { name } = plan;
+    const opts = { parent };
+    const role = new aws.iam.Role(
+        childName(name, "runner-role", NAME_LIMITS.iamRole),
+        { assumeRolePolicy: assumeRolePolicy("states.amazonaws.com", f.task.aws.accountId), description: `Step Functions role of ${name}: runs its task, nothing else` },
+        opts,
+    );
+    const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f) }, opts);
+    const logGroup = new aws.cloudwatch.LogGroup(childName(name, "runner-logs"), { name: executionLogGroupName(name), retentionInDays: plan.spec.logRetentionDays }, opts);
+    const stateMachine = new aws.sfn.StateMachine(
+        childName(name, "runner", NAME_LIMITS.stateMachine),
+        {
+            type: "STANDARD",
+            roleArn: role.arn,
+            definition: stateMachineDefinition(plan, f),
+            loggingConfiguration: {
+                logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+                level: BATCH_TASK_DEFAULTS.executionLogLevel,
+                includeExecutionData: true,
+            },
+        },
+        // AWS checks the role's log delivery rights when the state machine is created; runs need the cluster's capacity providers.
+        { parent, dependsOn: [policy, ...f.cluster.dependencies] },
+    );
+    return { stateMachine, role, logGroup };
+}
+
+interface Scheduled {
+    readonly schedule: aws.scheduler.Schedule;
+    readonly role: aws.iam.Role;
+    readonly deadLetterQueue: aws.sqs.Queue;
+}
+
+/** The EventBridge Scheduler schedule that starts executions, its role and its dead-letter queue. */
+function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: ResolvedSchedule, ctx: AwsContext, stateMachine: aws.sfn.StateMachine): Scheduled {
+    const { name } = plan;
+    const opts = { parent };
+    const deadLetterQueue = new aws.sqs.Queue(
+        childName(name, "schedule-dlq", NAME_LIMITS.sqsQueue),
+        { sqsManagedSseEnabled: true, messageRetentionSeconds: BATCH_TASK_DEFAULTS.deadLetterRetentionDays * 86400 },
+        opts,
+    );
+    const role = new aws.iam.Role(
+        childName(name, "schedule-role", NAME_LIMITS.iamRole),
+        { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com", ctx.accountId), description: `EventBridge Scheduler role of ${name}: starts its runs` },
+        opts,
+    );
+    const policy = new aws.iam.RolePolicy(
+        childName(name, "schedule-policy"),
+        {
+            role: role.id,
+            policy: policyDocument([
+                { Sid: "StartRun", Action: ["states:StartExecution"], Resource: [stateMachine.arn] },
+                { Sid: "DeadLetter", Action: ["sqs:SendMessage"], Resource: [deadLetterQueue.arn] },
+            ]),
+        },
+        opts,
+    );
+    const resource = new aws.scheduler.Schedule(
+        childName(name, "schedule", NAME_LIMITS.schedule),
+        {
+            description: `Starts a run of ${name}`,
+            scheduleExpression: schedule.expression,
+            scheduleExpressionTimezone: schedule.timezone,
+            flexibleTimeWindow: schedule.flexibleWindowMinutes === undefined ? { mode: BATCH_TASK_DEFAULTS.flexibleWindow } : { mode: "FLEXIBLE", maximumWindowInMinutes: schedule.flexibleWindowMinutes },
+            state: schedule.enabled ? "ENABLED" : "DISABLED",
+            target: {
+                arn: stateMachine.arn,
+                roleArn: role.arn,
+                input: "{}",
+                retryPolicy: { ...BATCH_TASK_DEFAULTS.schedulerRetryPolicy },
+                deadLetterConfig: { arn: deadLetterQueue.arn },
+            },
+        },
+        { parent, dependsOn: [policy] },
+    );
+    return { schedule: resource, role, deadLetterQueue };
+}
+
+interface AlertTopic {
+    readonly topic?: aws.sns.Topic;
+    readonly arn: pulumi.Output<string>;
+}
+
+/** The topic alerts go to (created, or the given one) and the email subscription. */
+function createAlertTopic(parent: pulumi.Resource, name: string, alerts: ResolvedAlerts, ctx: AwsContext): AlertTopic {
+    const opts = { parent };
+    let topic: aws.sns.Topic | undefined;
+    let arn: pulumi.Output<string>;
+    if (alerts.topicArn === undefined) {
+        // Left unencrypted on purpose: EventBridge and CloudWatch cannot publish to a topic
+        // encrypted with the AWS-managed key alias/aws/sns, and alerts carry no job data.
+        topic = new aws.sns.Topic(childName(name, "alerts", NAME_LIMITS.snsTopic), { displayName: `${name} alerts`.slice(0, SNS_DISPLAY_NAME_MAX) }, opts);
+        arn = topic.arn;
+        new aws.sns.TopicPolicy(
+            childName(name, "alerts-policy"),
+            {
+                arn: topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AlertsPublish",
+                            Effect: "Allow",
+                            Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+                        },
+                    ],
+                }),
+            },
+            opts,
+        );
+    } else {
+        // A given topic's policy belongs to its owner: it is documented, not replaced.
+        arn = pulumi.output(alerts.topicArn);
+    }
+    if (alerts.email !== undefined) {
+        new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, opts);
+    }
+    return { topic, arn };
+}
+
+/** The message EventBridge publishes for a failed run: one quoted line per line of the email. */
+function failureMessage(name: string, region: pulumi.Output<string>, logGroupName: string): pulumi.Output<string> {
+    return pulumi.interpolate`"Batch task ${name}: a run ended <status>."
+"Execution: <execution>"
+"Time: <time>"
+"Console: https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/<execution>"
+"Task logs: CloudWatch log group ${logGroupName}"`;
+}
+
+/** An EventBridge rule on this state machine's runs ending FAILED, TIMED_OUT or ABORTED, publishing a readable message. */
+function createFailureAlert(parent: pulumi.Resource, plan: BatchTaskPlan, ctx: AwsContext, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): void {
+    const { name } = plan;
+    const rule = new aws.cloudwatch.EventRule(
+        childName(name, "run-failed", NAME_LIMITS.eventRule),
+        {
+            description: `A run of ${name} ended ${BATCH_TASK_ALERTED_STATUSES.join(", ")}`,
+            eventPattern: pulumi.jsonStringify({
+                source: ["aws.states"],
+                "detail-type": ["Step Functions Execution Status Change"],
+                detail: { status: [...BATCH_TASK_ALERTED_STATUSES], stateMachineArn: [stateMachine.arn] },
+            }),
+        },
+        { parent },
+    );
+    new aws.cloudwatch.EventTarget(
+        childName(name, "run-failed-alert"),
+        {
+            rule: rule.name,
+            arn: topicArn,
+            inputTransformer: {
+                inputPaths: { execution: "$.detail.executionArn", status: "$.detail.status", time: "$.time" },
+                inputTemplate: failureMessage(name, ctx.region, plan.spec.logGroupName),
+            },
+        },
+        { parent },
+    );
+}
+
+/** An alarm on a message in the dead-letter queue: a scheduled run that could not be started. */
+function createDeadLetterAlarm(parent: pulumi.Resource, name: string, deadLetterQueue: aws.sqs.Queue, topicArn: pulumi.Output<string>): void {
+    new aws.cloudwatch.MetricAlarm(
+        childName(name, "schedule-dlq-alarm", NAME_LIMITS.alarm),
+        {
+            alarmDescription: `A scheduled run of ${name} could not be started (see the dead-letter queue)`,
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: deadLetterQueue.name },
+            statistic: "Maximum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [topicArn],
+        },
+        { parent },
+    );
+}
+
+/** An alarm when no run succeeded in the last `hours` hours. */
+function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: number, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): void {
+    new aws.cloudwatch.MetricAlarm(
+        childName(name, "no-success-alarm", NAME_LIMITS.alarm),
+        {
+            alarmDescription: `No run of ${name} succeeded in the last ${hours} hour${hours === 1 ? "" : "s"}`,
+            namespace: "AWS/States",
+            metricName: "ExecutionsSucceeded",
+            dimensions: { StateMachineArn: stateMachine.arn },
+            statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: hours,
+            datapointsToAlarm: hours,
+            threshold: 1,
+            comparisonOperator: "LessThanThreshold",
+            // No execution at all is exactly what this alarm is for.
+            treatMissingData: "breaching",
+            alarmActions: [topicArn],
+        },
+        { parent },
+    );
+}
+
+/**
+ * A container that runs to completion on Fargate, on demand (`runCommand`) or on a schedule, with
+ * a timeout, retries and alerts when a run fails.
+ *
+ * A Step Functions state machine runs the task with `ecs:runTask.sync`, so a run is an execution
+ * that ends SUCCEEDED, FAILED (the container exited non-zero after the retries), TIMED_OUT or
+ * ABORTED. An optional EventBridge Scheduler schedule starts executions, with a dead-letter queue
+ * for runs that could not start. With `alerts`, failed runs, runs that could not start and (with
+ * `noSuccessWithinHours`) a job that stopped succeeding are published to an SNS topic.
+ *
+ * Every child is an `@pulumi/aws` resource parented to this component, so Pulumi's `transforms`
+ * resource option reaches them all.
+ *
+ * @example
+ * new BatchTask("nightly", {
+ *     image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/report:1.4",
+ *     user: "1000",
+ *     network: { vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds },
+ *     schedule: { expression: "cron(0 3 * * ? *)", timezone: "Europe/Paris" },
+ *     alerts: { email: "oncall@example.com", noSuccessWithinHours: 26 },
+ * });
+ */
+export class BatchTask extends pulumi.ComponentResource {
+    /** The Fargate task definition of one run. */
+    public readonly taskDefinition: aws.ecs.TaskDefinition;
+    /** The container logs (`/ecs/<project>/<stack>/<name>`). */
+    public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The role ECS uses to pull images, write logs and read secrets. */
+    public readonly executionRole: aws.iam.Role;
+    /** The role of the job's own code. */
+    public readonly taskRole: aws.iam.Role;
+    /** The task's security group: no ingress, all egress. */
+    public readonly securityGroup: aws.ec2.SecurityGroup;
+    /** The cluster, when this component created it. */
+    public readonly cluster?: aws.ecs.Cluster;
+    /** The standard state machine whose executions are the runs. */
+    public readonly stateMachine: aws.sfn.StateMachine;
+    /** The state machine's role. */
+    public readonly stateMachineRole: aws.iam.Role;
+    /** The state machine's execution log group (`/aws/vendedlogs/states/<project>-<stack>-<name>`). */
+    public readonly stateMachineLogGroup: aws.cloudwatch.LogGroup;
+    /** The schedule, when `schedule` is given. */
+    public readonly schedule?: aws.scheduler.Schedule;
+    /** The schedule's role, when `schedule` is given. */
+    public readonly scheduleRole?: aws.iam.Role;
+    /** Scheduled runs that could not be started, when `schedule` is given. */
+    public readonly deadLetterQueue?: aws.sqs.Queue;
+    /** The alert topic, when `alerts` is given without `topicArn`. */
+    public readonly alertTopic?: aws.sns.Topic;
+    /** ARN of the topic alerts go to (created or given), when `alerts` is given. */
+    public readonly alertTopicArn?: pulumi.Output<string>;
+    /** The AWS CLI command that starts one run now. */
+    public readonly runCommand: pulumi.Output<string>;
+
+    constructor(name: string, args: BatchTaskArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planBatchTask(name, args);
+        super(TYPE, name, {}, opts);
+
+        const task = createTaskDefinition(this, plan.spec);
+        const cluster = resolveCluster(this, name, args.cluster);
+        const securityGroup = createSecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId, []);
+        const runner = createRunner(this, plan, { task, cluster, securityGroup });
+        const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner.stateMachine) : undefined;
+        const alertTopic = plan.alerts ? createAlertTopic(this, name, plan.alerts, task.aws) : undefined;
+        if (alertTopic) {
+            createFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
+            if (scheduled) {
+                createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn);
+            }
+            if (plan.alerts?.noSuccessWithinHours !== undefined) {
+                createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn);
+            }
+        }
+
+        this.taskDefinition = task.taskDefinition;
+        this.logGroup = task.logGroup;
+        this.executionRole = task.executionRole;
+        this.taskRole = task.taskRole;
+        this.securityGroup = securityGroup;
+        this.cluster = cluster.cluster;
+        this.stateMachine = runner.stateMachine;
+        this.stateMachineRole = runner.role;
+        this.stateMachineLogGroup = runner.logGroup;
+        this.schedule = scheduled?.schedule;
+        this.scheduleRole = scheduled?.role;
+        this.deadLetterQueue = scheduled?.deadLetterQueue;
+        this.alertTopic = alertTopic?.topic;
+        this.alertTopicArn = alertTopic?.arn;
+        this.runCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${runner.stateMachine.arn} --region ${task.aws.region}`;
+
+        this.registerOutputs({
+            taskDefinitionArn: this.taskDefinition.arn,
+            stateMachineArn: this.stateMachine.arn,
+            scheduleArn: this.schedule?.arn,
+            deadLetterQueueUrl: this.deadLetterQueue?.url,
+            alertTopicArn: this.alertTopicArn,
+            runCommand: this.runCommand,
+        });
+    }
+}

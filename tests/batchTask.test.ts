@@ -1,0 +1,639 @@
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as fc from "fast-check";
+import { BATCH_TASK_DEFAULTS, BatchTask, BatchTaskArgs, STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, validateScheduleExpression, validateTimezone } from "../components/batchTask";
+import { ArgumentError, Validator } from "../components/errors";
+import { AUTO_NAME_SUFFIX_LENGTH } from "../components/naming";
+import { outputValue } from "../components/testing";
+import { assertRejected, parsed } from "./helpers";
+import { mocks } from "./setup";
+
+// asl-validator ships no type declarations, so it is loaded through its documented CommonJS entry.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (definition: unknown) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
+
+const T = {
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    capacityProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    cluster: "aws:ecs/cluster:Cluster",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    queue: "aws:sqs/queue:Queue",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rule: "aws:cloudwatch/eventRule:EventRule",
+    schedule: "aws:scheduler/schedule:Schedule",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    stateMachine: "aws:sfn/stateMachine:StateMachine",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+    target: "aws:cloudwatch/eventTarget:EventTarget",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+} as const;
+
+const COMPONENT = "fargate-workloads:ecs:BatchTask";
+const ACCOUNT = "123456789012";
+const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] };
+const base: BatchTaskArgs = { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", command: ["sh", "-c", "echo done"], network };
+const full: BatchTaskArgs = {
+    ...base,
+    schedule: { expression: "cron(0 3 * * ? *)", timezone: "Europe/Paris", flexibleWindowMinutes: 15 },
+    alerts: { email: "oncall@example.com", noSuccessWithinHours: 26 },
+};
+
+async function build(name: string, args: BatchTaskArgs): Promise<BatchTask> {
+    const job = new BatchTask(name, args);
+    await outputValue(job.runCommand);
+    await mocks.settle();
+    return job;
+}
+
+function definitionOf(name: string): any {
+    return parsed(mocks.one(T.stateMachine, `${name}-runner`).inputs.definition);
+}
+
+function awsTypes(): string[] {
+    return mocks
+        .awsResources()
+        .map((r) => r.type)
+        .sort();
+}
+
+describe("BatchTask", () => {
+    describe("resources", () => {
+        it("creates the task, a cluster, an egress-only security group and the runner, and nothing for schedules or alerts unless asked", async () => {
+            const job = await build("job", base);
+            assert.deepStrictEqual(awsTypes(), [
+                T.logGroup,
+                T.logGroup,
+                T.securityGroup,
+                T.taskDefinition,
+                T.cluster,
+                T.capacityProviders,
+                T.role,
+                T.role,
+                T.role,
+                T.rolePolicy,
+                T.rolePolicy,
+                T.stateMachine,
+            ].sort());
+            assert.strictEqual(job.schedule, undefined);
+            assert.strictEqual(job.scheduleRole, undefined);
+            assert.strictEqual(job.deadLetterQueue, undefined);
+            assert.strictEqual(job.alertTopic, undefined);
+            assert.strictEqual(job.alertTopicArn, undefined);
+            const sg = mocks.one(T.securityGroup, "job-sg");
+            assert.deepStrictEqual(sg.inputs.ingress, []);
+            assert.strictEqual(sg.inputs.vpcId, network.vpcId);
+            assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.cidrBlocks, e.ipv6CidrBlocks]), [["-1", ["0.0.0.0/0"], ["::/0"]]]);
+        });
+
+        it("parents every child to the component, with the BatchTask type in each URN", async () => {
+            const job = await build("job", full);
+            const urn = await outputValue(job.urn);
+            assert.strictEqual(mocks.one(COMPONENT).urn, urn);
+            assert.deepStrictEqual(awsTypes(), [
+                T.logGroup,
+                T.logGroup,
+                T.securityGroup,
+                T.taskDefinition,
+                T.cluster,
+                T.capacityProviders,
+                T.role,
+                T.role,
+                T.role,
+                T.role,
+                T.rolePolicy,
+                T.rolePolicy,
+                T.rolePolicy,
+                T.stateMachine,
+                T.queue,
+                T.schedule,
+                T.topic,
+                T.topicPolicy,
+                T.subscription,
+                T.rule,
+                T.target,
+                T.alarm,
+                T.alarm,
+            ].sort());
+            for (const r of mocks.awsResources()) {
+                assert.strictEqual(r.parent, urn, `${r.type} ${r.name} is a child of the component`);
+                assert.ok(r.urn.includes(`::${COMPONENT}$aws:`), r.urn);
+            }
+        });
+
+        it("exposes each child it created as a public field", async () => {
+            const job = await build("job", full);
+            const pairs: [pulumi.CustomResource | undefined, string, string][] = [
+                [job.taskDefinition, T.taskDefinition, "job-task-definition"],
+                [job.logGroup, T.logGroup, "job-logs"],
+                [job.executionRole, T.role, "job-execution"],
+                [job.taskRole, T.role, "job-task"],
+                [job.securityGroup, T.securityGroup, "job-sg"],
+                [job.cluster, T.cluster, "job-cluster"],
+                [job.stateMachine, T.stateMachine, "job-runner"],
+                [job.stateMachineRole, T.role, "job-runner-role"],
+                [job.stateMachineLogGroup, T.logGroup, "job-runner-logs"],
+                [job.schedule, T.schedule, "job-schedule"],
+                [job.scheduleRole, T.role, "job-schedule-role"],
+                [job.deadLetterQueue, T.queue, "job-schedule-dlq"],
+                [job.alertTopic, T.topic, "job-alerts"],
+            ];
+            for (const [resource, type, name] of pairs) {
+                assert.ok(resource, `${name} is exposed`);
+                assert.strictEqual(await outputValue(resource.urn), mocks.one(type, name).urn);
+            }
+            assert.strictEqual(await outputValue(job.alertTopicArn!), mocks.one(T.topic).state.arn);
+        });
+
+        it("gives the exact AWS CLI command that starts one run", async () => {
+            const job = await build("job", base);
+            const arn = mocks.one(T.stateMachine).state.arn;
+            assert.match(arn, /^arn:aws:states:us-east-1:123456789012:stateMachine:job-runner-[0-9a-f]{7}$/);
+            assert.strictEqual(await outputValue(job.runCommand), `aws stepfunctions start-execution --state-machine-arn ${arn} --region us-east-1`);
+        });
+
+        it("fits every AWS name limit with a 60-character component name", async () => {
+            const name = "a-very-long-batch-task-name-that-platform-teams-like-to-use6";
+            assert.strictEqual(name.length, 60);
+            await build(name, full);
+            const limits: Record<string, [number, RegExp]> = {
+                [T.role]: [64, /^[\w+=,.@-]+$/],
+                [T.stateMachine]: [80, /^[A-Za-z0-9_-]+$/],
+                [T.schedule]: [64, /^[A-Za-z0-9_.-]+$/],
+                [T.rule]: [64, /^[A-Za-z0-9_.-]+$/],
+                [T.queue]: [80, /^[A-Za-z0-9_-]+$/],
+                [T.topic]: [256, /^[A-Za-z0-9_-]+$/],
+                [T.alarm]: [255, /^[^:]+$/],
+                [T.cluster]: [255, /^[A-Za-z0-9_-]+$/],
+                [T.securityGroup]: [255, /^(?!sg-)/],
+                [T.logGroup]: [512, /^[A-Za-z0-9_./#-]+$/],
+            };
+            let checked = 0;
+            for (const r of mocks.awsResources()) {
+                const limit = limits[r.type];
+                if (!limit) {
+                    continue;
+                }
+                const physical: string = r.state.name;
+                assert.ok(physical.length <= limit[0], `${r.type} ${physical} (${physical.length}) is over ${limit[0]}`);
+                assert.match(physical, limit[1]);
+                if (r.type !== T.logGroup) {
+                    assert.strictEqual(physical.length, r.name.length + AUTO_NAME_SUFFIX_LENGTH, "auto-named from the logical name");
+                }
+                checked++;
+            }
+            assert.strictEqual(checked, 15);
+            assert.strictEqual(mocks.one(T.taskDefinition).inputs.family, `fargate-workloads-test-${name}`);
+            assert.strictEqual(mocks.one(T.logGroup, `${name}-runner-logs`).inputs.name, `/aws/vendedlogs/states/fargate-workloads-test-${name}`);
+        });
+
+        it("gives identical inputs on every evaluation (no diff churn)", async () => {
+            const record = () => mocks.awsResources().map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+            await build("job", full);
+            const first = record();
+            mocks.reset();
+            await build("job", full);
+            assert.deepStrictEqual(record(), first);
+        });
+    });
+
+    describe("state machine", () => {
+        it("runs the task with runTask.sync on the cluster, task definition, subnets and security group, with a timeout and retries", async () => {
+            const job = await build("job", base);
+            const definition = definitionOf("job");
+            assert.deepStrictEqual(definition, {
+                Comment: "Runs one job task on Fargate and waits until it stops",
+                StartAt: "RunTask",
+                States: {
+                    RunTask: {
+                        Type: "Task",
+                        Resource: "arn:aws:states:::ecs:runTask.sync",
+                        Parameters: {
+                            Cluster: await outputValue(job.cluster!.arn),
+                            TaskDefinition: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/fargate-workloads-test-job:1`,
+                            CapacityProviderStrategy: [{ CapacityProvider: "FARGATE", Weight: 1, Base: 0 }],
+                            PlatformVersion: "LATEST",
+                            NetworkConfiguration: {
+                                AwsvpcConfiguration: {
+                                    Subnets: network.subnetIds,
+                                    SecurityGroups: [await outputValue(job.securityGroup.id)],
+                                    AssignPublicIp: "DISABLED",
+                                },
+                            },
+                            PropagateTags: "TASK_DEFINITION",
+                            EnableECSManagedTags: true,
+                        },
+                        TimeoutSeconds: 3600,
+                        Retry: [{ ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"], IntervalSeconds: 60, MaxAttempts: 2, BackoffRate: 2 }],
+                        End: true,
+                    },
+                },
+            });
+            assert.match(definition.States.RunTask.Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0], /^sg-[0-9a-f]{17}$/);
+        });
+
+        it("uses the given timeout and retries, and retries nothing with attempts 0", async () => {
+            await build("job", { ...base, timeoutSeconds: 7200, retries: { attempts: 5, intervalSeconds: 30, backoffRate: 1.5 } });
+            const task = definitionOf("job").States.RunTask;
+            assert.strictEqual(task.TimeoutSeconds, 7200);
+            assert.deepStrictEqual(task.Retry, [{ ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"], IntervalSeconds: 30, MaxAttempts: 5, BackoffRate: 1.5 }]);
+            mocks.reset();
+            await build("once", { ...base, retries: { attempts: 0 } });
+            const once = definitionOf("once").States.RunTask;
+            assert.strictEqual("Retry" in once, false);
+            assert.strictEqual(once.End, true);
+        });
+
+        it("fills unset retry fields with the defaults", async () => {
+            await build("job", { ...base, retries: { attempts: 4 } });
+            assert.deepStrictEqual(definitionOf("job").States.RunTask.Retry[0], {
+                ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"],
+                IntervalSeconds: BATCH_TASK_DEFAULTS.retries.intervalSeconds,
+                MaxAttempts: 4,
+                BackoffRate: BATCH_TASK_DEFAULTS.retries.backoffRate,
+            });
+        });
+
+        it("runs on Fargate Spot, or a mix, when capacity asks for it", async () => {
+            await build("spot", { ...base, capacity: "spot" });
+            assert.deepStrictEqual(definitionOf("spot").States.RunTask.Parameters.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+            await build("mix", { ...base, capacity: { onDemandBase: 1, spotWeight: 3 } });
+            assert.deepStrictEqual(definitionOf("mix").States.RunTask.Parameters.CapacityProviderStrategy, [
+                { CapacityProvider: "FARGATE", Weight: 1, Base: 1 },
+                { CapacityProvider: "FARGATE_SPOT", Weight: 3, Base: 0 },
+            ]);
+        });
+
+        it("assigns the task a public IP only when the network asks for it", async () => {
+            await build("job", { ...base, network: { ...network, assignPublicIp: true } });
+            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, "ENABLED");
+        });
+
+        it("is valid Amazon States Language, with or without retries and on spot", async () => {
+            for (const [name, args] of [["a", base], ["b", { ...base, retries: { attempts: 0 } }], ["c", { ...base, capacity: "spot" }]] as const) {
+                await build(name, args as BatchTaskArgs);
+                const result = aslValidator(definitionOf(name));
+                assert.strictEqual(result.isValid, true, result.errorsText("\n"));
+            }
+        });
+
+        it("would be caught by the ASL check if the definition broke", async () => {
+            await build("job", base);
+            const unreachable = definitionOf("job");
+            unreachable.StartAt = "Run";
+            assert.strictEqual(aslValidator(unreachable).isValid, false);
+            const badTimeout = definitionOf("job");
+            badTimeout.States.RunTask.TimeoutSeconds = 0;
+            assert.strictEqual(aslValidator(badTimeout).isValid, false);
+        });
+
+        it("is a standard state machine logging errors with execution data to its own log group", async () => {
+            const job = await build("job", { ...base, logRetentionDays: 7 });
+            const sm = mocks.one(T.stateMachine, "job-runner");
+            const group = mocks.one(T.logGroup, "job-runner-logs");
+            assert.strictEqual(sm.inputs.type, "STANDARD");
+            assert.strictEqual(sm.inputs.roleArn, await outputValue(job.stateMachineRole.arn));
+            assert.strictEqual(group.inputs.name, "/aws/vendedlogs/states/fargate-workloads-test-job");
+            assert.strictEqual(group.inputs.retentionInDays, 7);
+            assert.deepStrictEqual(sm.inputs.loggingConfiguration, {
+                logDestination: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/vendedlogs/states/fargate-workloads-test-job:*`,
+                level: "ERROR",
+                includeExecutionData: true,
+            });
+        });
+
+        it("gives its role exactly: RunTask on this family, watch tasks in this cluster, pass the two task roles, the sync rule, log delivery", async () => {
+            const job = await build("job", base);
+            const trust = parsed(mocks.one(T.role, "job-runner-role").inputs.assumeRolePolicy);
+            assert.deepStrictEqual(trust.Statement, [
+                { Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+            ]);
+            const clusterName = await outputValue(job.cluster!.name);
+            const policy = parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy);
+            assert.strictEqual(mocks.one(T.rolePolicy, "job-runner-policy").inputs.role, await outputValue(job.stateMachineRole.id));
+            assert.deepStrictEqual(policy, {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "RunTask",
+                        Effect: "Allow",
+                        Action: ["ecs:RunTask"],
+                        Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/fargate-workloads-test-job:*`],
+                        Condition: { ArnEquals: { "ecs:cluster": await outputValue(job.cluster!.arn) } },
+                    },
+                    { Sid: "WatchTask", Effect: "Allow", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/${clusterName}/*`] },
+                    {
+                        Sid: "PassTaskRoles",
+                        Effect: "Allow",
+                        Action: ["iam:PassRole"],
+                        Resource: [await outputValue(job.taskRole.arn), await outputValue(job.executionRole.arn)],
+                        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+                    },
+                    {
+                        Sid: "SyncRule",
+                        Effect: "Allow",
+                        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                        Resource: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/StepFunctionsGetEventsForECSTaskRule`],
+                    },
+                    {
+                        Sid: "LogDelivery",
+                        Effect: "Allow",
+                        Action: [
+                            "logs:CreateLogDelivery",
+                            "logs:GetLogDelivery",
+                            "logs:UpdateLogDelivery",
+                            "logs:DeleteLogDelivery",
+                            "logs:ListLogDeliveries",
+                            "logs:PutResourcePolicy",
+                            "logs:DescribeResourcePolicies",
+                            "logs:DescribeLogGroups",
+                        ],
+                        Resource: ["*"],
+                    },
+                ],
+            });
+            assert.deepStrictEqual(policy.Statement[4].Action, [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS]);
+        });
+    });
+
+    describe("cluster", () => {
+        it("creates a cluster with Container Insights and both Fargate capacity providers when none is given", async () => {
+            const job = await build("job", base);
+            assert.ok(job.cluster);
+            assert.deepStrictEqual(mocks.one(T.cluster, "job-cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+            assert.deepStrictEqual(mocks.one(T.capacityProviders, "job-capacity-providers").inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+        });
+
+        it("runs in a cluster given by ARN, creating none, and scopes the task rights to that cluster", async () => {
+            const arn = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/shared`;
+            const job = await build("job", { ...base, cluster: arn });
+            assert.strictEqual(job.cluster, undefined);
+            assert.deepStrictEqual(mocks.all(T.cluster), []);
+            assert.deepStrictEqual(mocks.all(T.capacityProviders), []);
+            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.Cluster, arn);
+            const policy = parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy);
+            assert.deepStrictEqual(policy.Statement[1].Resource, [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/shared/*`]);
+        });
+
+        it("runs in a given aws.ecs.Cluster without parenting or recreating it", async () => {
+            const shared = new aws.ecs.Cluster("shared", {});
+            const job = await build("job", { ...base, cluster: shared });
+            assert.strictEqual(job.cluster, undefined);
+            assert.strictEqual(mocks.all(T.cluster).length, 1);
+            assert.strictEqual(mocks.one(T.cluster).parent, undefined);
+            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.Cluster, await outputValue(shared.arn));
+        });
+    });
+
+    describe("schedule", () => {
+        it("starts the state machine on the expression, in the time zone, within the flexible window, with retries and a dead-letter queue", async () => {
+            const job = await build("job", full);
+            const schedule = mocks.one(T.schedule, "job-schedule");
+            const queue = mocks.one(T.queue, "job-schedule-dlq");
+            assert.strictEqual(schedule.inputs.scheduleExpression, "cron(0 3 * * ? *)");
+            assert.strictEqual(schedule.inputs.scheduleExpressionTimezone, "Europe/Paris");
+            assert.deepStrictEqual(schedule.inputs.flexibleTimeWindow, { mode: "FLEXIBLE", maximumWindowInMinutes: 15 });
+            assert.strictEqual(schedule.inputs.state, "ENABLED");
+            assert.deepStrictEqual(schedule.inputs.target, {
+                arn: mocks.one(T.stateMachine).state.arn,
+                roleArn: await outputValue(job.scheduleRole!.arn),
+                input: "{}",
+                retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+                deadLetterConfig: { arn: queue.state.arn },
+            });
+            assert.strictEqual(queue.inputs.sqsManagedSseEnabled, true);
+            assert.strictEqual(queue.inputs.messageRetentionSeconds, 14 * 86400);
+        });
+
+        it("runs in UTC at the scheduled time and can be paused", async () => {
+            await build("job", { ...base, schedule: { expression: "rate(1 day)", enabled: false } });
+            const schedule = mocks.one(T.schedule, "job-schedule");
+            assert.strictEqual(schedule.inputs.scheduleExpression, "rate(1 day)");
+            assert.strictEqual(schedule.inputs.scheduleExpressionTimezone, "UTC");
+            assert.deepStrictEqual(schedule.inputs.flexibleTimeWindow, { mode: "OFF" });
+            assert.strictEqual(schedule.inputs.state, "DISABLED");
+        });
+
+        it("lets the scheduler role only start this state machine and write to its dead-letter queue", async () => {
+            await build("job", full);
+            const trust = parsed(mocks.one(T.role, "job-schedule-role").inputs.assumeRolePolicy);
+            assert.deepStrictEqual(trust.Statement, [
+                { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+            ]);
+            assert.deepStrictEqual(parsed(mocks.one(T.rolePolicy, "job-schedule-policy").inputs.policy), {
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "StartRun", Effect: "Allow", Action: ["states:StartExecution"], Resource: [mocks.one(T.stateMachine).state.arn] },
+                    { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [mocks.one(T.queue).state.arn] },
+                ],
+            });
+        });
+
+        it("accepts the three expression forms AWS documents", () => {
+            const v = new Validator("job");
+            for (const ok of ["rate(1 minute)", "rate(5 minutes)", "rate(1 hour)", "rate(12 hours)", "rate(1 day)", "rate(30 days)", "cron(0 3 * * ? *)", "cron(0/15 8-18 ? * MON-FRI *)", "cron(0 12 L * ? 2030)", "cron(0 10 ? * 2#3 *)", "at(2030-02-28T03:00:00)", "at(2028-02-29T23:59:59)"]) {
+                assert.strictEqual(validateScheduleExpression(v, "schedule.expression", ok), ok);
+            }
+        });
+
+        it("accepts rate() exactly when the unit is singular for 1 and plural otherwise", () => {
+            const v = new Validator("job");
+            fc.assert(
+                fc.property(fc.integer({ min: 1, max: 100000 }), fc.constantFrom("minute", "hour", "day"), fc.boolean(), (n, unit, plural) => {
+                    const expression = `rate(${n} ${unit}${plural ? "s" : ""})`;
+                    const accepted = (() => {
+                        try {
+                            validateScheduleExpression(v, "e", expression);
+                            return true;
+                        } catch (e) {
+                            assert.ok(e instanceof ArgumentError);
+                            return false;
+                        }
+                    })();
+                    return accepted === (plural === (n > 1));
+                }),
+            );
+        });
+
+        it("accepts at() for every real date and time", () => {
+            const v = new Validator("job");
+            fc.assert(
+                fc.property(fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2199-12-31T23:59:59Z"), noInvalidDate: true }), (date) => {
+                    const expression = `at(${date.toISOString().slice(0, 19)})`;
+                    return validateScheduleExpression(v, "e", expression) === expression;
+                }),
+            );
+        });
+
+        it("accepts IANA time zones and refuses offsets and unknown names", () => {
+            const v = new Validator("job");
+            for (const ok of ["UTC", "Europe/Paris", "America/Argentina/Buenos_Aires", "America/Port-au-Prince", "Etc/GMT+5"]) {
+                assert.strictEqual(validateTimezone(v, "tz", ok), ok);
+            }
+            for (const zone of Intl.supportedValuesOf("timeZone")) {
+                assert.strictEqual(validateTimezone(v, "tz", zone), zone);
+            }
+            for (const bad of ["+01:00", "Mars/Olympus_Mons", "", " UTC", "utc", "europe/paris"]) {
+                assert.throws(() => validateTimezone(v, "tz", bad), ArgumentError);
+            }
+        });
+    });
+
+    describe("alerts", () => {
+        it("creates an unencrypted topic that EventBridge and CloudWatch of this account may publish to, and subscribes the email", async () => {
+            const job = await build("job", full);
+            const topic = mocks.one(T.topic, "job-alerts");
+            assert.strictEqual(topic.inputs.kmsMasterKeyId, undefined);
+            const policy = mocks.one(T.topicPolicy, "job-alerts-policy");
+            assert.strictEqual(policy.inputs.arn, topic.state.arn);
+            assert.deepStrictEqual(parsed(policy.inputs.policy), {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "AlertsPublish",
+                        Effect: "Allow",
+                        Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                        Action: "sns:Publish",
+                        Resource: topic.state.arn,
+                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+                    },
+                ],
+            });
+            const subscription = mocks.one(T.subscription, "job-alerts-email");
+            assert.deepStrictEqual([subscription.inputs.topic, subscription.inputs.protocol, subscription.inputs.endpoint], [topic.state.arn, "email", "oncall@example.com"]);
+            assert.strictEqual(await outputValue(job.alertTopicArn!), topic.state.arn);
+        });
+
+        it("publishes a readable message when a run of this state machine ends FAILED, TIMED_OUT or ABORTED", async () => {
+            await build("job", full);
+            const arn = mocks.one(T.stateMachine).state.arn;
+            const rule = mocks.one(T.rule, "job-run-failed");
+            assert.deepStrictEqual(parsed(rule.inputs.eventPattern), {
+                source: ["aws.states"],
+                "detail-type": ["Step Functions Execution Status Change"],
+                detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [arn] },
+            });
+            const target = mocks.one(T.target, "job-run-failed-alert");
+            assert.strictEqual(target.inputs.rule, rule.state.name);
+            assert.strictEqual(target.inputs.arn, mocks.one(T.topic).state.arn);
+            assert.deepStrictEqual(target.inputs.inputTransformer.inputPaths, { execution: "$.detail.executionArn", status: "$.detail.status", time: "$.time" });
+            assert.strictEqual(
+                target.inputs.inputTransformer.inputTemplate,
+                [
+                    '"Batch task job: a run ended <status>."',
+                    '"Execution: <execution>"',
+                    '"Time: <time>"',
+                    '"Console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/<execution>"',
+                    '"Task logs: CloudWatch log group /ecs/fargate-workloads/test/job"',
+                ].join("\n"),
+            );
+        });
+
+        it("alarms when a scheduled run could not be started (a message in the dead-letter queue)", async () => {
+            await build("job", full);
+            const alarm = mocks.one(T.alarm, "job-schedule-dlq-alarm");
+            const topicArn = mocks.one(T.topic).state.arn;
+            assert.deepStrictEqual(alarm.inputs, {
+                alarmDescription: "A scheduled run of job could not be started (see the dead-letter queue)",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: mocks.one(T.queue).state.name },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                alarmActions: [topicArn],
+            });
+        });
+
+        it("alarms when no run succeeded within noSuccessWithinHours, counting missing data as breaching", async () => {
+            await build("job", full);
+            const alarm = mocks.one(T.alarm, "job-no-success-alarm");
+            const i = alarm.inputs;
+            assert.deepStrictEqual(
+                [i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.evaluationPeriods, i.datapointsToAlarm, i.threshold, i.comparisonOperator, i.treatMissingData, i.alarmActions],
+                ["AWS/States", "ExecutionsSucceeded", { StateMachineArn: mocks.one(T.stateMachine).state.arn }, "Sum", 3600, 26, 26, 1, "LessThanThreshold", "breaching", [mocks.one(T.topic).state.arn]],
+            );
+            assert.strictEqual(i.alarmDescription, "No run of job succeeded in the last 26 hours");
+        });
+
+        it("publishes to a given topic without creating one or changing its policy", async () => {
+            const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
+            const job = await build("job", { ...base, schedule: { expression: "rate(1 hour)" }, alerts: { topicArn } });
+            assert.deepStrictEqual(mocks.all(T.topic), []);
+            assert.deepStrictEqual(mocks.all(T.topicPolicy), []);
+            assert.deepStrictEqual(mocks.all(T.subscription), []);
+            assert.strictEqual(job.alertTopic, undefined);
+            assert.strictEqual(await outputValue(job.alertTopicArn!), topicArn);
+            assert.strictEqual(mocks.one(T.target).inputs.arn, topicArn);
+            assert.deepStrictEqual(mocks.one(T.alarm, "job-schedule-dlq-alarm").inputs.alarmActions, [topicArn]);
+        });
+
+        it("subscribes the email to a given topic when both are set", async () => {
+            const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
+            await build("job", { ...base, alerts: { topicArn, email: "oncall@example.com" } });
+            assert.deepStrictEqual(mocks.all(T.topic), []);
+            assert.strictEqual(mocks.one(T.subscription).inputs.topic, topicArn);
+        });
+
+        it("creates neither alarm when not scheduled and no noSuccessWithinHours is given", async () => {
+            await build("job", { ...base, alerts: { email: "oncall@example.com" } });
+            assert.deepStrictEqual(mocks.all(T.alarm), []);
+            assert.deepStrictEqual(mocks.all(T.schedule), []);
+            assert.deepStrictEqual(mocks.all(T.queue), []);
+            assert.strictEqual(mocks.all(T.rule).length, 1);
+        });
+    });
+
+    describe("rejects before registering anything", () => {
+        const cases: [string, Partial<Record<keyof BatchTaskArgs, unknown>>, string][] = [
+            ["a schedule expression of no known form", { schedule: { expression: "every day" } }, 'job: schedule.expression ("every day") is not a schedule expression; use "rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)".'],
+            ["a rate of zero", { schedule: { expression: "rate(0 minutes)" } }, 'job: schedule.expression ("rate(0 minutes)") needs a whole number of at least 1; write for example "rate(5 minutes)".'],
+            ["a plural unit with 1", { schedule: { expression: "rate(1 hours)" } }, 'job: schedule.expression ("rate(1 hours)") uses "hours" with 1, but AWS requires the singular unit exactly when the value is 1; write "rate(1 hour)".'],
+            ["a singular unit with more than 1", { schedule: { expression: "rate(5 minute)" } }, 'job: schedule.expression ("rate(5 minute)") uses "minute" with 5, but AWS requires the singular unit exactly when the value is 1; write "rate(5 minutes)".'],
+            ["a rate in weeks", { schedule: { expression: "rate(2 weeks)" } }, 'job: schedule.expression ("rate(2 weeks)") uses unit "weeks", but rate() takes only minute(s), hour(s) or day(s); write for example "rate(7 days)".'],
+            ["a five-field cron", { schedule: { expression: "cron(0 3 * * ?)" } }, 'job: schedule.expression ("cron(0 3 * * ?)") has 5 fields, but AWS cron expressions have six: minutes hours day-of-month month day-of-week year; add the missing fields, for example "cron(0 3 * * ? *)" (daily at 03:00).'],
+            ["a cron with both day fields set", { schedule: { expression: "cron(0 3 * * * *)" } }, 'job: schedule.expression ("cron(0 3 * * * *)") must have "?" in exactly one of day-of-month (third field) and day-of-week (fifth field); write "?" in the one you do not use, for example "cron(0 3 * * ? *)" or "cron(0 3 ? * MON-FRI *)".'],
+            ["a cron with both day fields blank", { schedule: { expression: "cron(0 3 ? * ? *)" } }, 'job: schedule.expression ("cron(0 3 ? * ? *)") must have "?" in exactly one of day-of-month (third field) and day-of-week (fifth field); write "?" in the one you do not use, for example "cron(0 3 * * ? *)" or "cron(0 3 ? * MON-FRI *)".'],
+            ["a cron hour of 25", { schedule: { expression: "cron(0 25 * * ? *)" } }, "job: schedule.expression (\"cron(0 25 * * ? *)\") is not a valid cron expression: Number '25' of hours field is bigger than upper limit '23'; fix that field (minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199)."],
+            ["an at() on a day that does not exist", { schedule: { expression: "at(2030-02-30T03:00:00)" } }, 'job: schedule.expression ("at(2030-02-30T03:00:00)") is not a real date and time; write a valid one such as "at(2030-01-31T03:00:00)".'],
+            ["an at() at hour 24", { schedule: { expression: "at(2030-01-01T24:00:00)" } }, 'job: schedule.expression ("at(2030-01-01T24:00:00)") is not a real date and time; write a valid one such as "at(2030-01-31T03:00:00)".'],
+            ["an unknown time zone", { schedule: { expression: "rate(1 day)", timezone: "Mars/Olympus_Mons" } }, 'job: schedule.timezone ("Mars/Olympus_Mons") is not an IANA time zone; use a name such as "UTC", "Europe/Paris" or "America/New_York".'],
+            ["a flexible window of 0 minutes", { schedule: { expression: "rate(1 day)", flexibleWindowMinutes: 0 } }, "job: schedule.flexibleWindowMinutes (0) must be a whole number from 1 to 1440 minutes; set it within 1..1440."],
+            ["a flexible window over a day", { schedule: { expression: "rate(1 day)", flexibleWindowMinutes: 1441 } }, "job: schedule.flexibleWindowMinutes (1441) must be a whole number from 1 to 1440 minutes; set it within 1..1440."],
+            ["enabled as a string", { schedule: { expression: "rate(1 day)", enabled: "false" } }, 'job: schedule.enabled ("false") must be true or false; write it without quotes.'],
+            ["a timeout of 0", { timeoutSeconds: 0 }, "job: timeoutSeconds (0) must be a whole number from 1 to 31536000 seconds; set it within 1..31536000."],
+            ["a timeout over a year", { timeoutSeconds: 31536001 }, "job: timeoutSeconds (31536001) must be a whole number from 1 to 31536000 seconds; set it within 1..31536000."],
+            ["a fractional timeout", { timeoutSeconds: 1.5 }, "job: timeoutSeconds (1.5) must be a whole number from 1 to 31536000 seconds; set it within 1..31536000."],
+            ["more than 10 retry attempts", { retries: { attempts: 11 } }, "job: retries.attempts (11) must be a whole number from 0 to 10; set it within 0..10."],
+            ["negative retry attempts", { retries: { attempts: -1 } }, "job: retries.attempts (-1) must be a whole number from 0 to 10; set it within 0..10."],
+            ["a retry interval of 0", { retries: { attempts: 1, intervalSeconds: 0 } }, "job: retries.intervalSeconds (0) must be a whole number from 1 to 99999999 seconds; set it within 1..99999999."],
+            ["a backoff rate below 1", { retries: { attempts: 1, backoffRate: 0.5 } }, "job: retries.backoffRate (0.5) must be a number of at least 1 (1 keeps the wait constant, 2 doubles it); set it to 1 or more."],
+            ["spot with arm64", { capacity: "spot", architecture: "arm64" }, 'job: capacity ("spot") uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand".'],
+            ["alerts with neither email nor topicArn", { alerts: { noSuccessWithinHours: 24 } }, "job: alerts gives neither email nor topicArn, so no one would hear of a failure; set alerts.email, alerts.topicArn or both."],
+            ["an email that is not an address", { alerts: { email: "oncall" } }, 'job: alerts.email ("oncall") is not an email address; give an address such as "oncall@example.com".'],
+            ["a topicArn that is not an SNS topic", { alerts: { topicArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:oncall` } }, 'job: alerts.topicArn ("arn:aws:sqs:us-east-1:123456789012:oncall") is not the ARN of a standard (non-FIFO) SNS topic; use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created.'],
+            ["noSuccessWithinHours of 0", { alerts: { email: "a@example.com", noSuccessWithinHours: 0 } }, "job: alerts.noSuccessWithinHours (0) must be a whole number from 1 to 168 hours; set it within 1..168."],
+            ["noSuccessWithinHours over a week", { alerts: { email: "a@example.com", noSuccessWithinHours: 169 } }, "job: alerts.noSuccessWithinHours (169) must be a whole number from 1 to 168 hours; set it within 1..168."],
+            ["an invalid cpu/memory pair", { cpu: 512, memory: 512 }, "job: memory (512) is not allowed with cpu 512; with 512 CPU units Fargate accepts 1024 to 4096 in steps of 1024 MiB; change memory or cpu to a valid Fargate pair."],
+            ["no network", { network: undefined }, "job: network (undefined) is missing; give { vpcId, subnetIds } of the subnets the tasks run in."],
+            ["a cluster that is not an ARN", { cluster: "shared" }, 'job: cluster ("shared") is not an ECS cluster ARN; pass an aws.ecs.Cluster or "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".'],
+        ];
+        for (const [what, args, message] of cases) {
+            it(what, async () => {
+                await assertRejected(() => new BatchTask("job", { ...base, ...args } as BatchTaskArgs), message);
+                assert.deepStrictEqual(mocks.all(COMPONENT), [], "not even the component registers");
+            });
+        }
+
+        it("a component name that cannot appear in child names", async () => {
+            await assertRejected(() => new BatchTask("nightly_job", base), 'nightly_job: name ("nightly_job") must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen; rename the component, for example "todo-web".');
+            assert.deepStrictEqual(mocks.all(COMPONENT), []);
+        });
+    });
+});
