@@ -61,7 +61,7 @@ export interface BatchTaskAlerts {
      * delivered until someone clicks it (unconfirmed subscriptions lapse after three days).
      * @example "oncall@example.com"
      */
-    readonly email?: string;
+    readonly email?: pulumi.Input<string>;
     /**
      * An existing standard SNS topic to publish to instead of creating one. Its policy must let
      * `events.amazonaws.com` and `cloudwatch.amazonaws.com` call `sns:Publish`, and it must not
@@ -257,7 +257,7 @@ interface ResolvedRetries {
 }
 
 interface ResolvedAlerts {
-    readonly email?: string;
+    readonly email?: pulumi.Input<string>;
     readonly topicArn?: pulumi.Input<string>;
     readonly noSuccessWithinHours?: number;
 }
@@ -321,7 +321,8 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
     if (alerts.email === undefined && alerts.topicArn === undefined) {
         throw v.conflict("alerts", "gives neither email nor topicArn, so no one would hear of a failure", "set alerts.email, alerts.topicArn or both");
     }
-    if (alerts.email !== undefined && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
+    // An Output (a secret from the stack's config, say) is checked by SNS at deploy.
+    if (alerts.email !== undefined && !pulumi.Output.isInstance(alerts.email) && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
         throw v.error("alerts.email", alerts.email, "is not an email address", 'give an address such as "oncall@example.com"');
     }
     if (typeof alerts.topicArn === "string" && !SNS_TOPIC_ARN.test(alerts.topicArn)) {
@@ -693,6 +694,14 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly alertTopicArn?: pulumi.Output<string>;
     /** The AWS CLI command that starts one run now. */
     public readonly runCommand: pulumi.Output<string>;
+
+    /**
+     * Checks `args` as the constructor would, without creating anything: a program can check all
+     * its components before it creates its first resource (values that are Outputs are skipped).
+     */
+    static validate(name: string, args: BatchTaskArgs): void {
+        planBatchTask(name, args);
+    }
 
     constructor(name: string, args: BatchTaskArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planBatchTask(name, args);

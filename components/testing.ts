@@ -204,11 +204,31 @@ export class MockRecorder implements pulumi.runtime.Mocks {
         monitor.__fargateWorkloadsWatched = true;
     }
 
+    // awsx components are remote: under mocks their children are invisible and their outputs
+    // come from here, shaped like what awsx would build from the same inputs.
+    private awsxState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+        switch (type) {
+            case "awsx:ec2:Vpc": {
+                const azs = inputs.numberOfAvailabilityZones ?? Math.min(3, this.account.availabilityZones.length);
+                const specs: { type: string }[] = inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }];
+                const ids = (kind: string) => (specs.some((s) => s.type === kind) ? Array.from({ length: azs }, (_, i) => subnetId(name, kind, i)) : []);
+                return { vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: ids("Public"), privateSubnetIds: ids("Private"), isolatedSubnetIds: ids("Isolated") };
+            }
+            case "awsx:ecr:Image":
+                return { imageUri: `${inputs.repositoryUrl}@sha256:${hex(`${name}-image`, 64)}` };
+            default:
+                return {};
+        }
+    }
+
     private computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
         const a = this.account;
         const autoName = inputs.name ?? `${name}-${hex(name, 7)}`;
         const arn = (service: string, resource: string, region = a.region) => `arn:${a.partition}:${service}:${region}:${a.accountId}:${resource}`;
         const [pkg, mod] = type.split(":");
+        if (pkg === "awsx") {
+            return this.awsxState(type, name, inputs);
+        }
         if (pkg !== "aws") {
             return {};
         }
@@ -278,6 +298,10 @@ export class MockRecorder implements pulumi.runtime.Mocks {
     }
 }
 
+function subnetId(vpc: string, kind: string, i: number): string {
+    return `subnet-${hex(`${vpc}-${kind}-${i}`, 17)}`;
+}
+
 function newUrn(parent: string | undefined, type: string, name: string): string {
     let qualified = type;
     if (parent) {
@@ -319,6 +343,28 @@ export async function outputValue<T>(output: pulumi.Input<T>, options: { allowUn
         throw new Error("the output is unknown (computed during preview)");
     }
     return value;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True when a recorded input value is a Pulumi secret (kept encrypted in state). */
+export function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** A recorded input with every secret wrapper removed, for asserting on the values inside. */
+export function unsecret<T = any>(value: unknown): T {
+    if (isSecretValue(value)) {
+        return unsecret((value as { value: unknown }).value);
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => unsecret(v)) as T;
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)])) as T;
+    }
+    return value as T;
 }
 
 /**

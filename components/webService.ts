@@ -444,6 +444,14 @@ export class WebService extends pulumi.ComponentResource {
     /** Name of the cluster the service runs in. */
     public readonly clusterName: pulumi.Output<string>;
 
+    /**
+     * Checks `args` as the constructor would, without creating anything: a program can check all
+     * its components before it creates its first resource (values that are Outputs are skipped).
+     */
+    static validate(name: string, args: WebServiceArgs): void {
+        planWebService(name, args);
+    }
+
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWebService(name, args);
         super("fargate-workloads:ecs:WebService", name, {}, opts);

@@ -1,0 +1,249 @@
+/**
+ * The stack configuration of the fargate-workloads program (`Pulumi.<stack>.yaml`, namespace
+ * `fargate-workloads:`), its schema and its defaults. Every problem in a stack file is reported in
+ * one run, each naming the full key, the value and the fix. Argument checks that belong to a
+ * component (Fargate sizes, health check ranges, schedules) stay in the component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** The project's config namespace. */
+export const NAMESPACE = "fargate-workloads";
+
+/**
+ * Stand-in for a `secure:` value where no Pulumi CLI can decrypt it (tests, `npm run plan`).
+ * Format checks are skipped on it, and it is shown as is, never decrypted.
+ */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+const secretOr = <T extends z.ZodType>(schema: T) => z.union([z.literal(SECRET_PLACEHOLDER), schema]);
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(1[6-9]|2[0-8])$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const PARAMETER_PATH = /^(\/[A-Za-z0-9_.-]+)+\/$/;
+
+/** Run cross-key checks even when other keys have problems, so one run reports everything. */
+const ALWAYS = { when: () => true };
+
+const capacity = z.union([
+    z.enum(["on-demand", "spot"]),
+    z.strictObject({ onDemandBase: z.number().optional(), onDemandWeight: z.number().optional(), spotWeight: z.number().optional() }),
+]);
+const architecture = z.enum(["x86_64", "arm64"]);
+const subnetIds = z.array(z.string().regex(SUBNET_ID, "is not a subnet id; write it like subnet-0123456789abcdef0"));
+
+const networkSchema = z
+    .strictObject({
+        vpcId: z.string().regex(VPC_ID, "is not a VPC id; write it like vpc-0123456789abcdef0").optional(),
+        publicSubnetIds: subnetIds.optional(),
+        privateSubnetIds: subnetIds.optional(),
+        cidrBlock: z.string().regex(CIDR, "is not an IPv4 CIDR block from /16 to /28; write it like 10.0.0.0/16").optional(),
+        availabilityZones: z.number().int().min(2).max(6).optional(),
+        natGateways: z.enum(["None", "Single", "OnePerAz"]).optional(),
+    })
+    .superRefine((n, ctx) => {
+        if (n.vpcId !== undefined) {
+            for (const key of ["cidrBlock", "availabilityZones", "natGateways"] as const) {
+                if (n[key] !== undefined) {
+                    ctx.addIssue({ code: "custom", path: [key], input: n[key], message: "describes a new VPC, but vpcId uses an existing one; remove one of them" });
+                }
+            }
+            if (!n.publicSubnetIds || n.publicSubnetIds.length < 2) {
+                ctx.addIssue({ code: "custom", path: ["publicSubnetIds"], input: n.publicSubnetIds, message: "must list at least two public subnets of vpcId (the load balancer needs two Availability Zones); add them" });
+            }
+        } else {
+            for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
+                if (n[key] !== undefined) {
+                    ctx.addIssue({ code: "custom", path: [key], input: n[key], message: "needs vpcId (subnets of an existing VPC); add vpcId or remove the subnets to build a new VPC" });
+                }
+            }
+        }
+    }, ALWAYS);
+
+const webSchema = z
+    .strictObject({
+        image: z.string().min(1).optional(),
+        build: z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }).optional(),
+        port: z.number().optional(),
+        cpu: z.number().optional(),
+        memory: z.number().optional(),
+        architecture: architecture.optional(),
+        desiredCount: z.number().optional(),
+        healthCheckPath: z.string().optional(),
+        autoscaling: z
+            .strictObject({
+                minCount: z.number(),
+                maxCount: z.number(),
+                cpuTargetPercent: z.number().optional(),
+                memoryTargetPercent: z.number().optional(),
+                requestsPerTarget: z.number().optional(),
+            })
+            .optional(),
+        domain: z.strictObject({ name: z.string(), zoneId: z.string().min(1) }).optional(),
+        certificateArn: secretOr(z.string().startsWith("arn:", "is not an ACM certificate ARN; write it like arn:aws:acm:REGION:ACCOUNT:certificate/ID")).optional(),
+        environment: z.record(z.string(), z.string()).optional(),
+        secrets: z.record(z.string(), z.string()).optional(),
+        user: z.string().optional(),
+        capacity: capacity.optional(),
+        parameterPath: z.string().regex(PARAMETER_PATH, "must start and end with / (like /fargate-workloads/dev/); fix the slashes").optional(),
+    })
+    .superRefine((w, ctx) => {
+        if (w.image !== undefined && w.build !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["build"], input: w.build, message: "conflicts with web.image (the image is either given or built); remove one of them" });
+        }
+        if (w.domain !== undefined && w.certificateArn !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["certificateArn"], input: w.certificateArn, message: "conflicts with web.domain (a domain gets its own certificate); remove one of them" });
+        }
+    }, ALWAYS);
+
+const batchSchema = z.strictObject({
+    image: z.string().min(1).optional(),
+    command: z.array(z.string()).optional(),
+    cpu: z.number().optional(),
+    memory: z.number().optional(),
+    architecture: architecture.optional(),
+    schedule: z.string().optional(),
+    timezone: z.string().optional(),
+    timeoutSeconds: z.number().optional(),
+    retries: z.strictObject({ attempts: z.number(), intervalSeconds: z.number().optional(), backoffRate: z.number().optional() }).optional(),
+    alertEmail: secretOr(z.email("is not an email address; write it like ops@example.com")).optional(),
+    capacity: capacity.optional(),
+    exportRetentionDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** The whole stack configuration, as validated. */
+export const stackConfigSchema = z.strictObject({
+    network: networkSchema.optional(),
+    web: webSchema.optional(),
+    batch: batchSchema.optional(),
+    protect: z.boolean().optional(),
+    logRetentionDays: z.number().optional(),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type WebConfig = z.infer<typeof webSchema>;
+export type BatchConfig = z.infer<typeof batchSchema>;
+
+/** Defaults of the stack configuration; the README's configuration reference repeats them. */
+export const STACK_DEFAULTS = {
+    network: { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "Single" as const },
+    web: {
+        /** Microsoft's ASP.NET Core sample: non-root (uid 1654), listens on 8080; Microsoft's registry has no anonymous pull limits. */
+        image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+        user: "1654",
+        port: 8080,
+        healthCheckPath: "/",
+        aspnetcoreEnvironment: "Production",
+    },
+    batch: {
+        /** AWS's CLI image on public ECR (no anonymous pull limits). */
+        image: "public.ecr.aws/aws-cli/aws-cli:2.22.35",
+        /** Any non-root uid works: the script keeps its state in /tmp. */
+        user: "1000",
+        /** Nightly at 03:00. */
+        schedule: "cron(0 3 * * ? *)",
+        timezone: "UTC",
+        /** An export of a small table takes minutes; an hour bounds a stuck one. */
+        timeoutSeconds: 3600,
+        exportRetentionDays: 30,
+    },
+    protect: false,
+    logRetentionDays: 30,
+} as const;
+
+/** Raised when the stack file has problems; lists every one. */
+export class ConfigError extends pulumi.RunError {
+    constructor(public readonly problems: readonly string[]) {
+        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+    let key = NAMESPACE + ":";
+    path.forEach((part, i) => {
+        key += typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`;
+    });
+    return key;
+}
+
+function show(value: unknown): string {
+    if (value === undefined) {
+        return "missing";
+    }
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One line per problem: the full key, the value, what is wrong and the fix. */
+export function describeIssue(issue: z.core.$ZodIssue): string[] {
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((k) => `${keyOf([...issue.path, k])} is not a known key; remove it or fix its spelling (see the README's configuration reference)`);
+        case "invalid_type":
+            return [`${keyOf(issue.path)} (${show(input)}) must be ${issue.expected === "object" ? "a YAML mapping" : issue.expected === "array" ? "a YAML list" : `a ${issue.expected}`}; write it as one`];
+        case "invalid_value":
+            return [`${keyOf(issue.path)} (${show(input)}) must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; use one of them`];
+        case "invalid_union":
+            return [`${keyOf(issue.path)} (${show(input)}) has the wrong form; see the README's configuration reference`];
+        case "too_small":
+            return [`${keyOf(issue.path)} (${show(input)}) must be at least ${issue.minimum}; raise it`];
+        case "too_big":
+            return [`${keyOf(issue.path)} (${show(input)}) must be at most ${issue.maximum}; lower it`];
+        default:
+            return [`${keyOf(issue.path)} (${show(input)}) ${issue.message}`];
+    }
+}
+
+/** Validates raw configuration (keys without the namespace, values already parsed). */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+    const result = stackConfigSchema.safeParse(raw, { reportInput: true });
+    if (!result.success) {
+        throw new ConfigError(result.error.issues.flatMap(describeIssue));
+    }
+    return result.data;
+}
+
+/** A config value as the CLI stores it (a string), parsed back to what the YAML said. */
+function parseValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+// The SDK knows which keys hold `secure:` values but exports the check only internally; without
+// it every value counts as plain, which is what older SDKs did.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
+
+/** The validated configuration and the top-level keys (without namespace) whose values are secret. */
+export interface LoadedStackConfig {
+    readonly config: StackConfig;
+    readonly secretKeys: ReadonlySet<string>;
+}
+
+/** Reads and validates this stack's `fargate-workloads:` configuration. */
+export function readStackConfig(): LoadedStackConfig {
+    const raw: Record<string, unknown> = {};
+    const secretKeys = new Set<string>();
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith(`${NAMESPACE}:`)) {
+            const name = key.slice(NAMESPACE.length + 1);
+            raw[name] = parseValue(value);
+            if (sdkConfig.isConfigSecret?.(key)) {
+                secretKeys.add(name);
+            }
+        }
+    }
+    return { config: parseStackConfig(raw), secretKeys };
+}
+
+/** A value from config key `key`, kept secret (and so out of plain-text state and checks) when the key is. */
+export function fromConfig(secretKeys: ReadonlySet<string>, key: string, value: string): pulumi.Input<string> {
+    return secretKeys.has(key) ? pulumi.secret(value) : value;
+}

@@ -1,0 +1,136 @@
+/**
+ * The fargate-workloads program: per stack (`Pulumi.<stack>.yaml`), the TODO-list web app as a
+ * load-balanced Fargate service with its DynamoDB table, and a nightly batch job that exports the
+ * table to S3. It reads and validates the configuration and every component's arguments first,
+ * so a mistake fails before the first resource is created, then wires the components together.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fromConfig, readStackConfig, STACK_DEFAULTS } from "./app/config";
+import { createExportBucket, createParameters, createTable } from "./app/data";
+import { EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy } from "./app/exportJob";
+import { buildWebImage } from "./app/image";
+import { createNetwork, planNetwork } from "./app/network";
+import { webTaskPolicy } from "./app/webPolicy";
+import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
+
+const { config, secretKeys } = readStackConfig();
+const d = STACK_DEFAULTS;
+const protect = config.protect ?? d.protect;
+const logRetentionDays = config.logRetentionDays ?? d.logRetentionDays;
+const web = config.web ?? {};
+const batch = config.batch ?? {};
+const webArchitecture = web.architecture ?? "x86_64";
+const parameterPath = web.parameterPath ?? `/${pulumi.getProject()}/${pulumi.getStack()}/`;
+const networkPlan = planNetwork(config.network);
+const ctx = awsContext();
+
+/** What the components take from the rest of the stack. */
+interface Wiring {
+    readonly cluster: ClusterInput;
+    readonly tasks: TaskNetwork;
+    readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly webImage: pulumi.Input<string>;
+    readonly tableName: pulumi.Input<string>;
+    readonly tableArn: pulumi.Input<string>;
+    readonly bucketName: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+}
+
+function webArgs(w: Wiring): WebServiceArgs {
+    return {
+        image: w.webImage,
+        user: web.user ?? d.web.user,
+        port: web.port ?? d.web.port,
+        cpu: web.cpu,
+        memory: web.memory,
+        architecture: webArchitecture,
+        capacity: web.capacity,
+        desiredCount: web.desiredCount,
+        autoscaling: web.autoscaling,
+        healthCheck: { path: web.healthCheckPath ?? d.web.healthCheckPath },
+        environment: {
+            ASPNETCORE_ENVIRONMENT: d.web.aspnetcoreEnvironment,
+            AWS_REGION: ctx.region,
+            PARAMETER_PATH: parameterPath,
+            TODO_TABLE_NAME: w.tableName,
+            ...Object.fromEntries(Object.entries(web.environment ?? {}).map(([k, v]) => [k, fromConfig(secretKeys, "web", v)])),
+        },
+        secrets: web.secrets,
+        taskPolicyStatements: webTaskPolicy(ctx, w.tableArn, parameterPath),
+        logRetentionDays,
+        cluster: w.cluster,
+        network: w.tasks,
+        loadBalancer: {
+            subnetIds: w.publicSubnetIds,
+            deletionProtection: protect,
+            ...(web.domain ? { domain: web.domain } : {}),
+            ...(web.certificateArn ? { certificateArn: fromConfig(secretKeys, "web", web.certificateArn) } : {}),
+        },
+    };
+}
+
+function batchArgs(w: Wiring): BatchTaskArgs {
+    return {
+        image: batch.image ?? d.batch.image,
+        entryPoint: EXPORT_ENTRY_POINT,
+        command: batch.command ?? [EXPORT_SCRIPT],
+        user: d.batch.user,
+        cpu: batch.cpu,
+        memory: batch.memory,
+        architecture: batch.architecture,
+        capacity: batch.capacity,
+        environment: { AWS_REGION: ctx.region, EXPORT_BUCKET: w.bucketName, HOME: "/tmp", TABLE_ARN: w.tableArn },
+        taskPolicyStatements: exportTaskPolicy(w.tableArn, w.bucketArn),
+        logRetentionDays,
+        cluster: w.cluster,
+        network: w.tasks,
+        schedule: { expression: batch.schedule ?? d.batch.schedule, timezone: batch.timezone ?? d.batch.timezone },
+        timeoutSeconds: batch.timeoutSeconds ?? d.batch.timeoutSeconds,
+        retries: batch.retries,
+        ...(batch.alertEmail ? { alerts: { email: fromConfig(secretKeys, "batch", batch.alertEmail) } } : {}),
+    };
+}
+
+// 1. Check every component's arguments while nothing exists yet (resource values stand in as
+//    unknowns), so a bad stack file never leaves a half-created stack behind.
+const unknown = pulumi.output(pulumi.unknown) as pulumi.Output<string>;
+const preview: Wiring = {
+    cluster: unknown,
+    tasks: { vpcId: unknown, subnetIds: unknown as pulumi.Output<any>, assignPublicIp: networkPlan.assignPublicIp },
+    publicSubnetIds: unknown as pulumi.Output<any>,
+    webImage: web.build ? unknown : (web.image ?? d.web.image),
+    tableName: unknown,
+    tableArn: unknown,
+    bucketName: unknown,
+    bucketArn: unknown,
+};
+WebService.validate("web", webArgs(preview));
+BatchTask.validate("export", batchArgs(preview));
+
+// 2. Create: network, cluster, data, image, then the two workloads.
+const network = createNetwork(networkPlan);
+const { cluster, capacityProviders } = createCluster(undefined, "todo");
+const table = createTable(protect);
+createParameters(parameterPath, table);
+const exportBucketResource = createExportBucket(batch.exportRetentionDays ?? d.batch.exportRetentionDays, protect);
+const wiring: Wiring = {
+    cluster,
+    tasks: { vpcId: network.vpcId, subnetIds: network.taskSubnetIds, assignPublicIp: network.assignPublicIp },
+    publicSubnetIds: network.publicSubnetIds,
+    webImage: web.build ? buildWebImage(web.build, webArchitecture, protect).imageUri : (web.image ?? d.web.image),
+    tableName: table.name,
+    tableArn: table.arn,
+    bucketName: exportBucketResource.bucket,
+    bucketArn: exportBucketResource.arn,
+};
+// The services run on the cluster's capacity providers: create those first.
+const frontend = new WebService("web", webArgs(wiring), { dependsOn: [capacityProviders] });
+const exportJob = new BatchTask("export", batchArgs(wiring), { dependsOn: [capacityProviders] });
+
+export const url = frontend.url;
+export const clusterName = cluster.name;
+export const serviceName = frontend.service.name;
+export const tableName = table.name;
+export const exportBucket = exportBucketResource.bucket;
+export const batchRunCommand = exportJob.runCommand;
+export const alertTopicArn = exportJob.alertTopicArn;

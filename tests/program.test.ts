@@ -1,0 +1,382 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, SECRET_PLACEHOLDER } from "../app/config";
+import { EXPORT_SCRIPT } from "../app/exportJob";
+import { listStacks } from "../app/stackFile";
+import { isSecretValue, outputValue, unsecret } from "../components/testing";
+import { parsed } from "./helpers";
+import { evaluateStack, ROOT } from "./program";
+import { mocks } from "./setup";
+
+const T = {
+    vpc: "awsx:ec2:Vpc",
+    cluster: "aws:ecs/cluster:Cluster",
+    providers: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    table: "aws:dynamodb/table:Table",
+    bucket: "aws:s3/bucket:Bucket",
+    service: "aws:ecs/service:Service",
+    td: "aws:ecs/taskDefinition:TaskDefinition",
+    listener: "aws:lb/listener:Listener",
+    alb: "aws:lb/loadBalancer:LoadBalancer",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    sfn: "aws:sfn/stateMachine:StateMachine",
+    schedule: "aws:scheduler/schedule:Schedule",
+    topic: "aws:sns/topic:Topic",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+    scaling: "aws:appautoscaling/target:Target",
+    parameter: "aws:ssm/parameter:Parameter",
+};
+
+const ACCOUNT = "123456789012";
+
+function policyOf(name: string): any {
+    return parsed(mocks.one(T.rolePolicy, name).inputs.policy);
+}
+
+function webContainer(): any {
+    return parsed(mocks.one(T.td, "web-task-definition").inputs.containerDefinitions)[0];
+}
+
+function sfnParameters(): any {
+    return parsed(mocks.one(T.sfn).inputs.definition).States.RunTask.Parameters;
+}
+
+/** Evaluates a stack expecting it to be refused; returns the error and checks nothing was registered. */
+async function refused(stack: string, edit: Record<string, unknown>): Promise<Error> {
+    let error: unknown;
+    try {
+        await evaluateStack(stack, edit);
+    } catch (e) {
+        error = e;
+    }
+    assert.ok(error instanceof Error, "the stack must be refused");
+    await mocks.settle();
+    assert.deepStrictEqual(mocks.resources.map((r) => r.type), [], "nothing may be registered before the configuration is refused");
+    return error as Error;
+}
+
+describe("index.ts (the program)", () => {
+    after(() => mocks.useStack("test"));
+
+    it("has a dev and a prod stack file", () => {
+        assert.deepStrictEqual(listStacks(ROOT), ["dev", "prod"]);
+    });
+
+    for (const stack of listStacks(ROOT)) {
+        describe(`every stack (${stack})`, () => {
+            it("contains the network, a cluster with Container Insights and both Fargate providers, the table, the bucket, the web service and the job", async () => {
+                await evaluateStack(stack);
+                assert.strictEqual(mocks.all(T.vpc).length, 1);
+                assert.deepStrictEqual(mocks.one(T.cluster, "todo-cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+                assert.deepStrictEqual(mocks.one(T.providers).inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+                assert.strictEqual(mocks.all("fargate-workloads:ecs:WebService").length, 1);
+                assert.strictEqual(mocks.all("fargate-workloads:ecs:BatchTask").length, 1);
+                assert.strictEqual(mocks.all(T.cluster).length, 1, "both workloads share the stack's cluster");
+                const cluster = mocks.one(T.cluster).state.arn;
+                assert.strictEqual(mocks.one(T.service).inputs.cluster, cluster);
+                assert.strictEqual(sfnParameters().Cluster, cluster);
+            });
+
+            it("stores TODO lists in an on-demand, encrypted table with point-in-time recovery", async () => {
+                await evaluateStack(stack);
+                const table = mocks.one(T.table).inputs;
+                assert.deepStrictEqual(table.attributes, [{ name: "User", type: "S" }, { name: "ListId", type: "S" }]);
+                assert.deepStrictEqual([table.hashKey, table.rangeKey, table.billingMode], ["User", "ListId", "PAY_PER_REQUEST"]);
+                assert.deepStrictEqual(table.pointInTimeRecovery, { enabled: true });
+                assert.deepStrictEqual(table.serverSideEncryption, { enabled: true });
+                assert.strictEqual(mocks.one(T.parameter).inputs.name, `/fargate-workloads/${stack}/TodoTable/Name`);
+            });
+
+            it("gives the web task role exactly the app's table items, its parameter path and SSM-only decryption", async () => {
+                await evaluateStack(stack);
+                const tableArn = mocks.one(T.table).state.arn;
+                const pathArn = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/fargate-workloads/${stack}`;
+                assert.deepStrictEqual(policyOf("web-task-policy").Statement, [
+                    {
+                        Sid: "TodoItems",
+                        Effect: "Allow",
+                        Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                        Resource: [tableArn],
+                    },
+                    { Sid: "ReadConfigurationPath", Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: [pathArn] },
+                    { Sid: "ReadConfiguration", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [`${pathArn}/*`] },
+                    { Sid: "WriteDataProtectionKeys", Effect: "Allow", Action: ["ssm:PutParameter"], Resource: [`${pathArn}/DataProtection/*`] },
+                    {
+                        Sid: "DecryptViaSsmOnly",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: [`arn:aws:kms:us-east-1:${ACCOUNT}:key/*`],
+                        Condition: { StringEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" } },
+                    },
+                ]);
+            });
+
+            it("runs the ASP.NET Core sample as its non-root user with a read-only root and the table's name", async () => {
+                await evaluateStack(stack);
+                const app = webContainer();
+                assert.strictEqual(app.image, "mcr.microsoft.com/dotnet/samples:aspnetapp");
+                assert.strictEqual(app.user, "1654");
+                assert.strictEqual(app.readonlyRootFilesystem, true);
+                assert.deepStrictEqual(app.mountPoints.map((m: any) => m.containerPath), ["/tmp"]);
+                assert.deepStrictEqual(app.portMappings, [{ containerPort: 8080, protocol: "tcp" }]);
+                const env = Object.fromEntries(app.environment.map((e: any) => [e.name, e.value]));
+                assert.deepStrictEqual(env, {
+                    ASPNETCORE_ENVIRONMENT: "Production",
+                    AWS_REGION: "us-east-1",
+                    PARAMETER_PATH: `/fargate-workloads/${stack}/`,
+                    TODO_TABLE_NAME: mocks.one(T.table).state.name,
+                });
+                assert.strictEqual(mocks.one("aws:lb/targetGroup:TargetGroup").inputs.healthCheck.path, "/");
+            });
+
+            it("exports the table nightly with a role allowed exactly that, into a private, encrypted, TLS-only, expiring bucket", async () => {
+                await evaluateStack(stack);
+                const tableArn = mocks.one(T.table).state.arn;
+                const bucket = mocks.one(T.bucket).state;
+                assert.deepStrictEqual(policyOf("export-task-policy").Statement, [
+                    { Sid: "ExportTable", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [tableArn] },
+                    { Sid: "WatchExport", Effect: "Allow", Action: ["dynamodb:DescribeExport"], Resource: [`${tableArn}/export/*`] },
+                    { Sid: "WriteExport", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [`${bucket.arn}/exports/*`] },
+                ]);
+                const job = parsed(mocks.one(T.td, "export-task-definition").inputs.containerDefinitions)[0];
+                assert.match(job.image, /^public\.ecr\.aws\/aws-cli\/aws-cli:/);
+                assert.deepStrictEqual(job.entryPoint, ["/bin/sh", "-c"]);
+                assert.deepStrictEqual(job.command, [EXPORT_SCRIPT]);
+                assert.strictEqual(job.readonlyRootFilesystem, true);
+                const env = Object.fromEntries(job.environment.map((e: any) => [e.name, e.value]));
+                assert.deepStrictEqual(env, { AWS_REGION: "us-east-1", EXPORT_BUCKET: bucket.bucket, HOME: "/tmp", TABLE_ARN: tableArn });
+                const schedule = mocks.one(T.schedule).inputs;
+                assert.deepStrictEqual([schedule.scheduleExpression, schedule.scheduleExpressionTimezone], ["cron(0 3 * * ? *)", "UTC"]);
+                const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+                assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+                const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
+                assert.strictEqual(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+                const tls = parsed(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement[0];
+                assert.deepStrictEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+                const expiry = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0];
+                assert.deepStrictEqual(expiry.filter, { prefix: "exports/" });
+                assert.ok(expiry.expiration.days > 0);
+            });
+
+            it("exports the stack outputs", async () => {
+                const outputs = await evaluateStack(stack);
+                assert.match(await outputValue(outputs.url), /^https?:\/\//);
+                assert.strictEqual(await outputValue(outputs.clusterName), mocks.one(T.cluster).state.name);
+                assert.strictEqual(await outputValue(outputs.serviceName), mocks.one(T.service).state.name);
+                assert.strictEqual(await outputValue(outputs.tableName), mocks.one(T.table).state.name);
+                assert.strictEqual(await outputValue(outputs.exportBucket), mocks.one(T.bucket).state.bucket);
+                assert.strictEqual(await outputValue(outputs.batchRunCommand), `aws stepfunctions start-execution --state-machine-arn ${mocks.one(T.sfn).state.arn} --region us-east-1`);
+            });
+
+            it("gives identical inputs on every evaluation", async () => {
+                await evaluateStack(stack);
+                const first = mocks.resources.map((r) => [r.type, r.name, r.inputs]);
+                await evaluateStack(stack);
+                assert.deepStrictEqual(mocks.resources.map((r) => [r.type, r.name, r.inputs]), first);
+            });
+        });
+    }
+
+    describe("dev", () => {
+        it("builds a VPC without NAT and runs tasks in its public subnets with public IPs", async () => {
+            await evaluateStack("dev");
+            const vpc = mocks.one(T.vpc);
+            assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: "None" });
+            assert.deepStrictEqual(vpc.inputs.subnetSpecs, [{ type: "Public" }]);
+            assert.strictEqual(vpc.inputs.numberOfAvailabilityZones, 2);
+            const net = mocks.one(T.service).inputs.networkConfiguration;
+            assert.deepStrictEqual(net.subnets, vpc.state.publicSubnetIds);
+            assert.strictEqual(net.assignPublicIp, true);
+            assert.strictEqual(sfnParameters().NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, "ENABLED");
+        });
+
+        it("runs one ARM64 web task and the job on x86_64 Fargate Spot, keeps logs a week, protects nothing, serves plain HTTP", async () => {
+            await evaluateStack("dev");
+            assert.strictEqual(mocks.one(T.service).inputs.desiredCount, 1);
+            assert.strictEqual(mocks.one(T.td, "web-task-definition").inputs.runtimePlatform.cpuArchitecture, "ARM64");
+            assert.strictEqual(mocks.one(T.td, "export-task-definition").inputs.runtimePlatform.cpuArchitecture, "X86_64");
+            assert.deepStrictEqual(sfnParameters().CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+            for (const group of mocks.all("aws:cloudwatch/logGroup:LogGroup")) {
+                assert.strictEqual(group.inputs.retentionInDays, 7, group.name);
+            }
+            assert.strictEqual(mocks.one(T.table).inputs.deletionProtectionEnabled, false);
+            assert.strictEqual(mocks.one(T.alb).inputs.enableDeletionProtection, false);
+            assert.strictEqual(mocks.one(T.bucket).inputs.forceDestroy, true);
+            assert.deepStrictEqual(mocks.all(T.listener).map((l) => l.inputs.protocol), ["HTTP"]);
+            assert.strictEqual(mocks.all(T.topic).length, 0, "no alert email, no topic");
+        });
+    });
+
+    describe("prod", () => {
+        it("runs tasks in private subnets behind a NAT gateway per AZ, without public IPs", async () => {
+            await evaluateStack("prod");
+            const vpc = mocks.one(T.vpc);
+            assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: "OnePerAz" });
+            assert.deepStrictEqual(vpc.inputs.subnetSpecs, [{ type: "Public" }, { type: "Private" }]);
+            assert.strictEqual(vpc.inputs.cidrBlock, "10.20.0.0/16");
+            const net = mocks.one(T.service).inputs.networkConfiguration;
+            assert.deepStrictEqual(net.subnets, vpc.state.privateSubnetIds);
+            assert.strictEqual(net.assignPublicIp, false);
+            assert.deepStrictEqual(mocks.one(T.alb).inputs.subnets, vpc.state.publicSubnetIds);
+            assert.deepStrictEqual(sfnParameters().NetworkConfiguration.AwsvpcConfiguration, {
+                Subnets: vpc.state.privateSubnetIds,
+                SecurityGroups: [mocks.one("aws:ec2/securityGroup:SecurityGroup", "export-sg").state.arn.split("/").pop()],
+                AssignPublicIp: "DISABLED",
+            });
+        });
+
+        it("serves HTTPS on its domain, scales 2..10, protects the load balancer and the data, keeps logs a year, alerts by email", async () => {
+            const outputs = await evaluateStack("prod");
+            assert.strictEqual(await outputValue(outputs.url), "https://todo.example.com");
+            assert.deepStrictEqual(mocks.all(T.listener).map((l) => l.inputs.protocol).sort(), ["HTTP", "HTTPS"]);
+            assert.strictEqual(mocks.one("aws:acm/certificate:Certificate").inputs.domainName, "todo.example.com");
+            const target = mocks.one(T.scaling).inputs;
+            assert.deepStrictEqual([target.minCapacity, target.maxCapacity], [2, 10]);
+            assert.strictEqual(mocks.one(T.table).inputs.deletionProtectionEnabled, true);
+            assert.strictEqual(mocks.one(T.alb).inputs.enableDeletionProtection, true);
+            assert.strictEqual(mocks.one(T.bucket).inputs.forceDestroy, false);
+            for (const group of mocks.all("aws:cloudwatch/logGroup:LogGroup")) {
+                assert.strictEqual(group.inputs.retentionInDays, 365, group.name);
+            }
+            assert.deepStrictEqual([mocks.one(T.subscription).inputs.protocol, mocks.one(T.subscription).inputs.endpoint], ["email", "oncall@example.com"]);
+            assert.strictEqual(await outputValue(outputs.alertTopicArn!), mocks.one(T.topic).state.arn);
+            assert.strictEqual(parsed(mocks.one(T.sfn).inputs.definition).States.RunTask.TimeoutSeconds, 7200);
+        });
+    });
+
+    describe("other configurations", () => {
+        it("uses an existing VPC: private subnets for tasks when given, else public subnets with public IPs", async () => {
+            const network = { vpcId: "vpc-0abcdef0123456789", publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], privateSubnetIds: ["subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"] };
+            await evaluateStack("prod", { "fargate-workloads:network": network });
+            assert.strictEqual(mocks.all(T.vpc).length, 0);
+            assert.deepStrictEqual(mocks.one(T.service).inputs.networkConfiguration.subnets, network.privateSubnetIds);
+            assert.strictEqual(mocks.one(T.service).inputs.networkConfiguration.assignPublicIp, false);
+            assert.deepStrictEqual(mocks.one(T.alb).inputs.subnets, network.publicSubnetIds);
+            await evaluateStack("prod", { "fargate-workloads:network": { ...network, privateSubnetIds: undefined } });
+            assert.deepStrictEqual(mocks.one(T.service).inputs.networkConfiguration, { subnets: network.publicSubnetIds, securityGroups: mocks.one(T.service).inputs.networkConfiguration.securityGroups, assignPublicIp: true });
+        });
+
+        it("builds the web image for the task's platform into an ECR repository that scans on push, and runs it by digest", async () => {
+            await evaluateStack("dev", { "fargate-workloads:web": { architecture: "arm64", desiredCount: 1, build: { context: "./app", dockerfile: "Dockerfile" } } });
+            const repo = mocks.one("aws:ecr/repository:Repository");
+            assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
+            const image = mocks.one("awsx:ecr:Image");
+            assert.deepStrictEqual([image.inputs.context, image.inputs.dockerfile, image.inputs.platform, image.inputs.repositoryUrl], ["./app", "Dockerfile", "linux/arm64", repo.state.repositoryUrl]);
+            assert.strictEqual(webContainer().image, image.state.imageUri);
+            assert.match(webContainer().image, /@sha256:[0-9a-f]{64}$/);
+            const pull = policyOf("web-execution-policy").Statement.find((s: any) => s.Sid === "EcrPull");
+            assert.deepStrictEqual(pull.Resource, [repo.state.arn]);
+        });
+
+        it("keeps a secure alert email secret and skips its format check", async () => {
+            const outputs = await evaluateStack("prod", { "fargate-workloads:batch": { alertEmail: { secure: "v1:AAAAencrypted" } } });
+            assert.ok(outputs.alertTopicArn);
+            const endpoint = mocks.one(T.subscription).inputs.endpoint;
+            assert.ok(isSecretValue(endpoint), "a secure config value stays a secret in state");
+            assert.strictEqual(unsecret(endpoint), SECRET_PLACEHOLDER, "the placeholder goes through, unchecked");
+            // A plain value that is not an address is still refused.
+            await refused("prod", { "fargate-workloads:batch": { alertEmail: "[secret" } });
+        });
+    });
+
+    describe("refuses bad configuration before registering anything", () => {
+        it("lists every problem of the file at once, each with its full key, value and fix", async () => {
+            const error = await refused("dev", {
+                "fargate-workloads:web": { cpu: "big", image: "a", build: { context: "." }, domain: { name: "a.example.com", zoneId: "Z1" }, certificateArn: "arn:aws:acm:us-east-1:1:certificate/x", colour: "blue" },
+                "fargate-workloads:network": { natGateways: "Two" },
+                "fargate-workloads:batch": { alertEmail: "not-an-email", exportRetentionDays: 0 },
+                "fargate-workloads:protect": "yes",
+                "fargate-workloads:region": "eu-west-1",
+            });
+            assert.ok(error instanceof ConfigError);
+            assert.deepStrictEqual([...(error as ConfigError).problems].sort(), [
+                'fargate-workloads:batch.alertEmail ("not-an-email") is not an email address; write it like ops@example.com',
+                "fargate-workloads:batch.exportRetentionDays (0) must be at least 1; raise it",
+                'fargate-workloads:network.natGateways ("Two") must be one of "None", "Single", "OnePerAz"; use one of them',
+                'fargate-workloads:protect ("yes") must be a boolean; write it as one',
+                "fargate-workloads:region is not a known key; remove it or fix its spelling (see the README's configuration reference)",
+                'fargate-workloads:web.build ({"context":"."}) conflicts with web.image (the image is either given or built); remove one of them',
+                'fargate-workloads:web.certificateArn ("arn:aws:acm:us-east-1:1:certificate/x") conflicts with web.domain (a domain gets its own certificate); remove one of them',
+                "fargate-workloads:web.colour is not a known key; remove it or fix its spelling (see the README's configuration reference)",
+                'fargate-workloads:web.cpu ("big") must be a number; write it as one',
+            ]);
+            assert.match(error.message, /^Invalid stack configuration \(9 problems\):\n {2}- /);
+        });
+
+        it("refuses subnets without a VPC and a VPC together with new-VPC settings", async () => {
+            const error = (await refused("dev", { "fargate-workloads:network": { vpcId: "vpc-0abcdef0123456789", natGateways: "Single", publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] } })) as ConfigError;
+            assert.deepStrictEqual(error.problems, [
+                'fargate-workloads:network.natGateways ("Single") describes a new VPC, but vpcId uses an existing one; remove one of them',
+                'fargate-workloads:network.publicSubnetIds (["subnet-0aaaaaaaaaaaaaaa1"]) must list at least two public subnets of vpcId (the load balancer needs two Availability Zones); add them',
+            ]);
+            const other = (await refused("dev", { "fargate-workloads:network": { privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] } })) as ConfigError;
+            assert.deepStrictEqual(other.problems, [
+                'fargate-workloads:network.privateSubnetIds (["subnet-0aaaaaaaaaaaaaaa1"]) needs vpcId (subnets of an existing VPC); add vpcId or remove the subnets to build a new VPC',
+            ]);
+        });
+
+        it("passes component checks through with the component's message, still before anything exists", async () => {
+            const web = await refused("dev", { "fargate-workloads:web": { cpu: 300 } });
+            assert.strictEqual(web.message, "web: cpu (300) is not a Fargate task size; it must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units; pick one of the listed values (1024 units = 1 vCPU).");
+            const spot = await refused("dev", { "fargate-workloads:batch": { capacity: "spot", architecture: "arm64" } });
+            assert.strictEqual(spot.message, 'export: capacity ("spot") uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand".');
+            const schedule = await refused("dev", { "fargate-workloads:batch": { schedule: "cron(0 3 * * *)" } });
+            assert.match(schedule.message, /^export: schedule\.expression \("cron\(0 3 \* \* \*\)"\) has 5 fields/);
+        });
+    });
+
+    describe("the export script", () => {
+        // A stand-in `aws` that answers like the CLI: the test runs the real script against it.
+        function runScript(statuses: string[]): { status: number; stdout: string; stderr: string; calls: string[] } {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-"));
+            const state = path.join(dir, "statuses");
+            const log = path.join(dir, "calls");
+            fs.writeFileSync(state, statuses.join("\n") + "\n");
+            fs.writeFileSync(
+                path.join(dir, "aws"),
+                [
+                    "#!/bin/sh",
+                    `echo "$*" >> ${log}`,
+                    'case "$2" in',
+                    "  export-table-to-point-in-time) echo arn:aws:dynamodb:us-east-1:123456789012:table/t/export/1 ;;",
+                    `  describe-export) case "$*" in *FailureCode*) echo "S3_ACCESS_DENIED	denied" ;; *) head -n 1 ${state}; sed -i 1d ${state} ;; esac ;;`,
+                    "esac",
+                ].join("\n"),
+                { mode: 0o755 },
+            );
+            try {
+                const stdout = execFileSync("/bin/sh", ["-c", EXPORT_SCRIPT], {
+                    env: { PATH: `${dir}:/usr/bin:/bin`, TABLE_ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/t", EXPORT_BUCKET: "b", POLL_SECONDS: "0" },
+                    encoding: "utf8",
+                    stdio: ["ignore", "pipe", "pipe"],
+                });
+                return { status: 0, stdout, stderr: "", calls: fs.readFileSync(log, "utf8").trim().split("\n") };
+            } catch (e: any) {
+                return { status: e.status, stdout: e.stdout, stderr: e.stderr, calls: fs.readFileSync(log, "utf8").trim().split("\n") };
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        }
+
+        it("waits for the export and exits 0 when it completes", () => {
+            const run = runScript(["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]);
+            assert.strictEqual(run.status, 0);
+            assert.match(run.calls[0], /^dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:us-east-1:123456789012:table\/t --s3-bucket b --s3-prefix exports\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z --export-format DYNAMODB_JSON/);
+            assert.strictEqual(run.calls.filter((c) => c.startsWith("dynamodb describe-export")).length, 3);
+            assert.match(run.stdout, /Export completed/);
+        });
+
+        it("exits 1 with the failure reason when the export fails, so the job alerts", () => {
+            const run = runScript(["IN_PROGRESS", "FAILED"]);
+            assert.strictEqual(run.status, 1);
+            assert.match(run.stderr, /Export failed: S3_ACCESS_DENIED\s+denied/);
+        });
+
+        it("exits 1 on a status it does not know", () => {
+            assert.strictEqual(runScript(["CANCELLED"]).status, 1);
+        });
+    });
+});
