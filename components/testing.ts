@@ -76,6 +76,8 @@ export interface StackOptions {
     readonly config?: Readonly<Record<string, unknown>>;
     /** Config keys whose values are secrets. */
     readonly secretKeys?: readonly string[];
+    /** Region the invokes report (and ARNs use), with AZs `<region>a..c`. @default the config's `aws:region`, else the current one */
+    readonly region?: string;
 }
 
 /**
@@ -90,16 +92,27 @@ export class MockRecorder implements pulumi.runtime.Mocks {
     private readonly handlers = new Map<string, InvokeHandler>();
     private pendingParent: string | undefined;
 
-    constructor(public readonly account: MockAccount = MOCK_ACCOUNT) {
-        const a = account;
-        this.onInvoke("aws:index/getRegion:getRegion", () => ({ id: a.region, name: a.region, region: a.region, endpoint: `ec2.${a.region}.amazonaws.com`, description: a.region }));
-        this.onInvoke("aws:index/getCallerIdentity:getCallerIdentity", () => ({ id: a.accountId, accountId: a.accountId, arn: `arn:${a.partition}:iam::${a.accountId}:user/test`, userId: "AIDATESTUSER" }));
-        this.onInvoke("aws:index/getPartition:getPartition", () => ({ id: a.partition, partition: a.partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }));
+    /** The account and region the invokes describe; {@link useStack} can change the region. */
+    public account: MockAccount;
+
+    private readonly defaultAccount: MockAccount;
+
+    constructor(account: MockAccount = MOCK_ACCOUNT) {
+        this.account = account;
+        this.defaultAccount = account;
+        this.onInvoke("aws:index/getRegion:getRegion", () => ({ id: this.account.region, name: this.account.region, region: this.account.region, endpoint: `ec2.${this.account.region}.amazonaws.com`, description: this.account.region }));
+        this.onInvoke("aws:index/getCallerIdentity:getCallerIdentity", () => ({
+            id: this.account.accountId,
+            accountId: this.account.accountId,
+            arn: `arn:${this.account.partition}:iam::${this.account.accountId}:user/test`,
+            userId: "AIDATESTUSER",
+        }));
+        this.onInvoke("aws:index/getPartition:getPartition", () => ({ id: this.account.partition, partition: this.account.partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }));
         this.onInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", () => ({
-            id: a.region,
-            names: [...a.availabilityZones],
-            zoneIds: a.availabilityZones.map((_, i) => `use1-az${i + 1}`),
-            groupNames: [a.region],
+            id: this.account.region,
+            names: [...this.account.availabilityZones],
+            zoneIds: this.account.availabilityZones.map((_, i) => `az${i + 1}`),
+            groupNames: [this.account.region],
         }));
     }
 
@@ -152,6 +165,9 @@ export class MockRecorder implements pulumi.runtime.Mocks {
             config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
         pulumi.runtime.setAllConfig(config, [...(options.secretKeys ?? [])]);
+        const region = options.region ?? (typeof options.config?.["aws:region"] === "string" ? (options.config["aws:region"] as string) : undefined);
+        const base = this.defaultAccount;
+        this.account = region && region !== base.region ? { ...base, region, availabilityZones: ["a", "b", "c"].map((z) => `${region}${z}`) } : base;
         this.reset();
     }
 

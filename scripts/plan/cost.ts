@@ -1,0 +1,225 @@
+/**
+ * Monthly cost estimate of a stack from the resources it registers: fixed hourly items exactly
+ * (load balancer hours, NAT gateways and their addresses, public IPv4 addresses, Fargate tasks at
+ * the desired and the maximum count with the spot share), usage items with their assumption
+ * stated, and the list of what is left out.
+ */
+import { CronExpressionParser } from "cron-parser";
+import { CapacityProviderStrategyItem, spotTaskCount } from "../../components/capacity";
+import { RecordedResource } from "../../components/testing";
+import { ResourceIndex, vpcWillCreate } from "./model";
+import { PriceTable, pricesFor } from "./prices";
+
+/** One line of the estimate, in USD a month. */
+export interface CostLine {
+    readonly item: string;
+    readonly kind: "fixed" | "usage";
+    /** How the figure was computed, in numbers. */
+    readonly arithmetic: string;
+    /** At the desired (starting) count. */
+    readonly monthly: number;
+    /** At the maximum count (autoscaling), where it differs. */
+    readonly monthlyAtMax: number;
+}
+
+export interface CostReport {
+    readonly currency: "USD";
+    readonly region: string;
+    readonly pricesTakenOn: string;
+    readonly fixedMonthly: number;
+    readonly usageMonthly: number;
+    /** Fixed plus usage at the desired count. */
+    readonly monthlyTotal: number;
+    /** Fixed plus usage with every service at its maximum count. */
+    readonly monthlyTotalAtMax: number;
+    readonly lines: CostLine[];
+    readonly assumptions: string[];
+    readonly excluded: string[];
+    readonly notes: string[];
+}
+
+/** What the estimate assumes where a cost depends on use. */
+export const USAGE_ASSUMPTIONS = {
+    /** Load balancer capacity units in use on average (light traffic: ~25 new connections/s or 1 GB/h). */
+    lcuPerLoadBalancer: 1,
+    /** Minutes a batch run lasts, bounded by its timeout. */
+    batchRunMinutes: 15,
+    /** Step Functions state transitions per run (start, task, end). */
+    transitionsPerRun: 3,
+} as const;
+
+export const EXCLUDED = [
+    "Container Insights metrics",
+    "CloudWatch Logs ingestion and storage",
+    "data transfer, including NAT gateway processing ($0.045 per GB)",
+    "SQS (the schedule's dead-letter queue)",
+    "SNS (alert messages)",
+    "CloudWatch alarms",
+    "S3 storage and requests (exports)",
+    "KMS requests",
+    "DynamoDB on-demand requests and storage",
+    "Route 53 hosted zone and queries",
+    "ECR image storage",
+] as const;
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function fargateHourly(prices: PriceTable, td: RecordedResource): { hourly: number; text: string } {
+    const arch = td.inputs.runtimePlatform?.cpuArchitecture === "ARM64" ? "arm64" : "x86_64";
+    const p = prices.fargate[arch];
+    const vcpu = Number(td.inputs.cpu) / 1024;
+    const gb = Number(td.inputs.memory) / 1024;
+    const extra = Math.max((td.inputs.ephemeralStorage?.sizeInGib ?? 20) - 20, 0);
+    const hourly = vcpu * p.vcpuHour + gb * p.gbHour + extra * prices.fargate.ephemeralGbHourOver20;
+    return { hourly, text: `(${vcpu} x ${p.vcpuHour} + ${gb} x ${p.gbHour}${extra ? ` + ${extra} x ${prices.fargate.ephemeralGbHourOver20}` : ""}) per ${arch} task-hour` };
+}
+
+function strategyOf(items: any[] | undefined): CapacityProviderStrategyItem[] {
+    return (items ?? []).map((i) => ({ capacityProvider: i.capacityProvider ?? i.CapacityProvider, weight: i.weight ?? i.Weight, base: i.base ?? i.Base }));
+}
+
+/** AWS's six-field cron (1 = Sunday, `?`, a year) as a standard five-field one. */
+export function toStandardCron(awsCron: string): string {
+    const [minutes, hours, dom, month, dow] = awsCron.trim().split(/\s+/);
+    const shifted = dow.replace(/\d+/g, (n, offset: number, whole: string) => (whole[offset - 1] === "#" ? n : String(Number(n) - 1)));
+    return [minutes, hours, dom === "?" ? "*" : dom, month, dow === "?" ? "*" : shifted].join(" ");
+}
+
+/** Runs a month (730 hours) of a Scheduler expression; undefined when it cannot be told. */
+export function runsPerMonth(expression: string, timezone = "UTC"): number | undefined {
+    const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+    if (rate) {
+        const hours = { minute: 1 / 60, hour: 1, day: 24 }[rate[2] as "minute" | "hour" | "day"] * Number(rate[1]);
+        return 730 / hours;
+    }
+    if (/^at\(/.test(expression)) {
+        return 1;
+    }
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (!cron) {
+        return undefined;
+    }
+    try {
+        // Count a year of runs (monthly patterns included), stopping early for frequent ones.
+        const start = new Date("2026-01-01T00:00:00Z");
+        const end = new Date("2027-01-01T00:00:00Z");
+        const it = CronExpressionParser.parse(toStandardCron(cron[1]), { currentDate: start, endDate: end, tz: timezone });
+        let count = 0;
+        let last = start;
+        while (it.hasNext() && count < 20000) {
+            last = it.next().toDate();
+            count++;
+        }
+        const hours = (count < 20000 ? end.getTime() - start.getTime() : last.getTime() - start.getTime()) / 3_600_000;
+        return (count / hours) * 730;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The estimate for a stack's recorded resources in `region`. */
+export function estimateCost(resources: readonly RecordedResource[], region: string): CostReport {
+    const { prices, note } = pricesFor(region);
+    const H = prices.hoursPerMonth;
+    const index = new ResourceIndex(resources);
+    const lines: CostLine[] = [];
+    const assumptions: string[] = [`${H} hours a month`, `Fargate Spot at ${Math.round(prices.fargate.spotDiscount * 100)}% off on-demand (AWS says "up to 70%")`];
+    // Lines keep exact figures; only the report rounds, so totals carry no rounding error.
+    const add = (item: string, kind: CostLine["kind"], arithmetic: string, monthly: number, monthlyAtMax = monthly) => lines.push({ item, kind, arithmetic, monthly, monthlyAtMax });
+    const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+    const vpcs = index.ofType("awsx:ec2:Vpc");
+    for (const lb of index.ofType("aws:lb/loadBalancer:LoadBalancer")) {
+        add(`Load balancer ${lb.name}: hours`, "fixed", `${prices.albHour} x ${H}`, prices.albHour * H);
+        if (!lb.inputs.internal) {
+            const azs = Array.isArray(lb.inputs.subnets) ? lb.inputs.subnets.length : vpcs.length ? vpcWillCreate(vpcs[0].inputs).azs : 2;
+            add(`Load balancer ${lb.name}: ${azs} public IPv4 addresses (one per AZ)`, "fixed", `${azs} x ${prices.publicIpv4Hour} x ${H}`, azs * prices.publicIpv4Hour * H);
+        }
+        const lcu = USAGE_ASSUMPTIONS.lcuPerLoadBalancer;
+        add(`Load balancer ${lb.name}: capacity units`, "usage", `${lcu} LCU x ${prices.lcuHour} x ${H}`, lcu * prices.lcuHour * H);
+    }
+    if (index.ofType("aws:lb/loadBalancer:LoadBalancer").length > 0) {
+        assumptions.push(`${USAGE_ASSUMPTIONS.lcuPerLoadBalancer} load balancer capacity unit on average per load balancer (light traffic)`);
+    }
+    for (const vpc of vpcs) {
+        const { natGateways } = vpcWillCreate(vpc.inputs);
+        if (natGateways > 0) {
+            add(`NAT gateways of ${vpc.name}: ${natGateways} (${vpc.inputs.natGateways?.strategy})`, "fixed", `${natGateways} x ${prices.natGatewayHour} x ${H}`, natGateways * prices.natGatewayHour * H);
+            add(`NAT gateways of ${vpc.name}: ${natGateways} Elastic IPs`, "fixed", `${natGateways} x ${prices.publicIpv4Hour} x ${H}`, natGateways * prices.publicIpv4Hour * H);
+        }
+    }
+
+    for (const svc of index.ofType("aws:ecs/service:Service")) {
+        const td = index.find(svc.inputs.taskDefinition);
+        if (!td) {
+            continue;
+        }
+        const desired = Number(svc.inputs.desiredCount ?? 0);
+        const target = index.ofType("aws:appautoscaling/target:Target").find((t) => typeof t.inputs.resourceId === "string" && t.inputs.resourceId.endsWith(`/${svc.state.name}`));
+        const max = target ? Number(target.inputs.maxCapacity) : desired;
+        const strategy = strategyOf(svc.inputs.capacityProviderStrategies);
+        const { hourly, text } = fargateHourly(prices, td);
+        const cost = (n: number) => {
+            const spot = spotTaskCount(strategy, n);
+            return ((n - spot) * hourly + spot * hourly * (1 - prices.fargate.spotDiscount)) * H;
+        };
+        const spotNote = spotTaskCount(strategy, desired) > 0 ? `, ${round(spotTaskCount(strategy, desired))} on spot at ${pct(1 - prices.fargate.spotDiscount)}` : "";
+        add(`Service ${svc.name}: ${desired} task${desired === 1 ? "" : "s"}${max !== desired ? ` (up to ${max})` : ""}`, "fixed", `${desired} x ${text} x ${H}${spotNote}`, cost(desired), cost(max));
+        if (svc.inputs.networkConfiguration?.assignPublicIp) {
+            add(`Service ${svc.name}: a public IPv4 address per task`, "fixed", `${desired} x ${prices.publicIpv4Hour} x ${H}`, desired * prices.publicIpv4Hour * H, max * prices.publicIpv4Hour * H);
+        }
+    }
+
+    for (const sm of index.ofType("aws:sfn/stateMachine:StateMachine")) {
+        let definition: any;
+        try {
+            definition = JSON.parse(sm.inputs.definition);
+        } catch {
+            continue;
+        }
+        const state = definition?.States?.RunTask;
+        const td = index.find(state?.Parameters?.TaskDefinition);
+        if (!td) {
+            continue;
+        }
+        const schedule = index.ofType("aws:scheduler/schedule:Schedule").find((s) => s.inputs.target?.arn === sm.state.arn);
+        const runs = schedule ? runsPerMonth(schedule.inputs.scheduleExpression, schedule.inputs.scheduleExpressionTimezone) : undefined;
+        const perMonth = runs ?? (schedule ? 30.42 : 0);
+        if (schedule && runs === undefined) {
+            assumptions.push(`${sm.name}: the schedule's frequency could not be read; one run a day assumed`);
+        }
+        if (!schedule) {
+            assumptions.push(`${sm.name}: runs on demand only; no runs counted`);
+            continue;
+        }
+        const minutes = Math.min(USAGE_ASSUMPTIONS.batchRunMinutes, (state.TimeoutSeconds ?? Infinity) / 60);
+        const hours = (perMonth * minutes) / 60;
+        const strategy = strategyOf(state.Parameters?.CapacityProviderStrategy);
+        const spotShare = spotTaskCount(strategy, 1);
+        const { hourly, text } = fargateHourly(prices, td);
+        const rate = hourly * (1 - spotShare * prices.fargate.spotDiscount);
+        add(`Batch ${sm.name}: ${round(perMonth)} runs of ${minutes} min`, "usage", `${round(hours)} task-hours x ${text}${spotShare ? ` at ${pct(1 - prices.fargate.spotDiscount)} (spot share ${pct(spotShare)})` : ""}`, hours * rate);
+        if (state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === "ENABLED") {
+            add(`Batch ${sm.name}: public IPv4 while running`, "usage", `${round(hours)} x ${prices.publicIpv4Hour}`, hours * prices.publicIpv4Hour);
+        }
+        const transitions = perMonth * USAGE_ASSUMPTIONS.transitionsPerRun;
+        add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
+        add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
+        assumptions.push(`${sm.name}: each run lasts ${minutes} minutes (at most its timeout) and succeeds on the first attempt; ${USAGE_ASSUMPTIONS.transitionsPerRun} state transitions a run`);
+    }
+
+    const sum = (kind: CostLine["kind"] | undefined, key: "monthly" | "monthlyAtMax") => round(lines.filter((l) => kind === undefined || l.kind === kind).reduce((s, l) => s + l[key], 0));
+    return {
+        currency: "USD",
+        region: prices.region,
+        pricesTakenOn: prices.takenOn,
+        fixedMonthly: sum("fixed", "monthly"),
+        usageMonthly: sum("usage", "monthly"),
+        monthlyTotal: sum(undefined, "monthly"),
+        monthlyTotalAtMax: sum(undefined, "monthlyAtMax"),
+        lines: lines.map((l) => ({ ...l, monthly: round(l.monthly), monthlyAtMax: round(l.monthlyAtMax) })),
+        assumptions,
+        excluded: [...EXCLUDED],
+        notes: note ? [note] : [],
+    };
+}

@@ -1,0 +1,197 @@
+/**
+ * The stack's architecture as a graph (internet, load balancer and listeners, target group,
+ * service and tasks in their subnets, the batch schedule, state machine and task, the table and
+ * the bucket, the alert topic), rendered as Mermaid (shown by GitHub) and Graphviz DOT.
+ */
+import { RecordedResource } from "../../components/testing";
+import { ResourceIndex } from "./model";
+
+export interface GraphNode {
+    readonly id: string;
+    readonly label: string;
+    readonly shape: "box" | "round" | "database" | "circle";
+    readonly group?: string;
+}
+
+export interface GraphEdge {
+    readonly from: string;
+    readonly to: string;
+    readonly label?: string;
+    readonly dashed?: boolean;
+}
+
+export interface Graph {
+    readonly nodes: GraphNode[];
+    readonly edges: GraphEdge[];
+    readonly groups: { id: string; label: string }[];
+}
+
+const id = (r: RecordedResource | string) => (typeof r === "string" ? r : r.name).replace(/[^A-Za-z0-9_]/g, "_");
+
+function parse(text: unknown): any {
+    try {
+        return typeof text === "string" ? JSON.parse(text) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The resources (table, bucket) a role's policies name, by ARN. */
+function dataTouchedBy(roleArn: unknown, index: ResourceIndex, data: RecordedResource[]): RecordedResource[] {
+    const role = index.find(roleArn);
+    if (!role) {
+        return [];
+    }
+    const resources = index
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === role.state.name || p.inputs.role === role.state.__id || p.inputs.role === role.name)
+        .flatMap((p) => (parse(p.inputs.policy)?.Statement ?? []).flatMap((s: any) => [].concat(s.Resource ?? [])));
+    return data.filter((d) => resources.some((r: unknown) => typeof r === "string" && typeof d.state.arn === "string" && (r === d.state.arn || r.startsWith(`${d.state.arn}/`))));
+}
+
+function sizeOf(td: RecordedResource | undefined): string {
+    if (!td) {
+        return "";
+    }
+    const arch = td.inputs.runtimePlatform?.cpuArchitecture === "ARM64" ? "arm64" : "x86_64";
+    return `${Number(td.inputs.cpu) / 1024} vCPU / ${Number(td.inputs.memory) / 1024} GB ${arch}`;
+}
+
+/** Builds the architecture graph from the recorded resources. */
+export function architectureGraph(resources: readonly RecordedResource[]): Graph {
+    const index = new ResourceIndex(resources);
+    const nodes: GraphNode[] = [];
+    const edges: GraphEdge[] = [];
+    const groups: { id: string; label: string }[] = [];
+    const group = (gid: string, label: string) => {
+        if (!groups.some((g) => g.id === gid)) {
+            groups.push({ id: gid, label });
+        }
+        return gid;
+    };
+    const data = [...index.ofType("aws:dynamodb/table:Table"), ...index.ofType("aws:s3/bucket:Bucket")];
+    const lbs = index.ofType("aws:lb/loadBalancer:LoadBalancer");
+    if (lbs.some((lb) => !lb.inputs.internal)) {
+        nodes.push({ id: "internet", label: "Internet", shape: "circle" });
+    }
+    for (const lb of lbs) {
+        nodes.push({ id: id(lb), label: `Load balancer ${lb.name}${lb.inputs.internal ? " (internal)" : ""}`, shape: "box", group: group("public", "Public subnets") });
+        if (!lb.inputs.internal) {
+            edges.push({ from: "internet", to: id(lb) });
+        }
+        for (const listener of index.ofType("aws:lb/listener:Listener").filter((l) => l.inputs.loadBalancerArn === lb.state.arn)) {
+            nodes.push({ id: id(listener), label: `${listener.inputs.protocol} :${listener.inputs.port}`, shape: "round" });
+            edges.push({ from: id(lb), to: id(listener) });
+            for (const action of listener.inputs.defaultActions ?? []) {
+                if (action.type === "forward") {
+                    const tg = index.find(action.targetGroupArn);
+                    if (tg) {
+                        edges.push({ from: id(listener), to: id(tg), label: "forward" });
+                    }
+                } else if (action.type === "redirect") {
+                    const https = index.ofType("aws:lb/listener:Listener").find((l) => l.inputs.loadBalancerArn === lb.state.arn && l.inputs.protocol === "HTTPS");
+                    if (https) {
+                        edges.push({ from: id(listener), to: id(https), label: "301 redirect", dashed: true });
+                    }
+                }
+            }
+        }
+    }
+    for (const tg of index.ofType("aws:lb/targetGroup:TargetGroup")) {
+        nodes.push({ id: id(tg), label: `Target group ${tg.name} (ip, :${tg.inputs.port})`, shape: "box" });
+    }
+    for (const svc of index.ofType("aws:ecs/service:Service")) {
+        const td = index.find(svc.inputs.taskDefinition);
+        const publicIp = svc.inputs.networkConfiguration?.assignPublicIp;
+        const gid = publicIp ? group("public", "Public subnets") : group("private", "Private subnets");
+        nodes.push({ id: id(svc), label: `ECS service ${svc.name}: ${svc.inputs.desiredCount} task(s), ${sizeOf(td)}${publicIp ? ", public IPs" : ""}`, shape: "box", group: gid });
+        for (const lb of svc.inputs.loadBalancers ?? []) {
+            const tg = index.find(lb.targetGroupArn);
+            if (tg) {
+                edges.push({ from: id(tg), to: id(svc), label: `:${lb.containerPort}` });
+            }
+        }
+        for (const d of dataTouchedBy(td?.inputs.taskRoleArn, index, data)) {
+            edges.push({ from: id(svc), to: id(d) });
+        }
+    }
+    for (const sm of index.ofType("aws:sfn/stateMachine:StateMachine")) {
+        const state = parse(sm.inputs.definition)?.States?.RunTask;
+        const td = index.find(state?.Parameters?.TaskDefinition);
+        const publicIp = state?.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === "ENABLED";
+        nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${state?.TimeoutSeconds}s, ${state?.Retry?.[0]?.MaxAttempts ?? 0} retries)`, shape: "round" });
+        const taskId = `${id(sm)}_task`;
+        nodes.push({ id: taskId, label: `Batch task ${td?.name ?? "?"}: ${sizeOf(td)}, runs to completion`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
+        edges.push({ from: id(sm), to: taskId, label: "runTask.sync" });
+        for (const d of dataTouchedBy(td?.inputs.taskRoleArn, index, data)) {
+            edges.push({ from: taskId, to: id(d) });
+        }
+        for (const schedule of index.ofType("aws:scheduler/schedule:Schedule").filter((s) => s.inputs.target?.arn === sm.state.arn)) {
+            nodes.push({ id: id(schedule), label: `Schedule ${schedule.inputs.scheduleExpression} ${schedule.inputs.scheduleExpressionTimezone ?? ""}`.trim(), shape: "round" });
+            edges.push({ from: id(schedule), to: id(sm), label: "starts" });
+        }
+        for (const rule of index.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => typeof r.inputs.eventPattern === "string" && r.inputs.eventPattern.includes(String(sm.state.arn)))) {
+            for (const target of index.ofType("aws:cloudwatch/eventTarget:EventTarget").filter((t) => t.inputs.rule === rule.state.name)) {
+                const topic = index.find(target.inputs.arn);
+                const topicId = topic ? id(topic) : "alert_topic";
+                if (!nodes.some((n) => n.id === topicId)) {
+                    nodes.push({ id: topicId, label: `SNS alerts ${topic?.name ?? ""}`.trim(), shape: "round" });
+                }
+                edges.push({ from: id(sm), to: topicId, label: "FAILED / TIMED_OUT / ABORTED", dashed: true });
+            }
+        }
+    }
+    for (const d of data) {
+        nodes.push({ id: id(d), label: `${d.type.startsWith("aws:dynamodb") ? "DynamoDB table" : "S3 bucket"} ${d.name}`, shape: "database" });
+    }
+    return { nodes, edges, groups };
+}
+
+const quote = (s: string) => s.replace(/"/g, "'");
+
+/** Mermaid flowchart source. */
+export function toMermaid(graph: Graph): string {
+    const shape = (n: GraphNode) => {
+        const label = `"${quote(n.label)}"`;
+        return n.shape === "database" ? `${n.id}[(${label})]` : n.shape === "round" ? `${n.id}(${label})` : n.shape === "circle" ? `${n.id}((${label}))` : `${n.id}[${label}]`;
+    };
+    const lines = ["flowchart LR"];
+    for (const n of graph.nodes.filter((x) => !x.group)) {
+        lines.push(`    ${shape(n)}`);
+    }
+    for (const g of graph.groups) {
+        lines.push(`    subgraph ${g.id}["${g.label}"]`);
+        for (const n of graph.nodes.filter((x) => x.group === g.id)) {
+            lines.push(`        ${shape(n)}`);
+        }
+        lines.push("    end");
+    }
+    for (const e of graph.edges) {
+        const arrow = e.dashed ? "-.->" : "-->";
+        lines.push(`    ${e.from} ${arrow}${e.label ? `|"${quote(e.label)}"|` : ""} ${e.to}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
+/** Graphviz DOT source. */
+export function toDot(graph: Graph, title: string): string {
+    const shapes = { box: "box", round: "box, style=rounded", database: "cylinder", circle: "circle" } as const;
+    const node = (n: GraphNode, indent: string) => `${indent}${n.id} [label="${quote(n.label)}", shape=${shapes[n.shape]}];`;
+    const lines = [`digraph "${quote(title)}" {`, "    rankdir=LR;", '    node [fontname="Helvetica"];'];
+    for (const n of graph.nodes.filter((x) => !x.group)) {
+        lines.push(node(n, "    "));
+    }
+    for (const g of graph.groups) {
+        lines.push(`    subgraph cluster_${g.id} {`, `        label="${g.label}";`);
+        for (const n of graph.nodes.filter((x) => x.group === g.id)) {
+            lines.push(node(n, "        "));
+        }
+        lines.push("    }");
+    }
+    for (const e of graph.edges) {
+        const attrs = [e.label ? `label="${quote(e.label)}"` : "", e.dashed ? "style=dashed" : ""].filter(Boolean).join(", ");
+        lines.push(`    ${e.from} -> ${e.to}${attrs ? ` [${attrs}]` : ""};`);
+    }
+    lines.push("}");
+    return lines.join("\n") + "\n";
+}

@@ -1,0 +1,206 @@
+/**
+ * The plan of a stack: what `pulumi up` would create, read from the resources the program
+ * registered under the Pulumi runtime mocks. Key inputs are summarised per resource type;
+ * secret values never leave as anything but "[secret]".
+ */
+import { SECRET_PLACEHOLDER } from "../../app/config";
+import { isSecretValue, RecordedResource } from "../../components/testing";
+
+/** One resource of the plan. */
+export interface PlanResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** Logical name of the parent (a component), when there is one. */
+    readonly parent?: string;
+    readonly parentUrn?: string;
+    /** The inputs that matter for review, summarised. */
+    readonly keyInputs: Record<string, unknown>;
+    /** For remote (awsx) components, whose children are invisible under mocks: what they will create. */
+    readonly willCreate?: string[];
+}
+
+/** Replaces every secret value (and the stack file's secret placeholder) with "[secret]". */
+export function maskSecrets(value: unknown): unknown {
+    if (isSecretValue(value) || value === SECRET_PLACEHOLDER) {
+        return "[secret]";
+    }
+    if (Array.isArray(value)) {
+        return value.map(maskSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+    }
+    return value;
+}
+
+function json(text: unknown): any {
+    if (typeof text !== "string") {
+        return undefined;
+    }
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Looks resources up by ARN or id, to show names instead of identifiers. */
+export class ResourceIndex {
+    private readonly byRef = new Map<string, RecordedResource>();
+
+    constructor(public readonly resources: readonly RecordedResource[]) {
+        for (const r of resources) {
+            for (const ref of [r.state.arn, r.state.id, r.state.name, r.state.bucket, r.state.__id]) {
+                if (typeof ref === "string" && !this.byRef.has(ref)) {
+                    this.byRef.set(ref, r);
+                }
+            }
+            const sgId = typeof r.state.arn === "string" ? /security-group\/(sg-[0-9a-f]+)$/.exec(r.state.arn)?.[1] : undefined;
+            if (sgId) {
+                this.byRef.set(sgId, r);
+            }
+        }
+    }
+
+    find(ref: unknown): RecordedResource | undefined {
+        return typeof ref === "string" ? this.byRef.get(ref) : undefined;
+    }
+
+    /** The logical name behind a reference, or the reference itself. */
+    label(ref: unknown): unknown {
+        return this.find(ref)?.name ?? ref;
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+}
+
+/** The subnets, NAT gateways and more an `awsx.ec2.Vpc` creates for these inputs. */
+export function vpcWillCreate(inputs: Record<string, any>): { azs: number; natGateways: number; lines: string[] } {
+    const azs = inputs.numberOfAvailabilityZones ?? 3;
+    const strategy = inputs.natGateways?.strategy ?? "OnePerAz";
+    const specs: string[] = (inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }]).map((s: { type: string }) => s.type);
+    const natGateways = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+    const lines = [`1 VPC (${inputs.cidrBlock ?? "10.0.0.0/16"}) with an internet gateway`];
+    for (const kind of specs) {
+        lines.push(`${azs} ${kind.toLowerCase()} subnets (one per AZ) with route tables`);
+    }
+    lines.push(natGateways === 0 ? "no NAT gateway" : `${natGateways} NAT gateway${natGateways > 1 ? "s" : ""} (${strategy}), each with an Elastic IP`);
+    return { azs, natGateways, lines };
+}
+
+function strategyText(items: unknown): string {
+    return Array.isArray(items) ? items.map((i: any) => `${i.capacityProvider ?? i.CapacityProvider} w${i.weight ?? i.Weight} b${i.base ?? i.Base}`).join(", ") : "";
+}
+
+function statementsOf(policy: any): { effect: string; actions: string[]; resources: unknown[] }[] {
+    return (policy?.Statement ?? []).map((s: any) => ({
+        effect: s.Effect,
+        actions: [].concat(s.Action ?? []),
+        resources: [].concat(s.Resource ?? []),
+    }));
+}
+
+/** The inputs of `r` a reviewer cares about. */
+export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<string, unknown> {
+    const i = r.inputs;
+    switch (r.type) {
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { internal: i.internal, subnets: Array.isArray(i.subnets) ? i.subnets.length : i.subnets, dropInvalidHeaderFields: i.dropInvalidHeaderFields, desyncMitigationMode: i.desyncMitigationMode, deletionProtection: i.enableDeletionProtection, accessLogs: i.accessLogs?.enabled ?? false };
+        case "aws:lb/listener:Listener":
+            return {
+                listener: `${i.protocol} :${i.port}`,
+                ...(i.sslPolicy ? { sslPolicy: i.sslPolicy } : {}),
+                actions: (i.defaultActions ?? []).map((a: any) => (a.type === "forward" ? `forward to ${index.label(a.targetGroupArn)}` : a.type === "redirect" ? `redirect to ${a.redirect?.protocol} :${a.redirect?.port} (${a.redirect?.statusCode})` : a.type)),
+            };
+        case "aws:lb/targetGroup:TargetGroup": {
+            const hc = i.healthCheck ?? {};
+            return { targetType: i.targetType, port: i.port, healthCheck: `${hc.path} every ${hc.interval}s, timeout ${hc.timeout}s, healthy ${hc.healthyThreshold}, unhealthy ${hc.unhealthyThreshold}, matcher ${hc.matcher}`, deregistrationDelay: i.deregistrationDelay };
+        }
+        case "aws:ecs/service:Service":
+            return {
+                desiredCount: i.desiredCount,
+                capacity: strategyText(i.capacityProviderStrategies),
+                deployment: `min ${i.deploymentMinimumHealthyPercent}% / max ${i.deploymentMaximumPercent}%, circuit breaker${i.deploymentCircuitBreaker?.rollback ? " with rollback" : ""}`,
+                healthCheckGracePeriodSeconds: i.healthCheckGracePeriodSeconds,
+                waitForSteadyState: i.waitForSteadyState,
+                assignPublicIp: i.networkConfiguration?.assignPublicIp,
+                taskDefinition: index.label(i.taskDefinition),
+            };
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            const containers = json(i.containerDefinitions) ?? [];
+            return {
+                size: `${i.cpu} CPU units / ${i.memory} MiB`,
+                architecture: i.runtimePlatform?.cpuArchitecture,
+                containers: containers.map((c: any) => `${c.name}: ${c.image} (user ${c.user ?? "image default"}, ${c.readonlyRootFilesystem ? "read-only root" : "writable root"})`),
+            };
+        }
+        case "aws:scheduler/schedule:Schedule":
+            return { expression: i.scheduleExpression, timezone: i.scheduleExpressionTimezone, state: i.state, target: index.label(i.target?.arn), deadLetterQueue: index.label(i.target?.deadLetterConfig?.arn) };
+        case "aws:sfn/stateMachine:StateMachine": {
+            const state = json(i.definition)?.States?.RunTask ?? {};
+            const retry = state.Retry?.[0];
+            return {
+                runs: index.label(state.Parameters?.TaskDefinition),
+                timeoutSeconds: state.TimeoutSeconds,
+                retries: retry ? `${retry.MaxAttempts} after ${retry.IntervalSeconds}s x${retry.BackoffRate} on ${retry.ErrorEquals.join(", ")}` : "none",
+                capacity: strategyText(state.Parameters?.CapacityProviderStrategy),
+            };
+        }
+        case "aws:iam/rolePolicy:RolePolicy": {
+            const role = index.resources.find((x) => x.type === "aws:iam/role:Role" && (x.state.name === i.role || x.state.__id === i.role || x.name === i.role));
+            return {
+                role: role?.name ?? i.role,
+                statements: statementsOf(json(i.policy)).map((s) => `${s.effect} ${s.actions.join(", ")} on ${s.resources.map((x) => index.label(x)).join(", ")}`),
+            };
+        }
+        case "aws:appautoscaling/target:Target":
+            return { minCapacity: i.minCapacity, maxCapacity: i.maxCapacity };
+        case "aws:appautoscaling/policy:Policy": {
+            const c = i.targetTrackingScalingPolicyConfiguration ?? {};
+            return { metric: c.predefinedMetricSpecification?.predefinedMetricType, target: c.targetValue };
+        }
+        case "aws:dynamodb/table:Table":
+            return { keys: `${i.hashKey} / ${i.rangeKey ?? "-"}`, billingMode: i.billingMode, pointInTimeRecovery: i.pointInTimeRecovery?.enabled, deletionProtection: i.deletionProtectionEnabled };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { name: i.name, retentionInDays: i.retentionInDays };
+        case "aws:ecs/cluster:Cluster":
+            return { containerInsights: (i.settings ?? []).find((s: any) => s.name === "containerInsights")?.value };
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return { protocol: i.protocol, endpoint: i.endpoint };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { metric: `${i.namespace} ${i.metricName}`, condition: `${i.comparisonOperator} ${i.threshold} for ${i.evaluationPeriods} x ${i.period}s` };
+        case "awsx:ec2:Vpc":
+            return { cidrBlock: i.cidrBlock, availabilityZones: i.numberOfAvailabilityZones, natGateways: i.natGateways?.strategy };
+        case "awsx:ecr:Image":
+            return { context: i.context, platform: i.platform };
+        default:
+            return {};
+    }
+}
+
+/** The plan's resources, with parents by name and masked key inputs. */
+export function planResources(resources: readonly RecordedResource[]): PlanResource[] {
+    const index = new ResourceIndex(resources);
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    return resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        ...(r.parent ? { parent: byUrn.get(r.parent)?.name, parentUrn: r.parent } : {}),
+        keyInputs: maskSecrets(keyInputs(r, index)) as Record<string, unknown>,
+        ...(r.type === "awsx:ec2:Vpc" ? { willCreate: vpcWillCreate(r.inputs).lines } : {}),
+        ...(r.type === "awsx:ecr:Image" ? { willCreate: ["a Docker build for the platform, pushed to the repository"] } : {}),
+    }));
+}
+
+/** Resources per type, sorted by type. */
+export function countByType(resources: readonly { type: string }[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of [...resources].sort((a, b) => a.type.localeCompare(b.type))) {
+        counts[r.type] = (counts[r.type] ?? 0) + 1;
+    }
+    return counts;
+}

@@ -1,0 +1,54 @@
+/**
+ * Builds the plan of a stack: evaluates index.ts under the Pulumi runtime mocks with the stack's
+ * configuration from `Pulumi.<stack>.yaml`, then derives the resource list, the architecture
+ * diagram and the cost estimate from what the program registered.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { readStackFile } from "../../app/stackFile";
+import { MockRecorder, requireFresh } from "../../components/testing";
+import { CostReport, estimateCost } from "./cost";
+import { architectureGraph, toDot, toMermaid } from "./diagram";
+import { countByType, PlanResource, planResources } from "./model";
+
+export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
+
+export interface Plan {
+    readonly stack: string;
+    readonly project: string;
+    readonly region: string;
+    readonly resources: PlanResource[];
+    readonly counts: Record<string, number>;
+    readonly cost: CostReport;
+    readonly diagram: { readonly mermaid: string; readonly dot: string };
+    readonly notes: string[];
+}
+
+/** The project name from Pulumi.yaml. */
+export function projectName(root: string = REPOSITORY_ROOT): string {
+    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
+    return doc.name ?? "fargate-workloads";
+}
+
+/**
+ * Evaluates the program for `stack` (stack file in `configDir`) with `mocks` and returns its plan.
+ * Throws the program's own error (configuration or component validation) when it refuses the stack.
+ */
+export async function buildPlan(mocks: MockRecorder, stack: string, configDir: string = REPOSITORY_ROOT): Promise<Plan> {
+    const file = readStackFile(configDir, stack);
+    const region = typeof file.config["aws:region"] === "string" ? (file.config["aws:region"] as string) : "us-east-1";
+    const project = projectName();
+    mocks.useStack(stack, { project, config: file.config, secretKeys: file.secretKeys, region });
+    requireFresh(path.join(REPOSITORY_ROOT, "index.ts"));
+    await mocks.settle();
+    const recorded = [...mocks.resources];
+    const graph = architectureGraph(recorded);
+    const cost = estimateCost(recorded, region);
+    const notes = [
+        "Evaluated under Pulumi's runtime mocks: no cloud call was made, and computed values (ids, ARNs, DNS names) are stand-ins.",
+        "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
+        ...cost.notes,
+    ];
+    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
+}

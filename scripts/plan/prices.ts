@@ -1,0 +1,58 @@
+/**
+ * List prices used by `npm run plan`, per region, with the date they were taken. One table: no
+ * price appears anywhere else in the code. Source: ../shared/aws-facts.md section 7 (us-east-1,
+ * list prices as published in 2026).
+ */
+export interface PriceTable {
+    readonly region: string;
+    readonly takenOn: string;
+    readonly source: string;
+    readonly hoursPerMonth: number;
+    readonly fargate: {
+        readonly x86_64: { readonly vcpuHour: number; readonly gbHour: number };
+        readonly arm64: { readonly vcpuHour: number; readonly gbHour: number };
+        readonly ephemeralGbHourOver20: number;
+        /** Share saved on Fargate Spot ("up to 70%": the estimate assumes the full 70%). */
+        readonly spotDiscount: number;
+    };
+    readonly albHour: number;
+    readonly lcuHour: number;
+    readonly natGatewayHour: number;
+    readonly natGatewayGb: number;
+    readonly publicIpv4Hour: number;
+    readonly stepFunctionsPerThousandTransitions: number;
+    readonly schedulerPerMillion: number;
+    readonly schedulerFreePerMonth: number;
+}
+
+export const PRICES: Readonly<Record<string, PriceTable>> = {
+    "us-east-1": {
+        region: "us-east-1",
+        takenOn: "2026 list prices (shared/aws-facts.md, section 7)",
+        source: "AWS public price lists for us-east-1",
+        hoursPerMonth: 730,
+        fargate: {
+            x86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+            arm64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+            ephemeralGbHourOver20: 0.000111,
+            spotDiscount: 0.7,
+        },
+        albHour: 0.0225,
+        lcuHour: 0.008,
+        natGatewayHour: 0.045,
+        natGatewayGb: 0.045,
+        publicIpv4Hour: 0.005,
+        stepFunctionsPerThousandTransitions: 0.025,
+        schedulerPerMillion: 1.0,
+        schedulerFreePerMonth: 14_000_000,
+    },
+};
+
+/** The price table for `region`, falling back to us-east-1 with a note when there is none. */
+export function pricesFor(region: string): { prices: PriceTable; note?: string } {
+    const prices = PRICES[region];
+    if (prices) {
+        return { prices };
+    }
+    return { prices: PRICES["us-east-1"], note: `No price table for ${region}: us-east-1 prices are used, and ${region} usually costs the same or more.` };
+}

@@ -1,0 +1,281 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { listStacks } from "../app/stackFile";
+import { requireFresh } from "../components/testing";
+import { runsPerMonth, toStandardCron } from "../scripts/plan/cost";
+import { planResources } from "../scripts/plan/model";
+import { buildPlan, Plan } from "../scripts/plan/plan";
+import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
+import { ROOT } from "./program";
+import { mocks } from "./setup";
+
+const H = 730;
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 0.006, `${actual} should be ${expected.toFixed(4)}`);
+
+function line(plan: Plan, start: string) {
+    const found = plan.cost.lines.find((l) => l.item.startsWith(start));
+    assert.ok(found, `a cost line starting with "${start}" (have: ${plan.cost.lines.map((l) => l.item).join("; ")})`);
+    return found;
+}
+
+describe("npm run plan", () => {
+    after(() => mocks.useStack("test"));
+
+    describe("cost", () => {
+        it("models dev's fixed hourly items under $35 a month", async () => {
+            const plan = await buildPlan(mocks, "dev");
+            const alb = 0.0225 * H; // 16.425
+            const ipv4 = 3 * 0.005 * H; // two load balancer addresses and one task address: 10.95
+            const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H; // one ARM64 task of 0.25 vCPU / 0.5 GB: 7.20875
+            close(line(plan, "Load balancer web-alb: hours").monthly, alb);
+            close(line(plan, "Load balancer web-alb: 2 public IPv4").monthly, 2 * 0.005 * H);
+            close(line(plan, "Service web-service: 1 task").monthly, task);
+            close(line(plan, "Service web-service: a public IPv4").monthly, 0.005 * H);
+            assert.strictEqual(plan.cost.lines.filter((l) => l.item.startsWith("NAT")).length, 0, "no NAT gateway in dev");
+            close(plan.cost.fixedMonthly, alb + ipv4 + task); // 34.58375
+            assert.strictEqual(plan.cost.fixedMonthly, 34.58);
+            assert.ok(plan.cost.fixedMonthly < 35);
+            assert.strictEqual(plan.cost.currency, "USD");
+            assert.strictEqual(plan.cost.region, "us-east-1");
+        });
+
+        it("models prod's NAT gateways, their addresses and tasks at the desired and the maximum count", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const perTask = (0.5 * 0.04048 + 1 * 0.004445) * H; // x86_64, 0.5 vCPU / 1 GB: 18.02005
+            close(line(plan, "NAT gateways of vpc: 2 (OnePerAz)").monthly, 2 * 0.045 * H); // 65.70
+            close(line(plan, "NAT gateways of vpc: 2 Elastic IPs").monthly, 2 * 0.005 * H); // 7.30
+            const tasks = line(plan, "Service web-service: 2 tasks (up to 10)");
+            close(tasks.monthly, 2 * perTask); // 36.04, the worked example of aws-facts.md
+            close(tasks.monthlyAtMax, 10 * perTask); // 180.20
+            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask;
+            close(plan.cost.fixedMonthly, fixed); // 132.7651
+            assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
+        });
+
+        it("states its usage assumptions and what it leaves out", async () => {
+            const plan = await buildPlan(mocks, "dev");
+            close(line(plan, "Load balancer web-alb: capacity units").monthly, 1 * 0.008 * H);
+            const batch = line(plan, "Batch export-runner:");
+            // 730 / 24 runs of 15 minutes on spot: 7.604 task-hours x (0.25 x 0.04048 + 0.5 x 0.004445) x 0.3
+            close(batch.monthly, (730 / 24) * 0.25 * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
+            assert.ok(plan.cost.assumptions.some((a) => a.includes("15 minutes")));
+            assert.ok(plan.cost.assumptions.some((a) => a.includes("70% off")));
+            for (const item of ["Container Insights", "CloudWatch Logs", "data transfer", "SQS", "SNS", "alarms", "S3", "KMS"]) {
+                assert.ok(plan.cost.excluded.some((e) => e.includes(item)), `${item} is listed as left out`);
+            }
+            close(plan.cost.monthlyTotal, plan.cost.fixedMonthly + plan.cost.usageMonthly);
+        });
+
+        it("falls back to us-east-1 prices with a note in another region", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.eu.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("aws:region: us-east-1", "aws:region: eu-west-1"));
+            const plan = await buildPlan(mocks, "eu", dir);
+            assert.strictEqual(plan.region, "eu-west-1");
+            assert.strictEqual(plan.cost.region, "us-east-1");
+            assert.ok(plan.notes.some((n) => n.startsWith("No price table for eu-west-1: us-east-1 prices are used")));
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+
+        it("counts a month of runs for each Scheduler expression form", () => {
+            close(runsPerMonth("cron(0 3 * * ? *)")!, 730 / 24);
+            close(runsPerMonth("rate(1 hour)")!, 730);
+            close(runsPerMonth("rate(5 minutes)")!, 730 * 12);
+            close(runsPerMonth("rate(2 days)")!, 730 / 48);
+            assert.strictEqual(runsPerMonth("at(2030-01-01T00:00:00)"), 1);
+            const weekdays = (261 / 365) * (730 / 24); // 2026 has 261 weekdays
+            close(runsPerMonth("cron(0 8 ? * MON-FRI *)")!, weekdays);
+            close(runsPerMonth("cron(0 8 ? * 2-6 *)")!, weekdays); // AWS numbers days 1 (Sunday) to 7
+            close(runsPerMonth("cron(0 3 L * ? *)")!, (12 / 365) * (730 / 24));
+            assert.strictEqual(runsPerMonth("nonsense"), undefined);
+        });
+
+        it("turns AWS cron fields into standard ones", () => {
+            assert.strictEqual(toStandardCron("0 3 * * ? *"), "0 3 * * *");
+            assert.strictEqual(toStandardCron("0 8 ? * 2-6 *"), "0 8 * * 1-5");
+            assert.strictEqual(toStandardCron("0 8 ? * 2#1 *"), "0 8 * * 1#1");
+            assert.strictEqual(toStandardCron("0/15 * ? * MON *"), "0/15 * * * MON");
+        });
+    });
+
+    describe("resources and diagram", () => {
+        it("lists every resource under its parent component, with counts per type", async () => {
+            const plan = await buildPlan(mocks, "dev");
+            assert.strictEqual(plan.resources.length, mocks.resources.length);
+            const service = plan.resources.find((r) => r.name === "web-service")!;
+            assert.strictEqual(service.parent, "web");
+            assert.deepStrictEqual(service.keyInputs.desiredCount, 1);
+            assert.strictEqual(plan.counts["aws:iam/role:Role"], 6);
+            assert.strictEqual(Object.values(plan.counts).reduce((a, b) => a + b, 0), plan.resources.length);
+            const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
+            assert.deepStrictEqual(vpc.willCreate, ["1 VPC (10.0.0.0/16) with an internet gateway", "2 public subnets (one per AZ) with route tables", "no NAT gateway"]);
+            const listener = plan.resources.find((r) => r.name === "web-http")!;
+            assert.deepStrictEqual(listener.keyInputs.actions, ["forward to web-tg"]);
+            const text = renderText(plan);
+            assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources/);
+            assert.match(text, /\n {2}fargate-workloads:ecs:WebService {2}web\n {4}aws:cloudwatch\/logGroup:LogGroup {2}web-logs\n/);
+            assert.match(text, /awsx:ec2:Vpc {2}vpc {2}\(awsx component: children not visible under mocks\)/);
+        });
+
+        it("shows IAM actions per role and the schedule", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const policy = plan.resources.find((r) => r.name === "export-schedule-policy")!;
+            assert.deepStrictEqual(policy.keyInputs, { role: "export-schedule-role", statements: ["Allow states:StartExecution on export-runner", "Allow sqs:SendMessage on export-schedule-dlq"] });
+            const schedule = plan.resources.find((r) => r.type === "aws:scheduler/schedule:Schedule")!;
+            assert.deepStrictEqual(schedule.keyInputs, { expression: "cron(0 3 * * ? *)", timezone: "UTC", state: "ENABLED", target: "export-runner", deadLetterQueue: "export-schedule-dlq" });
+            const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
+            assert.ok(vpc.willCreate!.includes("2 NAT gateways (OnePerAz), each with an Elastic IP"));
+        });
+
+        it("draws dev: internet, HTTP listener, target group, service and job in public subnets, table and bucket", async () => {
+            const { mermaid, dot } = (await buildPlan(mocks, "dev")).diagram;
+            for (const expected of [
+                "flowchart LR",
+                'internet(("Internet"))',
+                'subgraph public["Public subnets"]',
+                "internet --> web_alb",
+                "web_alb --> web_http",
+                'web_http -->|"forward"| web_tg',
+                'web_tg -->|":8080"| web_service',
+                "web_service --> todo_table",
+                'export_schedule -->|"starts"| export_runner',
+                'export_runner -->|"runTask.sync"| export_runner_task',
+                "export_runner_task --> todo_table",
+                "export_runner_task --> export_bucket",
+            ]) {
+                assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
+            }
+            assert.ok(!mermaid.includes("private"), "dev has no private subnets");
+            assert.ok(!mermaid.includes("SNS"), "dev has no alert topic");
+            assert.match(dot, /^digraph "fargate-workloads dev" \{/);
+            assert.ok(dot.includes("subgraph cluster_public {"));
+            assert.ok(dot.includes('web_http -> web_tg [label="forward"];'));
+        });
+
+        it("draws prod: HTTPS with the redirect, tasks in private subnets, the alert topic", async () => {
+            const { mermaid, dot } = (await buildPlan(mocks, "prod")).diagram;
+            for (const expected of [
+                'subgraph private["Private subnets"]',
+                'web_http -.->|"301 redirect"| web_https',
+                'web_https -->|"forward"| web_tg',
+                'export_runner -.->|"FAILED / TIMED_OUT / ABORTED"| export_alerts',
+            ]) {
+                assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
+            }
+            const privateBlock = mermaid.slice(mermaid.indexOf('subgraph private["Private subnets"]'));
+            assert.ok(privateBlock.slice(0, privateBlock.indexOf("end")).includes("web_service["), "the service sits in the private subnets");
+            assert.ok(dot.includes("subgraph cluster_private {"));
+            assert.ok(dot.includes("export_runner -> export_alerts [label=\"FAILED / TIMED_OUT / ABORTED\", style=dashed];"));
+        });
+
+        it("never prints a secret value", async () => {
+            mocks.useStack("prod", {
+                config: { "aws:region": "us-east-1", "fargate-workloads:batch": { alertEmail: "oncall-private@example.com" }, "fargate-workloads:web": { environment: { API_TOKEN: "s3cr3t-token" } } },
+                secretKeys: ["fargate-workloads:batch", "fargate-workloads:web"],
+            });
+            requireFresh(path.join(ROOT, "index.ts"));
+            await mocks.settle();
+            const resources = planResources(mocks.resources);
+            const out = JSON.stringify(resources);
+            assert.ok(!out.includes("oncall-private@example.com"));
+            assert.ok(!out.includes("s3cr3t-token"));
+            const subscription = resources.find((r) => r.type === "aws:sns/topicSubscription:TopicSubscription")!;
+            assert.strictEqual(subscription.keyInputs.endpoint, "[secret]");
+        });
+
+        it("renders Markdown with the Mermaid diagram and JSON with stack, resources and cost", async () => {
+            const plan = await buildPlan(mocks, "dev");
+            const md = renderMarkdown(plan);
+            assert.match(md, /^## Plan: stack `dev`\n/);
+            assert.ok(md.includes("```mermaid\nflowchart LR\n"));
+            assert.ok(md.includes("| **total** |"));
+            const json = JSON.parse(renderJson(plan));
+            assert.strictEqual(json.stack, "dev");
+            assert.ok(json.resources.every((r: any) => typeof r.type === "string" && typeof r.name === "string" && "parent" in r && typeof r.keyInputs === "object"));
+            assert.deepStrictEqual(Object.keys(json.cost).sort(), ["assumptions", "currency", "excluded", "fixedMonthly", "lines", "monthlyTotal", "monthlyTotalAtMax", "notes", "pricesTakenOn", "region", "usageMonthly"]);
+        });
+    });
+
+    describe("the command", () => {
+        const run = (...args: string[]) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", "plan.ts"), ...args], {
+                cwd: ROOT,
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+                encoding: "utf8",
+                timeout: 60000,
+            });
+
+        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out", () => {
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+            const result = run("--stack", "prod", "--format", "json", "--out", out);
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.deepStrictEqual(fs.readdirSync(out).sort(), ["architecture.dot", "architecture.mmd", "plan.json", "plan.md"]);
+            const json = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+            assert.strictEqual(json.stack, "prod");
+            assert.deepStrictEqual(JSON.parse(result.stdout), json);
+            assert.ok(fs.readFileSync(path.join(out, "architecture.mmd"), "utf8").startsWith("flowchart LR"));
+            fs.rmSync(out, { recursive: true, force: true });
+        });
+
+        it("prints the program's own errors for a bad stack file and exits non-zero", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bad-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  fargate-workloads:web:\n    cpu: big\n    colour: blue\n");
+            const result = run("--stack", "bad", "--config-dir", dir);
+            assert.strictEqual(result.status, 1);
+            assert.strictEqual(result.stdout, "");
+            assert.ok(result.stderr.includes("Invalid stack configuration (2 problems):"), result.stderr);
+            assert.ok(result.stderr.includes('fargate-workloads:web.cpu ("big") must be a number; write it as one'));
+            assert.ok(result.stderr.includes("fargate-workloads:web.colour is not a known key"));
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+    });
+
+    describe("GitHub workflows", () => {
+        const workflow = (name: string) => parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", name), "utf8"));
+        const stepIndex = (steps: any[], test: (s: any) => boolean, what: string) => {
+            const i = steps.findIndex(test);
+            assert.ok(i >= 0, `a step that ${what}`);
+            return i;
+        };
+
+        it("tests, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
+            const wf = workflow("pull-request.yml");
+            assert.ok("pull_request" in wf.on);
+            const steps = wf.jobs["test-and-plan"].steps;
+            const order = [
+                stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
+                stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
+                stepIndex(steps, (s) => s.run === "npm test", "tests"),
+                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown"), "plans"),
+                stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
+                stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
+            ];
+            assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
+            const planned = /for stack in ([\w -]+); do/.exec(steps.find((s: any) => String(s.run).includes("plan --"))!.run)![1].trim().split(/\s+/);
+            assert.deepStrictEqual(planned, listStacks(ROOT), "every stack file is planned");
+            const comment = steps.find((s: any) => String(s.uses).startsWith("marocchino/"));
+            assert.strictEqual(comment.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            const preview = wf.jobs.preview;
+            assert.strictEqual(preview.needs, "test-and-plan");
+            assert.strictEqual(preview.if, "github.event.pull_request.head.repo.full_name == github.repository", "no preview on forks");
+            assert.deepStrictEqual(preview.strategy.matrix.stack, listStacks(ROOT));
+            const pulumi = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions"));
+            assert.deepStrictEqual([pulumi.with.command, pulumi.with["comment-on-pr"], pulumi.with["stack-name"]], ["preview", true, "${{ matrix.stack }}"]);
+        });
+
+        it("deploys dev on push to main, then prod behind the protected environment", () => {
+            const wf = workflow("deploy.yml");
+            assert.deepStrictEqual(wf.on.push.branches, ["main"]);
+            const up = (job: any) => job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions")).with;
+            assert.deepStrictEqual(up(wf.jobs.dev), { command: "up", "stack-name": "dev" });
+            assert.deepStrictEqual(up(wf.jobs.prod), { command: "up", "stack-name": "prod" });
+            assert.strictEqual(wf.jobs.prod.needs, "dev");
+            assert.strictEqual(wf.jobs.prod.environment, "prod");
+            const devSteps = wf.jobs.dev.steps;
+            assert.ok(stepIndex(devSteps, (s) => s.run === "npm test", "tests") < stepIndex(devSteps, (s) => String(s.uses).startsWith("pulumi/actions"), "deploys"));
+        });
+    });
+});
