@@ -7,6 +7,7 @@ import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createSecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
 import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
+import { componentOptions, TYPE_TOKENS } from "./tokens";
 
 /** When a {@link BatchTask} runs by itself, through an EventBridge Scheduler schedule. */
 export interface BatchTaskSchedule {
@@ -162,7 +163,6 @@ export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
 
 /** The managed rule through which `ecs:runTask.sync` learns that the task stopped. */
 const SYNC_RULE_NAME = "StepFunctionsGetEventsForECSTaskRule";
-const TYPE = "fargate-workloads:ecs:BatchTask";
 const EXPRESSION_FORMS = '"rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)"';
 /** AWS limits of texts that hold the component name (names have no length limit). */
 const SNS_DISPLAY_NAME_MAX = 100;
@@ -705,7 +705,7 @@ export class BatchTask extends pulumi.ComponentResource {
 
     constructor(name: string, args: BatchTaskArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planBatchTask(name, args);
-        super(TYPE, name, {}, opts);
+        super(TYPE_TOKENS.BatchTask, name, {}, componentOptions("BatchTask", opts));
 
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);

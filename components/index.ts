@@ -7,5 +7,6 @@ export * from "./naming";
 export * from "./network";
 export * from "./sizing";
 export * from "./taskDefinition";
+export * from "./tokens";
 export * from "./webService";
 export * from "./batchTask";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
+import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { TaskNetwork, validateSubnetIds, validateTaskNetwork } from "./network";
 import { createTaskDefinition, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 
@@ -454,7 +455,7 @@ export class WebService extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWebService(name, args);
-        super("fargate-workloads:ecs:WebService", name, {}, opts);
+        super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts));
 
         const cluster = resolveCluster(this, name, args.cluster);
         const task = createTaskDefinition(this, plan.spec);

@@ -1,0 +1,46 @@
+import * as assert from "assert";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import { outputValue, requireFresh } from "fargate-workloads/testing";
+import { mocks } from "./setup";
+
+type Program = typeof import("../index");
+
+describe("the consumer's stack, built from the installed package", () => {
+    let program: Program;
+
+    beforeEach(async () => {
+        program = requireFresh<Program>(path.join(__dirname, "..", "index.ts"));
+        await mocks.settle();
+    });
+
+    it("uses the consumer's own copy of the Pulumi runtime (one copy, so mocks and providers work)", () => {
+        const fromPackage = require.resolve("@pulumi/pulumi", { paths: [path.dirname(require.resolve("fargate-workloads"))] });
+        assert.strictEqual(fromPackage, require.resolve("@pulumi/pulumi"));
+        const awsFromPackage = require.resolve("@pulumi/aws", { paths: [path.dirname(require.resolve("fargate-workloads"))] });
+        assert.strictEqual(awsFromPackage, require.resolve("@pulumi/aws"));
+    });
+
+    it("creates the web service in the consumer's cluster and network", async () => {
+        const service = mocks.one("aws:ecs/service:Service");
+        assert.strictEqual(service.inputs.cluster, mocks.one("aws:ecs/cluster:Cluster", "platform").state.arn);
+        assert.deepStrictEqual(service.inputs.networkConfiguration.subnets, ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]);
+        assert.strictEqual(mocks.one("aws:lb/targetGroup:TargetGroup").inputs.targetType, "ip");
+        const component = mocks.one("fargate-workloads:ecs:WebService", "api");
+        assert.ok(mocks.children(component).some((c) => c.type === "aws:lb/loadBalancer:LoadBalancer"));
+        assert.match(await outputValue(program.url), /^http:\/\/api-alb-/);
+    });
+
+    it("schedules the batch task on spot with an alert topic", async () => {
+        const schedule = mocks.one("aws:scheduler/schedule:Schedule");
+        assert.strictEqual(schedule.inputs.scheduleExpression, "rate(1 day)");
+        const definition = JSON.parse(mocks.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
+        assert.deepStrictEqual(definition.States.RunTask.Parameters.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+        assert.strictEqual(mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "platform@example.com");
+        assert.match(await outputValue(program.runReport), /^aws stepfunctions start-execution --state-machine-arn arn:aws:states:us-east-1:123456789012:stateMachine:report-runner-/);
+    });
+
+    it("throws on an invoke the harness does not know, naming it", async () => {
+        await assert.rejects(outputValue(aws.ec2.getVpcOutput({ default: true })), /no mock for invoke aws:ec2\/getVpc:getVpc/);
+    });
+});

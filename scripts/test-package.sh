@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# npm run test:package: build and pack the library as a consumer would install it, check what the
+# tarball holds, then run the separate example project's own tests against the fresh tarball.
+# The tarball is installed with --no-save: pinned in the example's lock file it would fail the
+# integrity check after every change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run build
+pack_dir=$(mktemp -d)
+trap 'rm -rf "$pack_dir"' EXIT
+npm pack --silent --pack-destination "$pack_dir" > /dev/null
+tarball=$(ls "$pack_dir"/*.tgz)
+
+echo "Packed $(basename "$tarball"):"
+tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
+# Only the compiled components, their types, the README, the license and package.json.
+unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+if [ -n "$unexpected" ]; then
+    echo "The package holds files it must not ship:" >&2
+    echo "$unexpected" >&2
+    exit 1
+fi
+for required in package/dist/index.js package/dist/index.d.ts package/dist/testing.js package/dist/testing.d.ts; do
+    grep -qx "$required" "$pack_dir/contents" || { echo "The package lacks $required" >&2; exit 1; }
+done
+
+cd examples/consumer
+npm ci --no-audit --no-fund
+npm install --no-save --no-audit --no-fund "$tarball"
+npm test

@@ -1,0 +1,86 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, PREVIOUS_TYPE_TOKENS, TYPE_TOKENS } from "../components/tokens";
+import { BatchTask } from "../components/batchTask";
+import { WebService } from "../components/webService";
+import { ROOT } from "./program";
+import { mocks } from "./setup";
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+
+/** Bare module names a file imports (not relative, not Node built-ins). */
+function importsOf(file: string): string[] {
+    const text = fs.readFileSync(file, "utf8");
+    const names = [...text.matchAll(/^import [^;]*? from "([^".][^"]*)";$/gm), ...text.matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => m[1]);
+    return names.map((n) => (n.startsWith("@") ? n.split("/").slice(0, 2).join("/") : n.split("/")[0])).filter((n) => !["fs", "path", "crypto", "os", "child_process", "util"].includes(n));
+}
+
+describe("the importable library", () => {
+    it("exports the components and the testing harness from the built files, with their types", () => {
+        assert.strictEqual(pkg.main, "dist/index.js");
+        assert.strictEqual(pkg.types, "dist/index.d.ts");
+        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/testing.d.ts", default: "./dist/testing.js" });
+        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "README.md", "LICENSE"]);
+    });
+
+    it("takes the Pulumi runtime and the AWS provider as peers, so a consumer has one copy of each", () => {
+        assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/pulumi"]);
+        assert.ok(!("@pulumi/pulumi" in pkg.dependencies) && !("@pulumi/aws" in pkg.dependencies));
+        for (const peer of Object.keys(pkg.peerDependencies)) {
+            assert.ok(peer in pkg.devDependencies, `${peer} is pinned for this repository's own use`);
+        }
+    });
+
+    it("gives consumers only what the components import: nothing of the program's (awsx, zod, yaml)", () => {
+        const dir = path.join(ROOT, "components");
+        const used = new Set(fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => importsOf(path.join(dir, f))));
+        const provided = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of the components is a dependency or a peer");
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the components do not use");
+        for (const programOnly of ["@pulumi/awsx", "zod", "yaml"]) {
+            assert.ok(!(programOnly in pkg.dependencies), `${programOnly} is not a consumer dependency`);
+        }
+    });
+
+    it("keeps the program's entry point index.ts for the Pulumi CLI, whatever package.json's main says", () => {
+        assert.match(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), /^main: index\.ts$/m);
+    });
+
+    describe("type tokens", () => {
+        it("stay exactly the published ones", async () => {
+            assert.deepStrictEqual(TYPE_TOKENS, { WebService: "fargate-workloads:ecs:WebService", BatchTask: "fargate-workloads:ecs:BatchTask" });
+            assert.deepStrictEqual(PREVIOUS_TYPE_TOKENS, { WebService: [], BatchTask: [] }, "no rename so far");
+        });
+
+        it("pass an alias for each previous token after a rename, keeping the user's aliases", async () => {
+            const seen = new Map<string, pulumi.ResourceOptions>();
+            const record: pulumi.ResourceTransformation = (a) => {
+                seen.set(`${a.type}::${a.name}`, a.opts);
+                return undefined;
+            };
+            PREVIOUS_TYPE_TOKENS.WebService.push("fargate-workloads:index:WebService");
+            PREVIOUS_TYPE_TOKENS.BatchTask.push("fargate-workloads:index:BatchTask");
+            try {
+                const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] };
+                new WebService("web", { image: "public.ecr.aws/x/y:1", network, loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] } }, { transformations: [record], aliases: [{ name: "old-web" }] });
+                new BatchTask("job", { image: "public.ecr.aws/x/y:1", network }, { transformations: [record] });
+                await mocks.settle();
+            } finally {
+                PREVIOUS_TYPE_TOKENS.WebService.length = 0;
+                PREVIOUS_TYPE_TOKENS.BatchTask.length = 0;
+            }
+            assert.deepStrictEqual(seen.get("fargate-workloads:ecs:WebService::web")!.aliases, [{ name: "old-web" }, { type: "fargate-workloads:index:WebService" }]);
+            assert.deepStrictEqual(seen.get("fargate-workloads:ecs:BatchTask::job")!.aliases, [{ type: "fargate-workloads:index:BatchTask" }]);
+            assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").type, TYPE_TOKENS.WebService);
+        });
+
+        it("leave the options alone when there is nothing to alias", () => {
+            const opts = { protect: true };
+            assert.strictEqual(componentOptions("WebService", opts), opts);
+            assert.deepStrictEqual(componentOptions("BatchTask"), {});
+        });
+    });
+});
