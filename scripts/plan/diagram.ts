@@ -121,7 +121,8 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
         const publicIp = state?.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === "ENABLED";
         nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${state?.TimeoutSeconds}s, ${state?.Retry?.[0]?.MaxAttempts ?? 0} retries)`, shape: "round" });
         const taskId = `${id(sm)}_task`;
-        nodes.push({ id: taskId, label: `Batch task ${td?.name ?? "?"}: ${sizeOf(td)}, runs to completion`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
+        const job = resources.find((r) => r.urn === td?.parent)?.name ?? td?.name ?? "?";
+        nodes.push({ id: taskId, label: `Batch task ${job}: ${sizeOf(td)}, runs to completion`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
         edges.push({ from: id(sm), to: taskId, label: "runTask.sync" });
         for (const d of dataTouchedBy(td?.inputs.taskRoleArn, index, data)) {
             edges.push({ from: taskId, to: id(d) });
