@@ -67,6 +67,12 @@ export function validateSubnetIds(v: Validator, path: string, subnetIds: unknown
 }
 
 /**
+ * Characters EC2 accepts in security group and rule descriptions (no apostrophe: EC2 refuses it
+ * at deploy).
+ */
+export const SECURITY_GROUP_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+
+/**
  * A security group whose rules are all stated: the given ingress, and all egress (the provider
  * removes AWS's default allow-all egress, and tasks without it cannot pull images or read secrets).
  */
@@ -86,7 +92,7 @@ export function createSecurityGroup(parent: pulumi.Resource, name: string, role:
                 ...(r.ipv6CidrBlocks ? { ipv6CidrBlocks: r.ipv6CidrBlocks } : {}),
             })),
             egress: egress ?? [
-                { description: "All outbound: image pulls, secrets, logs and the application's own calls", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+                { description: "All outbound: image pulls, secrets, logs, application calls", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
             ],
         },
         { parent },

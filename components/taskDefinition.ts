@@ -130,7 +130,10 @@ export const EXEC_ACTIONS: readonly string[] = [
 ];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/** A task definition holds at most 10 containers: the main one and 9 sidecars. */
+export const MAX_SIDECARS = 9;
+/** ECS allows 255 characters for a container name, but its volumes are named `<container>-exec2` (6 more), which must fit 255 too. */
+const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,249}$/;
 const USER = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._\/-]+)(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
@@ -292,6 +295,9 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     if (!Array.isArray(sidecars)) {
         throw v.error("sidecars", sidecars, "must be a list", "give a list of containers");
     }
+    if (sidecars.length > MAX_SIDECARS) {
+        throw v.error("sidecars", `${sidecars.length} sidecars`, `is more than ${MAX_SIDECARS}: a task definition holds at most 10 containers, the main one included`, "merge some sidecars, or move them to their own service");
+    }
     const names = new Set<string>([MAIN_CONTAINER_NAME]);
     const usedPorts = new Set<number>(options.port !== undefined ? [options.port] : []);
     const needs = { cpu: 0, memory: 0 };
@@ -301,7 +307,7 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     sidecars.forEach((s, i) => {
         const at = `sidecars[${i}]`;
         if (typeof s?.name !== "string" || !CONTAINER_NAME.test(s.name)) {
-            throw v.error(`${at}.name`, s?.name, "must be 1 to 255 letters, digits, _ or -", 'name it, for example "log-router"');
+            throw v.error(`${at}.name`, s?.name, "must be 1 to 249 letters, digits, _ or - (its volumes add a suffix within ECS's 255)", 'name it, for example "log-router"');
         }
         if (names.has(s.name)) {
             throw v.error(`${at}.name`, s.name, `is already used by another container (the main container is "${MAIN_CONTAINER_NAME}")`, "give each container its own name");

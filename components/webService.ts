@@ -167,6 +167,8 @@ export const WEB_SERVICE_LIMITS = {
     healthCheck: { intervalSeconds: { min: 5, max: 300 }, timeoutSeconds: { min: 2, max: 120 }, threshold: { min: 2, max: 10 }, pathLength: 1024 },
     idleTimeoutSeconds: { min: 1, max: 4000 },
     cooldownSeconds: { min: 0, max: 86400 },
+    /** ACM refuses a certificate whose domain name (common name) is longer. */
+    certificateDomainNameLength: 64,
 } as const;
 
 const DOMAIN_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -276,6 +278,9 @@ function validateLoadBalancer(v: Validator, lb: LoadBalancerArgs | undefined): W
     if (lb.domain !== undefined) {
         if (typeof lb.domain?.name !== "string" || !DOMAIN_NAME.test(lb.domain.name)) {
             throw v.error("loadBalancer.domain.name", lb.domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
+        }
+        if (lb.domain.name.length > WEB_SERVICE_LIMITS.certificateDomainNameLength) {
+            throw v.error("loadBalancer.domain.name", lb.domain.name, `is ${lb.domain.name.length} characters, but an ACM certificate's domain name may have at most ${WEB_SERVICE_LIMITS.certificateDomainNameLength}`, "use a shorter name, or bring a certificate with certificateArn");
         }
         if (lb.domain.zoneId === undefined || lb.domain.zoneId === "") {
             throw v.error("loadBalancer.domain.zoneId", lb.domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
@@ -494,7 +499,7 @@ export class WebService extends pulumi.ComponentResource {
     private createSecurityGroups(name: string, args: WebServiceArgs, plan: WebServicePlan) {
         const opts = { parent: this };
         const vpcId = args.network.vpcId;
-        const loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "alb-sg"), { vpcId, description: `Load balancer of ${name}: listener ports in, the tasks' port out` }, opts);
+        const loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "alb-sg"), { vpcId, description: `Load balancer of ${name}: listener ports in, the task port out` }, opts);
         const serviceSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "service-sg"), { vpcId, description: `Tasks of ${name}: the container port from the load balancer only` }, opts);
         const ports = plan.https ? [80, 443] : [80];
         for (const port of ports) {
@@ -521,7 +526,7 @@ export class WebService extends pulumi.ComponentResource {
         for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
             new aws.vpc.SecurityGroupEgressRule(
                 childName(name, `service-out-${suffix}`),
-                { securityGroupId: serviceSecurityGroup.id, description: "All outbound: image pulls, secrets, logs, the app's own calls", ipProtocol: "-1", ...cidr },
+                { securityGroupId: serviceSecurityGroup.id, description: "All outbound: image pulls, secrets, logs, application calls", ipProtocol: "-1", ...cidr },
                 opts,
             );
         }

@@ -8,6 +8,7 @@ import { AUTO_NAME_SUFFIX_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
 import { assertRejected, parsed } from "./helpers";
 import { mocks } from "./setup";
+import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 
 // asl-validator ships no type declarations, so it is loaded through its documented CommonJS entry.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,6 +88,9 @@ describe("BatchTask", () => {
             assert.deepStrictEqual(sg.inputs.ingress, []);
             assert.strictEqual(sg.inputs.vpcId, network.vpcId);
             assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.cidrBlocks, e.ipv6CidrBlocks]), [["-1", ["0.0.0.0/0"], ["::/0"]]]);
+            for (const description of [sg.inputs.description, ...sg.inputs.egress.map((e: any) => e.description)]) {
+                assert.match(description, SECURITY_GROUP_DESCRIPTION, "only characters EC2 accepts in security group texts");
+            }
         });
 
         it("parents every child to the component, with the BatchTask type in each URN", async () => {

@@ -97,6 +97,14 @@ describe("task definition builder", () => {
         assert.deepStrictEqual(td.inputs.volumes, [{ name: "app-tmp" }, { name: "proxy-tmp" }]);
     });
 
+    it("accepts nine sidecars with names of 249 characters, whose volume names stay within 255", async () => {
+        const sidecars = Array.from({ length: 9 }, (_, i) => ({ name: `${i}`.padEnd(249, "x"), image: "public.ecr.aws/x/y:1" }));
+        const { td, containers } = await build("web", { ...base, sidecars }, { enableExecuteCommand: true });
+        assert.strictEqual(containers.length, 10);
+        assert.strictEqual(td.inputs.volumes.length, 40);
+        assert.ok(td.inputs.volumes.every((v: { name: string }) => v.name.length <= 255));
+    });
+
     it("makes the ECS Exec agent paths writable and starts an init process when ECS Exec is on", async () => {
         const { containers, td } = await build("web", base, { enableExecuteCommand: true });
         const app = containers[0];
@@ -233,6 +241,8 @@ describe("task definition builder", () => {
             ["a health check without CMD", { containerHealthCheck: { command: ["curl", "x"] } }, undefined, 'web: containerHealthCheck.command (["curl","x"]) must start with "CMD" or "CMD-SHELL" followed by the command; write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"].'],
             ["a health check interval under 5 s", { containerHealthCheck: { command: ["CMD", "true"], intervalSeconds: 4 } }, undefined, "web: containerHealthCheck.intervalSeconds (4) must be a whole number from 5 to 300 seconds; set it within 5..300."],
             ["a health check timeout over 60 s", { containerHealthCheck: { command: ["CMD", "true"], timeoutSeconds: 61 } }, undefined, "web: containerHealthCheck.timeoutSeconds (61) must be a whole number from 2 to 60 seconds; set it within 2..60."],
+            ["ten sidecars (eleven containers)", { sidecars: Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, image: "x" })) }, undefined, 'web: sidecars ("10 sidecars") is more than 9: a task definition holds at most 10 containers, the main one included; merge some sidecars, or move them to their own service.'],
+            ["a sidecar name whose volume names would pass 255 characters", { sidecars: [{ name: "s".repeat(250), image: "x" }] }, undefined, `web: sidecars[0].name ("${"s".repeat(250)}") must be 1 to 249 letters, digits, _ or - (its volumes add a suffix within ECS's 255); name it, for example "log-router".`],
             ["a sidecar named like the main container", { sidecars: [{ name: "app", image: "x" }] }, undefined, 'web: sidecars[0].name ("app") is already used by another container (the main container is "app"); give each container its own name.'],
             ["a sidecar port the main container uses", { sidecars: [{ name: "s", image: "x", ports: [8080] }] }, { port: 8080 }, "web: sidecars[0].ports[0] (8080) is already used by another container of the task (they share one network interface); pick another port."],
             ["sidecars too big for the given size", { cpu: 256, memory: 512, sidecars: [{ name: "s", image: "x", memory: 512 }] }, undefined, "web: sidecars reserve 256 CPU units and 768 MiB in total, more than cpu 256 / memory 512 holds; lower the containers' cpu/memory or raise the task's cpu and memory."],

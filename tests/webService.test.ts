@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS } from "../components/naming";
+import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { outputValue } from "../components/testing";
 import { deploymentCanProgress, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, parsed } from "./helpers";
@@ -387,6 +388,17 @@ describe("WebService", () => {
         });
     });
 
+    it("describes its security groups and their rules only in characters EC2 accepts", async () => {
+        const name = `a${"b".repeat(99)}`;
+        await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, allowedCidrs: ["10.0.0.0/8", "2001:db8::/32"] } }, name);
+        const described = [...mocks.all(T.sg), ...mocks.all(T.ingress), ...mocks.all(T.egress)];
+        assert.strictEqual(described.length, 10); // 2 groups, 5 ingress rules (80 and 443 from two CIDRs, tasks from the ALB), 3 egress rules
+        for (const r of described) {
+            assert.match(r.inputs.description, SECURITY_GROUP_DESCRIPTION, `${r.name}: ${r.inputs.description}`);
+            assert.ok(r.inputs.description.length <= 255);
+        }
+    });
+
     it("gives identical inputs on every evaluation", async () => {
         const args = { environment: { Z: "1", A: "2" }, autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100 }, loadBalancer: { ...base.loadBalancer, certificateArn: CERT } };
         await build(args);
@@ -430,6 +442,7 @@ describe("WebService", () => {
             ["certificateArn together with domain", { loadBalancer: { ...lb, certificateArn: CERT, domain: { name: "a.example.com", zoneId: "Z1" } } }, "web: loadBalancer.certificateArn and loadBalancer.domain are mutually exclusive (domain creates its own certificate); give one of them."],
             ["a certificate ARN of another service", { loadBalancer: { ...lb, certificateArn: "arn:aws:iam::123456789012:server-certificate/x" } }, 'web: loadBalancer.certificateArn ("arn:aws:iam::123456789012:server-certificate/x") is not an ACM certificate ARN; use "arn:aws:acm:REGION:ACCOUNT:certificate/ID".'],
             ["a domain that is not a name", { loadBalancer: { ...lb, domain: { name: "https://todo.example.com", zoneId: "Z1" } } }, 'web: loadBalancer.domain.name ("https://todo.example.com") is not a lowercase fully qualified domain name; write it like "todo.example.com".'],
+            ["a domain longer than an ACM certificate allows", { loadBalancer: { ...lb, domain: { name: `${"a".repeat(53)}.example.com`, zoneId: "Z1" } } }, `web: loadBalancer.domain.name ("${"a".repeat(53)}.example.com") is 65 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate with certificateArn.`],
             ["an invalid CIDR", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/33"] } }, 'web: loadBalancer.allowedCidrs[0] ("10.0.0.0/33") is not an IPv4 or IPv6 CIDR block; write it like "203.0.113.0/24" or "2001:db8::/32".'],
             ["a CIDR listed twice", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/8", "10.0.0.0/8"] } }, 'web: loadBalancer.allowedCidrs[1] ("10.0.0.0/8") is listed twice; list each CIDR once.'],
             ["an idle timeout over 4000 s", { loadBalancer: { ...lb, idleTimeoutSeconds: 4001 } }, "web: loadBalancer.idleTimeoutSeconds (4001) must be a whole number from 1 to 4000 seconds; set it within 1..4000."],
