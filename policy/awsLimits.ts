@@ -8,10 +8,13 @@
  * texts, the ACM API reference for certificate names, the CloudWatch API reference for alarm
  * windows, the ECS and IAM quotas. Numbers the components already hold are imported, not repeated.
  */
+import cronValidate from "cron-validate";
 import { BATCH_TASK_LIMITS } from "../components/batchTask";
 import { CAPACITY_LIMITS } from "../components/capacity";
 import { AUTO_NAME_SUFFIX_LENGTH, NAME_LIMITS } from "../components/naming";
+import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { CONTAINER_HEALTH_CHECK_LIMITS, EPHEMERAL_STORAGE_GIB, FARGATE_SIZES, LOG_RETENTION_DAYS, STOP_TIMEOUT_SECONDS } from "../components/sizing";
+import { MAX_SIDECARS } from "../components/taskDefinition";
 import { deploymentCanProgress, WEB_SERVICE_LIMITS } from "../components/webService";
 import { at, eachKnown, isUnknownError, known, unknownPaths } from "./preview";
 
@@ -22,16 +25,16 @@ export interface LimitReport {
 }
 
 /** Characters EC2 accepts in security group names and descriptions (in a VPC) and in rule descriptions. */
-export const EC2_TEXT = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+export const EC2_TEXT = SECURITY_GROUP_DESCRIPTION;
 
 /** Longest security group (and rule) description. */
 export const SECURITY_GROUP_DESCRIPTION_MAX = 255;
 
 /** An ACM certificate's domain name is its subject's common name: at most 64 characters (RFC 5280). */
-export const ACM_DOMAIN_NAME_MAX = 64;
+export const ACM_DOMAIN_NAME_MAX = WEB_SERVICE_LIMITS.certificateDomainNameLength;
 
 /** ECS quotas that are not adjustable. */
-export const ECS_QUOTAS = { containersPerTaskDefinition: 10, taskDefinitionBytes: 65536, subnetsPerService: 16, securityGroupsPerService: 5 } as const;
+export const ECS_QUOTAS = { containersPerTaskDefinition: MAX_SIDECARS + 1, taskDefinitionBytes: 65536, subnetsPerService: 16, securityGroupsPerService: 5 } as const;
 
 /** IAM quotas (characters, white space excluded). */
 export const IAM_QUOTAS = { inlineRolePoliciesChars: 10240, managedPolicyChars: 6144, trustPolicyChars: 2048, roleDescription: 1000, policyName: 128 } as const;
@@ -203,69 +206,6 @@ function nameRule(rule: NameRule): Rule {
 
 // ---- Schedule expressions (EventBridge Scheduler and rules) -------------------------------------
 
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-interface CronField {
-    readonly name: string;
-    readonly min: number;
-    readonly max: number;
-    readonly names?: readonly string[];
-    /** Suffixes and forms allowed besides numbers, ranges, lists and increments. */
-    readonly question?: boolean;
-    readonly special?: RegExp;
-}
-
-const CRON_FIELDS: readonly CronField[] = [
-    { name: "minutes", min: 0, max: 59 },
-    { name: "hours", min: 0, max: 23 },
-    { name: "day-of-month", min: 1, max: 31, question: true, special: /^(L|LW|\d{1,2}W)$/ },
-    { name: "month", min: 1, max: 12, names: MONTHS },
-    { name: "day-of-week", min: 1, max: 7, names: DAYS, question: true, special: /^(L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/i },
-    { name: "year", min: 1970, max: 2199 },
-];
-
-function cronValue(field: CronField, text: string): number | undefined {
-    if (/^\d+$/.test(text)) {
-        return Number(text);
-    }
-    const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
-    return index >= 0 ? index + 1 : undefined;
-}
-
-function cronFieldProblem(field: CronField, text: string): string | undefined {
-    if (text === "?") {
-        return field.question ? undefined : `"?" is allowed only in day-of-month and day-of-week`;
-    }
-    for (const item of text.split(",")) {
-        if (field.special?.test(item)) {
-            const day = /^(\d{1,2})W$/.exec(item);
-            if (day && (Number(day[1]) < 1 || Number(day[1]) > 31)) {
-                return `${field.name} ${item} is out of range`;
-            }
-            continue;
-        }
-        const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
-        if (!m) {
-            return `${field.name} "${item}" is not a value, range, list or increment`;
-        }
-        const [, base, step] = m;
-        if (step !== undefined && (Number(step) < 1 || Number(step) > field.max)) {
-            return `${field.name} increment "/${step}" is out of range`;
-        }
-        if (base === "*") {
-            continue;
-        }
-        for (const bound of base.split("-")) {
-            const value = cronValue(field, bound);
-            if (value === undefined || value < field.min || value > field.max) {
-                return `${field.name} "${bound}" is outside ${field.min}-${field.max}`;
-            }
-        }
-    }
-    return undefined;
-}
-
 /**
  * Why AWS would refuse a schedule expression, or undefined when it has one of the three forms:
  * `rate(N unit)` (singular unit exactly when N is 1), a six-field `cron(...)` with `?` in exactly
@@ -289,13 +229,8 @@ export function scheduleExpressionProblem(expression: unknown): string | undefin
         if ((fields[2] === "?") === (fields[4] === "?")) {
             return 'needs "?" in exactly one of day-of-month and day-of-week';
         }
-        for (let i = 0; i < 6; i++) {
-            const problem = cronFieldProblem(CRON_FIELDS[i], fields[i]);
-            if (problem) {
-                return problem;
-            }
-        }
-        return undefined;
+        const result = cronValidate(fields.join(" "), { preset: "aws-cloud-watch" });
+        return result.isError() ? `is not a valid cron expression: ${result.getError()[0].replace(/\s*\(Input cron: .*\)$/, "")}` : undefined;
     }
     const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
     if (at) {
