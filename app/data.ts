@@ -40,7 +40,7 @@ export function createExportBucket(retentionDays: number, protect: boolean): aws
     new aws.s3.BucketOwnershipControls("export-bucket-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     new aws.s3.BucketServerSideEncryptionConfiguration(
         "export-bucket-encryption",
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
         opts,
     );
     new aws.s3.BucketPolicy(

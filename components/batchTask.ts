@@ -415,6 +415,13 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string>
             Resource: [f.task.taskRole.arn, f.task.executionRole.arn],
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
+        // RunTask applies tags (PropagateTags, managed tags); with tag authorization on, that needs TagResource on the new task.
+        {
+            Sid: "TagRunTask",
+            Action: ["ecs:TagResource"],
+            Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`],
+            Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
         { Sid: "SyncRule", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: [pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/${SYNC_RULE_NAME}`] },
         // Log delivery actions have no resource-level permissions: AWS requires "*".
         { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },

@@ -501,7 +501,10 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
         { assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"), description: `ECS execution role of ${name}: pulls images, writes logs, reads secrets` },
         opts,
     );
-    new aws.iam.RolePolicy(childName(name, "execution-policy"), { role: executionRole.id, policy: executionPolicy(spec, ctx, logGroup.arn) }, opts);
+    // Tasks must not start before their roles may pull, log and read secrets: the task definition
+    // (and so every service or run of it) waits for the policies.
+    const policies: pulumi.Resource[] = [];
+    policies.push(new aws.iam.RolePolicy(childName(name, "execution-policy"), { role: executionRole.id, policy: executionPolicy(spec, ctx, logGroup.arn) }, opts));
 
     const taskRole = new aws.iam.Role(
         childName(name, "task", NAME_LIMITS.iamRole),
@@ -517,10 +520,10 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
         statements.push({ Sid: "EcsExec", Action: [...EXEC_ACTIONS], Resource: ["*"] });
     }
     if (statements.length > 0) {
-        new aws.iam.RolePolicy(childName(name, "task-policy"), { role: taskRole.id, policy: policyDocument(statements) }, opts);
+        policies.push(new aws.iam.RolePolicy(childName(name, "task-policy"), { role: taskRole.id, policy: policyDocument(statements) }, opts));
     }
     (spec.args.taskPolicyArns ?? []).forEach((arn, i) => {
-        new aws.iam.RolePolicyAttachment(childName(name, `task-policy-${i}`), { role: taskRole.name, policyArn: arn }, opts);
+        policies.push(new aws.iam.RolePolicyAttachment(childName(name, `task-policy-${i}`), { role: taskRole.name, policyArn: arn }, opts));
     });
 
     const volumes = spec.containers.flatMap((c) => writableMounts(spec, c).map((m) => ({ name: m.volume })));
@@ -539,7 +542,7 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
             volumes,
             ...(spec.ephemeralStorageGiB !== undefined ? { ephemeralStorage: { sizeInGib: spec.ephemeralStorageGiB } } : {}),
         },
-        { parent, dependsOn: [logGroup] },
+        { parent, dependsOn: [logGroup, ...policies] },
     );
     return { taskDefinition, logGroup, executionRole, taskRole, aws: ctx };
 }

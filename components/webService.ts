@@ -118,7 +118,12 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly desiredCount?: number;
     /** Rolling deployment bounds. @default { minHealthyPercent: 100, maxPercent: 200 } */
     readonly deployment?: DeploymentArgs;
-    /** Make `pulumi up` wait until the new tasks are healthy, so a failed rollout fails the update. @default true */
+    /**
+     * Make `pulumi up` wait until the service is stable, so a rollout that never stabilises fails
+     * the update. When the circuit breaker rolls a failed deploy back, the service is stable again
+     * on the previous version and the AWS provider may report success (terraform-provider-aws
+     * #19519): watch the service's deployment events. @default true
+     */
     readonly waitForSteadyState?: boolean;
     /** Scale the task count between bounds. @default off */
     readonly autoscaling?: AutoscalingArgs;
@@ -141,7 +146,7 @@ export const WEB_SERVICE_DEFAULTS = {
     healthCheckGracePeriodSeconds: 60,
     /** Full capacity is kept during a deploy and doubled at most. */
     deployment: { minHealthyPercent: 100, maxPercent: 200 },
-    /** A failed rollout must fail `pulumi up`. */
+    /** `pulumi up` waits for healthy tasks instead of returning before they start. */
     waitForSteadyState: true,
     enableExecuteCommand: false,
     loadBalancer: {
@@ -411,7 +416,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
 /**
  * A long-running Fargate service behind an Application Load Balancer: one stable HTTP or HTTPS
  * endpoint, tasks spread over Availability Zones and replaced when they stop, rolling deploys
- * that roll back by themselves and fail `pulumi up` when the new tasks never turn healthy.
+ * that roll back by themselves, and `pulumi up` waits until the service is stable.
  *
  * Built only from `@pulumi/aws` resources, every one a child of this component and reachable
  * through the public fields. Every argument is validated before anything is created.
@@ -464,12 +469,12 @@ export class WebService extends pulumi.ComponentResource {
 
         const cluster = resolveCluster(this, name, args.cluster);
         const task = createTaskDefinition(this, plan.spec);
-        const { loadBalancerSecurityGroup, serviceSecurityGroup } = this.createSecurityGroups(name, args, plan);
+        const { loadBalancerSecurityGroup, serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan);
         const targetGroup = this.createTargetGroup(name, args, plan);
         const loadBalancer = this.createLoadBalancer(name, args, plan, loadBalancerSecurityGroup);
         const certificateArn = this.resolveCertificate(name, args);
         const listeners = this.createListeners(name, plan, loadBalancer, targetGroup, certificateArn?.arn);
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [...listeners, ...cluster.dependencies]);
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [...listeners, ...cluster.dependencies, ...taskEgress]);
         if (args.loadBalancer.domain) {
             this.createAliasRecord(name, args.loadBalancer.domain, loadBalancer);
         }
@@ -523,14 +528,16 @@ export class WebService extends pulumi.ComponentResource {
             opts,
         );
         // The provider removes AWS's default allow-all egress; without it tasks cannot pull images or read secrets.
+        const taskEgress: pulumi.Resource[] = [];
         for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
-            new aws.vpc.SecurityGroupEgressRule(
+            const rule = new aws.vpc.SecurityGroupEgressRule(
                 childName(name, `service-out-${suffix}`),
                 { securityGroupId: serviceSecurityGroup.id, description: "All outbound: image pulls, secrets, logs, application calls", ipProtocol: "-1", ...cidr },
                 opts,
             );
+            taskEgress.push(rule);
         }
-        return { loadBalancerSecurityGroup, serviceSecurityGroup };
+        return { loadBalancerSecurityGroup, serviceSecurityGroup, taskEgress };
     }
 
     private createTargetGroup(name: string, args: WebServiceArgs, plan: WebServicePlan): aws.lb.TargetGroup {
@@ -659,7 +666,8 @@ export class WebService extends pulumi.ComponentResource {
                 forceNewDeployment: true,
                 triggers: { capacityProviderStrategy: JSON.stringify(strategy) },
             },
-            // The target group must be attached to a listener before ECS registers targets in it.
+            // The target group must be attached to a listener before ECS registers targets in it,
+            // and tasks need their outbound rules to pull images.
             { parent: this, dependsOn, ignoreChanges: plan.autoscaling ? ["desiredCount"] : [] },
         );
     }

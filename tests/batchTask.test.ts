@@ -309,7 +309,7 @@ describe("BatchTask", () => {
             });
         });
 
-        it("gives its role exactly: RunTask on this family, watch tasks in this cluster, pass the two task roles, the sync rule, log delivery", async () => {
+        it("gives its role exactly: RunTask on this family, watch and tag tasks in this cluster, pass the two task roles, the sync rule, log delivery", async () => {
             const job = await build("job", base);
             const trust = parsed(mocks.one(T.role, "job-runner-role").inputs.assumeRolePolicy);
             assert.deepStrictEqual(trust.Statement, [
@@ -337,6 +337,13 @@ describe("BatchTask", () => {
                         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
                     },
                     {
+                        Sid: "TagRunTask",
+                        Effect: "Allow",
+                        Action: ["ecs:TagResource"],
+                        Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/${clusterName}/*`],
+                        Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+                    },
+                    {
                         Sid: "SyncRule",
                         Effect: "Allow",
                         Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
@@ -359,7 +366,7 @@ describe("BatchTask", () => {
                     },
                 ],
             });
-            assert.deepStrictEqual(policy.Statement[4].Action, [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS]);
+            assert.deepStrictEqual(policy.Statement.find((s: any) => s.Sid === "LogDelivery")!.Action, [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS]);
         });
     });
 

@@ -194,12 +194,15 @@ describe("WebService", () => {
             assert.ok(web.cluster);
         });
 
-        it("makes the service wait for its listeners and the cluster's capacity providers", async () => {
+        it("makes the service wait for its listeners, the cluster's capacity providers, its outbound rules and its roles' policies", async () => {
             const recorder = optionsRecorder();
             const { web } = await build({}, "web", recorder.opts);
             const dependsOn = recorder.seen.get("web-service")!.dependsOn as pulumi.Resource[];
             assert.ok(dependsOn.includes(web.httpListener), "the service depends on the HTTP listener");
             assert.strictEqual(dependsOn.filter((d) => d instanceof aws.ecs.ClusterCapacityProviders).length, 1);
+            assert.strictEqual(dependsOn.filter((d) => d instanceof aws.vpc.SecurityGroupEgressRule).length, 2, "and for the tasks' outbound rules");
+            const tdDependsOn = recorder.seen.get("web-task-definition")!.dependsOn as pulumi.Resource[];
+            assert.deepStrictEqual(tdDependsOn.map((d) => d.constructor.name).sort(), ["LogGroup", "RolePolicy"], "the task definition waits for its log group and role policies");
             assert.deepStrictEqual(recorder.seen.get("web-service")!.ignoreChanges, []);
         });
     });
