@@ -5,7 +5,7 @@ import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "
 import { Validator } from "./errors";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
-import { createSecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
+import { createEgressOnlySecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
 import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
@@ -716,7 +716,7 @@ export class BatchTask extends pulumi.ComponentResource {
 
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);
-        const securityGroup = createSecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId, []);
+        const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId);
         const runner = createRunner(this, plan, { task, cluster, securityGroup });
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner.stateMachine) : undefined;
         const alertTopic = plan.alerts ? createAlertTopic(this, name, plan.alerts, task.aws) : undefined;

@@ -17,15 +17,6 @@ export interface TaskNetwork {
     readonly assignPublicIp?: boolean;
 }
 
-/** One ingress rule of a security group. */
-export interface IngressRule {
-    readonly description: string;
-    readonly port: number;
-    readonly securityGroupId?: pulumi.Input<string>;
-    readonly cidrBlocks?: string[];
-    readonly ipv6CidrBlocks?: string[];
-}
-
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 
@@ -73,27 +64,17 @@ export function validateSubnetIds(v: Validator, path: string, subnetIds: unknown
 export const SECURITY_GROUP_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 
 /**
- * A security group whose rules are all stated: the given ingress, and all egress (the provider
- * removes AWS's default allow-all egress, and tasks without it cannot pull images or read secrets).
+ * A security group that admits nothing and sends anywhere, with both stated inline: the provider
+ * removes AWS's default allow-all egress, and tasks without it cannot pull images or read secrets.
  */
-export function createSecurityGroup(parent: pulumi.Resource, name: string, role: string, description: string, vpcId: pulumi.Input<string>, ingress: readonly IngressRule[], egress?: aws.types.input.ec2.SecurityGroupEgress[]): aws.ec2.SecurityGroup {
+export function createEgressOnlySecurityGroup(parent: pulumi.Resource, name: string, role: string, description: string, vpcId: pulumi.Input<string>): aws.ec2.SecurityGroup {
     return new aws.ec2.SecurityGroup(
         childName(name, role),
         {
             description,
             vpcId,
-            ingress: ingress.map((r) => ({
-                description: r.description,
-                protocol: "tcp",
-                fromPort: r.port,
-                toPort: r.port,
-                ...(r.securityGroupId !== undefined ? { securityGroups: [r.securityGroupId] } : {}),
-                ...(r.cidrBlocks ? { cidrBlocks: r.cidrBlocks } : {}),
-                ...(r.ipv6CidrBlocks ? { ipv6CidrBlocks: r.ipv6CidrBlocks } : {}),
-            })),
-            egress: egress ?? [
-                { description: "All outbound: image pulls, secrets, logs, application calls", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
-            ],
+            ingress: [],
+            egress: [{ description: "All outbound: image pulls, secrets, logs, application calls", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
         },
         { parent },
     );
