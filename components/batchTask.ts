@@ -170,58 +170,83 @@ const SECURITY_GROUP_DESCRIPTION_MAX = 255;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
+/** Why AWS would refuse a schedule expression, and how to fix it. */
+export interface ScheduleExpressionProblem {
+    readonly problem: string;
+    readonly fix: string;
+}
+
 /**
- * Validates an EventBridge Scheduler expression: `rate(N unit)`, a six-field `cron(...)` (checked
- * with cron-validate's AWS preset) or `at(yyyy-mm-ddThh:mm:ss)` with a real date and time.
- * Throws an {@link ArgumentError}; returns the expression.
+ * The one rule for EventBridge Scheduler expressions, shared with the policy pack: `rate(N unit)`
+ * (singular unit exactly when N is 1), `cron(...)` with six fields separated by single spaces
+ * (checked with cron-validate's AWS preset, `?` in exactly one of day-of-month and day-of-week),
+ * or `at(yyyy-mm-ddThh:mm:ss)` naming a real date and time. Undefined when AWS accepts it.
  */
-export function validateScheduleExpression(v: Validator, path: string, expression: unknown): string {
+export function scheduleExpressionProblem(expression: unknown): ScheduleExpressionProblem | undefined {
     if (typeof expression !== "string") {
-        throw v.error(path, expression, "is not a schedule expression", `use ${EXPRESSION_FORMS}`);
+        return { problem: "is not a schedule expression", fix: `use ${EXPRESSION_FORMS}` };
     }
     const rate = /^rate\((\d+) ([a-z]+)\)$/.exec(expression);
     if (rate) {
         const [, value, unit] = rate;
         if (!/^[1-9]\d*$/.test(value)) {
-            throw v.error(path, expression, "needs a whole number of at least 1", 'write for example "rate(5 minutes)"');
+            return { problem: "needs a whole number of at least 1", fix: 'write for example "rate(5 minutes)"' };
         }
         const singular = unit.replace(/s$/, "");
         if (!["minute", "hour", "day"].includes(singular)) {
-            throw v.error(path, expression, `uses unit "${unit}", but rate() takes only minute(s), hour(s) or day(s)`, 'write for example "rate(7 days)"');
+            return { problem: `uses unit "${unit}", but rate() takes only minute(s), hour(s) or day(s)`, fix: 'write for example "rate(7 days)"' };
         }
         const wanted = value === "1" ? singular : `${singular}s`;
         if (unit !== wanted) {
-            throw v.error(path, expression, `uses "${unit}" with ${value}, but AWS requires the singular unit exactly when the value is 1`, `write "rate(${value} ${wanted})"`);
+            return { problem: `uses "${unit}" with ${value}, but AWS requires the singular unit exactly when the value is 1`, fix: `write "rate(${value} ${wanted})"` };
         }
-        return expression;
+        return undefined;
     }
     const cronMatch = /^cron\((.*)\)$/.exec(expression);
     if (cronMatch) {
-        const fields = cronMatch[1].trim().split(/\s+/);
+        const fields = cronMatch[1].split(" ");
+        if (fields.some((f) => f === "" || /\s/.test(f))) {
+            return { problem: "must separate its fields with single spaces, with none just inside the parentheses", fix: 'write it like "cron(0 3 * * ? *)"' };
+        }
         if (fields.length !== 6) {
-            throw v.error(path, expression, `has ${fields.length} fields, but AWS cron expressions have six: minutes hours day-of-month month day-of-week year`, 'add the missing fields, for example "cron(0 3 * * ? *)" (daily at 03:00)');
+            return {
+                problem: `has ${fields.length} fields, but AWS cron expressions have six: minutes hours day-of-month month day-of-week year`,
+                fix: 'add the missing fields, for example "cron(0 3 * * ? *)" (daily at 03:00)',
+            };
         }
         if ((fields[2] === "?") === (fields[4] === "?")) {
-            throw v.error(path, expression, 'must have "?" in exactly one of day-of-month (third field) and day-of-week (fifth field)', 'write "?" in the one you do not use, for example "cron(0 3 * * ? *)" or "cron(0 3 ? * MON-FRI *)"');
+            return {
+                problem: 'must have "?" in exactly one of day-of-month (third field) and day-of-week (fifth field)',
+                fix: 'write "?" in the one you do not use, for example "cron(0 3 * * ? *)" or "cron(0 3 ? * MON-FRI *)"',
+            };
         }
         const result = cron(fields.join(" "), { preset: "aws-cloud-watch" });
         if (result.isError()) {
             const reasons = [...new Set(result.getError().map((e) => e.replace(/\s*\(Input cron: .*\)$/, "").replace(/\.$/, "")))];
-            throw v.error(path, expression, `is not a valid cron expression: ${reasons.join("; ")}`, "fix that field (minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199)");
+            return {
+                problem: `is not a valid cron expression: ${reasons.join("; ")}`,
+                fix: "fix that field (minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199)",
+            };
         }
-        return expression;
+        return undefined;
     }
     const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
     if (at) {
         const [year, month, day, hour, minute, second] = at.slice(1).map(Number);
         const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
         const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
-        if (!real) {
-            throw v.error(path, expression, "is not a real date and time", 'write a valid one such as "at(2030-01-31T03:00:00)"');
-        }
-        return expression;
+        return real ? undefined : { problem: "is not a real date and time", fix: 'write a valid one such as "at(2030-01-31T03:00:00)"' };
     }
-    throw v.error(path, expression, "is not a schedule expression", `use ${EXPRESSION_FORMS}`);
+    return { problem: "is not a schedule expression", fix: `use ${EXPRESSION_FORMS}` };
+}
+
+/** Validates an EventBridge Scheduler expression with {@link scheduleExpressionProblem}. Throws an {@link ArgumentError}; returns the expression. */
+export function validateScheduleExpression(v: Validator, path: string, expression: unknown): string {
+    const found = scheduleExpressionProblem(expression);
+    if (found) {
+        throw v.error(path, expression, found.problem, found.fix);
+    }
+    return expression as string;
 }
 
 /**

@@ -115,8 +115,6 @@ export const TASK_DEFINITION_DEFAULTS = {
 /** Name of the main container in every task definition. */
 export const MAIN_CONTAINER_NAME = "app";
 
-/** Paths the ECS Exec agent writes to, made writable when ECS Exec is on and the root filesystem is read-only. */
-export const EXEC_AGENT_PATHS: readonly string[] = ["/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
 
 /** Environment variable names that Security Hub ECS.8 forbids in plain environment. */
 export const FORBIDDEN_ENVIRONMENT_NAMES: readonly string[] = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"];
@@ -129,11 +127,17 @@ export const EXEC_ACTIONS: readonly string[] = [
     "ssmmessages:OpenDataChannel",
 ];
 
+/** The ECS Exec agent looks its log group up; DescribeLogGroups has no resource-level permissions. */
+export const EXEC_LOG_DISCOVERY_ACTIONS: readonly string[] = ["logs:DescribeLogGroups"];
+
+/** The ECS Exec agent writes session output to the container's log group (cluster logging DEFAULT). */
+export const EXEC_LOG_ACTIONS: readonly string[] = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"];
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A task definition holds at most 10 containers: the main one and 9 sidecars. */
 export const MAX_SIDECARS = 9;
-/** ECS allows 255 characters for a container name, but its volumes are named `<container>-exec2` (6 more), which must fit 255 too. */
-const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,249}$/;
+/** ECS allows 255 characters for a container name, but its `/tmp` volume is named `<container>-tmp` (4 more), which must fit 255 too. */
+const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,251}$/;
 const USER = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._\/-]+)(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
@@ -142,19 +146,30 @@ const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a
 export type SecretReference =
     | { readonly kind: "ssm-arn"; readonly arn: string }
     | { readonly kind: "ssm-name"; readonly name: string }
-    | { readonly kind: "secretsmanager"; readonly arn: string };
+    | { readonly kind: "secretsmanager"; readonly arn: string }
+    /** A Secrets Manager ARN without the 6-character suffix: ECS cannot read the secret through it. */
+    | { readonly kind: "secretsmanager-partial"; readonly arn: string };
 
 /**
- * Parses a `secrets` value: an SSM parameter ARN or name, or a Secrets Manager ARN with an
- * optional `:json-key:version-stage:version-id` tail. Returns undefined when it is none of these.
+ * A Secrets Manager secret's full ARN: the name, then the `-` and six characters Secrets Manager
+ * appends. ECS reads secrets by full ARN only, and an IAM grant on a partial ARN does not match.
+ */
+const SECRETS_MANAGER_ARN = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:([A-Za-z0-9\/_+=.@-]+))(:[^:]*:[^:]*:[^:]*)?$/;
+const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * Parses a `secrets` value: an SSM parameter ARN or name, or a Secrets Manager secret's full ARN
+ * with an optional `:json-key:version-stage:version-id` tail (the form ECS documents). A Secrets
+ * Manager ARN whose name lacks the 6-character suffix is returned as `secretsmanager-partial`;
+ * anything else gives undefined.
  */
 export function parseSecretReference(value: string): SecretReference | undefined {
     if (/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\/-]+$/.test(value)) {
         return { kind: "ssm-arn", arn: value };
     }
-    const sm = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+)(:[^:]*:[^:]*:[^:]*)?$/.exec(value);
+    const sm = SECRETS_MANAGER_ARN.exec(value);
     if (sm) {
-        return { kind: "secretsmanager", arn: sm[1] };
+        return SECRET_SUFFIX.test(sm[2]) ? { kind: "secretsmanager", arn: sm[1] } : { kind: "secretsmanager-partial", arn: sm[1] };
     }
     if (/^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.startsWith("arn:") && value.length <= 2048) {
         return { kind: "ssm-name", name: value };
@@ -235,8 +250,17 @@ function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
         if (envNames.includes(name)) {
             throw v.conflict(at(`secrets.${name}`), "is also set in environment, and a variable can have only one source", "remove it from one of them");
         }
-        if (typeof ref === "string" && parseSecretReference(ref) === undefined) {
-            throw v.error(at(`secrets.${name}`), ref, "is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN", 'use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key::]"');
+        const parsed = typeof ref === "string" ? parseSecretReference(ref) : undefined;
+        if (typeof ref === "string" && parsed === undefined) {
+            throw v.error(at(`secrets.${name}`), ref, "is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN", 'use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key:version-stage:version-id]"');
+        }
+        if (parsed?.kind === "secretsmanager-partial") {
+            throw v.error(
+                at(`secrets.${name}`),
+                ref,
+                "is a Secrets Manager ARN without the 6-character suffix AWS appends to the name, and ECS reads secrets by full ARN only",
+                "copy the full ARN (aws secretsmanager describe-secret --secret-id NAME --query ARN), such as arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf",
+            );
         }
     }
     if (c.user !== undefined) {
@@ -267,6 +291,24 @@ function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
             }
         }
     }
+}
+
+/**
+ * AWS does not support ECS Exec in containers with a read-only root filesystem (the ECS Exec
+ * guide's considerations), so Exec needs every container's root writable, which is opt-in.
+ */
+function validateExecRootFilesystems(v: Validator, containers: readonly ResolvedContainer[]): void {
+    containers.forEach((c, i) => {
+        if ((c.args.readonlyRootFilesystem ?? TASK_DEFINITION_DEFAULTS.readonlyRootFilesystem) === true) {
+            const path = i === 0 ? "readonlyRootFilesystem" : `sidecars[${i - 1}].readonlyRootFilesystem`;
+            const problem = "must be false with enableExecuteCommand: AWS does not support ECS Exec with a read-only root filesystem";
+            const fix = `set ${path}: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off`;
+            if (c.args.readonlyRootFilesystem === undefined) {
+                throw v.conflict("enableExecuteCommand", `needs ${path}: false, which is true by default, and AWS does not support ECS Exec with a read-only root filesystem`, fix);
+            }
+            throw v.error(path, true, problem, fix);
+        }
+    });
 }
 
 function validatePort(v: Validator, path: string, port: number): number {
@@ -307,7 +349,7 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     sidecars.forEach((s, i) => {
         const at = `sidecars[${i}]`;
         if (typeof s?.name !== "string" || !CONTAINER_NAME.test(s.name)) {
-            throw v.error(`${at}.name`, s?.name, "must be 1 to 249 letters, digits, _ or - (its volumes add a suffix within ECS's 255)", 'name it, for example "log-router"');
+            throw v.error(`${at}.name`, s?.name, "must be 1 to 251 letters, digits, _ or - (its /tmp volume adds -tmp within ECS's 255)", 'name it, for example "log-router"');
         }
         if (names.has(s.name)) {
             throw v.error(`${at}.name`, s.name, `is already used by another container (the main container is "${MAIN_CONTAINER_NAME}")`, "give each container its own name");
@@ -335,6 +377,9 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
         needs.memory += s.memory ?? 0;
         containers.push({ name: s.name, args: s, essential: s.essential ?? true, ports, cpu: s.cpu, memory: s.memory });
     });
+    if (options.enableExecuteCommand) {
+        validateExecRootFilesystems(v, containers);
+    }
     // The main container needs room too: at least the smallest size's share beyond the sidecars.
     const minimum = TASK_DEFINITION_DEFAULTS.minimumSize;
     const size = resolveTaskSize(v, args.cpu, args.memory, {
@@ -377,14 +422,9 @@ function volumeName(container: string, purpose: string): string {
     return `${container}-${purpose}`;
 }
 
-/** Writable mounts of one container: `/tmp` always, the ECS Exec agent paths when needed. */
-function writableMounts(spec: TaskSpec, c: ResolvedContainer): { volume: string; path: string }[] {
-    const mounts = [{ volume: volumeName(c.name, "tmp"), path: "/tmp" }];
-    const readonly = c.args.readonlyRootFilesystem ?? TASK_DEFINITION_DEFAULTS.readonlyRootFilesystem;
-    if (spec.enableExecuteCommand && readonly) {
-        EXEC_AGENT_PATHS.forEach((path, i) => mounts.push({ volume: volumeName(c.name, `exec${i}`), path }));
-    }
-    return mounts;
+/** Writable mounts of one container: `/tmp`, so a read-only root still has scratch space. */
+function writableMounts(c: ResolvedContainer): { volume: string; path: string }[] {
+    return [{ volume: volumeName(c.name, "tmp"), path: "/tmp" }];
 }
 
 function sortedEnvironment(env: Readonly<Record<string, pulumi.Input<string>>> | undefined): aws.ecs.KeyValuePair[] {
@@ -412,7 +452,7 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
             .map((name) => ({ name, valueFrom: secrets[name] })),
         portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp" })),
         readonlyRootFilesystem: readonly,
-        mountPoints: writableMounts(spec, c).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
+        mountPoints: writableMounts(c).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
         ...(a.user !== undefined ? { user: a.user } : {}),
         stopTimeout: a.stopTimeoutSeconds ?? TASK_DEFINITION_DEFAULTS.stopTimeoutSeconds,
         ...(spec.enableExecuteCommand ? { linuxParameters: { initProcessEnabled: true } } : {}),
@@ -448,7 +488,7 @@ function executionPolicy(spec: TaskSpec, ctx: AwsContext, logGroupArn: pulumi.Ou
     return pulumi
         .all([pulumi.all(images), pulumi.all(secretRefs), ctx.partition, ctx.region, ctx.accountId, logGroupArn, pulumi.all([...(spec.args.secretKmsKeyArns ?? [])])])
         .apply(([imgs, refs, partition, region, account, logArn, kmsKeys]) => {
-            const statements: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string[] }[] = [];
+            const statements: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, unknown> }[] = [];
             const repos = [...new Set(imgs.map(ecrRepositoryArn).filter((r): r is string => r !== undefined))].sort();
             if (repos.length > 0) {
                 // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
@@ -462,6 +502,9 @@ function executionPolicy(spec: TaskSpec, ctx: AwsContext, logGroupArn: pulumi.Ou
                 const parsed = parseSecretReference(ref);
                 if (!parsed) {
                     throw new Error(`${spec.name}: secret reference ${JSON.stringify(ref)} is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN`);
+                }
+                if (parsed.kind === "secretsmanager-partial") {
+                    throw new Error(`${spec.name}: secret reference ${JSON.stringify(ref)} is a Secrets Manager ARN without the 6-character suffix; ECS reads secrets by full ARN only`);
                 }
                 if (parsed.kind === "ssm-arn") {
                     parameters.add(parsed.arn);
@@ -478,10 +521,31 @@ function executionPolicy(spec: TaskSpec, ctx: AwsContext, logGroupArn: pulumi.Ou
                 statements.push({ Sid: "Secrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...secrets].sort() });
             }
             if (kmsKeys.length > 0) {
-                statements.push({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [...new Set(kmsKeys)].sort() });
+                // Only as SSM or Secrets Manager decrypt on the role's behalf, never a direct Decrypt call.
+                const via = [...(parameters.size > 0 ? [`ssm.${region}.amazonaws.com`] : []), ...(secrets.size > 0 ? [`secretsmanager.${region}.amazonaws.com`] : [])];
+                statements.push({
+                    Sid: "DecryptSecrets",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: [...new Set(kmsKeys)].sort(),
+                    Condition: { StringEquals: { "kms:ViaService": via.length > 0 ? via : [`ssm.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] } },
+                });
             }
             return JSON.stringify({ Version: "2012-10-17", Statement: statements });
         });
+}
+
+/**
+ * What the ECS Exec agent needs on the task role: its ssmmessages channels, and (with the
+ * cluster's default Exec logging) writing session output to the container's log group.
+ */
+export function execStatements(logGroupArn: pulumi.Input<string>): PolicyStatement[] {
+    return [
+        // The ssmmessages actions and logs:DescribeLogGroups have no resource-level permissions: AWS requires "*".
+        { Sid: "EcsExec", Action: [...EXEC_ACTIONS], Resource: ["*"] },
+        { Sid: "EcsExecFindLogGroup", Action: [...EXEC_LOG_DISCOVERY_ACTIONS], Resource: ["*"] },
+        { Sid: "EcsExecSessionLogs", Action: [...EXEC_LOG_ACTIONS], Resource: [pulumi.interpolate`${logGroupArn}:*`] },
+    ];
 }
 
 /**
@@ -516,8 +580,7 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
     );
     const statements: PolicyStatement[] = [...(spec.args.taskPolicyStatements ?? [])];
     if (spec.enableExecuteCommand) {
-        // The ssmmessages actions have no resource-level permissions: AWS requires "*".
-        statements.push({ Sid: "EcsExec", Action: [...EXEC_ACTIONS], Resource: ["*"] });
+        statements.push(...execStatements(logGroup.arn));
     }
     if (statements.length > 0) {
         policies.push(new aws.iam.RolePolicy(childName(name, "task-policy"), { role: taskRole.id, policy: policyDocument(statements) }, opts));
@@ -526,7 +589,7 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
         policies.push(new aws.iam.RolePolicyAttachment(childName(name, `task-policy-${i}`), { role: taskRole.name, policyArn: arn }, opts));
     });
 
-    const volumes = spec.containers.flatMap((c) => writableMounts(spec, c).map((m) => ({ name: m.volume })));
+    const volumes = spec.containers.flatMap((c) => writableMounts(c).map((m) => ({ name: m.volume })));
     const taskDefinition = new aws.ecs.TaskDefinition(
         childName(name, "task-definition"),
         {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CapacityProviderStrategyItem } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
@@ -33,10 +34,25 @@ export interface LoadBalancerArgs {
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Reachable only inside the VPC. @default false (internet-facing) */
     readonly internal?: boolean;
-    /** Client CIDRs allowed to reach the listeners. @default ["0.0.0.0/0", "::/0"] */
+    /**
+     * Client IPv4 CIDRs allowed to reach the listeners. The load balancer is IPv4-only, so IPv6
+     * CIDRs are refused (they would admit no one).
+     * @default ["0.0.0.0/0"]
+     */
     readonly allowedCidrs?: readonly string[];
-    /** ACM certificate for HTTPS on 443 (HTTP on 80 then redirects). Conflicts with `domain`. @default none (HTTP only) */
+    /**
+     * An existing ACM certificate for HTTPS on 443 (HTTP on 80 then redirects). Give `hostName`
+     * with it: no customer certificate covers the load balancer's own DNS name. Conflicts with
+     * `domain`. @default none (HTTP only)
+     */
     readonly certificateArn?: pulumi.Input<string>;
+    /**
+     * With `certificateArn`: the host name clients use, which the certificate covers; `url` is
+     * `https://<hostName>`. Point its DNS record (a CNAME, or a Route 53 alias) at the load
+     * balancer's DNS name yourself, or use `domain` to have the record made.
+     * @example "todo.example.com"
+     */
+    readonly hostName?: string;
     /** A name in Route 53: the component creates a DNS-validated certificate and an alias record. Conflicts with `certificateArn`. @default none */
     readonly domain?: DomainArgs;
     /** TLS policy of the HTTPS listener, one that passes Security Hub ELB.17. @default "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" */
@@ -61,7 +77,11 @@ export interface TargetHealthCheckArgs {
     readonly healthyThreshold?: number;
     /** Consecutive failures before a target is unhealthy, 2 to 10. @default 3 */
     readonly unhealthyThreshold?: number;
-    /** HTTP codes that count as healthy: one code, a list ("200,202") or a range ("200-299"), within 200 to 499. @default "200-399" */
+    /**
+     * HTTP codes that count as healthy: one code, a list ("200,202") or a range ("200-299"), within
+     * 200 to 499. Only 200 by default: a redirect (to a login page, say) is not a healthy app.
+     * @default "200"
+     */
     readonly matcher?: string;
 }
 
@@ -104,7 +124,7 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly network: TaskNetwork;
     /** The load balancer. */
     readonly loadBalancer: LoadBalancerArgs;
-    /** Target group health check. @default { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200-399" } */
+    /** Target group health check. @default { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } */
     readonly healthCheck?: TargetHealthCheckArgs;
     /** Seconds the load balancer drains a target before ECS stops it, 0 to 3600 (under 120 with spot). @default 30 */
     readonly deregistrationDelaySeconds?: number;
@@ -137,8 +157,8 @@ export const WEB_SERVICE_DEFAULTS = {
     port: 8080,
     /** One task is not highly available: two spread over two AZs survive one failing. */
     desiredCount: 2,
-    /** 10 s x 2 healthy checks: a new task takes traffic about 20 s after it listens. */
-    healthCheck: { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200-399" },
+    /** A new target is healthy after one passing check, so the interval bounds how soon it takes traffic; 200 only, so a redirect to a login page is not healthy. */
+    healthCheck: { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" },
     /** AWS's 300 s adds five minutes to every deploy; 30 s lets most requests finish. */
     deregistrationDelaySeconds: 30,
     slowStartSeconds: 0,
@@ -151,7 +171,8 @@ export const WEB_SERVICE_DEFAULTS = {
     enableExecuteCommand: false,
     loadBalancer: {
         internal: false,
-        allowedCidrs: ["0.0.0.0/0", "::/0"] as readonly string[],
+        /** Everyone, over IPv4: the load balancer answers no IPv6 client. */
+        allowedCidrs: ["0.0.0.0/0"] as readonly string[],
         /** Security Hub ELB.17's current recommendation; the API default is TLS 1.0. */
         sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
         idleTimeoutSeconds: 60,
@@ -220,6 +241,23 @@ interface WebServicePlan {
     };
 }
 
+/**
+ * The role in the service's logical name, one per capacity strategy. The AWS provider refuses to
+ * change a service's strategy unless `forceNewDeployment` is on, and that flag would roll every
+ * task on every later update; so a strategy change makes a new service (created, and stable,
+ * before the old one is deleted) instead. On demand keeps plain "service", the name earlier
+ * versions gave every service.
+ */
+export function serviceRole(strategy: readonly CapacityProviderStrategyItem[]): string {
+    if (strategy.length === 1 && strategy[0].capacityProvider === "FARGATE" && strategy[0].weight === 1 && strategy[0].base === 0) {
+        return "service";
+    }
+    if (strategy.length === 1 && strategy[0].capacityProvider === "FARGATE_SPOT" && strategy[0].weight === 1 && strategy[0].base === 0) {
+        return "service-spot";
+    }
+    return `service-${strategy.map((i) => `${i.capacityProvider === "FARGATE" ? "od" : "spot"}${i.weight}b${i.base}`).join("-")}`;
+}
+
 /** True when a rolling deploy of `count` tasks can start a new task before stopping an old one, or stop one first. */
 export function deploymentCanProgress(count: number, minHealthyPercent: number, maxPercent: number): boolean {
     return Math.floor((count * maxPercent) / 100) > Math.ceil((count * minHealthyPercent) / 100);
@@ -267,8 +305,11 @@ function validateLoadBalancer(v: Validator, lb: LoadBalancerArgs | undefined): W
         throw v.error("loadBalancer.allowedCidrs", allowedCidrs, "must list at least one CIDR", 'give for example ["10.0.0.0/8"], or leave it out to allow everyone');
     }
     allowedCidrs.forEach((cidr, i) => {
-        if (typeof cidr !== "string" || !(IPV4_CIDR.test(cidr) || IPV6_CIDR.test(cidr))) {
-            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is not an IPv4 or IPv6 CIDR block", 'write it like "203.0.113.0/24" or "2001:db8::/32"');
+        if (typeof cidr === "string" && IPV6_CIDR.test(cidr)) {
+            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one", "remove it; IPv6 clients cannot reach an IPv4-only load balancer");
+        }
+        if (typeof cidr !== "string" || !IPV4_CIDR.test(cidr)) {
+            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is not an IPv4 CIDR block", 'write it like "203.0.113.0/24"');
         }
         if (allowedCidrs.indexOf(cidr) !== i) {
             throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is listed twice", "list each CIDR once");
@@ -279,6 +320,21 @@ function validateLoadBalancer(v: Validator, lb: LoadBalancerArgs | undefined): W
     }
     if (typeof lb.certificateArn === "string" && !CERTIFICATE_ARN.test(lb.certificateArn)) {
         throw v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
+    }
+    if (lb.certificateArn !== undefined && lb.hostName === undefined) {
+        throw v.conflict(
+            "loadBalancer.hostName",
+            "is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer's own DNS name)",
+            'give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer',
+        );
+    }
+    if (lb.hostName !== undefined) {
+        if (lb.certificateArn === undefined) {
+            throw v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name");
+        }
+        if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
+            throw v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"');
+        }
     }
     if (lb.domain !== undefined) {
         if (typeof lb.domain?.name !== "string" || !DOMAIN_NAME.test(lb.domain.name)) {
@@ -431,7 +487,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
  * export const url = web.url;
  */
 export class WebService extends pulumi.ComponentResource {
-    /** `https://` plus the domain, `https://` plus the load balancer's DNS name with `certificateArn`, else `http://` plus the DNS name. */
+    /** `https://` plus `domain.name` or `hostName` when HTTPS is on, else `http://` plus the load balancer's DNS name. */
     public readonly url: pulumi.Output<string>;
     public readonly loadBalancer: aws.lb.LoadBalancer;
     public readonly targetGroup: aws.lb.TargetGroup;
@@ -494,9 +550,8 @@ export class WebService extends pulumi.ComponentResource {
         this.loadBalancerSecurityGroup = loadBalancerSecurityGroup;
         this.serviceSecurityGroup = serviceSecurityGroup;
         this.certificate = certificateArn?.certificate;
-        this.url = args.loadBalancer.domain
-            ? pulumi.output(`https://${args.loadBalancer.domain.name}`)
-            : pulumi.interpolate`${plan.https ? "https" : "http"}://${loadBalancer.dnsName}`;
+        const hostName = args.loadBalancer.domain?.name ?? args.loadBalancer.hostName;
+        this.url = hostName !== undefined ? pulumi.output(`https://${hostName}`) : pulumi.interpolate`http://${loadBalancer.dnsName}`;
         this.registerOutputs({ url: this.url, serviceName: service.name, clusterName: this.clusterName, loadBalancerArn: loadBalancer.arn });
     }
 
@@ -644,7 +699,7 @@ export class WebService extends pulumi.ComponentResource {
     ): aws.ecs.Service {
         const strategy = plan.spec.capacityProviderStrategy;
         return new aws.ecs.Service(
-            childName(name, "service"),
+            childName(name, serviceRole(strategy)),
             {
                 cluster: cluster.arn,
                 taskDefinition: task.taskDefinition.arn,
@@ -662,9 +717,9 @@ export class WebService extends pulumi.ComponentResource {
                 enableEcsManagedTags: true,
                 enableExecuteCommand: plan.enableExecuteCommand,
                 waitForSteadyState: plan.waitForSteadyState,
-                // A new capacity strategy only takes effect with a new deployment; the trigger changes exactly then.
-                forceNewDeployment: true,
-                triggers: { capacityProviderStrategy: JSON.stringify(strategy) },
+                // The provider sends this flag with every update, so true would roll every task on a
+                // scaling or grace-period change. A new task definition revision deploys by itself.
+                forceNewDeployment: false,
             },
             // The target group must be attached to a listener before ECS registers targets in it,
             // and tasks need their outbound rules to pull images.

@@ -8,8 +8,7 @@
  * texts, the ACM API reference for certificate names, the CloudWatch API reference for alarm
  * windows, the ECS and IAM quotas. Numbers the components already hold are imported, not repeated.
  */
-import cronValidate from "cron-validate";
-import { BATCH_TASK_LIMITS } from "../components/batchTask";
+import { BATCH_TASK_LIMITS, scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
 import { CAPACITY_LIMITS } from "../components/capacity";
 import { AUTO_NAME_SUFFIX_LENGTH, NAME_LIMITS } from "../components/naming";
 import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
@@ -207,39 +206,12 @@ function nameRule(rule: NameRule): Rule {
 // ---- Schedule expressions (EventBridge Scheduler and rules) -------------------------------------
 
 /**
- * Why AWS would refuse a schedule expression, or undefined when it has one of the three forms:
- * `rate(N unit)` (singular unit exactly when N is 1), a six-field `cron(...)` with `?` in exactly
- * one of day-of-month and day-of-week, or `at(yyyy-mm-ddThh:mm:ss)` naming a real time.
+ * Why AWS would refuse a schedule expression, or undefined when it accepts it: the components'
+ * own rule (`scheduleExpressionProblem` of the BatchTask), so the pack and the components never
+ * disagree on an input.
  */
 export function scheduleExpressionProblem(expression: unknown): string | undefined {
-    if (typeof expression !== "string") {
-        return "is not a string";
-    }
-    const rate = /^rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-    if (rate) {
-        const plural = rate[2].endsWith("s");
-        return (rate[1] === "1") === plural ? `uses "${rate[2]}" with ${rate[1]} (singular exactly when the value is 1)` : undefined;
-    }
-    const cron = /^cron\((.*)\)$/.exec(expression);
-    if (cron) {
-        const fields = cron[1].split(" ");
-        if (fields.length !== 6 || fields.some((f) => f === "")) {
-            return "must have six fields separated by single spaces";
-        }
-        if ((fields[2] === "?") === (fields[4] === "?")) {
-            return 'needs "?" in exactly one of day-of-month and day-of-week';
-        }
-        const result = cronValidate(fields.join(" "), { preset: "aws-cloud-watch" });
-        return result.isError() ? `is not a valid cron expression: ${result.getError()[0].replace(/\s*\(Input cron: .*\)$/, "")}` : undefined;
-    }
-    const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
-    if (at) {
-        const [y, mo, d, h, mi, s] = at.slice(1).map(Number);
-        const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-        const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
-        return real ? undefined : "does not name a real date and time";
-    }
-    return 'is none of "rate(N unit)", "cron(six fields)" and "at(yyyy-mm-ddThh:mm:ss)"';
+    return componentScheduleProblem(expression)?.problem;
 }
 
 /** True when the runtime's time zone data knows `zone` under exactly that (canonical or alias) name. */

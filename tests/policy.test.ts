@@ -6,7 +6,10 @@ import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { RecordedResource } from "../components/testing";
 import { ELB17_SSL_POLICIES } from "../components/webService";
+import * as fc from "fast-check";
+import { scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
 import { checkResourceLimits, scheduleExpressionProblem } from "../policy/awsLimits";
+import { scheduleExpression } from "./propertiesArbitraries";
 import { WILDCARD_RESOURCE_ACTIONS } from "../policy/checks";
 import { ecs5ReadOnlyRootFilesystem, policies } from "../policy/policies";
 import { CANNOT_CHECK_AT_PREVIEW, UNKNOWN_SENTINELS, UNKNOWN_STRING } from "../policy/preview";
@@ -494,9 +497,22 @@ describe("policy pack (policy/)", () => {
             for (const ok of ["rate(1 minute)", "rate(5 minutes)", "rate(1 day)", "cron(0 3 * * ? *)", "cron(0/15 8-17 ? * MON-FRI *)", "cron(0 12 L * ? 2030)", "cron(0 9 ? * 6#3 *)", "cron(30 2 15W * ? *)", "at(2030-02-28T23:59:59)"]) {
                 assert.strictEqual(scheduleExpressionProblem(ok), undefined, ok);
             }
-            for (const bad of ["rate(1 minutes)", "rate(2 hour)", "rate(0 days)", "rate(1 week)", "cron(0 3 * * * *)", "cron(0 3 ? * ? *)", "cron(0 3 * * ?)", "cron(60 3 * * ? *)", "cron(0 24 * * ? *)", "cron(0 3 32 * ? *)", "cron(0 3 ? * 8 *)", "cron(0 3 * 13 ? *)", "cron(0 3 * * ? 1969)", "at(2030-02-29T00:00:00)", "at(2030-01-01 00:00:00)", "every day"]) {
+            for (const bad of ["cron( 0 3 * * ? * )", "cron(0  3 * * ? *)", "rate(1 minutes)", "rate(2 hour)", "rate(0 days)", "rate(1 week)", "cron(0 3 * * * *)", "cron(0 3 ? * ? *)", "cron(0 3 * * ?)", "cron(60 3 * * ? *)", "cron(0 24 * * ? *)", "cron(0 3 32 * ? *)", "cron(0 3 ? * 8 *)", "cron(0 3 * 13 ? *)", "cron(0 3 * * ? 1969)", "at(2030-02-29T00:00:00)", "at(2030-01-01 00:00:00)", "every day"]) {
                 assert.notStrictEqual(scheduleExpressionProblem(bad), undefined, bad);
             }
+        });
+
+        it("agrees with the BatchTask on every schedule expression the property tests generate (one rule: six fields, single spaces)", () => {
+            const seed = 1910384528;
+            console.log(`      (fast-check seed ${seed})`);
+            fc.assert(
+                fc.property(scheduleExpression.wild, (expression) => {
+                    const component = componentScheduleProblem(expression);
+                    assert.strictEqual(scheduleExpressionProblem(expression), component?.problem, expression);
+                }),
+                { numRuns: 2000, seed },
+            );
+            assert.notStrictEqual(componentScheduleProblem("cron( 0 3 * * ? * )"), undefined, "the expression seed 1910384528 once generated");
         });
 
         it("checks auto-names as the logical name plus 8 characters", () => {

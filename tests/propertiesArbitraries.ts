@@ -171,10 +171,10 @@ const loadBalancer = field(
             {
                 subnetIds: fc.constant(LB_SUBNETS),
                 internal: fc.boolean(),
-                allowedCidrs: fc.constantFrom<string[]>(["10.0.0.0/8"], ["203.0.113.0/24", "2001:db8::/32"], ["0.0.0.0/0", "::/0"]),
+                allowedCidrs: fc.constantFrom<string[]>(["10.0.0.0/8"], ["203.0.113.0/24", "198.51.100.7/32"], ["0.0.0.0/0"]),
                 https: fc.oneof(
                     fc.constant({}),
-                    fc.constant({ certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` }),
+                    domainName.map((hostName) => ({ certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`, hostName })),
                     domainName.map((name) => ({ domain: { name, zoneId: "Z0123456789EXAMPLE" } })),
                 ),
                 sslPolicy: fc.constantFrom(...ELB17_SSL_POLICIES),
@@ -195,6 +195,9 @@ const loadBalancer = field(
             { subnetIds: LB_SUBNETS, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
             { subnetIds: LB_SUBNETS, certificateArn: "arn:aws:acm:us-east-1:1:certificate/x", domain: { name: "a.example.com", zoneId: "Z1" } },
             { subnetIds: LB_SUBNETS, certificateArn: "not-an-arn" },
+            { subnetIds: LB_SUBNETS, allowedCidrs: ["0.0.0.0/0", "::/0"] },
+            { subnetIds: LB_SUBNETS, certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` },
+            { subnetIds: LB_SUBNETS, hostName: "todo.example.com" },
             { subnetIds: LB_SUBNETS, domain: { name: "Todo.Example.com", zoneId: "Z1" } },
             { subnetIds: LB_SUBNETS, domain: { name: "todo.example.com", zoneId: "" } },
             { subnetIds: LB_SUBNETS, accessLogs: { bucket: "logs", prefix: "/web" } },
@@ -377,8 +380,17 @@ function caseOf<A>(fields: Record<string, Field<any>>, required: string[]): fc.A
     ) as fc.Arbitrary<{ name: string; args: A }>;
 }
 
+/** ECS Exec needs writable root filesystems: valid cases that turn it on make them writable. */
+function execReady({ name, args }: { name: string; args: WebServiceArgs }): { name: string; args: WebServiceArgs } {
+    if (args.enableExecuteCommand !== true) {
+        return { name, args };
+    }
+    const writable = (c: any) => (typeof c === "object" && c !== null && (c.readonlyRootFilesystem === undefined || c.readonlyRootFilesystem === true) ? { ...c, readonlyRootFilesystem: false } : c);
+    return { name, args: { ...writable(args), sidecars: Array.isArray(args.sidecars) ? args.sidecars.map(writable) : args.sidecars } };
+}
+
 /** `WebService` arguments and its name. */
-export const webServiceCase = caseOf<WebServiceArgs>({ ...taskFields, ...webFields }, ["image", "network", "loadBalancer"]);
+export const webServiceCase = caseOf<WebServiceArgs>({ ...taskFields, ...webFields }, ["image", "network", "loadBalancer"]).map(execReady);
 
 /** `BatchTask` arguments and its name. */
 export const batchTaskCase = caseOf<BatchTaskArgs>({ ...taskFields, ...batchFields }, ["image", "network"]);

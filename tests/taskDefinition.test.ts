@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { EXEC_AGENT_PATHS, parseSecretReference } from "../components/taskDefinition";
+import { parseSecretReference } from "../components/taskDefinition";
 import { outputValue } from "../components/testing";
 import { assertRejected, parsed, TaskHarness } from "./helpers";
 import { mocks } from "./setup";
@@ -97,20 +97,22 @@ describe("task definition builder", () => {
         assert.deepStrictEqual(td.inputs.volumes, [{ name: "app-tmp" }, { name: "proxy-tmp" }]);
     });
 
-    it("accepts nine sidecars with names of 249 characters, whose volume names stay within 255", async () => {
-        const sidecars = Array.from({ length: 9 }, (_, i) => ({ name: `${i}`.padEnd(249, "x"), image: "public.ecr.aws/x/y:1" }));
-        const { td, containers } = await build("web", { ...base, sidecars }, { enableExecuteCommand: true });
+    it("accepts nine sidecars with names of 251 characters, whose volume names stay within 255", async () => {
+        const sidecars = Array.from({ length: 9 }, (_, i) => ({ name: `${i}`.padEnd(251, "x"), image: "public.ecr.aws/x/y:1" }));
+        const { td, containers } = await build("web", { ...base, sidecars });
         assert.strictEqual(containers.length, 10);
-        assert.strictEqual(td.inputs.volumes.length, 40);
+        assert.strictEqual(td.inputs.volumes.length, 10);
         assert.ok(td.inputs.volumes.every((v: { name: string }) => v.name.length <= 255));
+        assert.strictEqual(Math.max(...td.inputs.volumes.map((v: { name: string }) => v.name.length)), 255);
     });
 
-    it("makes the ECS Exec agent paths writable and starts an init process when ECS Exec is on", async () => {
-        const { containers, td } = await build("web", base, { enableExecuteCommand: true });
+    it("with ECS Exec on, starts an init process and lets the agent open its channels and log the session to the container's log group", async () => {
+        const { containers, td } = await build("web", { ...base, readonlyRootFilesystem: false }, { enableExecuteCommand: true });
         const app = containers[0];
-        assert.deepStrictEqual(app.mountPoints.map((m: any) => m.containerPath), ["/tmp", ...EXEC_AGENT_PATHS]);
+        assert.strictEqual(app.readonlyRootFilesystem, false);
+        assert.deepStrictEqual(app.mountPoints.map((m: any) => m.containerPath), ["/tmp"]);
         assert.deepStrictEqual(app.linuxParameters, { initProcessEnabled: true });
-        assert.strictEqual(td.inputs.volumes.length, 4);
+        assert.deepStrictEqual(td.inputs.volumes, [{ name: "app-tmp" }]);
         const taskPolicy = parsed(mocks.one(ROLE_POLICY, "web-task-policy").inputs.policy);
         assert.deepStrictEqual(taskPolicy.Statement, [
             {
@@ -118,6 +120,13 @@ describe("task definition builder", () => {
                 Effect: "Allow",
                 Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
                 Resource: ["*"],
+            },
+            { Sid: "EcsExecFindLogGroup", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] },
+            {
+                Sid: "EcsExecSessionLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:/ecs/fargate-workloads/test/web:*"],
             },
         ]);
     });
@@ -157,8 +166,21 @@ describe("task definition builder", () => {
                 Resource: ["arn:aws:ssm:us-east-1:123456789012:parameter/todo/key", "arn:aws:ssm:us-east-1:123456789012:parameter/todo/token"],
             },
             { Sid: "Secrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"] },
-            { Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"] },
+            {
+                Sid: "DecryptSecrets",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+                Condition: { StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] } },
+            },
         ]);
+    });
+
+    it("lets the execution role decrypt only through the secret stores the task reads from", async () => {
+        const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        await build("web", { ...base, secrets: { TOKEN: "/todo/token" }, secretKmsKeyArns: [key] });
+        const decrypt = parsed(mocks.one(ROLE_POLICY, "web-execution-policy").inputs.policy).Statement.find((s: any) => s.Sid === "DecryptSecrets");
+        assert.deepStrictEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com"] } });
     });
 
     it("grants no ECR or secret access when the image is public and there are no secrets", async () => {
@@ -219,6 +241,12 @@ describe("task definition builder", () => {
         assert.deepStrictEqual(parseSecretReference("arn:aws:ssm:eu-west-1:123456789012:parameter/a/b"), { kind: "ssm-arn", arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/a/b" });
         assert.deepStrictEqual(parseSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf"), { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf" });
         assert.deepStrictEqual(parseSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf:key:AWSCURRENT:"), { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf" });
+        assert.deepStrictEqual(parseSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-password-a1B2c3::AWSPREVIOUS:"), {
+            kind: "secretsmanager",
+            arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-password-a1B2c3",
+        });
+        assert.deepStrictEqual(parseSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-password"), { kind: "secretsmanager-partial", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-password" });
+        assert.deepStrictEqual(parseSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password::"), { kind: "secretsmanager-partial", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" });
         assert.strictEqual(parseSecretReference("arn:aws:s3:::bucket/key"), undefined);
         assert.strictEqual(parseSecretReference("has space"), undefined);
     });
@@ -234,7 +262,25 @@ describe("task definition builder", () => {
             ["AWS credentials in the environment", { environment: { AWS_SECRET_ACCESS_KEY: "x" } }, undefined, 'web: environment.AWS_SECRET_ACCESS_KEY ("AWS_SECRET_ACCESS_KEY") puts AWS credentials in plain environment (Security Hub ECS.8); remove it: the task role gives the container credentials, and other credentials belong in secrets.'],
             ["an invalid variable name", { environment: { "1X": "x" } }, undefined, 'web: environment.1X ("1X") is not a valid environment variable name (letters, digits, _; not starting with a digit); rename the variable.'],
             ["a variable in both environment and secrets", { environment: { A: "x" }, secrets: { A: "/p" } }, undefined, "web: secrets.A is also set in environment, and a variable can have only one source; remove it from one of them."],
-            ["a secret reference that is not SSM or Secrets Manager", { secrets: { A: "arn:aws:s3:::bucket/key" } }, undefined, 'web: secrets.A ("arn:aws:s3:::bucket/key") is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN; use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key::]".'],
+            ["a secret reference that is not SSM or Secrets Manager", { secrets: { A: "arn:aws:s3:::bucket/key" } }, undefined, 'web: secrets.A ("arn:aws:s3:::bucket/key") is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN; use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key:version-stage:version-id]".'],
+            [
+                "a Secrets Manager ARN without its 6-character suffix",
+                { secrets: { DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:todo/db" } },
+                undefined,
+                'web: secrets.DB ("arn:aws:secretsmanager:us-east-1:123456789012:secret:todo/db") is a Secrets Manager ARN without the 6-character suffix AWS appends to the name, and ECS reads secrets by full ARN only; copy the full ARN (aws secretsmanager describe-secret --secret-id NAME --query ARN), such as arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf.',
+            ],
+            [
+                "ECS Exec with the default read-only root filesystem",
+                {},
+                { enableExecuteCommand: true },
+                'web: enableExecuteCommand needs readonlyRootFilesystem: false, which is true by default, and AWS does not support ECS Exec with a read-only root filesystem; set readonlyRootFilesystem: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off.',
+            ],
+            [
+                "ECS Exec with a sidecar whose root filesystem is read-only",
+                { readonlyRootFilesystem: false, sidecars: [{ name: "proxy", image: "x", readonlyRootFilesystem: true }] },
+                { enableExecuteCommand: true },
+                "web: sidecars[0].readonlyRootFilesystem (true) must be false with enableExecuteCommand: AWS does not support ECS Exec with a read-only root filesystem; set sidecars[0].readonlyRootFilesystem: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off.",
+            ],
             ["an entry point that is not a list", { entryPoint: "sh -c" }, undefined, 'web: entryPoint ("sh -c") must be a list of strings; write it as ["executable", "arg"].'],
             ["a malformed user", { user: "app user" }, undefined, 'web: user ("app user") is not a user of the form "uid", "name", "uid:gid" or "name:group"; use for example "1000" or "app:app".'],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, undefined, "web: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
@@ -242,7 +288,7 @@ describe("task definition builder", () => {
             ["a health check interval under 5 s", { containerHealthCheck: { command: ["CMD", "true"], intervalSeconds: 4 } }, undefined, "web: containerHealthCheck.intervalSeconds (4) must be a whole number from 5 to 300 seconds; set it within 5..300."],
             ["a health check timeout over 60 s", { containerHealthCheck: { command: ["CMD", "true"], timeoutSeconds: 61 } }, undefined, "web: containerHealthCheck.timeoutSeconds (61) must be a whole number from 2 to 60 seconds; set it within 2..60."],
             ["ten sidecars (eleven containers)", { sidecars: Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, image: "x" })) }, undefined, 'web: sidecars ("10 sidecars") is more than 9: a task definition holds at most 10 containers, the main one included; merge some sidecars, or move them to their own service.'],
-            ["a sidecar name whose volume names would pass 255 characters", { sidecars: [{ name: "s".repeat(250), image: "x" }] }, undefined, `web: sidecars[0].name ("${"s".repeat(250)}") must be 1 to 249 letters, digits, _ or - (its volumes add a suffix within ECS's 255); name it, for example "log-router".`],
+            ["a sidecar name whose volume name would pass 255 characters", { sidecars: [{ name: "s".repeat(252), image: "x" }] }, undefined, `web: sidecars[0].name ("${"s".repeat(252)}") must be 1 to 251 letters, digits, _ or - (its /tmp volume adds -tmp within ECS's 255); name it, for example "log-router".`],
             ["a sidecar named like the main container", { sidecars: [{ name: "app", image: "x" }] }, undefined, 'web: sidecars[0].name ("app") is already used by another container (the main container is "app"); give each container its own name.'],
             ["a sidecar port the main container uses", { sidecars: [{ name: "s", image: "x", ports: [8080] }] }, { port: 8080 }, "web: sidecars[0].ports[0] (8080) is already used by another container of the task (they share one network interface); pick another port."],
             ["sidecars too big for the given size", { cpu: 256, memory: 512, sidecars: [{ name: "s", image: "x", memory: 512 }] }, undefined, "web: sidecars reserve 256 CPU units and 768 MiB in total, more than cpu 256 / memory 512 holds; lower the containers' cpu/memory or raise the task's cpu and memory."],

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS } from "../components/naming";
 import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { outputValue } from "../components/testing";
-import { deploymentCanProgress, WebService, WebServiceArgs } from "../components/webService";
+import { deploymentCanProgress, serviceRole, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, parsed } from "./helpers";
 import { mocks } from "./setup";
 
@@ -86,7 +86,6 @@ describe("WebService", () => {
                 T.egress,
                 T.ingress,
                 T.ingress,
-                T.ingress,
             ];
             assert.deepStrictEqual(types, expected.sort());
             for (const child of children) {
@@ -112,14 +111,14 @@ describe("WebService", () => {
         it("admits HTTP from anywhere to the ALB only, and the tasks only from the ALB on the container port", async () => {
             await build();
             const albIn = rulesOf(T.ingress, "web-alb-sg").map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]);
-            assert.deepStrictEqual(albIn.sort(), [[80, 80, "0.0.0.0/0"], [80, 80, "::/0"]]);
+            assert.deepStrictEqual(albIn.sort(), [[80, 80, "0.0.0.0/0"]], "IPv4 only: the load balancer answers no IPv6 client");
             const albOut = rulesOf(T.egress, "web-alb-sg");
             assert.strictEqual(albOut.length, 1);
             assert.deepStrictEqual([albOut[0].inputs.ipProtocol, albOut[0].inputs.fromPort, albOut[0].inputs.toPort, albOut[0].inputs.referencedSecurityGroupId], ["tcp", 8080, 8080, sgId("web-service-sg")]);
             const tasksIn = rulesOf(T.ingress, "web-service-sg");
             assert.strictEqual(tasksIn.length, 1);
             assert.deepStrictEqual([tasksIn[0].inputs.fromPort, tasksIn[0].inputs.referencedSecurityGroupId, tasksIn[0].inputs.cidrIpv4, tasksIn[0].inputs.cidrIpv6], [8080, sgId("web-alb-sg"), undefined, undefined]);
-            assert.deepStrictEqual(rulesOf(T.ingress, "web-alb-sg").map((r) => r.name).sort(), ["web-alb-in-80-any-ipv4", "web-alb-in-80-any-ipv6"]);
+            assert.deepStrictEqual(rulesOf(T.ingress, "web-alb-sg").map((r) => r.name).sort(), ["web-alb-in-80-any-ipv4"]);
             const tasksOut = rulesOf(T.egress, "web-service-sg").map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]);
             assert.deepStrictEqual(tasksOut, [["-1", "0.0.0.0/0"], ["-1", "::/0"]]);
             for (const sg of mocks.all(T.sg)) {
@@ -137,7 +136,7 @@ describe("WebService", () => {
             assert.strictEqual(tg.vpcId, "vpc-0123456789abcdef0");
             assert.strictEqual(tg.deregistrationDelay, 30);
             assert.strictEqual(tg.slowStart, 0);
-            assert.deepStrictEqual(tg.healthCheck, { enabled: true, path: "/", protocol: "HTTP", port: "traffic-port", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200-399" });
+            assert.deepStrictEqual(tg.healthCheck, { enabled: true, path: "/", protocol: "HTTP", port: "traffic-port", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" });
             assert.deepStrictEqual(tg.stickiness, { type: "lb_cookie", enabled: false });
             assert.strictEqual(tg.name, undefined, "the target group is auto-named so it can be replaced create-before-delete");
         });
@@ -177,7 +176,8 @@ describe("WebService", () => {
             assert.strictEqual(svc.enableEcsManagedTags, true);
             assert.strictEqual(svc.waitForSteadyState, true);
             assert.strictEqual(svc.enableExecuteCommand, false);
-            assert.strictEqual(svc.forceNewDeployment, true);
+            assert.strictEqual(svc.forceNewDeployment, false, "the provider sends the flag on every update: true would roll every task on a scaling change");
+            assert.strictEqual(svc.triggers, undefined);
             assert.deepStrictEqual(svc.networkConfiguration, { subnets: base.network.subnetIds, securityGroups: [sgId("web-service-sg")], assignPublicIp: false });
             assert.deepStrictEqual(svc.loadBalancers, [{ targetGroupArn: mocks.one(T.tg).state.arn, containerName: "app", containerPort: 8080 }]);
             assert.strictEqual(svc.taskDefinition, mocks.one("aws:ecs/taskDefinition:TaskDefinition").state.arn);
@@ -209,7 +209,7 @@ describe("WebService", () => {
 
     describe("HTTPS", () => {
         it("serves HTTPS:443 with the given certificate and the ELB.17 policy, and redirects HTTP to HTTPS", async () => {
-            const { url, web } = await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT } });
+            const { url, web } = await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com" } });
             const http = mocks.one(T.listener, "web-http").inputs;
             assert.deepStrictEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
             const https = mocks.one(T.listener, "web-https").inputs;
@@ -219,9 +219,9 @@ describe("WebService", () => {
             assert.strictEqual(https.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
             assert.deepStrictEqual(https.defaultActions, [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]);
             assert.ok(web.httpsListener);
-            assert.strictEqual(url, `https://${mocks.one(T.alb).state.dnsName}`);
+            assert.strictEqual(url, "https://todo.example.com", "the name the certificate covers, not the load balancer's own");
             const ports = rulesOf(T.ingress, "web-alb-sg").map((r) => r.inputs.fromPort).sort();
-            assert.deepStrictEqual(ports, [443, 443, 80, 80]);
+            assert.deepStrictEqual(ports, [443, 80]);
             assert.strictEqual(mocks.all(T.cert).length, 0);
         });
 
@@ -247,7 +247,7 @@ describe("WebService", () => {
         });
 
         it("uses another ELB.17 policy when asked", async () => {
-            await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } });
+            await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } });
             assert.strictEqual(mocks.one(T.listener, "web-https").inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-3-2021-06");
         });
     });
@@ -258,7 +258,7 @@ describe("WebService", () => {
                 loadBalancer: {
                     ...base.loadBalancer,
                     internal: true,
-                    allowedCidrs: ["10.0.0.0/8", "2001:db8::/32"],
+                    allowedCidrs: ["10.0.0.0/8", "192.168.0.0/16"],
                     accessLogs: { bucket: "logs-bucket", prefix: "todo/web" },
                     deletionProtection: true,
                     idleTimeoutSeconds: 120,
@@ -270,7 +270,7 @@ describe("WebService", () => {
             assert.strictEqual(alb.enableDeletionProtection, true);
             assert.strictEqual(alb.idleTimeout, 120);
             const sources = rulesOf(T.ingress, "web-alb-sg").map((r) => r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6).sort();
-            assert.deepStrictEqual(sources, ["10.0.0.0/8", "2001:db8::/32"]);
+            assert.deepStrictEqual(sources, ["10.0.0.0/8", "192.168.0.0/16"]);
         });
 
         it("uses the given port, health check, delays, stickiness and deployment bounds", async () => {
@@ -297,15 +297,41 @@ describe("WebService", () => {
             assert.strictEqual(rulesOf(T.ingress, "web-service-sg")[0].inputs.fromPort, 5000);
         });
 
-        it("runs on Fargate Spot and records the strategy in the deployment trigger", async () => {
+        it("runs on Fargate Spot in a service of its own, so a change of capacity replaces the service instead of forcing a redeploy on every update", async () => {
             await build({ capacity: "spot" });
-            const svc = mocks.one(T.service).inputs;
-            assert.deepStrictEqual(svc.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]);
-            assert.deepStrictEqual(JSON.parse(svc.triggers.capacityProviderStrategy), [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]);
+            const svc = mocks.one(T.service);
+            assert.strictEqual(svc.name, "web-service-spot");
+            assert.deepStrictEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]);
+            assert.strictEqual(svc.inputs.forceNewDeployment, false);
+        });
+
+        it("names the service after its capacity strategy: on demand keeps the name earlier versions used", () => {
+            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE", weight: 1, base: 0 }]), "service");
+            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]), "service-spot");
+            assert.strictEqual(
+                serviceRole([
+                    { capacityProvider: "FARGATE", weight: 1, base: 1 },
+                    { capacityProvider: "FARGATE_SPOT", weight: 3, base: 0 },
+                ]),
+                "service-od1b1-spot3b0",
+            );
+            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE", weight: 2, base: 0 }]), "service-od2b0");
+        });
+
+        it("keeps the service (same logical name and inputs but the count) when only the desired count, grace period or deployment bounds change", async () => {
+            await build({ desiredCount: 2 });
+            const before = mocks.one(T.service);
+            mocks.reset();
+            await build({ desiredCount: 4, healthCheckGracePeriodSeconds: 30, deployment: { minHealthyPercent: 50, maxPercent: 200 } });
+            const after = mocks.one(T.service);
+            assert.strictEqual(after.urn, before.urn);
+            const changed = Object.keys(after.inputs).filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k])).sort();
+            assert.deepStrictEqual(changed, ["deploymentMinimumHealthyPercent", "desiredCount", "healthCheckGracePeriodSeconds"]);
+            assert.strictEqual(after.inputs.forceNewDeployment, false);
         });
 
         it("enables ECS Exec with the agent's permissions on the task role", async () => {
-            await build({ enableExecuteCommand: true });
+            await build({ enableExecuteCommand: true, readonlyRootFilesystem: false });
             assert.strictEqual(mocks.one(T.service).inputs.enableExecuteCommand, true);
             const policy = parsed(mocks.one("aws:iam/rolePolicy:RolePolicy", "web-task-policy").inputs.policy);
             assert.deepStrictEqual(policy.Statement[0].Action, ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
@@ -393,7 +419,7 @@ describe("WebService", () => {
 
     it("describes its security groups and their rules only in characters EC2 accepts", async () => {
         const name = `a${"b".repeat(99)}`;
-        await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, allowedCidrs: ["10.0.0.0/8", "2001:db8::/32"] } }, name);
+        await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com", allowedCidrs: ["10.0.0.0/8", "192.168.0.0/16"] } }, name);
         const described = [...mocks.all(T.sg), ...mocks.all(T.ingress), ...mocks.all(T.egress)];
         assert.strictEqual(described.length, 10); // 2 groups, 5 ingress rules (80 and 443 from two CIDRs, tasks from the ALB), 3 egress rules
         for (const r of described) {
@@ -403,7 +429,7 @@ describe("WebService", () => {
     });
 
     it("gives identical inputs on every evaluation", async () => {
-        const args = { environment: { Z: "1", A: "2" }, autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100 }, loadBalancer: { ...base.loadBalancer, certificateArn: CERT } };
+        const args = { environment: { Z: "1", A: "2" }, autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100 }, loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com" } };
         await build(args);
         const first = mocks.awsResources().map((r) => [r.type, r.name, r.inputs]);
         mocks.reset();
@@ -441,12 +467,16 @@ describe("WebService", () => {
             ["one load balancer subnet", { loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1"] } }, 'web: loadBalancer.subnetIds (["subnet-0bbbbbbbbbbbbbbb1"]) must list at least 2 subnets (an Application Load Balancer needs two Availability Zones); add subnets (in different Availability Zones).'],
             ["a deployment that cannot progress with one task", { desiredCount: 1, deployment: { minHealthyPercent: 100, maxPercent: 100 } }, "web: deployment (minHealthyPercent 100, maxPercent 100) can never make progress with 1 task: ECS may run at most 1 and must keep 1; raise maxPercent or lower minHealthyPercent."],
             ["a deployment that cannot progress at minCount", { autoscaling: { minCount: 1, maxCount: 8 }, desiredCount: 4, deployment: { maxPercent: 150 } }, "web: deployment (minHealthyPercent 100, maxPercent 150) can never make progress with 1 task: ECS may run at most 1 and must keep 1; raise maxPercent or lower minHealthyPercent."],
-            ["an sslPolicy outside the ELB.17 list", { loadBalancer: { ...lb, certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-2016-08" } }, 'web: loadBalancer.sslPolicy ("ELBSecurityPolicy-2016-08") must be one of "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04"; use ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (the Security Hub ELB.17 list).'],
+            ["an sslPolicy outside the ELB.17 list", { loadBalancer: { ...lb, certificateArn: CERT, hostName: "todo.example.com", sslPolicy: "ELBSecurityPolicy-2016-08" } }, 'web: loadBalancer.sslPolicy ("ELBSecurityPolicy-2016-08") must be one of "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04"; use ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (the Security Hub ELB.17 list).'],
             ["certificateArn together with domain", { loadBalancer: { ...lb, certificateArn: CERT, domain: { name: "a.example.com", zoneId: "Z1" } } }, "web: loadBalancer.certificateArn and loadBalancer.domain are mutually exclusive (domain creates its own certificate); give one of them."],
             ["a certificate ARN of another service", { loadBalancer: { ...lb, certificateArn: "arn:aws:iam::123456789012:server-certificate/x" } }, 'web: loadBalancer.certificateArn ("arn:aws:iam::123456789012:server-certificate/x") is not an ACM certificate ARN; use "arn:aws:acm:REGION:ACCOUNT:certificate/ID".'],
             ["a domain that is not a name", { loadBalancer: { ...lb, domain: { name: "https://todo.example.com", zoneId: "Z1" } } }, 'web: loadBalancer.domain.name ("https://todo.example.com") is not a lowercase fully qualified domain name; write it like "todo.example.com".'],
             ["a domain longer than an ACM certificate allows", { loadBalancer: { ...lb, domain: { name: `${"a".repeat(53)}.example.com`, zoneId: "Z1" } } }, `web: loadBalancer.domain.name ("${"a".repeat(53)}.example.com") is 65 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate with certificateArn.`],
-            ["an invalid CIDR", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/33"] } }, 'web: loadBalancer.allowedCidrs[0] ("10.0.0.0/33") is not an IPv4 or IPv6 CIDR block; write it like "203.0.113.0/24" or "2001:db8::/32".'],
+            ["an invalid CIDR", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/33"] } }, 'web: loadBalancer.allowedCidrs[0] ("10.0.0.0/33") is not an IPv4 CIDR block; write it like "203.0.113.0/24".'],
+            ["an IPv6 CIDR while the load balancer is IPv4-only", { loadBalancer: { ...lb, allowedCidrs: ["0.0.0.0/0", "::/0"] } }, 'web: loadBalancer.allowedCidrs[1] ("::/0") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; remove it; IPv6 clients cannot reach an IPv4-only load balancer.'],
+            ["a certificate without the host name it covers", { loadBalancer: { ...lb, certificateArn: CERT } }, 'web: loadBalancer.hostName is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer\'s own DNS name); give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer.'],
+            ["a host name without a certificate", { loadBalancer: { ...lb, hostName: "todo.example.com" } }, 'web: loadBalancer.hostName ("todo.example.com") is only used with certificateArn; remove it, or use domain to have a certificate and DNS record made for a name.'],
+            ["ECS Exec with a read-only root filesystem", { enableExecuteCommand: true, readonlyRootFilesystem: true }, "web: readonlyRootFilesystem (true) must be false with enableExecuteCommand: AWS does not support ECS Exec with a read-only root filesystem; set readonlyRootFilesystem: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off."],
             ["a CIDR listed twice", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/8", "10.0.0.0/8"] } }, 'web: loadBalancer.allowedCidrs[1] ("10.0.0.0/8") is listed twice; list each CIDR once.'],
             ["an idle timeout over 4000 s", { loadBalancer: { ...lb, idleTimeoutSeconds: 4001 } }, "web: loadBalancer.idleTimeoutSeconds (4001) must be a whole number from 1 to 4000 seconds; set it within 1..4000."],
             ["an access log prefix with AWSLogs", { loadBalancer: { ...lb, accessLogs: { bucket: "b", prefix: "AWSLogs/x" } } }, 'web: loadBalancer.accessLogs.prefix ("AWSLogs/x") must not start or end with "/" nor contain "AWSLogs"; write it like "todo/web".'],
