@@ -5,13 +5,13 @@
  * so a mistake fails before the first resource is created, then wires the components together.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { fromConfig, readStackConfig, STACK_DEFAULTS } from "./app/config";
+import { ConfigError, fromConfig, readStackConfig, STACK_DEFAULTS } from "./app/config";
 import { createExportBucket, createParameters, createTable } from "./app/data";
-import { EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy } from "./app/exportJob";
+import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
 import { buildWebImage } from "./app/image";
 import { createNetwork, planNetwork } from "./app/network";
 import { webTaskPolicy } from "./app/webPolicy";
-import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
+import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, TYPE_TOKENS, WebService, WebServiceArgs } from "./components";
 
 const { config, secretKeys } = readStackConfig();
 const d = STACK_DEFAULTS;
@@ -34,6 +34,7 @@ interface Wiring {
     readonly tableArn: pulumi.Input<string>;
     readonly bucketName: pulumi.Input<string>;
     readonly bucketArn: pulumi.Input<string>;
+    readonly alertTopicArn: pulumi.Input<string>;
 }
 
 function webArgs(w: Wiring): WebServiceArgs {
@@ -87,7 +88,8 @@ function batchArgs(w: Wiring): BatchTaskArgs {
         schedule: { expression: batch.schedule ?? d.batch.schedule, timezone: batch.timezone ?? d.batch.timezone },
         timeoutSeconds: batch.timeoutSeconds ?? d.batch.timeoutSeconds,
         retries: batch.retries,
-        ...(batch.alertEmail ? { alerts: { email: fromConfig(secretKeys, "batch", batch.alertEmail) } } : {}),
+        // The stack's one topic: its email subscription is the stack's, not the job's.
+        alerts: { topicArn: w.alertTopicArn, ...(batch.noSuccessWithinHours !== undefined ? { noSuccessWithinHours: batch.noSuccessWithinHours } : {}) },
     };
 }
 
@@ -103,11 +105,30 @@ const preview: Wiring = {
     tableArn: unknown,
     bucketName: unknown,
     bucketArn: unknown,
+    alertTopicArn: unknown,
 };
 WebService.validate("web", webArgs(preview));
 BatchTask.validate("export", batchArgs(preview));
+// Every attempt of a run must reuse its export (DynamoDB cannot cancel one): all must start
+// within the client token's 8 hours.
+const exportRetries = { ...d.batch.retries, ...(batch.retries ?? {}) };
+const lastStart = lastAttemptStartSeconds(batch.timeoutSeconds ?? d.batch.timeoutSeconds, exportRetries);
+if (lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
+    throw new ConfigError([
+        `fargate-workloads:batch.timeoutSeconds and fargate-workloads:batch.retries let the export's last attempt start ${lastStart} s after the run, past DynamoDB's ${EXPORT_CLIENT_TOKEN_SECONDS} s client-token window, so a retry could start (and bill) a second export; lower the timeout, the retries or their interval`,
+    ]);
+}
 
-// 2. Create: network, cluster, data, image, then the two workloads.
+// 2. Create: the alerts topic, network, cluster, data, image, then the two workloads.
+// One topic for the stack, so the operator confirms one email. It was the export job's own topic
+// before: the aliases keep that topic, its policy and its subscription.
+const earlierParent = { parent: pulumi.createUrn("export", TYPE_TOKENS.BatchTask) };
+const alerts = createAlertTopic("alerts", ctx, {
+    label: `${pulumi.getProject()} ${pulumi.getStack()}`,
+    email: batch.alertEmail ? fromConfig(secretKeys, "batch", batch.alertEmail) : undefined,
+    opts: { aliases: [{ name: "export-alerts", ...earlierParent }] },
+    childOpts: { policy: { aliases: [{ name: "export-alerts-policy", ...earlierParent }] }, email: { aliases: [{ name: "export-alerts-email", ...earlierParent }] } },
+});
 const network = createNetwork(networkPlan);
 const { cluster, capacityProviders } = createCluster(undefined, "todo");
 const table = createTable(protect);
@@ -122,6 +143,7 @@ const wiring: Wiring = {
     tableArn: table.arn,
     bucketName: exportBucketResource.bucket,
     bucketArn: exportBucketResource.arn,
+    alertTopicArn: alerts.arn,
 };
 // The services run on the cluster's capacity providers: create those first.
 const frontend = new WebService("web", webArgs(wiring), { dependsOn: [capacityProviders] });
@@ -133,4 +155,5 @@ export const serviceName = frontend.service.name;
 export const tableName = table.name;
 export const exportBucket = exportBucketResource.bucket;
 export const batchRunCommand = exportJob.runCommand;
-export const alertTopicArn = exportJob.alertTopicArn;
+export const alertTopicArn = alerts.arn;
+export const batchStateMachineArn = exportJob.stateMachine.arn;

@@ -108,6 +108,7 @@ const batchSchema = z.strictObject({
     timeoutSeconds: z.number().optional(),
     retries: z.strictObject({ attempts: z.number(), intervalSeconds: z.number().optional(), backoffRate: z.number().optional() }).optional(),
     alertEmail: secretOr(z.email("is not an email address; write it like ops@example.com")).optional(),
+    noSuccessWithinHours: z.number().optional(),
     capacity: capacity.optional(),
     exportRetentionDays: z.number().int().min(1).max(3650).optional(),
 });
@@ -130,8 +131,13 @@ export type BatchConfig = z.infer<typeof batchSchema>;
 export const STACK_DEFAULTS = {
     network: { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "Single" as const },
     web: {
-        /** Microsoft's ASP.NET Core sample: non-root (uid 1654), listens on 8080; Microsoft's registry has no anonymous pull limits. */
-        image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+        /**
+         * Microsoft's ASP.NET Core sample, pinned to its .NET 10 tag (multi-architecture, arm64
+         * included): non-root (uid 1654), listens on 8080; Microsoft's registry has no anonymous
+         * pull limits. A service deploys a new image only with a new task definition, so images are
+         * named by version (or digest), never by a moving tag such as `aspnetapp`.
+         */
+        image: "mcr.microsoft.com/dotnet/samples:aspnetapp-10.0",
         user: "1654",
         port: 8080,
         healthCheckPath: "/",
@@ -147,6 +153,8 @@ export const STACK_DEFAULTS = {
         timezone: "UTC",
         /** An export of a small table takes minutes; an hour bounds a stuck one. */
         timeoutSeconds: 3600,
+        /** Retries of a failed export: the defaults of BatchTask, stated so the 8-hour check reads them. */
+        retries: { attempts: 2, intervalSeconds: 60, backoffRate: 2 },
         exportRetentionDays: 30,
     },
     protect: false,

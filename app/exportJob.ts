@@ -5,14 +5,23 @@ import { PolicyStatement } from "../components";
  * The nightly job: a point-in-time export of the table to the bucket, then a wait until it ends.
  * The export API only starts an export; without the wait a failed export would go unnoticed, so
  * the script exits 1 when the export fails (and the BatchTask alerts) and 0 when it completes.
- * Reads TABLE_ARN and EXPORT_BUCKET; POLL_SECONDS sets the wait between checks (default 30).
+ *
+ * DynamoDB cannot cancel an export, so a retried (or timed-out) attempt must not start a second
+ * one: every parameter comes from the run, not from the attempt. The client token is the run's id
+ * (`BATCH_RUN_ID`, the execution name) and the export time, prefix and parameters derive from the
+ * run's start (`BATCH_RUN_STARTED_AT`), so within DynamoDB's 8-hour idempotency window a retry
+ * gets the export already started and waits for it. Reads TABLE_ARN and EXPORT_BUCKET;
+ * POLL_SECONDS sets the wait between checks (default 30).
  */
 export const EXPORT_SCRIPT = [
     "set -eu",
-    'prefix="exports/$(date -u +%Y-%m-%dT%H-%M-%SZ)"',
-    'echo "Exporting $TABLE_ARN to s3://$EXPORT_BUCKET/$prefix"',
-    'arn=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-format DYNAMODB_JSON --query ExportDescription.ExportArn --output text)',
-    'echo "Started export $arn"',
+    // Outside a BatchTask run (by hand), the run is this invocation.
+    'run_id="${BATCH_RUN_ID:-manual-$(date -u +%Y%m%dT%H%M%SZ)}"',
+    'started="${BATCH_RUN_STARTED_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"',
+    'prefix="exports/$(printf %s "$started" | cut -c1-19 | tr : -)Z-$run_id"',
+    'echo "Exporting $TABLE_ARN as of $started to s3://$EXPORT_BUCKET/$prefix (run $run_id, attempt ${BATCH_ATTEMPT:-1})"',
+    'arn=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-time "$started" --client-token "$run_id" --export-format DYNAMODB_JSON --query ExportDescription.ExportArn --output text)',
+    'echo "Export $arn"',
     "while true; do",
     '  status=$(aws dynamodb describe-export --export-arn "$arn" --query ExportDescription.ExportStatus --output text)',
     '  case "$status" in',
@@ -23,6 +32,22 @@ export const EXPORT_SCRIPT = [
     "  esac",
     "done",
 ].join("\n");
+
+/** DynamoDB keeps an export's client token for 8 hours: a run's attempts must all start within it. */
+export const EXPORT_CLIENT_TOKEN_SECONDS = 8 * 3600;
+
+/**
+ * The latest second after a run's start at which its last attempt can begin: every earlier
+ * attempt's timeout plus the waits between them. Past {@link EXPORT_CLIENT_TOKEN_SECONDS}, a retry
+ * would start a second export (and pay for it twice).
+ */
+export function lastAttemptStartSeconds(timeoutSeconds: number, retries: { attempts: number; intervalSeconds: number; backoffRate: number }): number {
+    let total = 0;
+    for (let n = 1; n <= retries.attempts; n++) {
+        total += timeoutSeconds + Math.floor(retries.intervalSeconds * Math.pow(retries.backoffRate, n - 1));
+    }
+    return total;
+}
 
 /** Entry point and command that run {@link EXPORT_SCRIPT} in the AWS CLI image (whose entry point is `aws`). */
 export const EXPORT_ENTRY_POINT: readonly string[] = ["/bin/sh", "-c"];

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import cron from "cron-validate";
 import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
+import { AlertTopic, createAlertTopic } from "./alerts";
+import { RUN_FAILURE_PREFIX, runnerDefinition, RunnerRetries } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
@@ -37,24 +39,43 @@ export interface BatchTaskSchedule {
 }
 
 /**
- * How a failed run is retried by the state machine: a container that exits non-zero
- * (`States.TaskFailed`) or a task ECS could not start (`AmazonECS.Unknown`,
- * `ECS.AmazonECSException`, for example no spot capacity). A run that timed out is not retried.
- * Retried jobs must be safe to run twice; set `attempts: 0` otherwise.
+ * How a run is retried by its state machine. Three cases, handled apart:
+ * - a failed attempt (the main container exited non-zero, or the task stopped before it ran, such
+ *   as an image that could not be pulled) is retried `attempts` times, `intervalSeconds` x
+ *   `backoffRate`^(n-1) apart; a sidecar's exit code never fails a run whose main container
+ *   exited 0;
+ * - no capacity (Fargate Spot "capacity is unavailable") or throttling is retried within the
+ *   attempt, with jittered backoff (`capacity`), and does not spend an attempt; on Fargate Spot
+ *   the run then falls back to on-demand Fargate (`spotFallbackToOnDemand`);
+ * - an attempt that times out, or a run ECS refuses (permissions, parameters), is not retried.
+ * Retried jobs must be safe to run twice (the runner passes `BATCH_RUN_ID`, the same for every
+ * attempt of a run, for idempotency keys); set `attempts: 0` otherwise.
  */
 export interface BatchTaskRetries {
-    /** Retries after the first attempt, 0 to 10 (0 = no retry). @default 2 */
+    /** Retries after a failed attempt, 0 to 10 (1 = one retry, two attempts in all). @default 2 */
     readonly attempts: number;
-    /** Seconds before the first retry, 1 to 99999999. @default 60 */
+    /** Seconds before the first retry, 1 to 86400. @default 60 */
     readonly intervalSeconds?: number;
-    /** Factor by which the wait grows with each retry, at least 1 (1 = constant). @default 2 */
+    /** Factor by which the wait grows with each retry, 1 to 10 (1 = constant). @default 2 */
     readonly backoffRate?: number;
+    /** Retries of one attempt while ECS has no capacity or throttles. @default { attempts: 5, intervalSeconds: 30, maxDelaySeconds: 300 } */
+    readonly capacity?: {
+        /** Retries, 0 to 20. @default 5 */
+        readonly attempts?: number;
+        /** Seconds before the first, 1 to 3600 (doubling, with full jitter). @default 30 */
+        readonly intervalSeconds?: number;
+        /** Longest wait between two, 1 to 3600 seconds. @default 300 */
+        readonly maxDelaySeconds?: number;
+    };
 }
 
 /**
- * Who hears about a failed run: an email address, an SNS topic, or both. Alerts go out when a run
- * ends FAILED, TIMED_OUT or ABORTED, when a scheduled run could not be started, and (with
- * `noSuccessWithinHours`) when no run succeeded for that long.
+ * Who hears about a failed run. There is always a topic: the given `topicArn` (a stack shares one),
+ * or one the component creates. The runner publishes every failure it handles with its reason
+ * (failed, timed out, no capacity, could not start; exit code, stop reason, attempts, links); an
+ * EventBridge rule covers the rest (runs ABORTED or TIMED_OUT, and failures the runner could not
+ * report). A scheduled run that could not start, and (with `noSuccessWithinHours`) a job that
+ * stopped succeeding, raise alarms on the same topic.
  */
 export interface BatchTaskAlerts {
     /**
@@ -100,14 +121,21 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
     /** Runs on a schedule as well as on demand. @default on demand only (see `runCommand`) */
     readonly schedule?: BatchTaskSchedule;
     /**
-     * Seconds one attempt may run before it is stopped and the run ends TIMED_OUT, 1 to 31536000
-     * (one year, the longest a standard Step Functions execution lasts). Each retry gets its own.
+     * Seconds one attempt may run, 1 to 31536000 (one year, the longest a standard Step Functions
+     * execution lasts). An attempt that runs longer is stopped (the runner stops its task) and the
+     * run ends FAILED with the error `Batch.TimedOut`, not retried.
      * @default 3600 (one hour)
      */
     readonly timeoutSeconds?: number;
-    /** Retries of a failed attempt. @default { attempts: 2, intervalSeconds: 60, backoffRate: 2 } */
+    /** How runs are retried. @default { attempts: 2, intervalSeconds: 60, backoffRate: 2, capacity: { attempts: 5, intervalSeconds: 30, maxDelaySeconds: 300 } } */
     readonly retries?: BatchTaskRetries;
-    /** Alerts when runs fail. @default none */
+    /**
+     * With Fargate Spot in `capacity`: when spot capacity stays unavailable after the capacity
+     * retries, run the attempt on on-demand Fargate instead (the alert says so).
+     * @default true
+     */
+    readonly spotFallbackToOnDemand?: boolean;
+    /** Where failures are reported. @default a topic of its own, without subscribers */
     readonly alerts?: BatchTaskAlerts;
 }
 
@@ -115,8 +143,12 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
 export const BATCH_TASK_DEFAULTS = {
     /** An hour stops a hung job from running (and billing) for ever; long jobs raise it. */
     timeoutSeconds: 3600,
-    /** Two retries, one then two minutes apart, ride out spot reclaims and brief outages without hammering a broken dependency. */
+    /** Two retries, one then two minutes apart, ride out brief outages without hammering a broken dependency. */
     retries: { attempts: 2, intervalSeconds: 60, backoffRate: 2 },
+    /** Capacity comes back within minutes: five jittered tries over about ten minutes, never more than five minutes apart. */
+    capacityRetries: { attempts: 5, intervalSeconds: 30, maxDelaySeconds: 300 },
+    /** A job that must run beats a job that is cheap: on-demand when spot has no capacity. */
+    spotFallbackToOnDemand: true,
     /** UTC reads the same in every region and has no daylight-saving gaps or repeats. */
     timezone: "UTC",
     /** Runs start at the scheduled time unless the user opts in to a flexible window. */
@@ -136,17 +168,18 @@ export const BATCH_TASK_LIMITS = {
     /** One year: the longest a standard Step Functions execution can run. */
     timeoutSeconds: { min: 1, max: 31536000 },
     retryAttempts: { min: 0, max: 10 },
-    /** Step Functions' limit for `IntervalSeconds`. */
-    retryIntervalSeconds: { min: 1, max: 99999999 },
+    /** A day between retries at most: longer belongs to the schedule. */
+    retryIntervalSeconds: { min: 1, max: 86400 },
+    /** Past 10 the waits outgrow any run. */
+    backoffRate: { min: 1, max: 10 },
+    capacityAttempts: { min: 0, max: 20 },
+    capacitySeconds: { min: 1, max: 3600 },
     flexibleWindowMinutes: { min: 1, max: 1440 },
     /** A CloudWatch alarm over 1-hour periods can look back at most seven days. */
     noSuccessWithinHours: { min: 1, max: 168 },
 } as const;
 
-/** Errors on which a failed attempt is retried (the container's exit, RunTask failures). */
-export const BATCH_TASK_RETRIED_ERRORS: readonly string[] = ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"];
-
-/** Execution statuses that raise an alert. */
+/** Execution statuses the EventBridge rule alerts on (FAILED only when the runner did not report it). */
 export const BATCH_TASK_ALERTED_STATUSES: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED"];
 
 /** Actions Step Functions needs to deliver execution logs; AWS requires resource `*` for them. */
@@ -165,7 +198,6 @@ export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
 const SYNC_RULE_NAME = "StepFunctionsGetEventsForECSTaskRule";
 const EXPRESSION_FORMS = '"rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)"';
 /** AWS limits of texts that hold the component name (names have no length limit). */
-const SNS_DISPLAY_NAME_MAX = 100;
 const SECURITY_GROUP_DESCRIPTION_MAX = 255;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -275,11 +307,6 @@ interface ResolvedSchedule {
     readonly enabled: boolean;
 }
 
-interface ResolvedRetries {
-    readonly attempts: number;
-    readonly intervalSeconds: number;
-    readonly backoffRate: number;
-}
 
 interface ResolvedAlerts {
     readonly email?: pulumi.Input<string>;
@@ -293,9 +320,9 @@ interface BatchTaskPlan {
     readonly spec: TaskSpec;
     readonly network: TaskNetwork;
     readonly timeoutSeconds: number;
-    readonly retries: ResolvedRetries;
+    readonly retries: RunnerRetries;
     readonly schedule?: ResolvedSchedule;
-    readonly alerts?: ResolvedAlerts;
+    readonly alerts: ResolvedAlerts;
 }
 
 function isObject(value: unknown): boolean {
@@ -318,33 +345,47 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
     };
 }
 
-function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined): ResolvedRetries {
-    const defaults = BATCH_TASK_DEFAULTS.retries;
-    if (retries === undefined) {
-        return defaults;
+function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined, fallback: unknown): RunnerRetries {
+    const d = BATCH_TASK_DEFAULTS;
+    const l = BATCH_TASK_LIMITS;
+    const onDemandFallback = fallback === undefined ? d.spotFallbackToOnDemand : v.boolean("spotFallbackToOnDemand", fallback);
+    if (retries !== undefined && !isObject(retries)) {
+        throw v.error("retries", retries, "must be an object", "give { attempts, intervalSeconds?, backoffRate?, capacity? }");
     }
-    if (!isObject(retries)) {
-        throw v.error("retries", retries, "must be an object", "give { attempts, intervalSeconds?, backoffRate? }");
+    const r = retries ?? d.retries;
+    const attempts = v.integer("retries.attempts", r.attempts, l.retryAttempts.min, l.retryAttempts.max);
+    const intervalSeconds = v.integer("retries.intervalSeconds", r.intervalSeconds ?? d.retries.intervalSeconds, l.retryIntervalSeconds.min, l.retryIntervalSeconds.max, "seconds");
+    const backoffRate = r.backoffRate ?? d.retries.backoffRate;
+    if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < l.backoffRate.min || backoffRate > l.backoffRate.max) {
+        throw v.error("retries.backoffRate", backoffRate, `must be a number from ${l.backoffRate.min} to ${l.backoffRate.max} (1 keeps the wait constant, 2 doubles it)`, `set it within ${l.backoffRate.min}..${l.backoffRate.max}`);
     }
-    const limits = BATCH_TASK_LIMITS;
-    const attempts = v.integer("retries.attempts", retries.attempts, limits.retryAttempts.min, limits.retryAttempts.max);
-    const intervalSeconds = v.integer("retries.intervalSeconds", retries.intervalSeconds ?? defaults.intervalSeconds, limits.retryIntervalSeconds.min, limits.retryIntervalSeconds.max, "seconds");
-    const backoffRate = retries.backoffRate ?? defaults.backoffRate;
-    if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < 1) {
-        throw v.error("retries.backoffRate", backoffRate, "must be a number of at least 1 (1 keeps the wait constant, 2 doubles it)", "set it to 1 or more");
+    const capacity = (r as BatchTaskRetries).capacity;
+    if (capacity !== undefined && !isObject(capacity)) {
+        throw v.error("retries.capacity", capacity, "must be an object", "give { attempts?, intervalSeconds?, maxDelaySeconds? }");
     }
-    return { attempts, intervalSeconds, backoffRate };
+    const c = d.capacityRetries;
+    const capacityIntervalSeconds = v.integer("retries.capacity.intervalSeconds", capacity?.intervalSeconds ?? c.intervalSeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
+    const capacityMaxDelaySeconds = v.integer("retries.capacity.maxDelaySeconds", capacity?.maxDelaySeconds ?? c.maxDelaySeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
+    if (capacityMaxDelaySeconds < capacityIntervalSeconds) {
+        throw v.error("retries.capacity.maxDelaySeconds", capacityMaxDelaySeconds, `is shorter than retries.capacity.intervalSeconds (${capacityIntervalSeconds})`, "raise maxDelaySeconds or lower intervalSeconds");
+    }
+    return {
+        attempts,
+        intervalSeconds,
+        backoffRate,
+        capacityAttempts: v.integer("retries.capacity.attempts", capacity?.attempts ?? c.attempts, l.capacityAttempts.min, l.capacityAttempts.max),
+        capacityIntervalSeconds,
+        capacityMaxDelaySeconds,
+        onDemandFallback,
+    };
 }
 
-function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): ResolvedAlerts | undefined {
+function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): ResolvedAlerts {
     if (alerts === undefined) {
-        return undefined;
+        return {};
     }
     if (!isObject(alerts)) {
         throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
-    }
-    if (alerts.email === undefined && alerts.topicArn === undefined) {
-        throw v.conflict("alerts", "gives neither email nor topicArn, so no one would hear of a failure", "set alerts.email, alerts.topicArn or both");
     }
     // An Output (a secret from the stack's config, say) is checked by SNS at deploy.
     if (alerts.email !== undefined && !pulumi.Output.isInstance(alerts.email) && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
@@ -375,7 +416,7 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
         network,
         schedule: resolveSchedule(v, args.schedule),
         timeoutSeconds: v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.min, limits.max, "seconds"),
-        retries: resolveRetries(v, args.retries),
+        retries: resolveRetries(v, args.retries, args.spotFallbackToOnDemand),
         alerts: resolveAlerts(v, args.alerts),
     };
 }
@@ -387,45 +428,14 @@ interface Foundation {
     readonly securityGroup: aws.ec2.SecurityGroup;
 }
 
-/** The Amazon States Language definition: one task state that runs the task and waits for it to stop. */
-function stateMachineDefinition(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string> {
-    const ctx = f.task.aws;
-    const { retries } = plan;
-    return pulumi.jsonStringify({
-        Comment: `Runs one ${plan.name} task on Fargate and waits until it stops`,
-        StartAt: "RunTask",
-        States: {
-            RunTask: {
-                Type: "Task",
-                Resource: pulumi.interpolate`arn:${ctx.partition}:states:::ecs:runTask.sync`,
-                Parameters: {
-                    Cluster: f.cluster.arn,
-                    TaskDefinition: f.task.taskDefinition.arn,
-                    CapacityProviderStrategy: plan.spec.capacityProviderStrategy.map((i) => ({ CapacityProvider: i.capacityProvider, Weight: i.weight, Base: i.base })),
-                    PlatformVersion: "LATEST",
-                    NetworkConfiguration: {
-                        AwsvpcConfiguration: {
-                            Subnets: plan.network.subnetIds,
-                            SecurityGroups: [f.securityGroup.id],
-                            AssignPublicIp: plan.network.assignPublicIp ? "ENABLED" : "DISABLED",
-                        },
-                    },
-                    PropagateTags: "TASK_DEFINITION",
-                    EnableECSManagedTags: true,
-                },
-                TimeoutSeconds: plan.timeoutSeconds,
-                ...(retries.attempts > 0
-                    ? { Retry: [{ ErrorEquals: [...BATCH_TASK_RETRIED_ERRORS], IntervalSeconds: retries.intervalSeconds, MaxAttempts: retries.attempts, BackoffRate: retries.backoffRate }] }
-                    : {}),
-                End: true,
-            },
-        },
-    });
-}
-
-/** Least privilege for `ecs:runTask.sync` on this task only, plus the log delivery Step Functions needs. */
-function runnerPolicy(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string> {
+/**
+ * Least privilege for the runner: RunTask of this family in this cluster, watch, tag, list and
+ * stop its tasks there, pass the two task roles, the `.sync` rule, publish to the alerts topic,
+ * and the log delivery Step Functions needs.
+ */
+function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input<string>): pulumi.Output<string> {
     const { partition, region, accountId } = f.task.aws;
+    const tasks = pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`;
     return policyDocument([
         {
             Sid: "RunTask",
@@ -433,7 +443,14 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string>
             Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task-definition/${plan.spec.family}:*`],
             Condition: { ArnEquals: { "ecs:cluster": f.cluster.arn } },
         },
-        { Sid: "WatchTask", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`] },
+        { Sid: "WatchTask", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [tasks] },
+        // A timed-out attempt's task is found by its startedBy to be stopped; ListTasks authorizes on the cluster's container instances.
+        {
+            Sid: "FindTimedOutTask",
+            Action: ["ecs:ListTasks"],
+            Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:container-instance/${f.cluster.name}/*`],
+            Condition: { ArnEquals: { "ecs:cluster": f.cluster.arn } },
+        },
         {
             Sid: "PassTaskRoles",
             Action: ["iam:PassRole"],
@@ -441,13 +458,9 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation): pulumi.Output<string>
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
         // RunTask applies tags (PropagateTags, managed tags); with tag authorization on, that needs TagResource on the new task.
-        {
-            Sid: "TagRunTask",
-            Action: ["ecs:TagResource"],
-            Resource: [pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`],
-            Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-        },
+        { Sid: "TagRunTask", Action: ["ecs:TagResource"], Resource: [tasks], Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
         { Sid: "SyncRule", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: [pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/${SYNC_RULE_NAME}`] },
+        { Sid: "PublishFailure", Action: ["sns:Publish"], Resource: [topicArn] },
         // Log delivery actions have no resource-level permissions: AWS requires "*".
         { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
     ]);
@@ -466,7 +479,7 @@ interface Runner {
 }
 
 /** The standard state machine that runs the task, its role and its execution log group. */
-function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundation): Runner {
+function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Output<string>): Runner {
     const { name } = plan;
     const opts = { parent };
     const role = new aws.iam.Role(
@@ -474,14 +487,28 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         { assumeRolePolicy: assumeRolePolicy("states.amazonaws.com", f.task.aws.accountId), description: `Step Functions role of ${name}: runs its task, nothing else` },
         opts,
     );
-    const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f) }, opts);
+    const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f, topicArn) }, opts);
     const logGroup = new aws.cloudwatch.LogGroup(childName(name, "runner-logs"), { name: executionLogGroupName(name), retentionInDays: plan.spec.logRetentionDays }, opts);
     const stateMachine = new aws.sfn.StateMachine(
         childName(name, "runner", NAME_LIMITS.stateMachine),
         {
             type: "STANDARD",
             roleArn: role.arn,
-            definition: stateMachineDefinition(plan, f),
+            definition: runnerDefinition({
+                name,
+                stack: pulumi.getStack(),
+                ctx: f.task.aws,
+                clusterArn: f.cluster.arn,
+                taskDefinitionArn: f.task.taskDefinition.arn,
+                strategy: plan.spec.capacityProviderStrategy,
+                subnetIds: plan.network.subnetIds,
+                securityGroupId: f.securityGroup.id,
+                assignPublicIp: plan.network.assignPublicIp ?? false,
+                timeoutSeconds: plan.timeoutSeconds,
+                retries: plan.retries,
+                topicArn,
+                logGroupName: plan.spec.logGroupName,
+            }),
             loggingConfiguration: {
                 logDestination: pulumi.interpolate`${logGroup.arn}:*`,
                 level: BATCH_TASK_DEFAULTS.executionLogLevel,
@@ -546,73 +573,52 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
     return { schedule: resource, role, deadLetterQueue };
 }
 
-interface AlertTopic {
-    readonly topic?: aws.sns.Topic;
-    readonly arn: pulumi.Output<string>;
+/** The topic alerts go to: the given one (its policy belongs to its owner, and is documented), or a new one. */
+function resolveAlertTopic(parent: pulumi.Resource, name: string, alerts: ResolvedAlerts, ctx: AwsContext): AlertTopic {
+    if (alerts.topicArn !== undefined) {
+        const arn = pulumi.output(alerts.topicArn);
+        const subscription = alerts.email === undefined ? undefined : new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, { parent });
+        return { arn, subscription };
+    }
+    return createAlertTopic(childName(name, "alerts", NAME_LIMITS.snsTopic), ctx, { label: name, email: alerts.email, opts: { parent } });
 }
 
-/** The topic alerts go to (created, or the given one) and the email subscription. */
-function createAlertTopic(parent: pulumi.Resource, name: string, alerts: ResolvedAlerts, ctx: AwsContext): AlertTopic {
-    const opts = { parent };
-    let topic: aws.sns.Topic | undefined;
-    let arn: pulumi.Output<string>;
-    if (alerts.topicArn === undefined) {
-        // Left unencrypted on purpose: EventBridge and CloudWatch cannot publish to a topic
-        // encrypted with the AWS-managed key alias/aws/sns, and alerts carry no job data.
-        topic = new aws.sns.Topic(childName(name, "alerts", NAME_LIMITS.snsTopic), { displayName: `${name} alerts`.slice(0, SNS_DISPLAY_NAME_MAX) }, opts);
-        arn = topic.arn;
-        new aws.sns.TopicPolicy(
-            childName(name, "alerts-policy"),
-            {
-                arn: topic.arn,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AlertsPublish",
-                            Effect: "Allow",
-                            Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
-                            Action: "sns:Publish",
-                            Resource: topic.arn,
-                            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                        },
-                    ],
-                }),
-            },
-            opts,
-        );
-    } else {
-        // A given topic's policy belongs to its owner: it is documented, not replaced.
-        arn = pulumi.output(alerts.topicArn);
-    }
-    if (alerts.email !== undefined) {
-        new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, opts);
-    }
-    return { topic, arn };
+/**
+ * The EventBridge pattern of failures the runner did not report itself: runs ABORTED (stopped by
+ * someone) or TIMED_OUT, and runs FAILED with an error that is not one of the runner's
+ * `Batch.*` errors (or with no error in the event: older events lack it, and a duplicate beats
+ * silence).
+ */
+export function unreportedFailurePattern(stateMachineArn: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: {
+            stateMachineArn: [stateMachineArn],
+            $or: [
+                { status: ["TIMED_OUT", "ABORTED"] },
+                { status: ["FAILED"], error: [{ "anything-but": { prefix: RUN_FAILURE_PREFIX } }] },
+                { status: ["FAILED"], error: [{ exists: false }] },
+            ],
+        },
+    });
 }
 
-/** The message EventBridge publishes for a failed run: one quoted line per line of the email. */
-function failureMessage(name: string, region: pulumi.Output<string>, logGroupName: string): pulumi.Output<string> {
-    return pulumi.interpolate`"Batch task ${name}: a run ended <status>."
+/** The message EventBridge publishes for a failure the runner did not report: one quoted line per line of the email. */
+function unreportedFailureMessage(name: string, region: pulumi.Output<string>, logGroupName: string): pulumi.Output<string> {
+    return pulumi.interpolate`"Batch task ${name} (stack ${pulumi.getStack()}): a run ended <status>, without the runner's own report (stopped by someone, or the runner itself failed)."
 "Execution: <execution>"
 "Time: <time>"
 "Console: https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/<execution>"
 "Task logs: CloudWatch log group ${logGroupName}"`;
 }
 
-/** An EventBridge rule on this state machine's runs ending FAILED, TIMED_OUT or ABORTED, publishing a readable message. */
-function createFailureAlert(parent: pulumi.Resource, plan: BatchTaskPlan, ctx: AwsContext, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): void {
+/** An EventBridge rule on this state machine's runs that failed without the runner's report, publishing a readable message. */
+function createUnreportedFailureAlert(parent: pulumi.Resource, plan: BatchTaskPlan, ctx: AwsContext, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): void {
     const { name } = plan;
     const rule = new aws.cloudwatch.EventRule(
         childName(name, "run-failed", NAME_LIMITS.eventRule),
-        {
-            description: `A run of ${name} ended ${BATCH_TASK_ALERTED_STATUSES.join(", ")}`,
-            eventPattern: pulumi.jsonStringify({
-                source: ["aws.states"],
-                "detail-type": ["Step Functions Execution Status Change"],
-                detail: { status: [...BATCH_TASK_ALERTED_STATUSES], stateMachineArn: [stateMachine.arn] },
-            }),
-        },
+        { description: `A run of ${name} ended ${BATCH_TASK_ALERTED_STATUSES.join(", ")} without the runner's own alert`, eventPattern: unreportedFailurePattern(stateMachine.arn) },
         { parent },
     );
     new aws.cloudwatch.EventTarget(
@@ -622,7 +628,7 @@ function createFailureAlert(parent: pulumi.Resource, plan: BatchTaskPlan, ctx: A
             arn: topicArn,
             inputTransformer: {
                 inputPaths: { execution: "$.detail.executionArn", status: "$.detail.status", time: "$.time" },
-                inputTemplate: failureMessage(name, ctx.region, plan.spec.logGroupName),
+                inputTemplate: unreportedFailureMessage(name, ctx.region, plan.spec.logGroupName),
             },
         },
         { parent },
@@ -677,11 +683,15 @@ function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: numb
  * A container that runs to completion on Fargate, on demand (`runCommand`) or on a schedule, with
  * a timeout, retries and alerts when a run fails.
  *
- * A Step Functions state machine runs the task with `ecs:runTask.sync`, so a run is an execution
- * that ends SUCCEEDED, FAILED (the container exited non-zero after the retries), TIMED_OUT or
- * ABORTED. An optional EventBridge Scheduler schedule starts executions, with a dead-letter queue
- * for runs that could not start. With `alerts`, failed runs, runs that could not start and (with
- * `noSuccessWithinHours`) a job that stopped succeeding are published to an SNS topic.
+ * A Step Functions state machine runs the task with `ecs:runTask.sync` (see `batchRunner.ts`), so
+ * a run is an execution. It ends SUCCEEDED when the main container exited 0 (whatever sidecars
+ * did), or FAILED with an error that says why: `Batch.ContainerFailed` (after the retries),
+ * `Batch.TimedOut` (the task was stopped), `Batch.CapacityUnavailable`, `Batch.RunTaskFailed`;
+ * ABORTED when someone stopped it. The main container gets `BATCH_RUN_ID`,
+ * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. An optional EventBridge Scheduler schedule starts
+ * executions, with a dead-letter queue for runs that could not start. Every failure, a run that
+ * could not start and (with `noSuccessWithinHours`) a job that stopped succeeding are published
+ * to the alerts topic (given, or its own).
  *
  * Every child is an `@pulumi/aws` resource parented to this component, so Pulumi's `transforms`
  * resource option reaches them all.
@@ -720,10 +730,10 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly scheduleRole?: aws.iam.Role;
     /** Scheduled runs that could not be started, when `schedule` is given. */
     public readonly deadLetterQueue?: aws.sqs.Queue;
-    /** The alert topic, when `alerts` is given without `topicArn`. */
+    /** The alert topic, when the component created it (no `alerts.topicArn`). */
     public readonly alertTopic?: aws.sns.Topic;
-    /** ARN of the topic alerts go to (created or given), when `alerts` is given. */
-    public readonly alertTopicArn?: pulumi.Output<string>;
+    /** ARN of the topic alerts go to (created or given). */
+    public readonly alertTopicArn: pulumi.Output<string>;
     /** The AWS CLI command that starts one run now. */
     public readonly runCommand: pulumi.Output<string>;
 
@@ -742,17 +752,15 @@ export class BatchTask extends pulumi.ComponentResource {
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);
         const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId);
-        const runner = createRunner(this, plan, { task, cluster, securityGroup });
+        const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws);
+        const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner.stateMachine) : undefined;
-        const alertTopic = plan.alerts ? createAlertTopic(this, name, plan.alerts, task.aws) : undefined;
-        if (alertTopic) {
-            createFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
-            if (scheduled) {
-                createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn);
-            }
-            if (plan.alerts?.noSuccessWithinHours !== undefined) {
-                createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn);
-            }
+        createUnreportedFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
+        if (scheduled) {
+            createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn);
+        }
+        if (plan.alerts.noSuccessWithinHours !== undefined) {
+            createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn);
         }
 
         this.taskDefinition = task.taskDefinition;
@@ -767,8 +775,8 @@ export class BatchTask extends pulumi.ComponentResource {
         this.schedule = scheduled?.schedule;
         this.scheduleRole = scheduled?.role;
         this.deadLetterQueue = scheduled?.deadLetterQueue;
-        this.alertTopic = alertTopic?.topic;
-        this.alertTopicArn = alertTopic?.arn;
+        this.alertTopic = alertTopic.topic;
+        this.alertTopicArn = alertTopic.arn;
         this.runCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${runner.stateMachine.arn} --region ${task.aws.region}`;
 
         this.registerOutputs({

@@ -1,4 +1,6 @@
 // Public API of fargate-workloads: the components and the building blocks they share.
+export * from "./alerts";
+export * from "./batchRunner";
 export * from "./capacity";
 export * from "./cluster";
 export * from "./errors";

@@ -723,6 +723,11 @@ function walkStates(states: Record<string, any> | undefined, visit: (name: strin
     }
 }
 
+/** A Task state's request: `Arguments` (JSONata) or `Parameters` (JSONPath). */
+export function taskArguments(state: any): any {
+    return state?.Arguments ?? state?.Parameters ?? {};
+}
+
 /** Every state of an Amazon States Language definition, nested ones included. */
 export function allStates(definition: any): { name: string; state: any }[] {
     const found: { name: string; state: any }[] = [];
@@ -752,8 +757,9 @@ function stateMachineRules(p: Record<string, any>, add: Add): void {
                 }
             });
             if (/^arn:aws[a-z-]*:states:::ecs:runTask/.test(state.Resource ?? "")) {
-                capacityStrategyRules(add, `${name}.Parameters.CapacityProviderStrategy`, (state.Parameters?.CapacityProviderStrategy ?? []).map((i: any) => ({ base: i?.Base, weight: i?.Weight })));
-                const assign = state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp;
+                const args = taskArguments(state);
+                capacityStrategyRules(add, `${name}.${state.Arguments ? "Arguments" : "Parameters"}.CapacityProviderStrategy`, (args.CapacityProviderStrategy ?? []).map((i: any) => ({ base: i?.Base, weight: i?.Weight })));
+                const assign = args.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp;
                 if (assign !== undefined && assign !== "ENABLED" && assign !== "DISABLED") {
                     add(`${name}: AssignPublicIp (${JSON.stringify(assign)}) must be ENABLED or DISABLED`);
                 }
@@ -938,7 +944,7 @@ export function checkStackLimits(resources: readonly StackResource[]): { violati
         }
         if (r.type === "aws:sfn/stateMachine:StateMachine") {
             for (const { name, state } of allStates(parsedOrUndefined(at(r.props, "definition")))) {
-                const params = state?.Parameters ?? {};
+                const params = taskArguments(state);
                 const td = taskDefinitions.get(params.TaskDefinition);
                 const problem = td && usesSpot(params.CapacityProviderStrategy ?? [], "CapacityProvider", "Weight", "Base") ? spotProblem(td) : undefined;
                 if (problem) {

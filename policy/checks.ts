@@ -8,7 +8,7 @@ import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../components/batchTask";
 import { LOG_RETENTION_DAYS } from "../components/sizing";
 import { EXEC_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
 import { ELB17_SSL_POLICIES } from "../components/webService";
-import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS } from "./awsLimits";
+import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS, taskArguments } from "./awsLimits";
 import { at, eachKnown, known } from "./preview";
 
 /** A resource check: its violations (empty when it passes). */
@@ -124,7 +124,7 @@ export function runTaskStates(props: Record<string, any>): { name: string; param
     }
     return allStates(definition)
         .filter(({ state }) => RUN_TASK.test(state?.Resource ?? ""))
-        .map(({ name, state }) => ({ name, parameters: state.Parameters ?? {} }));
+        .map(({ name, state }) => ({ name, parameters: taskArguments(state) }));
 }
 
 /** ECS.10: Fargate services and runs use the latest platform version (unset or `LATEST`). */

@@ -78,12 +78,17 @@ describe("BatchTask", () => {
                 T.rolePolicy,
                 T.rolePolicy,
                 T.stateMachine,
+                T.topic,
+                T.topicPolicy,
+                T.rule,
+                T.target,
             ].sort());
             assert.strictEqual(job.schedule, undefined);
             assert.strictEqual(job.scheduleRole, undefined);
             assert.strictEqual(job.deadLetterQueue, undefined);
-            assert.strictEqual(job.alertTopic, undefined);
-            assert.strictEqual(job.alertTopicArn, undefined);
+            assert.ok(job.alertTopic, "failures are never silent: without alerts it still has a topic of its own");
+            assert.strictEqual(await outputValue(job.alertTopicArn), mocks.one(T.topic).state.arn);
+            assert.deepStrictEqual(mocks.all(T.subscription), []);
             const sg = mocks.one(T.securityGroup, "job-sg");
             assert.deepStrictEqual(sg.inputs.ingress, []);
             assert.strictEqual(sg.inputs.vpcId, network.vpcId);
@@ -205,75 +210,67 @@ describe("BatchTask", () => {
     });
 
     describe("state machine", () => {
-        it("runs the task with runTask.sync on the cluster, task definition, subnets and security group, with a timeout and retries", async () => {
+        it("runs the task with runTask.sync on the cluster, task definition, subnets and security group, with a timeout, in JSONata", async () => {
             const job = await build("job", base);
             const definition = definitionOf("job");
-            assert.deepStrictEqual(definition, {
-                Comment: "Runs one job task on Fargate and waits until it stops",
-                StartAt: "RunTask",
-                States: {
-                    RunTask: {
-                        Type: "Task",
-                        Resource: "arn:aws:states:::ecs:runTask.sync",
-                        Parameters: {
-                            Cluster: await outputValue(job.cluster!.arn),
-                            TaskDefinition: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/fargate-workloads-test-job:1`,
-                            CapacityProviderStrategy: [{ CapacityProvider: "FARGATE", Weight: 1, Base: 0 }],
-                            PlatformVersion: "LATEST",
-                            NetworkConfiguration: {
-                                AwsvpcConfiguration: {
-                                    Subnets: network.subnetIds,
-                                    SecurityGroups: [await outputValue(job.securityGroup.id)],
-                                    AssignPublicIp: "DISABLED",
-                                },
-                            },
-                            PropagateTags: "TASK_DEFINITION",
-                            EnableECSManagedTags: true,
-                        },
-                        TimeoutSeconds: 3600,
-                        Retry: [{ ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"], IntervalSeconds: 60, MaxAttempts: 2, BackoffRate: 2 }],
-                        End: true,
-                    },
-                },
+            assert.strictEqual(definition.QueryLanguage, "JSONata");
+            assert.strictEqual(definition.StartAt, "Start");
+            const run = definition.States.RunTask;
+            assert.strictEqual(run.Resource, "arn:aws:states:::ecs:runTask.sync");
+            assert.strictEqual(run.TimeoutSeconds, 3600);
+            const { Overrides, StartedBy, ...args } = run.Arguments;
+            assert.deepStrictEqual(args, {
+                Cluster: await outputValue(job.cluster!.arn),
+                TaskDefinition: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/fargate-workloads-test-job:1`,
+                CapacityProviderStrategy: [{ CapacityProvider: "FARGATE", Weight: 1, Base: 0 }],
+                PlatformVersion: "LATEST",
+                NetworkConfiguration: { AwsvpcConfiguration: { Subnets: network.subnetIds, SecurityGroups: [await outputValue(job.securityGroup.id)], AssignPublicIp: "DISABLED" } },
+                PropagateTags: "TASK_DEFINITION",
+                EnableECSManagedTags: true,
             });
-            assert.match(definition.States.RunTask.Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0], /^sg-[0-9a-f]{17}$/);
+            assert.strictEqual(StartedBy, "{% $run.startedBy %}");
+            assert.strictEqual(Overrides.ContainerOverrides[0].Name, "app");
+            assert.match(args.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0], /^sg-[0-9a-f]{17}$/);
+            assert.deepStrictEqual(run.Catch.map((c: any) => [c.ErrorEquals, c.Next]), [
+                [["States.Timeout"], "FindTimedOutTask"],
+                [["ECS.AmazonECSException", "AmazonECS.Unknown"], "PublishFailure"],
+                [["States.TaskFailed"], "ReadStoppedTask"],
+                [["States.ALL"], "PublishFailure"],
+            ]);
         });
 
-        it("uses the given timeout and retries, and retries nothing with attempts 0", async () => {
-            await build("job", { ...base, timeoutSeconds: 7200, retries: { attempts: 5, intervalSeconds: 30, backoffRate: 1.5 } });
-            const task = definitionOf("job").States.RunTask;
-            assert.strictEqual(task.TimeoutSeconds, 7200);
-            assert.deepStrictEqual(task.Retry, [{ ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"], IntervalSeconds: 30, MaxAttempts: 5, BackoffRate: 1.5 }]);
-            mocks.reset();
-            await build("once", { ...base, retries: { attempts: 0 } });
-            const once = definitionOf("once").States.RunTask;
-            assert.strictEqual("Retry" in once, false);
-            assert.strictEqual(once.End, true);
+        it("uses the given timeout and retries", async () => {
+            await build("job", { ...base, timeoutSeconds: 7200, retries: { attempts: 5, intervalSeconds: 30, backoffRate: 1.5, capacity: { attempts: 3, intervalSeconds: 10, maxDelaySeconds: 60 } } });
+            const definition = definitionOf("job");
+            assert.strictEqual(definition.States.RunTask.TimeoutSeconds, 7200);
+            assert.deepStrictEqual(definition.States.RunTask.Retry, [{ ErrorEquals: ["ECS.AmazonECSException", "AmazonECS.Unknown"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL" }]);
+            assert.strictEqual(definition.States.WaitBeforeRetry.Seconds, "{% $floor(30 * $power(1.5, $attempt - 1)) %}");
+            assert.strictEqual(definition.States.JudgeStoppedTask.Choices[2].Condition, "{% $attempt <= 5 %}");
         });
 
         it("fills unset retry fields with the defaults", async () => {
             await build("job", { ...base, retries: { attempts: 4 } });
-            assert.deepStrictEqual(definitionOf("job").States.RunTask.Retry[0], {
-                ErrorEquals: ["States.TaskFailed", "AmazonECS.Unknown", "ECS.AmazonECSException"],
-                IntervalSeconds: BATCH_TASK_DEFAULTS.retries.intervalSeconds,
-                MaxAttempts: 4,
-                BackoffRate: BATCH_TASK_DEFAULTS.retries.backoffRate,
-            });
+            const definition = definitionOf("job");
+            assert.strictEqual(definition.States.WaitBeforeRetry.Seconds, `{% $floor(${BATCH_TASK_DEFAULTS.retries.intervalSeconds} * $power(${BATCH_TASK_DEFAULTS.retries.backoffRate}, $attempt - 1)) %}`);
+            assert.deepStrictEqual(definition.States.RunTask.Retry[0].MaxAttempts, BATCH_TASK_DEFAULTS.capacityRetries.attempts);
         });
 
-        it("runs on Fargate Spot, or a mix, when capacity asks for it", async () => {
+        it("runs on Fargate Spot, or a mix, when capacity asks for it, with an on-demand fallback state", async () => {
             await build("spot", { ...base, capacity: "spot" });
-            assert.deepStrictEqual(definitionOf("spot").States.RunTask.Parameters.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+            assert.deepStrictEqual(definitionOf("spot").States.RunTask.Arguments.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+            assert.deepStrictEqual(definitionOf("spot").States.RunTaskOnDemand.Arguments.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE", Weight: 1, Base: 0 }]);
             await build("mix", { ...base, capacity: { onDemandBase: 1, spotWeight: 3 } });
-            assert.deepStrictEqual(definitionOf("mix").States.RunTask.Parameters.CapacityProviderStrategy, [
+            assert.deepStrictEqual(definitionOf("mix").States.RunTask.Arguments.CapacityProviderStrategy, [
                 { CapacityProvider: "FARGATE", Weight: 1, Base: 1 },
                 { CapacityProvider: "FARGATE_SPOT", Weight: 3, Base: 0 },
             ]);
+            await build("od", base);
+            assert.strictEqual(definitionOf("od").States.RunTaskOnDemand, undefined, "no fallback state without spot");
         });
 
         it("assigns the task a public IP only when the network asks for it", async () => {
             await build("job", { ...base, network: { ...network, assignPublicIp: true } });
-            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, "ENABLED");
+            assert.strictEqual(definitionOf("job").States.RunTask.Arguments.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, "ENABLED");
         });
 
         it("is valid Amazon States Language, with or without retries and on spot", async () => {
@@ -292,6 +289,9 @@ describe("BatchTask", () => {
             const badTimeout = definitionOf("job");
             badTimeout.States.RunTask.TimeoutSeconds = 0;
             assert.strictEqual(aslValidator(badTimeout).isValid, false);
+            const badExpression = definitionOf("job");
+            badExpression.States.WaitBeforeRetry.Seconds = "{% $floor(60 * %}";
+            assert.strictEqual(aslValidator(badExpression).isValid, false, "a JSONata syntax error is caught too");
         });
 
         it("is a standard state machine logging errors with execution data to its own log group", async () => {
@@ -309,7 +309,7 @@ describe("BatchTask", () => {
             });
         });
 
-        it("gives its role exactly: RunTask on this family, watch and tag tasks in this cluster, pass the two task roles, the sync rule, log delivery", async () => {
+        it("gives its role exactly: RunTask on this family, watch, list, stop and tag tasks in this cluster, pass the two task roles, the sync rule, publish alerts, log delivery", async () => {
             const job = await build("job", base);
             const trust = parsed(mocks.one(T.role, "job-runner-role").inputs.assumeRolePolicy);
             assert.deepStrictEqual(trust.Statement, [
@@ -330,6 +330,13 @@ describe("BatchTask", () => {
                     },
                     { Sid: "WatchTask", Effect: "Allow", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/${clusterName}/*`] },
                     {
+                        Sid: "FindTimedOutTask",
+                        Effect: "Allow",
+                        Action: ["ecs:ListTasks"],
+                        Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/${clusterName}/*`],
+                        Condition: { ArnEquals: { "ecs:cluster": await outputValue(job.cluster!.arn) } },
+                    },
+                    {
                         Sid: "PassTaskRoles",
                         Effect: "Allow",
                         Action: ["iam:PassRole"],
@@ -349,6 +356,7 @@ describe("BatchTask", () => {
                         Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
                         Resource: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/StepFunctionsGetEventsForECSTaskRule`],
                     },
+                    { Sid: "PublishFailure", Effect: "Allow", Action: ["sns:Publish"], Resource: [await outputValue(job.alertTopicArn)] },
                     {
                         Sid: "LogDelivery",
                         Effect: "Allow",
@@ -384,7 +392,7 @@ describe("BatchTask", () => {
             assert.strictEqual(job.cluster, undefined);
             assert.deepStrictEqual(mocks.all(T.cluster), []);
             assert.deepStrictEqual(mocks.all(T.capacityProviders), []);
-            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.Cluster, arn);
+            assert.strictEqual(definitionOf("job").States.RunTask.Arguments.Cluster, arn);
             const policy = parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy);
             assert.deepStrictEqual(policy.Statement[1].Resource, [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/shared/*`]);
         });
@@ -395,7 +403,7 @@ describe("BatchTask", () => {
             assert.strictEqual(job.cluster, undefined);
             assert.strictEqual(mocks.all(T.cluster).length, 1);
             assert.strictEqual(mocks.one(T.cluster).parent, undefined);
-            assert.strictEqual(definitionOf("job").States.RunTask.Parameters.Cluster, await outputValue(shared.arn));
+            assert.strictEqual(definitionOf("job").States.RunTask.Arguments.Cluster, await outputValue(shared.arn));
         });
     });
 
@@ -518,14 +526,21 @@ describe("BatchTask", () => {
             assert.strictEqual(await outputValue(job.alertTopicArn!), topic.state.arn);
         });
 
-        it("publishes a readable message when a run of this state machine ends FAILED, TIMED_OUT or ABORTED", async () => {
+        it("publishes a readable message when a run ends ABORTED or TIMED_OUT, or FAILED without the runner's own report", async () => {
             await build("job", full);
             const arn = mocks.one(T.stateMachine).state.arn;
             const rule = mocks.one(T.rule, "job-run-failed");
             assert.deepStrictEqual(parsed(rule.inputs.eventPattern), {
                 source: ["aws.states"],
                 "detail-type": ["Step Functions Execution Status Change"],
-                detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [arn] },
+                detail: {
+                    stateMachineArn: [arn],
+                    $or: [
+                        { status: ["TIMED_OUT", "ABORTED"] },
+                        { status: ["FAILED"], error: [{ "anything-but": { prefix: "Batch." } }] },
+                        { status: ["FAILED"], error: [{ exists: false }] },
+                    ],
+                },
             });
             const target = mocks.one(T.target, "job-run-failed-alert");
             assert.strictEqual(target.inputs.rule, rule.state.name);
@@ -534,7 +549,7 @@ describe("BatchTask", () => {
             assert.strictEqual(
                 target.inputs.inputTransformer.inputTemplate,
                 [
-                    '"Batch task job: a run ended <status>."',
+                    '"Batch task job (stack test): a run ended <status>, without the runner\'s own report (stopped by someone, or the runner itself failed)."',
                     '"Execution: <execution>"',
                     '"Time: <time>"',
                     '"Console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/<execution>"',
@@ -623,10 +638,12 @@ describe("BatchTask", () => {
             ["a fractional timeout", { timeoutSeconds: 1.5 }, "job: timeoutSeconds (1.5) must be a whole number from 1 to 31536000 seconds; set it within 1..31536000."],
             ["more than 10 retry attempts", { retries: { attempts: 11 } }, "job: retries.attempts (11) must be a whole number from 0 to 10; set it within 0..10."],
             ["negative retry attempts", { retries: { attempts: -1 } }, "job: retries.attempts (-1) must be a whole number from 0 to 10; set it within 0..10."],
-            ["a retry interval of 0", { retries: { attempts: 1, intervalSeconds: 0 } }, "job: retries.intervalSeconds (0) must be a whole number from 1 to 99999999 seconds; set it within 1..99999999."],
-            ["a backoff rate below 1", { retries: { attempts: 1, backoffRate: 0.5 } }, "job: retries.backoffRate (0.5) must be a number of at least 1 (1 keeps the wait constant, 2 doubles it); set it to 1 or more."],
+            ["a retry interval of 0", { retries: { attempts: 1, intervalSeconds: 0 } }, "job: retries.intervalSeconds (0) must be a whole number from 1 to 86400 seconds; set it within 1..86400."],
+            ["a backoff rate below 1", { retries: { attempts: 1, backoffRate: 0.5 } }, "job: retries.backoffRate (0.5) must be a number from 1 to 10 (1 keeps the wait constant, 2 doubles it); set it within 1..10."],
             ["spot with arm64", { capacity: "spot", architecture: "arm64" }, 'job: capacity ("spot") uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand".'],
-            ["alerts with neither email nor topicArn", { alerts: { noSuccessWithinHours: 24 } }, "job: alerts gives neither email nor topicArn, so no one would hear of a failure; set alerts.email, alerts.topicArn or both."],
+            ["capacity retries waiting longer than their cap", { retries: { attempts: 1, capacity: { intervalSeconds: 60, maxDelaySeconds: 30 } } }, "job: retries.capacity.maxDelaySeconds (30) is shorter than retries.capacity.intervalSeconds (60); raise maxDelaySeconds or lower intervalSeconds."],
+            ["more than 20 capacity retries", { retries: { attempts: 1, capacity: { attempts: 21 } } }, "job: retries.capacity.attempts (21) must be a whole number from 0 to 20; set it within 0..20."],
+            ["spotFallbackToOnDemand as a string", { spotFallbackToOnDemand: "yes" as unknown as boolean }, 'job: spotFallbackToOnDemand ("yes") must be true or false; write it without quotes.'],
             ["an email that is not an address", { alerts: { email: "oncall" } }, 'job: alerts.email ("oncall") is not an email address; give an address such as "oncall@example.com".'],
             ["a topicArn that is not an SNS topic", { alerts: { topicArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:oncall` } }, 'job: alerts.topicArn ("arn:aws:sqs:us-east-1:123456789012:oncall") is not the ARN of a standard (non-FIFO) SNS topic; use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created.'],
             ["noSuccessWithinHours of 0", { alerts: { email: "a@example.com", noSuccessWithinHours: 0 } }, "job: alerts.noSuccessWithinHours (0) must be a whole number from 1 to 168 hours; set it within 1..168."],

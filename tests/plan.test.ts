@@ -149,7 +149,7 @@ describe("npm run plan", () => {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
             }
             assert.ok(!mermaid.includes("private"), "dev has no private subnets");
-            assert.ok(!mermaid.includes("SNS"), "dev has no alert topic");
+            assert.ok(mermaid.includes('export_runner -.->|"failed runs"| alerts'), "dev alerts too, to the stack's topic, without a subscriber");
             assert.match(dot, /^digraph "fargate-workloads dev" \{/);
             assert.ok(dot.includes("subgraph cluster_public {"));
             assert.ok(dot.includes('web_http -> web_tg [label="forward"];'));
@@ -161,14 +161,14 @@ describe("npm run plan", () => {
                 'subgraph private["Private subnets"]',
                 'web_http -.->|"301 redirect"| web_https',
                 'web_https -->|"forward"| web_tg',
-                'export_runner -.->|"FAILED / TIMED_OUT / ABORTED"| export_alerts',
+                'export_runner -.->|"failed runs"| alerts',
             ]) {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
             }
             const privateBlock = mermaid.slice(mermaid.indexOf('subgraph private["Private subnets"]'));
             assert.ok(privateBlock.slice(0, privateBlock.indexOf("end")).includes("web_service["), "the service sits in the private subnets");
             assert.ok(dot.includes("subgraph cluster_private {"));
-            assert.ok(dot.includes("export_runner -> export_alerts [label=\"FAILED / TIMED_OUT / ABORTED\", style=dashed];"));
+            assert.ok(dot.includes("export_runner -> alerts [label=\"failed runs\", style=dashed];"));
         });
 
         it("never prints a secret value", async () => {

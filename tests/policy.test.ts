@@ -157,6 +157,7 @@ describe("policy pack (policy/)", () => {
                 found.map((d) => [d.policy, d.level, resourceName(d.urn)]).sort(),
                 [
                     ["ecs-2-public-subnet-tasks", "advisory", "export-runner"],
+                    ["ecs-2-public-subnet-tasks", "advisory", "export-runner"],
                     ["ecs-2-public-subnet-tasks", "advisory", "web-service"],
                     ["elb-1-http-redirects-to-https", "mandatory", "web-http"],
                 ],
@@ -341,7 +342,7 @@ describe("policy pack (policy/)", () => {
                 when: "the state machine's run pins 1.4.0",
                 edit: (p) => {
                     const d = JSON.parse(p.definition);
-                    d.States.RunTask.Parameters.PlatformVersion = "1.4.0";
+                    d.States.RunTask.Arguments.PlatformVersion = "1.4.0";
                     p.definition = JSON.stringify(d);
                 },
                 expect: /^state RunTask pins platformVersion "1\.4\.0"/,

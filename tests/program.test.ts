@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, SECRET_PLACEHOLDER } from "../app/config";
-import { EXPORT_SCRIPT } from "../app/exportJob";
+import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_SCRIPT, lastAttemptStartSeconds } from "../app/exportJob";
 import { listStacks } from "../app/stackFile";
 import { isSecretValue, outputValue, unsecret } from "../components/testing";
 import { parsed } from "./helpers";
@@ -41,7 +41,7 @@ function webContainer(): any {
 }
 
 function sfnParameters(): any {
-    return parsed(mocks.one(T.sfn).inputs.definition).States.RunTask.Parameters;
+    return parsed(mocks.one(T.sfn).inputs.definition).States.RunTask.Arguments;
 }
 
 /** Evaluates a stack expecting it to be refused; returns the error and checks nothing was registered. */
@@ -117,7 +117,7 @@ describe("index.ts (the program)", () => {
             it("runs the ASP.NET Core sample as its non-root user with a read-only root and the table's name", async () => {
                 await evaluateStack(stack);
                 const app = webContainer();
-                assert.strictEqual(app.image, "mcr.microsoft.com/dotnet/samples:aspnetapp");
+                assert.strictEqual(app.image, "mcr.microsoft.com/dotnet/samples:aspnetapp-10.0", "a version tag: a moving tag would never roll out");
                 assert.strictEqual(app.user, "1654");
                 assert.strictEqual(app.readonlyRootFilesystem, true);
                 assert.deepStrictEqual(app.mountPoints.map((m: any) => m.containerPath), ["/tmp"]);
@@ -206,7 +206,8 @@ describe("index.ts (the program)", () => {
             assert.strictEqual(mocks.one(T.alb).inputs.enableDeletionProtection, false);
             assert.strictEqual(mocks.one(T.bucket).inputs.forceDestroy, true);
             assert.deepStrictEqual(mocks.all(T.listener).map((l) => l.inputs.protocol), ["HTTP"]);
-            assert.strictEqual(mocks.all(T.topic).length, 0, "no alert email, no topic");
+            assert.strictEqual(mocks.all(T.topic).length, 1, "failures are never silent: one stack topic, even without an email");
+            assert.strictEqual(mocks.all(T.subscription).length, 0, "no alert email, no subscription");
         });
     });
 
@@ -330,7 +331,7 @@ describe("index.ts (the program)", () => {
 
     describe("the export script", () => {
         // A stand-in `aws` that answers like the CLI: the test runs the real script against it.
-        function runScript(statuses: string[]): { status: number; stdout: string; stderr: string; calls: string[] } {
+        function runScript(statuses: string[], run: Record<string, string> = {}): { status: number; stdout: string; stderr: string; calls: string[] } {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-"));
             const state = path.join(dir, "statuses");
             const log = path.join(dir, "calls");
@@ -349,7 +350,7 @@ describe("index.ts (the program)", () => {
             );
             try {
                 const stdout = execFileSync("/bin/sh", ["-c", EXPORT_SCRIPT], {
-                    env: { PATH: `${dir}:/usr/bin:/bin`, TABLE_ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/t", EXPORT_BUCKET: "b", POLL_SECONDS: "0" },
+                    env: { PATH: `${dir}:/usr/bin:/bin`, TABLE_ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/t", EXPORT_BUCKET: "b", POLL_SECONDS: "0", ...run },
                     encoding: "utf8",
                     stdio: ["ignore", "pipe", "pipe"],
                 });
@@ -361,12 +362,36 @@ describe("index.ts (the program)", () => {
             }
         }
 
+        const run = { BATCH_RUN_ID: "d1c2-run", BATCH_RUN_STARTED_AT: "2026-12-02T03:00:00.123Z" };
+
         it("waits for the export and exits 0 when it completes", () => {
-            const run = runScript(["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]);
-            assert.strictEqual(run.status, 0);
-            assert.match(run.calls[0], /^dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:us-east-1:123456789012:table\/t --s3-bucket b --s3-prefix exports\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z --export-format DYNAMODB_JSON/);
-            assert.strictEqual(run.calls.filter((c) => c.startsWith("dynamodb describe-export")).length, 3);
-            assert.match(run.stdout, /Export completed/);
+            const result = runScript(["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"], { ...run, BATCH_ATTEMPT: "1" });
+            assert.strictEqual(result.status, 0);
+            assert.strictEqual(
+                result.calls[0],
+                "dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:us-east-1:123456789012:table/t --s3-bucket b --s3-prefix exports/2026-12-02T03-00-00Z-d1c2-run --export-time 2026-12-02T03:00:00.123Z --client-token d1c2-run --export-format DYNAMODB_JSON --query ExportDescription.ExportArn --output text",
+            );
+            assert.strictEqual(result.calls.filter((c) => c.startsWith("dynamodb describe-export")).length, 3);
+            assert.match(result.stdout, /Export completed/);
+        });
+
+        it("asks for the same export on every attempt of a run (same client token, time and prefix), so a retry re-attaches instead of paying twice", () => {
+            const first = runScript(["COMPLETED"], { ...run, BATCH_ATTEMPT: "1" });
+            const retry = runScript(["COMPLETED"], { ...run, BATCH_ATTEMPT: "3" });
+            assert.strictEqual(retry.calls[0], first.calls[0]);
+            const other = runScript(["COMPLETED"], { BATCH_RUN_ID: "next-night", BATCH_RUN_STARTED_AT: "2026-12-03T03:00:00.000Z" });
+            assert.notStrictEqual(other.calls[0], first.calls[0]);
+        });
+
+        it("keeps every attempt of the stacks' export runs within DynamoDB's 8-hour client-token window", () => {
+            assert.strictEqual(lastAttemptStartSeconds(3600, { attempts: 2, intervalSeconds: 60, backoffRate: 2 }), 3600 + 60 + 3600 + 120);
+            assert.strictEqual(lastAttemptStartSeconds(7200, { attempts: 2, intervalSeconds: 300, backoffRate: 2 }), 15300);
+            assert.ok(lastAttemptStartSeconds(7200, { attempts: 2, intervalSeconds: 300, backoffRate: 2 }) <= EXPORT_CLIENT_TOKEN_SECONDS);
+        });
+
+        it("refuses a timeout and retries that would let a retry start a second export", async () => {
+            const error = await refused("dev", { "fargate-workloads:batch": { timeoutSeconds: 14400, retries: { attempts: 2 } } });
+            assert.match(error.message, /fargate-workloads:batch\.timeoutSeconds and fargate-workloads:batch\.retries let the export's last attempt start 28980 s after the run, past DynamoDB's 28800 s client-token window/);
         });
 
         it("exits 1 with the failure reason when the export fails, so the job alerts", () => {

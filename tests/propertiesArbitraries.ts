@@ -349,13 +349,23 @@ const batchFields = {
     schedule,
     timeoutSeconds: field(int(1, 31536000), fc.constantFrom(0, 31536001, 1.5, -1)),
     retries: field(
-        fc.record({ attempts: int(0, 10), intervalSeconds: int(1, 3600), backoffRate: fc.double({ min: 1, max: 5, noNaN: true }) }, { requiredKeys: ["attempts"] }),
-        fc.record({ attempts: int(-1, 11), intervalSeconds: int(0, 100000000), backoffRate: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) }, { requiredKeys: ["attempts"] }),
+        fc.record(
+            {
+                attempts: int(0, 10),
+                intervalSeconds: int(1, 3600),
+                backoffRate: fc.double({ min: 1, max: 5, noNaN: true }),
+                capacity: fc.record({ attempts: int(0, 20), intervalSeconds: int(1, 60), maxDelaySeconds: int(60, 3600) }, { requiredKeys: [] }),
+            },
+            { requiredKeys: ["attempts"] },
+        ),
+        fc.oneof(
+            fc.record({ attempts: int(-1, 11), intervalSeconds: int(0, 100000000), backoffRate: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) }, { requiredKeys: ["attempts"] }),
+            fc.constantFrom({ attempts: 1, capacity: { attempts: 21 } }, { attempts: 1, capacity: { intervalSeconds: 100, maxDelaySeconds: 10 } }, { attempts: 1, backoffRate: 11 }),
+        ),
     ),
     alerts: field(
         fc.record({ email: fc.constant("oncall@example.com"), topicArn: fc.constant(`arn:aws:sns:us-east-1:${ACCOUNT}:oncall`), noSuccessWithinHours: int(1, 168) }, { requiredKeys: ["email"] }),
         fc.oneof(
-            fc.constant({}),
             fc.constantFrom("oncall", "a@b").map((email) => ({ email })),
             fc.constantFrom("arn:aws:sns:us-east-1:1:x", `arn:aws:sns:us-east-1:${ACCOUNT}:oncall.fifo`).map((topicArn) => ({ topicArn })),
             fc.constantFrom(0, 169, 2.5).map((noSuccessWithinHours) => ({ email: "oncall@example.com", noSuccessWithinHours })),

@@ -4,6 +4,7 @@
  * the desired and the maximum count with the spot share), usage items with their assumption
  * stated, and the list of what is left out.
  */
+import { summarizeRunner } from "../../components/batchRunner";
 import { CronExpressionParser } from "cron-parser";
 import { CapacityProviderStrategyItem, spotTaskCount } from "../../components/capacity";
 import { RecordedResource } from "../../components/testing";
@@ -177,8 +178,8 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         } catch {
             continue;
         }
-        const state = definition?.States?.RunTask;
-        const td = index.find(state?.Parameters?.TaskDefinition);
+        const run = summarizeRunner(definition);
+        const td = index.find(run.taskDefinition);
         if (!td) {
             continue;
         }
@@ -192,14 +193,14 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
             assumptions.push(`${sm.name}: runs on demand only; no runs counted`);
             continue;
         }
-        const minutes = Math.min(USAGE_ASSUMPTIONS.batchRunMinutes, (state.TimeoutSeconds ?? Infinity) / 60);
+        const minutes = Math.min(USAGE_ASSUMPTIONS.batchRunMinutes, (run.timeoutSeconds ?? Infinity) / 60);
         const hours = (perMonth * minutes) / 60;
-        const strategy = strategyOf(state.Parameters?.CapacityProviderStrategy);
+        const strategy = strategyOf(run.strategy ? [...run.strategy] : undefined);
         const spotShare = spotTaskCount(strategy, 1);
         const { hourly, text } = fargateHourly(prices, td);
         const rate = hourly * (1 - spotShare * prices.fargate.spotDiscount);
         add(`Batch ${sm.name}: ${round(perMonth)} runs of ${minutes} min`, "usage", `${round(hours)} task-hours x ${text}${spotShare ? ` at ${pct(1 - prices.fargate.spotDiscount)} (spot share ${pct(spotShare)})` : ""}`, hours * rate);
-        if (state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === "ENABLED") {
+        if (run.assignPublicIp === "ENABLED") {
             add(`Batch ${sm.name}: public IPv4 while running`, "usage", `${round(hours)} x ${prices.publicIpv4Hour}`, hours * prices.publicIpv4Hour);
         }
         const transitions = perMonth * USAGE_ASSUMPTIONS.transitionsPerRun;

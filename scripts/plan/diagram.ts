@@ -3,6 +3,7 @@
  * service and tasks in their subnets, the batch schedule, state machine and task, the table and
  * the bucket, the alert topic), rendered as Mermaid (shown by GitHub) and Graphviz DOT.
  */
+import { summarizeRunner } from "../../components/batchRunner";
 import { RecordedResource } from "../../components/testing";
 import { ResourceIndex } from "./model";
 
@@ -116,10 +117,10 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
         }
     }
     for (const sm of index.ofType("aws:sfn/stateMachine:StateMachine")) {
-        const state = parse(sm.inputs.definition)?.States?.RunTask;
-        const td = index.find(state?.Parameters?.TaskDefinition);
-        const publicIp = state?.Parameters?.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === "ENABLED";
-        nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${state?.TimeoutSeconds}s, ${state?.Retry?.[0]?.MaxAttempts ?? 0} retries)`, shape: "round" });
+        const run = summarizeRunner(parse(sm.inputs.definition));
+        const td = index.find(run.taskDefinition);
+        const publicIp = run.assignPublicIp === "ENABLED";
+        nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${run.timeoutSeconds}s, ${run.attempts} retries)`, shape: "round" });
         const taskId = `${id(sm)}_task`;
         const job = resources.find((r) => r.urn === td?.parent)?.name ?? td?.name ?? "?";
         nodes.push({ id: taskId, label: `Batch task ${job}: ${sizeOf(td)}, runs to completion`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
@@ -138,7 +139,7 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
                 if (!nodes.some((n) => n.id === topicId)) {
                     nodes.push({ id: topicId, label: `SNS alerts ${topic?.name ?? ""}`.trim(), shape: "round" });
                 }
-                edges.push({ from: id(sm), to: topicId, label: "FAILED / TIMED_OUT / ABORTED", dashed: true });
+                edges.push({ from: id(sm), to: topicId, label: "failed runs", dashed: true });
             }
         }
     }

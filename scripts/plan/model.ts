@@ -3,6 +3,7 @@
  * registered under the Pulumi runtime mocks. Key inputs are summarised per resource type;
  * secret values never leave as anything but "[secret]".
  */
+import { summarizeRunner } from "../../components/batchRunner";
 import { SECRET_PLACEHOLDER } from "../../app/config";
 import { isSecretValue, RecordedResource } from "../../components/testing";
 
@@ -140,13 +141,14 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
         case "aws:scheduler/schedule:Schedule":
             return { expression: i.scheduleExpression, timezone: i.scheduleExpressionTimezone, state: i.state, target: index.label(i.target?.arn), deadLetterQueue: index.label(i.target?.deadLetterConfig?.arn) };
         case "aws:sfn/stateMachine:StateMachine": {
-            const state = json(i.definition)?.States?.RunTask ?? {};
-            const retry = state.Retry?.[0];
+            const run = summarizeRunner(json(i.definition));
+            const capacity = run.capacityRetry;
             return {
-                runs: index.label(state.Parameters?.TaskDefinition),
-                timeoutSeconds: state.TimeoutSeconds,
-                retries: retry ? `${retry.MaxAttempts} after ${retry.IntervalSeconds}s x${retry.BackoffRate} on ${retry.ErrorEquals.join(", ")}` : "none",
-                capacity: strategyText(state.Parameters?.CapacityProviderStrategy),
+                runs: index.label(run.taskDefinition),
+                timeoutSeconds: run.timeoutSeconds,
+                retries: run.attempts > 0 ? `${run.attempts} after a failed attempt, waiting ${run.retryWait}` : "none",
+                capacityRetries: capacity ? `${capacity.MaxAttempts} from ${capacity.IntervalSeconds}s, jittered, at most ${capacity.MaxDelaySeconds}s apart${run.onDemandFallback ? ", then on demand" : ""}` : "none",
+                capacity: strategyText(run.strategy),
             };
         }
         case "aws:iam/rolePolicy:RolePolicy": {

@@ -1,0 +1,393 @@
+/**
+ * The Step Functions state machine that runs one `BatchTask` run, written in Amazon States
+ * Language with JSONata. What it does, and the AWS behaviour each step answers, is listed in
+ * docs/aws-behaviour.md; in short:
+ *
+ * - `ecs:runTask.sync` starts the task (tagged `startedBy` with a hash of the execution name, so
+ *   it can be found again) and waits until it stops. The main container learns the run's
+ *   identity from `BATCH_RUN_ID`, `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`.
+ * - Capacity and throttling errors (`ECS.AmazonECSException`, `AmazonECS.Unknown`) are retried
+ *   with jittered backoff; on Fargate Spot, when they persist, the run falls back to on-demand.
+ * - A stopped task is judged by the main container's exit code, not by `.sync`'s verdict, which
+ *   also fails when a sidecar is killed after the main container succeeded. Failed attempts are
+ *   retried by the state machine itself (a counter and a wait), `retries.attempts` times.
+ * - A Task state's timeout raises `States.Timeout` and leaves the ECS task running: the runner
+ *   finds the task by `startedBy` and stops it.
+ * - Every failure it handles is published to the alerts topic with the reason (exit code, stop
+ *   reason, error, attempts, links) and ends the execution FAILED with an error named
+ *   `Batch.<Kind>`; failures it cannot handle are left to the EventBridge rule.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CapacityProviderStrategyItem } from "./capacity";
+import { AwsContext } from "./iam";
+import { MAIN_CONTAINER_NAME } from "./taskDefinition";
+
+/** Errors of `ecs:runTask.sync` that mean "no capacity now" or throttling: retried with backoff, never counted as a failed attempt. */
+export const CAPACITY_ERRORS: readonly string[] = ["ECS.AmazonECSException", "AmazonECS.Unknown"];
+
+/** Task stop codes that mean Fargate Spot took the capacity back. */
+export const SPOT_STOP_CODES: readonly string[] = ["SpotInterruption", "TerminationNotice"];
+
+/** The `Batch.<Kind>` errors the runner ends a failed execution with (after it published the alert). */
+export const RUN_FAILURES = {
+    /** The main container exited non-zero (or never started) on every attempt. */
+    containerFailed: "Batch.ContainerFailed",
+    /** An attempt ran longer than `timeoutSeconds`; its task was stopped. */
+    timedOut: "Batch.TimedOut",
+    /** No capacity (or throttling) after every capacity retry and the on-demand fallback. */
+    capacityUnavailable: "Batch.CapacityUnavailable",
+    /** ECS refused the run for a reason retrying cannot fix (permissions, parameters). */
+    runTaskFailed: "Batch.RunTaskFailed",
+} as const;
+
+/** Prefix of the errors above: the EventBridge failure rule leaves these out, the runner alerted already. */
+export const RUN_FAILURE_PREFIX = "Batch.";
+
+/** Environment variables the runner gives the main container on every attempt. */
+export const RUN_ENVIRONMENT = {
+    /** The execution name: stable across the attempts of one run, unique per run. */
+    runId: "BATCH_RUN_ID",
+    /** When the run started (ISO 8601, UTC): stable across attempts. */
+    startedAt: "BATCH_RUN_STARTED_AT",
+    /** 1 for the first attempt, 2 for the first retry, and so on. */
+    attempt: "BATCH_ATTEMPT",
+} as const;
+
+/** How runs are retried, resolved. */
+export interface RunnerRetries {
+    /** Retries after a failed attempt (the main container exited non-zero, or the task never started). */
+    readonly attempts: number;
+    readonly intervalSeconds: number;
+    readonly backoffRate: number;
+    /** Capacity and throttling retries of one attempt. */
+    readonly capacityAttempts: number;
+    readonly capacityIntervalSeconds: number;
+    readonly capacityMaxDelaySeconds: number;
+    /** Run on demand when spot capacity stays unavailable. */
+    readonly onDemandFallback: boolean;
+}
+
+/** Everything the definition is built from. */
+export interface RunnerSpec {
+    readonly name: string;
+    readonly stack: string;
+    readonly ctx: AwsContext;
+    readonly clusterArn: pulumi.Input<string>;
+    readonly taskDefinitionArn: pulumi.Input<string>;
+    readonly strategy: readonly CapacityProviderStrategyItem[];
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly assignPublicIp: boolean;
+    readonly timeoutSeconds: number;
+    readonly retries: RunnerRetries;
+    readonly topicArn: pulumi.Input<string>;
+    readonly logGroupName: string;
+}
+
+/** The on-demand strategy the spot fallback runs with. */
+const ON_DEMAND: readonly CapacityProviderStrategyItem[] = [{ capacityProvider: "FARGATE", weight: 1, base: 0 }];
+
+/** True when a strategy places any task on Fargate Spot. */
+export function usesSpot(strategy: readonly CapacityProviderStrategyItem[]): boolean {
+    return strategy.some((s) => s.capacityProvider === "FARGATE_SPOT");
+}
+
+/** The CloudWatch console's encoding of a log group or stream name in a URL fragment. */
+export function consoleLogName(name: string): string {
+    return encodeURIComponent(encodeURIComponent(name)).replace(/%/g, "$");
+}
+
+/** JSONata: a string literal. */
+const str = (text: string) => JSON.stringify(text);
+
+/** The states of the runner; names are part of the execution history the command line reads. */
+export const STATES = {
+    start: "Start",
+    run: "RunTask",
+    runOnDemand: "RunTaskOnDemand",
+    readTask: "ReadStoppedTask",
+    judge: "JudgeStoppedTask",
+    waitRetry: "WaitBeforeRetry",
+    nextAttempt: "NextAttempt",
+    capacity: "CapacityExhausted",
+    findTimedOut: "FindTimedOutTask",
+    stopTimedOut: "StopTimedOutTask",
+    notify: "PublishFailure",
+    failed: "RunFailed",
+    alertFailed: "AlertNotSent",
+    succeeded: "RunSucceeded",
+} as const;
+
+/**
+ * The state machine definition (a JSON string), built from resolved values only, so the same
+ * inputs always give the same text.
+ */
+export function runnerDefinition(spec: RunnerSpec): pulumi.Output<string> {
+    return pulumi
+        .all([spec.ctx.partition, spec.ctx.region, spec.clusterArn, spec.taskDefinitionArn, pulumi.output(spec.subnetIds), spec.securityGroupId, spec.topicArn])
+        .apply(([partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn]) => JSON.stringify(definition(spec, { partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn })));
+}
+
+interface Resolved {
+    readonly partition: string;
+    readonly region: string;
+    readonly cluster: string;
+    readonly taskDefinition: string;
+    readonly subnets: string[];
+    readonly securityGroup: string;
+    readonly topicArn: string;
+}
+
+function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly CapacityProviderStrategyItem[], onCapacityExhausted: string): Record<string, unknown> {
+    const retries = spec.retries;
+    return {
+        Type: "Task",
+        Resource: `arn:${r.partition}:states:::ecs:runTask.sync`,
+        Arguments: {
+            Cluster: r.cluster,
+            TaskDefinition: r.taskDefinition,
+            CapacityProviderStrategy: strategy.map((i) => ({ CapacityProvider: i.capacityProvider, Weight: i.weight, Base: i.base })),
+            PlatformVersion: "LATEST",
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: r.subnets, SecurityGroups: [r.securityGroup], AssignPublicIp: spec.assignPublicIp ? "ENABLED" : "DISABLED" } },
+            PropagateTags: "TASK_DEFINITION",
+            EnableECSManagedTags: true,
+            StartedBy: "{% $run.startedBy %}",
+            Overrides: {
+                ContainerOverrides: [
+                    {
+                        Name: MAIN_CONTAINER_NAME,
+                        Environment: [
+                            { Name: RUN_ENVIRONMENT.runId, Value: "{% $run.id %}" },
+                            { Name: RUN_ENVIRONMENT.startedAt, Value: "{% $run.startedAt %}" },
+                            { Name: RUN_ENVIRONMENT.attempt, Value: "{% $string($attempt) %}" },
+                        ],
+                    },
+                ],
+            },
+        },
+        TimeoutSeconds: spec.timeoutSeconds,
+        // Capacity and throttling: wait and try again, without spending an attempt.
+        ...(retries.capacityAttempts > 0
+            ? {
+                  Retry: [
+                      {
+                          ErrorEquals: [...CAPACITY_ERRORS],
+                          IntervalSeconds: retries.capacityIntervalSeconds,
+                          MaxAttempts: retries.capacityAttempts,
+                          BackoffRate: 2,
+                          MaxDelaySeconds: retries.capacityMaxDelaySeconds,
+                          JitterStrategy: "FULL",
+                      },
+                  ],
+              }
+            : {}),
+        Catch: [
+            { ErrorEquals: ["States.Timeout"], Next: STATES.findTimedOut, Assign: { task: {}, failure: "{% {'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}" } },
+            {
+                ErrorEquals: [...CAPACITY_ERRORS],
+                Next: onCapacityExhausted,
+                Assign: { task: {}, failure: `{% {'kind': ${str(RUN_FAILURES.capacityUnavailable)}, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}` },
+            },
+            // States.TaskFailed is the wildcard for everything but States.Timeout (caught above):
+            // a stopped task's verdict, or an ECS error; the next state tells them apart.
+            { ErrorEquals: ["States.TaskFailed"], Next: STATES.readTask, Assign: { failure: "{% {'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}" } },
+            { ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { task: {}, failure: `{% {'kind': ${str(RUN_FAILURES.runTaskFailed)}, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}` } },
+        ],
+        Next: STATES.succeeded,
+        Assign: { task: "{% $states.result %}" },
+    };
+}
+
+/**
+ * JSONata that reads the stopped task out of a `.sync` failure's cause (the task description as
+ * a JSON string, PascalCase keys), or `{}` when the cause is something else.
+ */
+const TASK_FROM_CAUSE = "($c := $failure.cause; $type($c) = 'string' and $substring($c, 0, 1) = '{' and $contains($c, '\"TaskArn\"') ? $parse($c) : {})";
+
+/** JSONata: the main container of `$task`. */
+const MAIN = `$task.Containers[Name = ${str(MAIN_CONTAINER_NAME)}]`;
+
+function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
+    const { retries } = spec;
+    const spot = usesSpot(spec.strategy);
+    const fallback = spot && retries.onDemandFallback;
+    const logGroup = consoleLogName(spec.logGroupName);
+    const stream = consoleLogName(`${MAIN_CONTAINER_NAME}/${MAIN_CONTAINER_NAME}/`);
+    const executionLink = `'https://${r.region}.console.aws.amazon.com/states/home?region=${r.region}#/v2/executions/details/' & $states.context.Execution.Id`;
+    const logLink = `'https://${r.region}.console.aws.amazon.com/cloudwatch/home?region=${r.region}#logsV2:log-groups/log-group/${logGroup}/log-events/${stream}' & $split($task.TaskArn, '/')[-1]`;
+    const headline: Record<string, string> = {
+        [RUN_FAILURES.containerFailed]: "failed",
+        [RUN_FAILURES.timedOut]: `timed out after ${spec.timeoutSeconds} s (its task was stopped)`,
+        [RUN_FAILURES.capacityUnavailable]: "could not get Fargate capacity",
+        [RUN_FAILURES.runTaskFailed]: "could not start its task",
+    };
+    const headlineOf = `$lookup(${JSON.stringify(headline)}, $failure.kind)`;
+    const message = [
+        `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headlineOf} & '.'`,
+        "''",
+        "'Status: ' & $failure.kind",
+        `'Attempts: ' & $string($attempt) & ' of ' & $string(${retries.attempts + 1})${spot ? ` & ($onDemand ? ' (the last on on-demand Fargate: spot capacity was unavailable)' : ' (on Fargate Spot)')` : ""}`,
+        `'Exit code of the main container: ' & ($exists(${MAIN}.ExitCode) ? $string(${MAIN}.ExitCode) : 'none (the container did not run to an exit)')`,
+        "'Stop code: ' & ($exists($task.StopCode) ? $task.StopCode : 'none') & ($task.StopCode in " + JSON.stringify(SPOT_STOP_CODES) + " ? ' (Fargate Spot reclaimed the capacity)' : '')",
+        "'Stop reason: ' & ($exists($task.StoppedReason) ? $task.StoppedReason : 'none')",
+        "'Error: ' & $string($failure.error)",
+        "'Cause: ' & $substring($string($failure.cause), 0, 1500)",
+        "'Started: ' & $run.startedAt",
+        `'Execution: ' & ${executionLink}`,
+        `($exists($task.TaskArn) ? 'Task logs: ' & ${logLink} : 'Task logs: no task ran')`,
+    ].join(" & '\\n' & ");
+
+    const states: Record<string, unknown> = {
+        [STATES.start]: {
+            Type: "Pass",
+            Assign: {
+                run: {
+                    id: "{% $states.context.Execution.Name %}",
+                    startedAt: "{% $states.context.Execution.StartTime %}",
+                    // RunTask's startedBy takes at most 36 characters: an MD5 (32) of the execution name.
+                    startedBy: "{% $hash($states.context.Execution.Name, 'MD5') %}",
+                },
+                attempt: 1,
+                onDemand: false,
+                task: {},
+                failure: {},
+            },
+            Next: STATES.run,
+        },
+        [STATES.run]: runTaskState(spec, r, spec.strategy, fallback ? STATES.capacity : STATES.notify),
+        [STATES.readTask]: {
+            Type: "Pass",
+            // A stopped task's description (a failed attempt), or nothing (ECS refused the run).
+            Assign: {
+                task: `{% ${TASK_FROM_CAUSE} %}`,
+                failure: `{% $merge([$failure, {'kind': $exists(${TASK_FROM_CAUSE}.TaskArn) ? ${str(RUN_FAILURES.containerFailed)} : ${str(RUN_FAILURES.runTaskFailed)}}]) %}`,
+            },
+            Next: STATES.judge,
+        },
+        [STATES.judge]: {
+            Type: "Choice",
+            Choices: [
+                // `.sync` fails a run when any container exits non-zero, a sidecar killed after
+                // the main container succeeded included: the main container's code decides.
+                { Condition: `{% ${MAIN}.ExitCode = 0 %}`, Next: STATES.succeeded },
+                // ECS refused the run (no task): retrying cannot fix permissions or parameters.
+                { Condition: "{% $not($exists($task.TaskArn)) %}", Next: STATES.notify },
+                { Condition: `{% $attempt <= ${retries.attempts} %}`, Next: STATES.waitRetry },
+            ],
+            Default: STATES.notify,
+        },
+        [STATES.waitRetry]: {
+            Type: "Wait",
+            Seconds: `{% $floor(${retries.intervalSeconds} * $power(${retries.backoffRate}, $attempt - 1)) %}`,
+            Assign: { attempt: "{% $attempt + 1 %}" },
+            // After a fallback, later attempts stay on demand.
+            Next: fallback ? STATES.nextAttempt : STATES.run,
+        },
+        [STATES.findTimedOut]: {
+            Type: "Task",
+            // A Task state's timeout does not stop the ECS task: find it by startedBy and stop it.
+            Resource: `arn:${r.partition}:states:::aws-sdk:ecs:listTasks`,
+            Arguments: { Cluster: r.cluster, StartedBy: "{% $run.startedBy %}", DesiredStatus: "RUNNING" },
+            Assign: { stopped: "{% $states.result.TaskArns %}" },
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s, and its task could not be listed to stop it (' & $states.errorOutput.Error & '): stop it by hand.'} %}` } }],
+            Next: STATES.stopTimedOut,
+        },
+        [STATES.stopTimedOut]: {
+            Type: "Map",
+            Items: "{% $stopped %}",
+            ItemProcessor: {
+                ProcessorConfig: { Mode: "INLINE" },
+                StartAt: "StopTask",
+                States: {
+                    StopTask: {
+                        Type: "Task",
+                        Resource: `arn:${r.partition}:states:::aws-sdk:ecs:stopTask`,
+                        Arguments: { Cluster: r.cluster, Task: "{% $states.input %}", Reason: `{% 'Timed out after ${spec.timeoutSeconds} s (run ' & $run.id & ')' %}` },
+                        End: true,
+                    },
+                },
+            },
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s, and stopping its task failed (' & $states.errorOutput.Error & '): stop it by hand.'} %}` } }],
+            Assign: {
+                task: "{% $count($stopped) > 0 ? {'TaskArn': $stopped[0]} : {} %}",
+                failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s; stopped ' & $string($count($stopped)) & ' task(s): ' & $join($stopped, ', ')} %}`,
+            },
+            Next: STATES.notify,
+        },
+        [STATES.notify]: {
+            Type: "Task",
+            Resource: `arn:${r.partition}:states:::sns:publish`,
+            Arguments: {
+                TopicArn: r.topicArn,
+                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headlineOf}, 0, 100) %}`,
+                Message: `{% ${message} %}`,
+            },
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.alertFailed }],
+            Next: STATES.failed,
+        },
+        [STATES.failed]: {
+            Type: "Fail",
+            Error: "{% $failure.kind %}",
+            Cause: `{% $substring(${headlineOf} & ': ' & $string($failure.error) & ' ' & $string($failure.cause), 0, 32768) %}`,
+        },
+        // Not a Batch.* error: the EventBridge rule alerts when the runner's own alert failed.
+        [STATES.alertFailed]: { Type: "Fail", Error: "AlertNotSent", Cause: "{% 'The run failed and its alert could not be published: ' & $string($states.input.Error) %}" },
+        [STATES.succeeded]: {
+            Type: "Succeed",
+            Output: {
+                status: "SUCCEEDED",
+                runId: "{% $run.id %}",
+                attempt: "{% $attempt %}",
+                onDemand: "{% $onDemand %}",
+                taskArn: "{% $exists($task.TaskArn) ? $task.TaskArn : null %}",
+                exitCode: `{% $exists(${MAIN}.ExitCode) ? ${MAIN}.ExitCode : null %}`,
+            },
+        },
+    };
+    if (fallback) {
+        states[STATES.capacity] = { Type: "Pass", Assign: { onDemand: true }, Next: STATES.runOnDemand };
+        states[STATES.runOnDemand] = runTaskState(spec, r, ON_DEMAND, STATES.notify);
+        states[STATES.nextAttempt] = { Type: "Choice", Choices: [{ Condition: "{% $onDemand %}", Next: STATES.runOnDemand }], Default: STATES.run };
+    }
+    return {
+        Comment: `Runs one ${spec.name} task on Fargate: retries, timeout and alerts (see docs/aws-behaviour.md)`,
+        QueryLanguage: "JSONata",
+        StartAt: STATES.start,
+        States: states,
+    };
+}
+
+/** What a runner definition does, read back from its JSON (for plans and reports). */
+export interface RunnerSummary {
+    readonly taskDefinition?: string;
+    readonly strategy?: readonly { CapacityProvider: string; Weight: number; Base: number }[];
+    readonly assignPublicIp?: string;
+    readonly timeoutSeconds?: number;
+    /** Retries after a failed attempt. */
+    readonly attempts: number;
+    /** The wait before retry n, as a JSONata expression of `$attempt`. */
+    readonly retryWait?: string;
+    /** The capacity retrier of the first RunTask state, if any. */
+    readonly capacityRetry?: { readonly MaxAttempts: number; readonly IntervalSeconds: number; readonly MaxDelaySeconds?: number };
+    /** Whether a spot run falls back to on-demand. */
+    readonly onDemandFallback: boolean;
+}
+
+/** Reads a runner definition (as {@link runnerDefinition} writes it, or the older JSONPath one). */
+export function summarizeRunner(definition: any): RunnerSummary {
+    const run = definition?.States?.[STATES.run] ?? {};
+    const args = run.Arguments ?? run.Parameters ?? {};
+    const judge = definition?.States?.[STATES.judge];
+    const attemptsCondition = ((judge?.Choices ?? []) as any[]).map((c) => /^\{% \$attempt <= (\d+) %\}$/.exec(c?.Condition ?? "")).find((m) => m);
+    const legacyRetry = run.Parameters ? run.Retry?.[0] : undefined;
+    return {
+        taskDefinition: args.TaskDefinition,
+        strategy: args.CapacityProviderStrategy,
+        assignPublicIp: args.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp,
+        timeoutSeconds: run.TimeoutSeconds,
+        attempts: attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0),
+        retryWait: definition?.States?.[STATES.waitRetry]?.Seconds,
+        capacityRetry: run.Arguments ? run.Retry?.[0] : undefined,
+        onDemandFallback: definition?.States?.[STATES.runOnDemand] !== undefined,
+    };
+}
