@@ -9,9 +9,10 @@ import { ConfigError, fromConfig, readStackConfig, STACK_DEFAULTS } from "./app/
 import { createExportBucket, createParameters, createTable } from "./app/data";
 import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
 import { buildWebImage } from "./app/image";
+import { stackAlertTopicAliases } from "./app/alerts";
 import { createNetwork, planNetwork } from "./app/network";
 import { webTaskPolicy } from "./app/webPolicy";
-import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, TYPE_TOKENS, WebService, WebServiceArgs } from "./components";
+import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
 
 const { config, secretKeys } = readStackConfig();
 const d = STACK_DEFAULTS;
@@ -120,14 +121,11 @@ if (lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
 }
 
 // 2. Create: the alerts topic, network, cluster, data, image, then the two workloads.
-// One topic for the stack, so the operator confirms one email. It was the export job's own topic
-// before: the aliases keep that topic, its policy and its subscription.
-const earlierParent = { parent: pulumi.createUrn("export", TYPE_TOKENS.BatchTask) };
+// One topic for the stack, so the operator confirms one email (see app/alerts.ts).
 const alerts = createAlertTopic("alerts", ctx, {
     label: `${pulumi.getProject()} ${pulumi.getStack()}`,
     email: batch.alertEmail ? fromConfig(secretKeys, "batch", batch.alertEmail) : undefined,
-    opts: { aliases: [{ name: "export-alerts", ...earlierParent }] },
-    childOpts: { policy: { aliases: [{ name: "export-alerts-policy", ...earlierParent }] }, email: { aliases: [{ name: "export-alerts-email", ...earlierParent }] } },
+    ...stackAlertTopicAliases(),
 });
 const network = createNetwork(networkPlan);
 const { cluster, capacityProviders } = createCluster(undefined, "todo");

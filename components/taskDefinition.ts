@@ -127,6 +127,13 @@ export const EXEC_ACTIONS: readonly string[] = [
     "ssmmessages:OpenDataChannel",
 ];
 
+/**
+ * The tag that marks a task definition whose containers have writable root filesystems because
+ * ECS Exec is on (AWS does not support Exec with a read-only root). The policy pack's ECS.5 policy
+ * exempts exactly these: tagged, and every writable container started with Exec's init process.
+ */
+export const EXEC_EXEMPTION_TAG = { key: "fargate-workloads:exemption", value: "ecs-5:ecs-exec" } as const;
+
 /** The ECS Exec agent looks its log group up; DescribeLogGroups has no resource-level permissions. */
 export const EXEC_LOG_DISCOVERY_ACTIONS: readonly string[] = ["logs:DescribeLogGroups"];
 
@@ -604,6 +611,7 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
             containerDefinitions: pulumi.jsonStringify(spec.containers.map((c) => containerDefinition(spec, c, ctx.region))),
             volumes,
             ...(spec.ephemeralStorageGiB !== undefined ? { ephemeralStorage: { sizeInGib: spec.ephemeralStorageGiB } } : {}),
+            ...(spec.enableExecuteCommand ? { tags: { [EXEC_EXEMPTION_TAG.key]: EXEC_EXEMPTION_TAG.value } } : {}),
         },
         { parent, dependsOn: [logGroup, ...policies] },
     );

@@ -6,7 +6,7 @@
  */
 import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../components/batchTask";
 import { LOG_RETENTION_DAYS } from "../components/sizing";
-import { EXEC_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
+import { EXEC_ACTIONS, EXEC_EXEMPTION_TAG, EXEC_LOG_DISCOVERY_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
 import { ELB17_SSL_POLICIES } from "../components/webService";
 import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS, taskArguments } from "./awsLimits";
 import { at, eachKnown, known } from "./preview";
@@ -84,7 +84,17 @@ const containerName = (c: any) => `container ${JSON.stringify(c?.name)}`;
 export const noPrivilegedContainers = perContainer((c) => (c.privileged === true ? `${containerName(c)} runs privileged` : undefined));
 
 /** ECS.5: every container mounts its root filesystem read-only (missing counts as false). */
-export const readOnlyRootFilesystem = perContainer((c) => (c.readonlyRootFilesystem === true ? undefined : `${containerName(c)} has a writable root filesystem (readonlyRootFilesystem is ${JSON.stringify(c.readonlyRootFilesystem ?? "unset")})`));
+export const readOnlyRootFilesystem = perContainer((c, props) => {
+    if (c.readonlyRootFilesystem === true) {
+        return undefined;
+    }
+    // The documented exemption: ECS Exec, which AWS does not support with a read-only root.
+    const tags = at(props, "tags") ?? {};
+    if (tags[EXEC_EXEMPTION_TAG.key] === EXEC_EXEMPTION_TAG.value && c.linuxParameters?.initProcessEnabled === true) {
+        return undefined;
+    }
+    return `${containerName(c)} has a writable root filesystem (readonlyRootFilesystem is ${JSON.stringify(c.readonlyRootFilesystem ?? "unset")})`;
+});
 
 /** ECS.8: no AWS credentials in plain environment variables. */
 export const noCredentialsInEnvironment = perContainer((c) => {
@@ -267,7 +277,7 @@ export const separateRoles: ResourceCheck = (type, props) => {
  * Actions that have no resource-level permissions, so AWS requires `Resource: "*"` for them: ECR's
  * authorization token, the ECS Exec agent's ssmmessages channels, and Step Functions' log delivery.
  */
-export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS];
+export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS])];
 
 /** One statement of an identity policy, normalized. */
 export interface IamStatement {

@@ -91,7 +91,8 @@ export const ecs4NoPrivilegedContainers = resourcePolicy(
 export const ecs5ReadOnlyRootFilesystem = resourcePolicy(
     {
         name: "ecs-5-read-only-root-filesystem",
-        description: "Security Hub ECS.5: containers mount their root filesystem read-only (missing counts as writable), so an intruder cannot change the image's code; write to mounted volumes such as /tmp instead.",
+        description:
+            "Security Hub ECS.5: containers mount their root filesystem read-only (missing counts as writable), so an intruder cannot change the image's code; write to mounted volumes such as /tmp instead. One exemption: a task definition tagged fargate-workloads:exemption = ecs-5:ecs-exec whose writable containers start ECS Exec's init process, because AWS does not support ECS Exec with a read-only root (WebService sets both when enableExecuteCommand is on).",
         enforcementLevel: "mandatory",
     },
     checks.readOnlyRootFilesystem,

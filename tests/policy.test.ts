@@ -411,6 +411,13 @@ describe("policy pack (policy/)", () => {
             },
             {
                 policy: "iam-no-wildcard-resources",
+                resource: "web-task-policy",
+                when: 'a statement lists "*" beside the table',
+                edit: (p) => editPolicy(p, (s) => (s[0].Resource = [s[0].Resource[0], "*"])),
+                expect: /^policy statement "TodoItems" grants dynamodb:DeleteItem, .* on "\*"; name the resources$/,
+            },
+            {
+                policy: "iam-no-wildcard-resources",
                 resource: "export-runner-policy",
                 when: "the log delivery statement also lists logs:PutLogEvents",
                 edit: (p) => editPolicy(p, (s) => s.find((x) => x.Sid === "LogDelivery").Action.push("logs:PutLogEvents")),
@@ -484,6 +491,25 @@ describe("policy pack (policy/)", () => {
                 const found = await run(name, "web-task-policy", (p) => (p.policy = "{ not json"));
                 assert.deepStrictEqual(found.map((d) => d.message), ["policy is not a JSON policy document"], name);
             }
+        });
+
+        it("ecs-5 exempts exactly a task definition tagged for ECS Exec whose writable containers start Exec's init process", async () => {
+            const tag = { "fargate-workloads:exemption": "ecs-5:ecs-exec" };
+            const writable = (c: any) => (c.readonlyRootFilesystem = false);
+            const exec = (c: any) => {
+                c.readonlyRootFilesystem = false;
+                c.linuxParameters = { initProcessEnabled: true };
+            };
+            const on = (edit: (c: any) => void, tags?: Record<string, string>) => (p: Record<string, any>) => {
+                editContainers(p, edit);
+                if (tags) {
+                    p.tags = tags;
+                }
+            };
+            assert.deepStrictEqual(await run("ecs-5-read-only-root-filesystem", "web-task-definition", on(exec, tag)), []);
+            assert.strictEqual((await run("ecs-5-read-only-root-filesystem", "web-task-definition", on(writable, tag))).length, 1, "tagged, but not started for Exec");
+            assert.strictEqual((await run("ecs-5-read-only-root-filesystem", "web-task-definition", on(exec))).length, 1, "started for Exec, but not tagged");
+            assert.strictEqual((await run("ecs-5-read-only-root-filesystem", "web-task-definition", on(exec, { "fargate-workloads:exemption": "ecs-5" }))).length, 1, "another tag value");
         });
 
         it("elb-17 accepts every TLS policy of Security Hub's list", async () => {

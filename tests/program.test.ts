@@ -1,9 +1,11 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, SECRET_PLACEHOLDER } from "../app/config";
+import { stackAlertTopicAliases } from "../app/alerts";
 import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_SCRIPT, lastAttemptStartSeconds } from "../app/exportJob";
 import { listStacks } from "../app/stackFile";
 import { isSecretValue, outputValue, unsecret } from "../components/testing";
@@ -270,6 +272,22 @@ describe("index.ts (the program)", () => {
             assert.match(webContainer().image, /@sha256:[0-9a-f]{64}$/);
             const pull = policyOf("web-execution-policy").Statement.find((s: any) => s.Sid === "EcrPull");
             assert.deepStrictEqual(pull.Resource, [repo.state.arn]);
+        });
+
+        it("keeps the export job's earlier topic, policy and subscription as the stack's alerts topic (aliases, no replacement)", async () => {
+            mocks.useStack("prod");
+            const { opts, childOpts } = stackAlertTopicAliases();
+            const parent = "urn:pulumi:prod::fargate-workloads::fargate-workloads:ecs:BatchTask::export";
+            const aliasOf = async (o: pulumi.CustomResourceOptions | undefined) => {
+                const [alias] = o!.aliases as { name: string; parent: pulumi.Output<string> }[];
+                return [alias.name, await outputValue(alias.parent)];
+            };
+            assert.deepStrictEqual(await aliasOf(opts), ["export-alerts", parent]);
+            assert.deepStrictEqual(await aliasOf(childOpts!.policy), ["export-alerts-policy", parent]);
+            assert.deepStrictEqual(await aliasOf(childOpts!.email), ["export-alerts-email", parent]);
+            // The URN the export job gave its topic, which the alias must name.
+            await evaluateStack("prod");
+            assert.ok(mocks.one(T.topic).urn.endsWith("::aws:sns/topic:Topic::alerts"));
         });
 
         it("keeps a secure alert email secret and skips its format check", async () => {

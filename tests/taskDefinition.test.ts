@@ -113,6 +113,7 @@ describe("task definition builder", () => {
         assert.deepStrictEqual(app.mountPoints.map((m: any) => m.containerPath), ["/tmp"]);
         assert.deepStrictEqual(app.linuxParameters, { initProcessEnabled: true });
         assert.deepStrictEqual(td.inputs.volumes, [{ name: "app-tmp" }]);
+        assert.deepStrictEqual(td.inputs.tags, { "fargate-workloads:exemption": "ecs-5:ecs-exec" }, "the policy pack's documented ECS.5 exemption");
         const taskPolicy = parsed(mocks.one(ROLE_POLICY, "web-task-policy").inputs.policy);
         assert.deepStrictEqual(taskPolicy.Statement, [
             {

@@ -56,6 +56,15 @@ describe("mock harness", () => {
         assert.notStrictEqual(queue.state.url, undefined);
     });
 
+    it("one() throws when several resources match, naming them", async () => {
+        new Parent("a");
+        new Parent("b");
+        await mocks.settle();
+        assert.throws(() => mocks.one("aws:sqs/queue:Queue"), { message: "expected one aws:sqs/queue:Queue, found 2 (a-queue, b-queue)" });
+        assert.throws(() => mocks.one("aws:sqs/queue:Queue", "c-queue"), { message: "expected one aws:sqs/queue:Queue named c-queue, found 0 (a-queue, b-queue)" });
+        assert.strictEqual(mocks.one("aws:sqs/queue:Queue", "b-queue").name, "b-queue");
+    });
+
     it("resets the record between tests", () => {
         assert.deepStrictEqual(mocks.resources, []);
     });

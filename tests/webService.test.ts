@@ -305,6 +305,11 @@ describe("WebService", () => {
             assert.strictEqual(svc.inputs.forceNewDeployment, false);
         });
 
+        it("accepts a deregistration delay just under the spot notice (119 s)", async () => {
+            await build({ capacity: "spot", deregistrationDelaySeconds: 119 });
+            assert.strictEqual(mocks.one(T.tg).inputs.deregistrationDelay, 119);
+        });
+
         it("names the service after its capacity strategy: on demand keeps the name earlier versions used", () => {
             assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE", weight: 1, base: 0 }]), "service");
             assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]), "service-spot");
@@ -482,6 +487,7 @@ describe("WebService", () => {
             ["an access log prefix with AWSLogs", { loadBalancer: { ...lb, accessLogs: { bucket: "b", prefix: "AWSLogs/x" } } }, 'web: loadBalancer.accessLogs.prefix ("AWSLogs/x") must not start or end with "/" nor contain "AWSLogs"; write it like "todo/web".'],
             ["a deregistration delay over 3600 s", { deregistrationDelaySeconds: 3601 }, "web: deregistrationDelaySeconds (3601) must be a whole number from 0 to 3600 seconds; set it within 0..3600."],
             ["a long deregistration delay on spot", { capacity: "spot", deregistrationDelaySeconds: 300 }, "web: deregistrationDelaySeconds (300) must be under 120 seconds with Fargate Spot (an interruption gives two minutes' notice); lower it, or run on demand."],
+            ["a deregistration delay of exactly two minutes on spot", { capacity: "spot", deregistrationDelaySeconds: 120 }, "web: deregistrationDelaySeconds (120) must be under 120 seconds with Fargate Spot (an interruption gives two minutes' notice); lower it, or run on demand."],
             ["a slow start of 10 s", { slowStartSeconds: 10 }, "web: slowStartSeconds (10) must be a whole number from 30 to 900 seconds (or 0 for off); set it within 30..900."],
             ["a stickiness of 0 s", { stickinessSeconds: 0 }, "web: stickinessSeconds (0) must be a whole number from 1 to 604800 seconds; set it within 1..604800."],
             ["no network", { network: undefined }, 'web: network (undefined) is missing; give { vpcId, subnetIds } of the subnets the tasks run in.'],
