@@ -3,6 +3,7 @@ export * from "./alerts";
 export * from "./batchRunner";
 export * from "./capacity";
 export * from "./cluster";
+export * from "./deployTime";
 export * from "./errors";
 export * from "./iam";
 export * from "./naming";

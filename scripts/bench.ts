@@ -3,7 +3,9 @@
 import { performance } from "perf_hooks";
 import { installMocks, useFastStackTraces } from "../components/testing";
 import { BatchTask, BatchTaskArgs } from "../components/batchTask";
-import { WebService, WebServiceArgs } from "../components/webService";
+import { describeDeployTime, rollingDeployEstimate } from "../components/deployTime";
+import { TASK_DEFINITION_DEFAULTS } from "../components/taskDefinition";
+import { WEB_SERVICE_DEFAULTS, WebService, WebServiceArgs } from "../components/webService";
 
 if (!process.env.SOURCE_MAPS) {
     useFastStackTraces();
@@ -11,11 +13,11 @@ if (!process.env.SOURCE_MAPS) {
 const mocks = installMocks({ stack: "bench" });
 
 const webArgs: WebServiceArgs = {
-    image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+    image: "mcr.microsoft.com/dotnet/samples:aspnetapp-10.0",
     user: "1654",
     cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/bench",
     network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
-    loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/bench" },
+    loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/bench", hostName: "bench.example.com" },
     autoscaling: { minCount: 2, maxCount: 10, requestsPerTarget: 500 },
 };
 
@@ -64,6 +66,14 @@ async function main(): Promise<void> {
         }
         rows.forEach((r) => console.log(r));
     }
+    const d = WEB_SERVICE_DEFAULTS;
+    const deploy = rollingDeployEstimate({
+        healthCheckIntervalSeconds: d.healthCheck.intervalSeconds,
+        healthyThreshold: d.healthCheck.healthyThreshold,
+        deregistrationDelaySeconds: d.deregistrationDelaySeconds,
+        stopTimeoutSeconds: TASK_DEFINITION_DEFAULTS.stopTimeoutSeconds,
+    });
+    console.log(`WebService rolling deploy with the defaults, modeled: ${describeDeployTime(deploy)}`);
 }
 
 main().catch((e) => {

@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { readStackFile } from "../../app/stackFile";
 import { MockRecorder, requireFresh } from "../../components/testing";
 import { CostReport, estimateCost } from "./cost";
+import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
 import { countByType, PlanResource, planResources } from "./model";
 
@@ -21,6 +22,8 @@ export interface Plan {
     readonly resources: PlanResource[];
     readonly counts: Record<string, number>;
     readonly cost: CostReport;
+    /** The modeled time of a rolling deploy of each load-balanced service. */
+    readonly deployTimes: ServiceDeployTime[];
     readonly diagram: { readonly mermaid: string; readonly dot: string };
     readonly notes: string[];
 }
@@ -50,5 +53,5 @@ export async function buildPlan(mocks: MockRecorder, stack: string, configDir: s
         "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
         ...cost.notes,
     ];
-    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
+    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
 }
