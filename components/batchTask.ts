@@ -444,7 +444,8 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input
             Condition: { ArnEquals: { "ecs:cluster": f.cluster.arn } },
         },
         { Sid: "WatchTask", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [tasks] },
-        // A timed-out attempt's task is found by its startedBy to be stopped; ListTasks authorizes on the cluster's container instances.
+        // A timed-out attempt's task is found by its startedBy to be stopped. ListTasks authorizes
+        // on the cluster's container-instance ARNs (Service Authorization Reference), with ecs:cluster.
         {
             Sid: "FindTimedOutTask",
             Action: ["ecs:ListTasks"],

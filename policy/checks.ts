@@ -275,7 +275,8 @@ export const separateRoles: ResourceCheck = (type, props) => {
 
 /**
  * Actions that have no resource-level permissions, so AWS requires `Resource: "*"` for them: ECR's
- * authorization token, the ECS Exec agent's ssmmessages channels, and Step Functions' log delivery.
+ * authorization token, the ECS Exec agent's ssmmessages channels and log group lookup, and Step
+ * Functions' log delivery.
  */
 export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS])];
 

@@ -79,6 +79,7 @@ const T = {
     stateMachine: "aws:sfn/stateMachine:StateMachine",
     queue: "aws:sqs/queue:Queue",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    topic: "aws:sns/topic:Topic",
 };
 
 /** The inline policy attached to a role (by the role's physical name) and the role's ARN. */
@@ -270,6 +271,9 @@ describe("IAM least privilege (policy simulator)", () => {
                         { action: "iam:PassRole", resource: taskRole, context: toEcsTasks, why: "hand ECS the task role" },
                         { action: "iam:PassRole", resource: executionRole, context: toEcsTasks, why: "and the execution role" },
                         { action: "events:PutRule", resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule"), why: "the .sync integration's rule" },
+                        { action: "ecs:ListTasks", resource: arn("ecs", `container-instance/${cluster.split("/").pop()}/0123456789abcdef`), context: inCluster, why: "find a timed-out attempt's task" },
+                        { action: "ecs:StopTask", resource: arn("ecs", `task/${cluster.split("/").pop()}/0123456789abcdef`), context: inCluster, why: "and stop it" },
+                        { action: "sns:Publish", resource: one(resources, T.topic, "alerts").state.arn, why: "publish why a run failed" },
                     ],
                     [
                         { action: "ecs:RunTask", resource: arn("ecs", `task-definition/fargate-workloads-${stack}-web:1`), context: inCluster, why: "the web service's family" },
@@ -278,6 +282,8 @@ describe("IAM least privilege (policy simulator)", () => {
                         { action: "iam:PassRole", resource: arn("iam", "role/admin").replace(`:${REGION}:`, "::"), context: toEcsTasks, why: "another role" },
                         { action: "iam:PassRole", resource: taskRole, context: { "iam:PassedToService": "lambda.amazonaws.com" }, why: "to another service" },
                         { action: "events:PutRule", resource: arn("events", "rule/other"), why: "another rule" },
+                        { action: "ecs:ListTasks", resource: arn("ecs", "container-instance/other/0123456789abcdef"), context: { "ecs:cluster": arn("ecs", "cluster/other") }, why: "another cluster's tasks" },
+                        { action: "sns:Publish", resource: arn("sns", "other-topic"), why: "another topic" },
                         { action: "ecs:RegisterTaskDefinition", resource: "*", why: "changing what runs" },
                     ],
                 );
