@@ -4,7 +4,7 @@
  * (or accepts into a state that can never work, such as a deployment that cannot progress).
  * Shared by the `aws-limits` policy and the property tests of the components.
  *
- * Sources: ../shared/aws-facts.md (sections 1 to 5), the EC2 API reference for security group
+ * Sources: the AWS documentation of each service (docs/aws-behaviour.md cites the run-time ones), the EC2 API reference for security group
  * texts, the ACM API reference for certificate names, the CloudWatch API reference for alarm
  * windows, the ECS and IAM quotas. Numbers the components already hold are imported, not repeated.
  */
@@ -60,7 +60,7 @@ const ALNUM_HYPHEN = /^[A-Za-z0-9-]+$/;
 const ALNUM_UNDERSCORE_HYPHEN = /^[A-Za-z0-9_-]+$/;
 const noEdgeHyphen = (n: string) => (n.startsWith("-") || n.endsWith("-") ? "must not start or end with a hyphen" : undefined);
 
-/** Name rules per resource type (aws-facts section 2), with the auto-name limits of naming.ts. */
+/** Name rules per resource type (the AWS name limits of each service), with the auto-name limits of naming.ts. */
 export const NAME_RULES: Readonly<Record<string, NameRule>> = {
     "aws:lb/loadBalancer:LoadBalancer": {
         max: NAME_LIMITS.loadBalancer,
@@ -454,7 +454,7 @@ export function matcherProblem(matcher: unknown): string | undefined {
     return undefined;
 }
 
-/** Target group health check defaults the provider applies (aws-facts section 3). */
+/** Target group health check defaults the provider applies (the provider's schema defaults). */
 export const TARGET_GROUP_HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5 } as const;
 
 function targetGroupRules(p: Record<string, any>, add: Add): void {

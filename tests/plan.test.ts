@@ -49,7 +49,7 @@ describe("npm run plan", () => {
             close(line(plan, "NAT gateways of vpc: 2 (OnePerAz)").monthly, 2 * 0.045 * H); // 65.70
             close(line(plan, "NAT gateways of vpc: 2 Elastic IPs").monthly, 2 * 0.005 * H); // 7.30
             const tasks = line(plan, "Service web-service: 2 tasks (up to 10)");
-            close(tasks.monthly, 2 * perTask); // 36.04, the worked example of aws-facts.md
+            close(tasks.monthly, 2 * perTask); // 36.04, the worked example of docs/prices.md
             close(tasks.monthlyAtMax, 10 * perTask); // 180.20
             const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask;
             close(plan.cost.fixedMonthly, fixed); // 132.7651

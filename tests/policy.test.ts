@@ -108,7 +108,7 @@ describe("policy pack (policy/)", () => {
             );
         });
 
-        it("covers the controls of aws-facts.md section 6 named in issue 7", () => {
+        it("covers the Security Hub controls the README's security notes name", () => {
             for (const control of ["ecs-2", "ecs-4", "ecs-5", "ecs-8", "ecs-9", "ecs-10", "ecs-12", "ecs-20", "elb-1", "elb-4", "elb-6", "elb-12", "elb-13", "elb-17"]) {
                 assert.ok(POLICY_NAMES.some((n) => n.startsWith(`${control}-`)), `a policy for ${control.toUpperCase()}`);
             }

@@ -235,7 +235,7 @@ const healthCheck = field(
     ),
 );
 
-/** True when a rolling deploy of `count` tasks can make progress (aws-facts section 4). */
+/** True when a rolling deploy of `count` tasks can make progress (the ECS rounding of minimum and maximum percent). */
 const progresses = (count: number, min: number, max: number) => count === 0 || Math.floor((count * max) / 100) > Math.ceil((count * min) / 100);
 
 /**

@@ -1,7 +1,7 @@
 /**
  * List prices used by `npm run plan`, per region, with the date they were taken. One table: no
- * price appears anywhere else in the code. Source: ../shared/aws-facts.md section 7 (us-east-1,
- * list prices as published in 2026).
+ * price appears anywhere else in the code. Sources: the AWS pricing pages listed in
+ * docs/prices.md (us-east-1, list prices as published in 2026).
  */
 export interface PriceTable {
     readonly region: string;
@@ -28,7 +28,7 @@ export interface PriceTable {
 export const PRICES: Readonly<Record<string, PriceTable>> = {
     "us-east-1": {
         region: "us-east-1",
-        takenOn: "2026 list prices (shared/aws-facts.md, section 7)",
+        takenOn: "2026 list prices (docs/prices.md)",
         source: "AWS public price lists for us-east-1",
         hoursPerMonth: 730,
         fargate: {
