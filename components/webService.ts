@@ -139,10 +139,9 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     /** Rolling deployment bounds. @default { minHealthyPercent: 100, maxPercent: 200 } */
     readonly deployment?: DeploymentArgs;
     /**
-     * Make `pulumi up` wait until the service is stable, so a rollout that never stabilises fails
-     * the update. When the circuit breaker rolls a failed deploy back, the service is stable again
-     * on the previous version and the AWS provider may report success (terraform-provider-aws
-     * #19519): watch the service's deployment events. @default true
+     * Make `pulumi up` wait until the deployment completes, so a rollout that never stabilises, or
+     * that the circuit breaker rolls back, fails the update (the provider reports a successful
+     * rollback as an error; see docs/aws-behaviour.md). @default true
      */
     readonly waitForSteadyState?: boolean;
     /** Scale the task count between bounds. @default off */

@@ -70,6 +70,31 @@ describe("npm run plan", () => {
             close(plan.cost.monthlyTotal, plan.cost.fixedMonthly + plan.cost.usageMonthly);
         });
 
+        it("takes 70% off a service's spot tasks and caps a batch run's minutes at its timeout", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+            const stack = [
+                "config:",
+                "  aws:region: us-east-1",
+                "  fargate-workloads:network:",
+                "    natGateways: None",
+                "  fargate-workloads:web:",
+                "    architecture: x86_64",
+                "    capacity: spot",
+                "    desiredCount: 2",
+                "  fargate-workloads:batch:",
+                "    capacity: spot",
+                "    timeoutSeconds: 300",
+            ].join("\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.spot.yaml"), stack + "\n");
+            const plan = await buildPlan(mocks, "spot", dir);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const perTask = (0.25 * 0.04048 + 0.5 * 0.004445) * H;
+            close(line(plan, "Service web-service-spot: 2 tasks").monthly, 2 * perTask * 0.3);
+            const batch = line(plan, "Batch export-runner:");
+            assert.match(batch.item, /runs of 5 min$/, "a run lasts at most its timeout");
+            close(batch.monthly, (730 / 24) * (5 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
+        });
+
         it("falls back to us-east-1 prices with a note in another region", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
             fs.writeFileSync(path.join(dir, "Pulumi.eu.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("aws:region: us-east-1", "aws:region: eu-west-1"));
