@@ -38,6 +38,10 @@ export const RUN_FAILURES = {
     capacityUnavailable: "Batch.CapacityUnavailable",
     /** ECS refused the run for a reason retrying cannot fix (permissions, parameters). */
     runTaskFailed: "Batch.RunTaskFailed",
+    /** The run's input was refused; no task was started. */
+    invalidInput: "Batch.InvalidInput",
+    /** `concurrency` runs were already running; no task was started. Not alerted by default. */
+    skipped: "Batch.Skipped",
 } as const;
 
 /** Prefix of the errors above: the EventBridge failure rule leaves these out, the runner alerted already. */
@@ -82,6 +86,10 @@ export interface RunnerSpec {
     readonly retries: RunnerRetries;
     readonly topicArn: pulumi.Input<string>;
     readonly logGroupName: string;
+    /** Most runs at once; a run that finds this many running ends `Batch.Skipped`. */
+    readonly concurrency: number;
+    /** Publish skipped runs to the alerts topic too. */
+    readonly alertOnSkipped: boolean;
 }
 
 /** The on-demand strategy the spot fallback runs with. */
@@ -100,9 +108,55 @@ export function consoleLogName(name: string): string {
 /** JSONata: a string literal. */
 const str = (text: string) => JSON.stringify(text);
 
+/** The keys a run's input may hold: overrides of the main container. */
+export const RUN_INPUT_KEYS: readonly string[] = ["command", "environment"];
+
+/**
+ * JSONata: the main container's override: the input's `command` (when given) and `environment`
+ * (an object of names to strings) followed by the run's identity variables.
+ */
+const CONTAINER_OVERRIDE = `{% $merge([
+    {"Name": ${JSON.stringify(MAIN_CONTAINER_NAME)}, "Environment": $append($each($exists($input.environment) ? $input.environment : {}, function($v, $k) { {"Name": $k, "Value": $v} }), [
+        {"Name": ${JSON.stringify(RUN_ENVIRONMENT.runId)}, "Value": $run.id},
+        {"Name": ${JSON.stringify(RUN_ENVIRONMENT.startedAt)}, "Value": $run.startedAt},
+        {"Name": ${JSON.stringify(RUN_ENVIRONMENT.attempt)}, "Value": $string($attempt)}
+    ])},
+    $exists($input.command) ? {"Command": $input.command} : {}
+]) %}`;
+
+/**
+ * JSONata: why a run's input is refused (a list of sentences), or an empty list. Unknown keys are
+ * refused rather than ignored, so a misspelt "comand" never runs the default command silently.
+ */
+const INPUT_PROBLEMS = `{% (
+    $in := $states.input;
+    $found := 
+    $type($in) != "object" ? ['the input must be a JSON object such as {"command": ["sh", "-c", "date"]}'] : $append($append(
+        $map($filter($keys($in), function($k) { $not($k in ${JSON.stringify(RUN_INPUT_KEYS)}) }), function($k) { 'unknown key "' & $k & '" (known: ${RUN_INPUT_KEYS.join(", ")})' }),
+        $exists($in.command) and ($type($in.command) != "array" or $count($filter($in.command, function($c) { $type($c) != "string" })) > 0) ? ["command must be a list of strings"] : []
+    ),
+        $exists($in.environment) ? (
+            $type($in.environment) != "object" ? ["environment must be an object of names to strings"] :
+            $append(
+                $map($filter($keys($in.environment), function($k) { $type($lookup($in.environment, $k)) != "string" }), function($k) { "environment." & $k & " must be a string" }),
+                $map($filter($keys($in.environment), function($k) { $substring($k, 0, 6) = "BATCH_" }), function($k) { "environment." & $k & " is set by the runner" })
+            )
+        ) : []
+    );
+    $exists($found) ? [$found] : []
+) %}`;
+
+/** One line: Step Functions and ASL validators read an expression as `{% ... %}` on one line. */
+const oneLine = (expression: string) => expression.replace(/\s*\n\s*/g, " ");
+
 /** The states of the runner; names are part of the execution history the command line reads. */
 export const STATES = {
     start: "Start",
+    checkInput: "CheckInput",
+    invalidInput: "InvalidInput",
+    countRunning: "CountRunningRuns",
+    checkConcurrency: "CheckConcurrency",
+    skipped: "Skipped",
     run: "RunTask",
     runOnDemand: "RunTaskOnDemand",
     readTask: "ReadStoppedTask",
@@ -152,18 +206,8 @@ function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly Capacity
             PropagateTags: "TASK_DEFINITION",
             EnableECSManagedTags: true,
             StartedBy: "{% $run.startedBy %}",
-            Overrides: {
-                ContainerOverrides: [
-                    {
-                        Name: MAIN_CONTAINER_NAME,
-                        Environment: [
-                            { Name: RUN_ENVIRONMENT.runId, Value: "{% $run.id %}" },
-                            { Name: RUN_ENVIRONMENT.startedAt, Value: "{% $run.startedAt %}" },
-                            { Name: RUN_ENVIRONMENT.attempt, Value: "{% $string($attempt) %}" },
-                        ],
-                    },
-                ],
-            },
+            // The run's own input (command, environment), then the run's identity, which input cannot override.
+            Overrides: { ContainerOverrides: [oneLine(CONTAINER_OVERRIDE)] },
         },
         TimeoutSeconds: spec.timeoutSeconds,
         // Capacity and throttling: wait and try again, without spending an attempt.
@@ -220,6 +264,8 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
         [RUN_FAILURES.timedOut]: `timed out after ${spec.timeoutSeconds} s (its task was stopped)`,
         [RUN_FAILURES.capacityUnavailable]: "could not get Fargate capacity",
         [RUN_FAILURES.runTaskFailed]: "could not start its task",
+        [RUN_FAILURES.invalidInput]: "was refused: its input is not valid",
+        [RUN_FAILURES.skipped]: "was skipped: another run is still running",
     };
     const headlineOf = `$lookup(${JSON.stringify(headline)}, $failure.kind)`;
     const message = [
@@ -247,13 +293,49 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
                     // RunTask's startedBy takes at most 36 characters: an MD5 (32) of the execution name.
                     startedBy: "{% $hash($states.context.Execution.Name, 'MD5') %}",
                 },
+                input: "{% $states.input %}",
                 attempt: 1,
                 onDemand: false,
                 task: {},
                 failure: {},
+                problems: oneLine(INPUT_PROBLEMS),
             },
-            Next: STATES.run,
+            Next: STATES.checkInput,
         },
+        [STATES.checkInput]: {
+            Type: "Choice",
+            Choices: [{ Condition: "{% $count($problems) > 0 %}", Next: STATES.invalidInput }],
+            Default: STATES.countRunning,
+        },
+        [STATES.invalidInput]: {
+            Type: "Pass",
+            Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.invalidInput)}, 'error': ${str(RUN_FAILURES.invalidInput)}, 'cause': 'The run input was refused: ' & $join($problems, '; ')} %}` },
+            Next: STATES.notify,
+        },
+        [STATES.countRunning]: {
+            Type: "Task",
+            // Eventually consistent: runs started within moments of each other may not see each other.
+            Resource: `arn:${r.partition}:states:::aws-sdk:sfn:listExecutions`,
+            Arguments: { StateMachineArn: "{% $states.context.StateMachine.Id %}", StatusFilter: "RUNNING", MaxResults: spec.concurrency + 1 },
+            Assign: { running: "{% [$states.result.Executions[ExecutionArn != $states.context.Execution.Id].Name] %}" },
+            Next: STATES.checkConcurrency,
+        },
+        [STATES.checkConcurrency]: {
+            Type: "Choice",
+            Choices: [{ Condition: `{% $count($running) >= ${spec.concurrency} %}`, Next: STATES.skipped }],
+            Default: STATES.run,
+        },
+        [STATES.skipped]: spec.alertOnSkipped
+            ? {
+                  Type: "Pass",
+                  Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.skipped)}, 'error': ${str(RUN_FAILURES.skipped)}, 'cause': 'Skipped: ' & $string($count($running)) & ' run(s) already running (' & $join($running, ', ') & '), and concurrency is ${spec.concurrency}.'} %}` },
+                  Next: STATES.notify,
+              }
+            : {
+                  Type: "Fail",
+                  Error: RUN_FAILURES.skipped,
+                  Cause: `{% 'Skipped: ' & $string($count($running)) & ' run(s) already running (' & $join($running, ', ') & '), and concurrency is ${spec.concurrency}.' %}`,
+              },
         [STATES.run]: runTaskState(spec, r, spec.strategy, fallback ? STATES.capacity : STATES.notify),
         [STATES.readTask]: {
             Type: "Pass",

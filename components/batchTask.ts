@@ -4,7 +4,7 @@ import cron from "cron-validate";
 import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { AlertTopic, createAlertTopic } from "./alerts";
-import { RUN_FAILURE_PREFIX, runnerDefinition, RunnerRetries } from "./batchRunner";
+import { RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, runnerDefinition, RunnerRetries } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
@@ -36,6 +36,21 @@ export interface BatchTaskSchedule {
     readonly flexibleWindowMinutes?: number;
     /** Whether the schedule is active; `false` keeps it (and on-demand runs) but pauses scheduled runs. @default true */
     readonly enabled?: boolean;
+    /**
+     * The input of every scheduled run: overrides of the main container, `command` (a list of
+     * strings) and `environment` (names to strings; names starting with `BATCH_` are the runner's).
+     * @default {} (the task definition's command and environment)
+     * @example { environment: { MODE: "full" } }
+     */
+    readonly input?: BatchRunInput;
+}
+
+/** What a run's input may override in the main container (on demand: the execution's input). */
+export interface BatchRunInput {
+    /** Replaces the image's command (and the task definition's `command`). */
+    readonly command?: readonly string[];
+    /** Added to the container's environment (the runner's `BATCH_*` variables cannot be set). */
+    readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -102,6 +117,8 @@ export interface BatchTaskAlerts {
      * @example 26
      */
     readonly noSuccessWithinHours?: number;
+    /** Publish runs skipped by `concurrency` too. @default false */
+    readonly onSkipped?: boolean;
 }
 
 /** Arguments of {@link BatchTask}: the shared task definition arguments plus how runs happen. */
@@ -135,6 +152,14 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
      * @default true
      */
     readonly spotFallbackToOnDemand?: boolean;
+    /**
+     * Most runs at once, 1 to 100. A run that starts while this many are running ends at once,
+     * without a task, FAILED with the error `Batch.Skipped` (not alerted unless
+     * `alerts.onSkipped`; never counted as a success). The count comes from ListExecutions, which is
+     * eventually consistent: runs started within moments of each other may not see each other.
+     * @default 1
+     */
+    readonly concurrency?: number;
     /** Where failures are reported. @default a topic of its own, without subscribers */
     readonly alerts?: BatchTaskAlerts;
 }
@@ -159,6 +184,10 @@ export const BATCH_TASK_DEFAULTS = {
     schedulerRetryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
     /** Two weeks (the SQS maximum) to notice and inspect a run that could not start. */
     deadLetterRetentionDays: 14,
+    /** Two runs of one job at once usually fight over the same data. */
+    concurrency: 1,
+    /** A skipped run is expected when a job outlasts its schedule's interval; the no-success alarm still catches a job that never finishes. */
+    alertOnSkipped: false,
     /** ERROR logs failed executions with their input and error at a fraction of ALL's volume. */
     executionLogLevel: "ERROR",
 } as const;
@@ -177,6 +206,9 @@ export const BATCH_TASK_LIMITS = {
     flexibleWindowMinutes: { min: 1, max: 1440 },
     /** A CloudWatch alarm over 1-hour periods can look back at most seven days. */
     noSuccessWithinHours: { min: 1, max: 168 },
+    concurrency: { min: 1, max: 100 },
+    /** Step Functions takes an execution input of at most 256 KiB. */
+    inputBytes: 262144,
 } as const;
 
 /** Execution statuses the EventBridge rule alerts on (FAILED only when the runner did not report it). */
@@ -305,6 +337,60 @@ interface ResolvedSchedule {
     readonly timezone: string;
     readonly flexibleWindowMinutes?: number;
     readonly enabled: boolean;
+    readonly input: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Validates a run's input as the runner reads it (`command`, `environment`) and returns it as the
+ * JSON a schedule passes. Throws an {@link ArgumentError}.
+ */
+export function validateRunInput(v: Validator, path: string, input: unknown): string {
+    if (input === undefined) {
+        return "{}";
+    }
+    if (!isObject(input)) {
+        throw v.error(path, input, "must be an object", 'give { command?, environment? }, for example { environment: { MODE: "full" } }');
+    }
+    const record = input as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+        if (!RUN_INPUT_KEYS.includes(key)) {
+            throw v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling");
+        }
+    }
+    const command = record.command;
+    if (command !== undefined && (!Array.isArray(command) || command.some((c) => typeof c !== "string"))) {
+        throw v.error(`${path}.command`, command, "must be a list of strings", 'write it as ["executable", "arg"]');
+    }
+    const environment = record.environment;
+    if (environment !== undefined) {
+        if (!isObject(environment)) {
+            throw v.error(`${path}.environment`, environment, "must be an object of names to strings", 'write it like { MODE: "full" }');
+        }
+        for (const [name, value] of Object.entries(environment as Record<string, unknown>)) {
+            if (!ENV_NAME.test(name)) {
+                throw v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
+            }
+            if (name.startsWith("BATCH_")) {
+                throw v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name");
+            }
+            if (typeof value !== "string") {
+                throw v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value");
+            }
+        }
+    }
+    let text: string;
+    try {
+        text = JSON.stringify(input);
+    } catch {
+        throw v.error(path, input, "cannot be written as JSON", "give plain strings, lists and objects");
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > BATCH_TASK_LIMITS.inputBytes) {
+        throw v.error(path, `${bytes} bytes`, `is larger than the ${BATCH_TASK_LIMITS.inputBytes} bytes Step Functions takes as an execution input`, "pass large data by reference (an S3 key) instead");
+    }
+    return text;
 }
 
 
@@ -312,6 +398,7 @@ interface ResolvedAlerts {
     readonly email?: pulumi.Input<string>;
     readonly topicArn?: pulumi.Input<string>;
     readonly noSuccessWithinHours?: number;
+    readonly onSkipped: boolean;
 }
 
 /** Everything the constructor needs, validated and with defaults applied, before anything registers. */
@@ -323,6 +410,7 @@ interface BatchTaskPlan {
     readonly retries: RunnerRetries;
     readonly schedule?: ResolvedSchedule;
     readonly alerts: ResolvedAlerts;
+    readonly concurrency: number;
 }
 
 function isObject(value: unknown): boolean {
@@ -342,6 +430,7 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
         timezone: validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone),
         flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, limits.min, limits.max, "minutes"),
         enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.boolean("schedule.enabled", schedule.enabled),
+        input: validateRunInput(v, "schedule.input", schedule.input),
     };
 }
 
@@ -382,7 +471,7 @@ function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined, fal
 
 function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): ResolvedAlerts {
     if (alerts === undefined) {
-        return {};
+        return { onSkipped: BATCH_TASK_DEFAULTS.alertOnSkipped };
     }
     if (!isObject(alerts)) {
         throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
@@ -399,6 +488,7 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
         email: alerts.email,
         topicArn: alerts.topicArn,
         noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours, limits.min, limits.max, "hours"),
+        onSkipped: alerts.onSkipped === undefined ? BATCH_TASK_DEFAULTS.alertOnSkipped : v.boolean("alerts.onSkipped", alerts.onSkipped),
     };
 }
 
@@ -418,6 +508,7 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
         timeoutSeconds: v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.min, limits.max, "seconds"),
         retries: resolveRetries(v, args.retries, args.spotFallbackToOnDemand),
         alerts: resolveAlerts(v, args.alerts),
+        concurrency: v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, BATCH_TASK_LIMITS.concurrency.min, BATCH_TASK_LIMITS.concurrency.max, "runs"),
     };
 }
 
@@ -477,6 +568,8 @@ interface Runner {
     readonly stateMachine: aws.sfn.StateMachine;
     readonly role: aws.iam.Role;
     readonly logGroup: aws.cloudwatch.LogGroup;
+    /** What must exist before a run starts. */
+    readonly ready: pulumi.Resource[];
 }
 
 /** The standard state machine that runs the task, its role and its execution log group. */
@@ -509,6 +602,8 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 retries: plan.retries,
                 topicArn,
                 logGroupName: plan.spec.logGroupName,
+                concurrency: plan.concurrency,
+                alertOnSkipped: plan.alerts.onSkipped,
             }),
             loggingConfiguration: {
                 logDestination: pulumi.interpolate`${logGroup.arn}:*`,
@@ -519,7 +614,14 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         // AWS checks the role's log delivery rights when the state machine is created; runs need the cluster's capacity providers.
         { parent, dependsOn: [policy, ...f.cluster.dependencies] },
     );
-    return { stateMachine, role, logGroup };
+    // The concurrency check lists this state machine's own runs: a policy of its own, as the
+    // state machine's ARN exists only once it does (runs start after it: schedules wait for it).
+    const listRuns = new aws.iam.RolePolicy(
+        childName(name, "runner-list-runs"),
+        { role: role.id, policy: policyDocument([{ Sid: "CountRunningRuns", Action: ["states:ListExecutions"], Resource: [stateMachine.arn] }]) },
+        opts,
+    );
+    return { stateMachine, role, logGroup, ready: [listRuns] };
 }
 
 interface Scheduled {
@@ -529,7 +631,8 @@ interface Scheduled {
 }
 
 /** The EventBridge Scheduler schedule that starts executions, its role and its dead-letter queue. */
-function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: ResolvedSchedule, ctx: AwsContext, stateMachine: aws.sfn.StateMachine): Scheduled {
+function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: ResolvedSchedule, ctx: AwsContext, runner: Runner): Scheduled {
+    const stateMachine = runner.stateMachine;
     const { name } = plan;
     const opts = { parent };
     const deadLetterQueue = new aws.sqs.Queue(
@@ -564,12 +667,12 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
             target: {
                 arn: stateMachine.arn,
                 roleArn: role.arn,
-                input: "{}",
+                input: schedule.input,
                 retryPolicy: { ...BATCH_TASK_DEFAULTS.schedulerRetryPolicy },
                 deadLetterConfig: { arn: deadLetterQueue.arn },
             },
         },
-        { parent, dependsOn: [policy] },
+        { parent, dependsOn: [policy, ...runner.ready] },
     );
     return { schedule: resource, role, deadLetterQueue };
 }
@@ -755,7 +858,7 @@ export class BatchTask extends pulumi.ComponentResource {
         const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId);
         const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws);
         const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
-        const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner.stateMachine) : undefined;
+        const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;
         createUnreportedFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
         if (scheduled) {
             createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn);

@@ -5,14 +5,18 @@ import { BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { outputValue } from "../components/testing";
 import { parsed } from "./helpers";
 import { mocks } from "./setup";
-import { runStateMachine, StatesError, TaskHandler } from "./stateMachine";
+import { runStateMachine, StatesError, TaskHandler, unparsableExpressions } from "./stateMachine";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] };
 const base: BatchTaskArgs = { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network };
 const RUN = "nightly-2026-12-02";
+const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:job-runner-1a2b3c4";
 const context = {
     Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:job-runner:${RUN}`, Name: RUN, StartTime: "2026-12-02T03:00:00.123Z" },
+    StateMachine: { Id: STATE_MACHINE, Name: "job-runner-1a2b3c4" },
 };
+/** ListExecutions' answer with only this run running. */
+const onlyThisRun = { Executions: [{ ExecutionArn: context.Execution.Id, Name: RUN, Status: "RUNNING" }] };
 const TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/job-cluster/0123456789abcdef0123456789abcdef";
 const RUN_TASK = "arn:aws:states:::ecs:runTask.sync";
 const PUBLISH = "arn:aws:states:::sns:publish";
@@ -49,6 +53,9 @@ function runTasks(...outcomes: (unknown | StatesError)[]): TaskHandler {
         if (resource.endsWith(":listTasks")) {
             return { TaskArns: [TASK_ARN] };
         }
+        if (resource.endsWith(":listExecutions")) {
+            return onlyThisRun;
+        }
         return {};
     };
 }
@@ -59,6 +66,68 @@ const runTaskCalls = (calls: { resource: string; args: any }[]) => calls.filter(
 const published = (calls: { resource: string; args: any }[]) => calls.filter((c) => c.resource === PUBLISH);
 
 describe("BatchTask runner (the state machine, run with the JSONata engine)", () => {
+    it("holds only expressions the JSONata engine parses, in every state and field", async () => {
+        for (const args of [{}, { capacity: "spot" as const }, { alerts: { onSkipped: true } }]) {
+            mocks.reset();
+            assert.deepStrictEqual(unparsableExpressions(await definitionOf(args)), []);
+        }
+    });
+
+    it("passes a run's command and environment to the main container, before the run's identity, which input cannot override", async () => {
+        const run = await runStateMachine(await definitionOf(), { command: ["sh", "-c", "echo $MODE"], environment: { MODE: "full", DAY: "2026-12-01" } }, context, runTasks(succeeded));
+        assert.strictEqual(run.status, "SUCCEEDED");
+        assert.deepStrictEqual(runTaskCalls(run.calls)[0].args.Overrides.ContainerOverrides, [
+            {
+                Name: "app",
+                Environment: [
+                    { Name: "MODE", Value: "full" },
+                    { Name: "DAY", Value: "2026-12-01" },
+                    { Name: RUN_ENVIRONMENT.runId, Value: RUN },
+                    { Name: RUN_ENVIRONMENT.startedAt, Value: "2026-12-02T03:00:00.123Z" },
+                    { Name: RUN_ENVIRONMENT.attempt, Value: "1" },
+                ],
+                Command: ["sh", "-c", "echo $MODE"],
+            },
+        ]);
+    });
+
+    it("refuses a run whose input it does not understand, without starting a task, and says why", async () => {
+        const cases: [unknown, string][] = [
+            [{ comand: ["x"] }, 'unknown key "comand" (known: command, environment)'],
+            [{ command: "echo hi" }, "command must be a list of strings"],
+            [{ environment: { N: 1 } }, "environment.N must be a string"],
+            [{ environment: { BATCH_RUN_ID: "mine" } }, "environment.BATCH_RUN_ID is set by the runner"],
+            [[1, 2], 'the input must be a JSON object such as {"command": ["sh", "-c", "date"]}'],
+        ];
+        for (const [input, problem] of cases) {
+            mocks.reset();
+            const run = await runStateMachine(await definitionOf(), input, context, runTasks(succeeded));
+            assert.strictEqual(run.error, RUN_FAILURES.invalidInput, JSON.stringify(input));
+            assert.strictEqual(runTaskCalls(run.calls).length, 0);
+            assert.strictEqual(run.cause, `was refused: its input is not valid: Batch.InvalidInput The run input was refused: ${problem}`);
+            assert.match(published(run.calls)[0].args.Message, /run nightly-2026-12-02 was refused: its input is not valid\./);
+        }
+    });
+
+    it("skips a run while concurrency runs are running: no task, FAILED Batch.Skipped, no alert unless asked", async () => {
+        const another = { Executions: [onlyThisRun.Executions[0], { ExecutionArn: `${context.Execution.Id}-other`, Name: "yesterday", Status: "RUNNING" }] };
+        const busy: TaskHandler = (call) => (call.resource.endsWith(":listExecutions") ? another : runTasks(succeeded)(call));
+        const run = await runStateMachine(await definitionOf(), {}, context, busy);
+        assert.strictEqual(run.error, RUN_FAILURES.skipped);
+        assert.strictEqual(run.cause, "Skipped: 1 run(s) already running (yesterday), and concurrency is 1.");
+        assert.strictEqual(runTaskCalls(run.calls).length, 0);
+        assert.deepStrictEqual(published(run.calls), []);
+        const list = run.calls.find((c) => c.resource.endsWith(":listExecutions"))!;
+        assert.deepStrictEqual(list.args, { StateMachineArn: STATE_MACHINE, StatusFilter: "RUNNING", MaxResults: 2 });
+        mocks.reset();
+        const two = await runStateMachine(await definitionOf({ concurrency: 2 }), {}, context, busy);
+        assert.strictEqual(two.status, "SUCCEEDED", "with concurrency 2, one other run leaves room");
+        mocks.reset();
+        const alerted = await runStateMachine(await definitionOf({ alerts: { onSkipped: true } }), {}, context, busy);
+        assert.strictEqual(alerted.error, RUN_FAILURES.skipped);
+        assert.match(published(alerted.calls)[0].args.Message, /was skipped: another run is still running\./);
+    });
+
     it("runs the task once, tagged with a hash of the run, giving the main container the run's identity", async () => {
         const run = await runStateMachine(await definitionOf(), {}, context, runTasks(succeeded));
         assert.strictEqual(run.status, "SUCCEEDED");
@@ -84,7 +153,7 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         const run = await runStateMachine(await definitionOf(), {}, context, runTasks(sidecarKilled, succeeded));
         assert.strictEqual(run.status, "SUCCEEDED");
         assert.strictEqual(runTaskCalls(run.calls).length, 1, "a successful job must not run twice");
-        assert.deepStrictEqual(run.path, [STATES.start, STATES.run, STATES.readTask, STATES.judge, STATES.succeeded]);
+        assert.deepStrictEqual(run.path, [STATES.start, STATES.checkInput, STATES.countRunning, STATES.checkConcurrency, STATES.run, STATES.readTask, STATES.judge, STATES.succeeded]);
     });
 
     it("retries a failed attempt exactly retries.attempts times: attempts 1 gives one retry", async () => {

@@ -77,6 +77,7 @@ describe("BatchTask", () => {
                 T.role,
                 T.rolePolicy,
                 T.rolePolicy,
+                T.rolePolicy,
                 T.stateMachine,
                 T.topic,
                 T.topicPolicy,
@@ -113,6 +114,7 @@ describe("BatchTask", () => {
                 T.role,
                 T.role,
                 T.role,
+                T.rolePolicy,
                 T.rolePolicy,
                 T.rolePolicy,
                 T.rolePolicy,
@@ -229,7 +231,7 @@ describe("BatchTask", () => {
                 EnableECSManagedTags: true,
             });
             assert.strictEqual(StartedBy, "{% $run.startedBy %}");
-            assert.strictEqual(Overrides.ContainerOverrides[0].Name, "app");
+            assert.match(Overrides.ContainerOverrides[0], /^\{% \$merge\(\[ \{"Name": "app", "Environment": /);
             assert.match(args.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0], /^sg-[0-9a-f]{17}$/);
             assert.deepStrictEqual(run.Catch.map((c: any) => [c.ErrorEquals, c.Next]), [
                 [["States.Timeout"], "FindTimedOutTask"],
@@ -416,6 +418,7 @@ describe("BatchTask", () => {
             assert.strictEqual(schedule.inputs.scheduleExpressionTimezone, "Europe/Paris");
             assert.deepStrictEqual(schedule.inputs.flexibleTimeWindow, { mode: "FLEXIBLE", maximumWindowInMinutes: 15 });
             assert.strictEqual(schedule.inputs.state, "ENABLED");
+            assert.strictEqual(JSON.parse(schedule.inputs.target.input).constructor, Object);
             assert.deepStrictEqual(schedule.inputs.target, {
                 arn: mocks.one(T.stateMachine).state.arn,
                 roleArn: await outputValue(job.scheduleRole!.arn),
@@ -425,6 +428,11 @@ describe("BatchTask", () => {
             });
             assert.strictEqual(queue.inputs.sqsManagedSseEnabled, true);
             assert.strictEqual(queue.inputs.messageRetentionSeconds, 14 * 86400);
+        });
+
+        it("gives every scheduled run the fixed input of schedule.input", async () => {
+            await build("job", { ...base, schedule: { expression: "rate(1 day)", input: { command: ["report", "--full"], environment: { MODE: "full" } } } });
+            assert.deepStrictEqual(JSON.parse(mocks.one(T.schedule).inputs.target.input), { command: ["report", "--full"], environment: { MODE: "full" } });
         });
 
         it("runs in UTC at the scheduled time and can be paused", async () => {
@@ -644,6 +652,13 @@ describe("BatchTask", () => {
             ["capacity retries waiting longer than their cap", { retries: { attempts: 1, capacity: { intervalSeconds: 60, maxDelaySeconds: 30 } } }, "job: retries.capacity.maxDelaySeconds (30) is shorter than retries.capacity.intervalSeconds (60); raise maxDelaySeconds or lower intervalSeconds."],
             ["more than 20 capacity retries", { retries: { attempts: 1, capacity: { attempts: 21 } } }, "job: retries.capacity.attempts (21) must be a whole number from 0 to 20; set it within 0..20."],
             ["spotFallbackToOnDemand as a string", { spotFallbackToOnDemand: "yes" as unknown as boolean }, 'job: spotFallbackToOnDemand ("yes") must be true or false; write it without quotes.'],
+            ["a concurrency of 0", { concurrency: 0 }, "job: concurrency (0) must be a whole number from 1 to 100 runs; set it within 1..100."],
+            ["a concurrency over 100", { concurrency: 101 }, "job: concurrency (101) must be a whole number from 1 to 100 runs; set it within 1..100."],
+            ["a schedule input key the runner does not know", { schedule: { expression: "rate(1 day)", input: { comand: ["x"] } as never } }, 'job: schedule.input.comand (["x"]) is not a run input key (known: command, environment); remove it or fix its spelling.'],
+            ["a schedule input environment name that is not a variable name", { schedule: { expression: "rate(1 day)", input: { environment: { "MY-VAR": "1" } } } }, 'job: schedule.input.environment.MY-VAR ("MY-VAR") is not a valid environment variable name (letters, digits, _; not starting with a digit); rename the variable.'],
+            ["a schedule input that sets the runner's variables", { schedule: { expression: "rate(1 day)", input: { environment: { BATCH_RUN_ID: "x" } } } }, 'job: schedule.input.environment.BATCH_RUN_ID ("BATCH_RUN_ID") is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT); use another name.'],
+            ["a schedule input command that is not a list", { schedule: { expression: "rate(1 day)", input: { command: "run" as never } } }, 'job: schedule.input.command ("run") must be a list of strings; write it as ["executable", "arg"].'],
+            ["a schedule input over 256 KiB", { schedule: { expression: "rate(1 day)", input: { environment: { BIG: "x".repeat(262144) } } } }, 'job: schedule.input ("262170 bytes") is larger than the 262144 bytes Step Functions takes as an execution input; pass large data by reference (an S3 key) instead.'],
             ["an email that is not an address", { alerts: { email: "oncall" } }, 'job: alerts.email ("oncall") is not an email address; give an address such as "oncall@example.com".'],
             ["a topicArn that is not an SNS topic", { alerts: { topicArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:oncall` } }, 'job: alerts.topicArn ("arn:aws:sqs:us-east-1:123456789012:oncall") is not the ARN of a standard (non-FIFO) SNS topic; use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created.'],
             ["noSuccessWithinHours of 0", { alerts: { email: "a@example.com", noSuccessWithinHours: 0 } }, "job: alerts.noSuccessWithinHours (0) must be a whole number from 1 to 168 hours; set it within 1..168."],

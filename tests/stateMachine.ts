@@ -48,6 +48,30 @@ export interface Execution {
 
 export interface Context {
     readonly Execution: { readonly Id: string; readonly Name: string; readonly StartTime: string; readonly Input?: unknown };
+    readonly StateMachine: { readonly Id: string; readonly Name: string };
+}
+
+/** Every `{% %}` expression of a definition that the JSONata engine cannot parse, with where it is. */
+export function unparsableExpressions(definition: unknown): string[] {
+    const found: string[] = [];
+    const walk = (value: unknown, at: string) => {
+        if (typeof value === "string") {
+            const m = EXPRESSION.exec(value);
+            if (m) {
+                try {
+                    jsonata(m[1]);
+                } catch (e) {
+                    found.push(`${at}: ${(e as Error).message}`);
+                }
+            }
+        } else if (typeof value === "object" && value !== null) {
+            for (const [k, v] of Object.entries(value)) {
+                walk(v, `${at}.${k}`);
+            }
+        }
+    };
+    walk(definition, "");
+    return found;
 }
 
 const EXPRESSION = /^\{%([\s\S]*)%\}$/;
@@ -65,7 +89,8 @@ async function evaluate(value: unknown, bindings: Record<string, unknown>): Prom
         if (result === undefined) {
             throw new StatesError("States.QueryEvaluationError", `${m[1].trim()} evaluated to undefined`);
         }
-        return result;
+        // Step Functions hands on JSON: plain objects and arrays, not JSONata's sequences.
+        return JSON.parse(JSON.stringify(result));
     }
     if (Array.isArray(value)) {
         return Promise.all(value.map((v) => evaluate(v, bindings)));
