@@ -14,8 +14,8 @@ tarball=$(ls "$pack_dir"/*.tgz)
 
 echo "Packed $(basename "$tarball"):"
 tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
-# Only the compiled components, their types, the README, the license and package.json.
-unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+# Only the compiled components, their types, the command line (dist/cli), the README, the license and package.json.
+unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|dist/cli/[A-Za-z]+\.js|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
 if [ -n "$unexpected" ]; then
     echo "The package holds files it must not ship:" >&2
     echo "$unexpected" >&2

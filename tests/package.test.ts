@@ -34,12 +34,12 @@ describe("the importable library", () => {
         }
     });
 
-    it("gives consumers only what the components import: nothing of the program's (awsx, zod, yaml)", () => {
-        const dir = path.join(ROOT, "components");
-        const used = new Set(fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => importsOf(path.join(dir, f))));
+    it("gives consumers only what the components and the command line import: nothing of the program's (awsx, zod, yaml)", () => {
+        const dirs = ["components", "cli"].map((d) => path.join(ROOT, d));
+        const used = new Set(dirs.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => importsOf(path.join(dir, f)))));
         const provided = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
-        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of the components is a dependency or a peer");
-        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the components do not use");
+        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of the components and the command line is a dependency or a peer");
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the components and the command line do not use");
         for (const programOnly of ["@pulumi/awsx", "zod", "yaml"]) {
             assert.ok(!(programOnly in pkg.dependencies), `${programOnly} is not a consumer dependency`);
         }

@@ -35,7 +35,7 @@ describe("the consumer's stack, built from the installed package", () => {
         const schedule = mocks.one("aws:scheduler/schedule:Schedule");
         assert.strictEqual(schedule.inputs.scheduleExpression, "rate(1 day)");
         const definition = JSON.parse(mocks.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
-        assert.deepStrictEqual(definition.States.RunTask.Parameters.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
+        assert.deepStrictEqual(definition.States.RunTask.Arguments.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
         assert.strictEqual(mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "platform@example.com");
         assert.match(await outputValue(program.runReport), /^aws stepfunctions start-execution --state-machine-arn arn:aws:states:us-east-1:123456789012:stateMachine:report-runner-/);
     });

@@ -1,0 +1,470 @@
+// The fargate-workloads command, driven through main() with mocked SDK clients
+// (aws-sdk-client-mock) and a fake clock whose sleep only moves time on: a run of hours takes
+// milliseconds. It does not touch the Pulumi mocks.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { mockClient } from "aws-sdk-client-mock";
+import { createClients } from "../cli/aws";
+import { CAPACITY_ERRORS as CLI_CAPACITY_ERRORS, RUN_ERRORS, RUNNER_STATES } from "../cli/history";
+import { Io } from "../cli/io";
+import { executionArnOf, parseStateMachineArn, resolveJob } from "../cli/jobs";
+import { MAIN_CONTAINER } from "../cli/logs";
+import { main } from "../cli/main";
+import { runName } from "../cli/run";
+import { CAPACITY_ERRORS, RUN_FAILURES, STATES } from "../components/batchRunner";
+import { MAIN_CONTAINER_NAME } from "../components/taskDefinition";
+
+const REGION = "eu-west-1";
+const SM_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:export-runner-1a2b3c4`;
+const OUTPUTS = JSON.stringify({ batchStateMachineArn: SM_ARN, batchRunCommand: "aws stepfunctions start-execution ...", alertTopicArn: `arn:aws:sns:${REGION}:123456789012:alerts-abc` });
+const T0 = Date.parse("2025-03-01T02:00:00Z");
+const TASK_DEF = `arn:aws:ecs:${REGION}:123456789012:task-definition/export-task-abc:7`;
+const LOG_GROUP = "/fargate-workloads/dev/export";
+const taskArn = (id: string) => `arn:aws:ecs:${REGION}:123456789012:task/todo-cluster/${id}`;
+
+let sfn = mockClient(SFNClient);
+const logs = mockClient(CloudWatchLogsClient);
+const ecs = mockClient(ECSClient);
+
+/** A fake world: stdout and stderr lines, a clock that sleep moves on, stack outputs on disk. */
+class FakeIo implements Io {
+    public readonly stdout: string[] = [];
+    public readonly stderr: string[] = [];
+    public time = T0;
+    public readonly pollMs = 2000;
+    public readonly progressMs = 30000;
+    public readonly files: Record<string, string> = { "outputs.json": OUTPUTS };
+    public stdin = "";
+    clients = (region: string) => {
+        assert.strictEqual(region, REGION, "clients are made for the state machine's region");
+        return createClients(region);
+    };
+    out = (line: string) => void this.stdout.push(line);
+    err = (line: string) => void this.stderr.push(line);
+    now = () => new Date(this.time);
+    sleep = async (ms: number) => {
+        this.time += ms;
+    };
+    random = () => "a1b2c3d4";
+    readFile = (p: string) => {
+        if (!(p in this.files)) {
+            throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: "ENOENT" });
+        }
+        return this.files[p];
+    };
+    readStdin = async () => this.stdin;
+    get errText(): string {
+        return this.stderr.join("\n");
+    }
+}
+
+/** A history event `at` ms after T0; the fake GetExecutionHistory shows it once the clock has passed it. */
+type Timed = HistoryEvent & { at: number };
+let nextId = 1;
+function ev(at: number, type: string, details: Partial<HistoryEvent> = {}): Timed {
+    return { at, id: nextId++, type: type as HistoryEvent["type"], timestamp: new Date(T0 + at), ...details };
+}
+const entered = (at: number, type: string, name: string) => ev(at, type, { stateEnteredEventDetails: { name } });
+const submitted = (at: number, id: string) =>
+    ev(at, "TaskSubmitted", { taskSubmittedEventDetails: { resourceType: "ecs", resource: "runTask.sync", output: JSON.stringify({ Tasks: [{ TaskArn: taskArn(id), TaskDefinitionArn: TASK_DEF, LastStatus: "PROVISIONING" }], Failures: [] }) } });
+const failed = (at: number, error: string, cause: string) => ev(at, "ExecutionFailed", { executionFailedEventDetails: { error, cause } });
+
+/** The runner's history up to a submitted task, as Step Functions records it. */
+function startOfRun(taskId: string, submittedAt = 1000): Timed[] {
+    return [ev(0, "ExecutionStarted"), entered(10, "PassStateEntered", STATES.start), entered(20, "TaskStateEntered", STATES.run), ev(30, "TaskScheduled"), ev(40, "TaskStarted"), submitted(submittedAt, taskId)];
+}
+
+/** Serves `events` to GetExecutionHistory as time passes, in pages of `pageSize`, in either order. */
+function serveHistory(io: FakeIo, events: Timed[], pageSize = 100): void {
+    sfn.on(GetExecutionHistoryCommand).callsFake((input) => {
+        const visible = events.filter((e) => T0 + e.at <= io.time).map(({ at: _at, ...e }) => e);
+        const ordered = input.reverseOrder ? visible.reverse() : visible;
+        const start = input.nextToken ? Number(input.nextToken) : 0;
+        const size = Math.min(pageSize, input.maxResults ?? pageSize);
+        const page = ordered.slice(start, start + size);
+        return { events: page, ...(start + size < ordered.length ? { nextToken: String(start + size) } : {}) };
+    });
+}
+
+/** Serves a task's log stream: it exists from `from` ms, and line i appears at `from + i * every` ms. */
+function serveLogs(io: FakeIo, taskId: string, lines: string[], from: number, every = 1500): void {
+    logs.on(GetLogEventsCommand, { logGroupName: LOG_GROUP, logStreamName: `app/app/${taskId}` }).callsFake((input) => {
+        if (io.time < T0 + from) {
+            throw Object.assign(new Error("The specified log stream does not exist."), { name: "ResourceNotFoundException" });
+        }
+        const start = input.nextToken ? Number(input.nextToken.slice(2)) : 0;
+        const visible = lines.filter((_, i) => T0 + from + i * every <= io.time).length;
+        const page = lines.slice(start, Math.min(visible, start + 2));
+        return { events: page.map((message, i) => ({ message: `${message}\n`, timestamp: T0 + from + (start + i) * every })), nextForwardToken: `f/${start + page.length}`, nextBackwardToken: "b/0" };
+    });
+}
+
+function serveTaskDefinition(): void {
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: TASK_DEF }).resolves({
+        taskDefinition: {
+            taskDefinitionArn: TASK_DEF,
+            containerDefinitions: [{ name: MAIN_CONTAINER, logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": LOG_GROUP, "awslogs-region": REGION, "awslogs-stream-prefix": "app" } } }],
+        },
+    });
+}
+
+function serveStart(): string {
+    const name = runName(new Date(T0), "a1b2c3d4");
+    const executionArn = `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:${name}`;
+    sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date(T0) });
+    return executionArn;
+}
+
+async function follow(io: FakeIo, events: Timed[], ...extra: string[]): Promise<number> {
+    serveStart();
+    serveHistory(io, events);
+    serveTaskDefinition();
+    return main(["run", "export", "--outputs", "outputs.json", "--follow", ...extra], io);
+}
+
+beforeEach(() => {
+    nextId = 1;
+    sfn.reset();
+    logs.reset();
+    ecs.reset();
+});
+
+after(() => {
+    sfn.restore();
+    logs.restore();
+    ecs.restore();
+});
+
+describe("fargate-workloads run --follow", () => {
+    it("starts a run, prints its console link, streams its task's log lines and exits 0 when it succeeds", async () => {
+        const io = new FakeIo();
+        const lines = ["exporting table todo", "wrote 120 items", "done"];
+        serveLogs(io, "task1", lines, 40000);
+        const code = await follow(io, [...startOfRun("task1"), ev(50000, "TaskSucceeded"), entered(50010, "SucceedStateEntered", STATES.succeeded), ev(50020, "ExecutionSucceeded")], "--input", '{"command": ["--dry-run"]}');
+
+        assert.strictEqual(code, 0, io.errText);
+        assert.deepStrictEqual(io.stdout, lines, "every log line once, in order, and nothing else on stdout");
+        const start = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+        assert.strictEqual(start.stateMachineArn, SM_ARN);
+        assert.strictEqual(start.input, '{"command": ["--dry-run"]}');
+        assert.match(start.name!, /^run-20250301T020000Z-a1b2c3d4$/);
+        assert.match(io.stderr[0], new RegExp(`^Started run ${start.name} of export-runner-1a2b3c4: https://${REGION}\\.console\\.aws\\.amazon\\.com/states/home\\?region=${REGION}#/v2/executions/details/arn:aws:states:${REGION}:123456789012:execution:`));
+        assert.ok(io.stderr.includes("Task task1 is provisioning (attempt 1)…"), io.errText);
+        assert.ok(io.stderr.some((l) => /^Task task1 is still provisioning \(\d+s\)…$/.test(l)), `a progress line while the task provisions:\n${io.errText}`);
+        assert.match(io.stderr[io.stderr.length - 1], /^Run run-20250301T020000Z-a1b2c3d4 succeeded in 50s\.$/);
+        assert.ok(sfn.commandCalls(GetExecutionHistoryCommand).every((c) => c.args[0].input.reverseOrder === true), "history is read newest first, stopping at what was seen");
+        assert.strictEqual(ecs.commandCalls(DescribeTasksCommand).length, 0, "the task is found through the history, not ECS");
+    });
+
+    it("exits 1 and prints the error and cause when the main container fails", async () => {
+        const io = new FakeIo();
+        serveLogs(io, "task1", ["Traceback: table not found"], 5000);
+        const cause = 'failed: States.TaskFailed {"TaskArn":"x","Containers":[{"Name":"app","ExitCode":3}]}';
+        const code = await follow(io, [...startOfRun("task1"), ev(9000, "TaskFailed"), entered(9100, "FailStateEntered", STATES.failed), failed(9200, RUN_FAILURES.containerFailed, cause)]);
+
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(io.stdout, ["Traceback: table not found"]);
+        assert.strictEqual(io.stderr[io.stderr.length - 1], `Run run-20250301T020000Z-a1b2c3d4 failed after 9s (Batch.ContainerFailed: ${cause}).`);
+    });
+
+    it("says a run timed out, with the runner's cause, and exits 1", async () => {
+        const io = new FakeIo();
+        serveLogs(io, "task1", ["still scanning"], 5000);
+        const code = await follow(io, [
+            ...startOfRun("task1"),
+            ev(3600040, "TaskTimedOut"),
+            entered(3600050, "TaskStateEntered", STATES.findTimedOut),
+            failed(3600900, RUN_FAILURES.timedOut, "timed out after 3600 s (its task was stopped): States.Timeout The attempt ran longer than 3600 s; stopped 1 task(s)"),
+        ]);
+
+        assert.strictEqual(code, 1);
+        assert.ok(io.stderr.includes("The attempt ran past its timeout: the runner stops its task."), io.errText);
+        assert.match(io.stderr[io.stderr.length - 1], /^Run run-20250301T020000Z-a1b2c3d4 timed out after 1h00m \(Batch\.TimedOut: timed out after 3600 s \(its task was stopped\)/);
+        assert.ok(io.stderr.some((l) => /^Task task1 is running, no new output \(\d+m\d+s\)…$/.test(l)), "progress lines while a quiet task runs");
+    });
+
+    it("exits 3 for a run skipped because another was running, without looking for logs", async () => {
+        const io = new FakeIo();
+        const code = await follow(io, [ev(0, "ExecutionStarted"), failed(300, RUN_ERRORS.skipped, "another run of export is still running (run-20250301T013000Z-ffff0000)")]);
+
+        assert.strictEqual(code, 3);
+        assert.strictEqual(io.stderr[io.stderr.length - 1], "Run run-20250301T020000Z-a1b2c3d4 was skipped: another run of export is still running (run-20250301T013000Z-ffff0000).");
+        assert.strictEqual(logs.commandCalls(GetLogEventsCommand).length, 0);
+    });
+
+    it("says when a run never got a task (no Fargate capacity) and exits 1", async () => {
+        const io = new FakeIo();
+        const capacity = (at: number) => ev(at, "TaskFailed", { taskFailedEventDetails: { resourceType: "ecs", resource: "runTask.sync", error: "ECS.AmazonECSException", cause: "Capacity is unavailable at this time." } });
+        const code = await follow(io, [
+            ev(0, "ExecutionStarted"),
+            entered(10, "TaskStateEntered", STATES.run),
+            capacity(100),
+            capacity(60000),
+            entered(60100, "TaskStateEntered", STATES.notify),
+            failed(61000, RUN_FAILURES.capacityUnavailable, "could not get Fargate capacity: ECS.AmazonECSException Capacity is unavailable at this time."),
+        ]);
+
+        assert.strictEqual(code, 1);
+        assert.strictEqual(io.stderr.filter((l) => l === "No Fargate capacity yet (ECS.AmazonECSException); the runner retries.").length, 2, io.errText);
+        assert.ok(io.stderr.some((l) => /^Still waiting for a task \(\d+s\)…$/.test(l)), io.errText);
+        assert.match(io.stderr[io.stderr.length - 1], /failed: no Fargate capacity \(Batch\.CapacityUnavailable: .*\)\. No task was started for this run\.$/);
+        assert.strictEqual(logs.commandCalls(GetLogEventsCommand).length, 0);
+        assert.deepStrictEqual(io.stdout, []);
+    });
+
+    it("follows a retry to its new task, showing both attempts' lines once", async () => {
+        const io = new FakeIo();
+        serveLogs(io, "task1", ["attempt one", "boom"], 3000);
+        serveLogs(io, "task2", ["attempt two", "ok"], 80000);
+        const code = await follow(io, [
+            ...startOfRun("task1"),
+            ev(10000, "TaskFailed"),
+            entered(10100, "WaitStateEntered", STATES.waitRetry),
+            entered(70100, "TaskStateEntered", STATES.run),
+            submitted(71000, "task2"),
+            ev(90000, "TaskSucceeded"),
+            ev(90100, "ExecutionSucceeded"),
+        ]);
+
+        assert.strictEqual(code, 0, io.errText);
+        assert.deepStrictEqual(io.stdout, ["attempt one", "boom", "attempt two", "ok"]);
+        assert.ok(io.stderr.includes("Attempt 1 failed; attempt 2 starts after the retry wait."), io.errText);
+        assert.ok(io.stderr.includes("Task task2 is provisioning (attempt 2)…"), io.errText);
+    });
+
+    it("reads long histories page by page", async () => {
+        const io = new FakeIo();
+        serveStart();
+        const events = [...startOfRun("task1"), ...Array.from({ length: 7 }, (_, i) => ev(2000 + i, "MapIterationStarted")), ev(4000, "ExecutionSucceeded")];
+        serveHistory(io, events, 3);
+        serveTaskDefinition();
+        serveLogs(io, "task1", ["one"], 1500);
+        const code = await main(["run", "export", "--outputs", "outputs.json", "--follow"], io);
+        assert.strictEqual(code, 0, io.errText);
+        assert.ok(sfn.commandCalls(GetExecutionHistoryCommand).some((c) => c.args[0].input.nextToken !== undefined), "a second page was read");
+        assert.deepStrictEqual(io.stdout, ["one"]);
+        assert.strictEqual(io.stderr.filter((l) => l.startsWith("Task task1 is provisioning")).length, 1, "each event is taken once");
+    });
+});
+
+describe("fargate-workloads run without --follow", () => {
+    it("prints the execution ARN on stdout and exits 0 at once", async () => {
+        const io = new FakeIo();
+        const arn = serveStart();
+        assert.strictEqual(await main(["run", SM_ARN], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout, [arn]);
+        assert.strictEqual(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input, "{}", "no --input starts with an empty object");
+        assert.strictEqual(sfn.commandCalls(GetExecutionHistoryCommand).length, 0);
+    });
+});
+
+describe("fargate-workloads runs", () => {
+    const item = (name: string, startMin: number, status: string, durationS?: number) => ({
+        executionArn: `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:${name}`,
+        stateMachineArn: SM_ARN,
+        name,
+        status: status as any,
+        startDate: new Date(T0 - startMin * 60000),
+        ...(durationS !== undefined ? { stopDate: new Date(T0 - startMin * 60000 + durationS * 1000) } : {}),
+    });
+
+    it("lists runs newest first across pages, with status, start, duration and the reason of failed ones", async () => {
+        const io = new FakeIo();
+        const pages = [
+            { executions: [item("run-c", 5, "RUNNING"), item("run-b", 60 * 24, "FAILED", 3605)], nextToken: "page2" },
+            { executions: [item("run-a", 60 * 48, "SUCCEEDED", 192), item("run-0", 60 * 49, "FAILED", 1)] },
+        ];
+        // The paginator reuses its input object: record each call's token when it is made.
+        const calls: { stateMachineArn?: string; nextToken?: string }[] = [];
+        sfn.on(ListExecutionsCommand).callsFake((input) => {
+            calls.push({ stateMachineArn: input.stateMachineArn, nextToken: input.nextToken });
+            return pages[calls.length - 1];
+        });
+        sfn.on(DescribeExecutionCommand, { executionArn: item("run-b", 0, "").executionArn }).resolves({ error: RUN_FAILURES.timedOut, cause: "timed out after 3600 s (its task was stopped): States.Timeout\nsecond line" });
+        sfn.on(DescribeExecutionCommand, { executionArn: item("run-0", 0, "").executionArn }).resolves({ error: RUN_ERRORS.skipped, cause: "another run of export is still running" });
+
+        assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
+        assert.deepStrictEqual(
+            calls.map((c) => c.nextToken),
+            [undefined, "page2"],
+        );
+        assert.ok(calls.every((c) => c.stateMachineArn === SM_ARN));
+        assert.deepStrictEqual(io.stdout, [
+            "RUN    STATUS     STARTED               DURATION      REASON",
+            "run-c  RUNNING    2025-03-01 01:55:00Z  5m00s so far",
+            "run-b  FAILED     2025-02-28 02:00:00Z  1h00m         Batch.TimedOut: timed out after 3600 s (its task was stopped): States.Timeout",
+            "run-a  SUCCEEDED  2025-02-27 02:00:00Z  3m12s",
+            "run-0  SKIPPED    2025-02-27 01:00:00Z  1s            Batch.Skipped: another run of export is still running",
+        ]);
+    });
+
+    it("stops paging once --limit runs are listed", async () => {
+        const io = new FakeIo();
+        sfn.on(ListExecutionsCommand).resolvesOnce({ executions: [item("run-c", 5, "SUCCEEDED", 10), item("run-b", 10, "SUCCEEDED", 10)], nextToken: "page2" }).resolves({ executions: [item("run-a", 15, "SUCCEEDED", 10)] });
+        assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json", "--limit", "2"], io), 0, io.errText);
+        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand).length, 1);
+        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input.maxResults, 2);
+        assert.deepStrictEqual(io.stdout.slice(1).map((l) => l.split(" ")[0]), ["run-c", "run-b"]);
+    });
+});
+
+describe("fargate-workloads logs", () => {
+    it("prints every attempt's logs of the latest run from its history, without asking ECS for the long-gone tasks", async () => {
+        const io = new FakeIo();
+        io.time = T0 + 86400000;
+        const name = "run-20250301T020000Z-a1b2c3d4";
+        const executionArn = `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:${name}`;
+        sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn, stateMachineArn: SM_ARN, name, status: "SUCCEEDED", startDate: new Date(T0) }] });
+        serveHistory(io, [...startOfRun("task1"), ev(10000, "TaskFailed"), entered(10100, "WaitStateEntered", STATES.waitRetry), entered(70100, "TaskStateEntered", STATES.run), submitted(71000, "task2"), ev(90100, "ExecutionSucceeded")]);
+        serveTaskDefinition();
+        serveLogs(io, "task1", ["one", "two", "three", "four", "five"], 3000);
+        serveLogs(io, "task2", ["six"], 80000);
+
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout, ["one", "two", "three", "four", "five", "six"]);
+        assert.deepStrictEqual(io.stderr, [
+            `Task task1 (attempt 1), log stream ${LOG_GROUP} app/app/task1:`,
+            `Task task2 (attempt 2), log stream ${LOG_GROUP} app/app/task2:`,
+            `Run ${name} succeeded in 1m30s.`,
+        ]);
+        assert.strictEqual(ecs.commandCalls(DescribeTasksCommand).length, 0);
+        assert.strictEqual(ecs.commandCalls(DescribeTaskDefinitionCommand).length, 1, "the task definition is read once per revision");
+    });
+
+    it("finds a run by --run name, and says when its stream is gone", async () => {
+        const io = new FakeIo();
+        io.time = T0 + 86400000;
+        serveHistory(io, [...startOfRun("task1"), failed(5000, RUN_FAILURES.containerFailed, "failed: exit 1")]);
+        serveTaskDefinition();
+        logs.on(GetLogEventsCommand).rejects(Object.assign(new Error("The specified log stream does not exist."), { name: "ResourceNotFoundException" }));
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", "run-old"], io), 0, io.errText);
+        assert.strictEqual(sfn.commandCalls(GetExecutionHistoryCommand)[0].args[0].input.executionArn, `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:run-old`);
+        assert.ok(io.stderr.includes("No log stream for task task1: its container never started, or the log group's retention has removed it."), io.errText);
+    });
+});
+
+describe("fargate-workloads bad input", () => {
+    async function rejected(argv: string[], io = new FakeIo()): Promise<string> {
+        const code = await main(argv, io);
+        assert.strictEqual(code, 2, io.errText);
+        assert.strictEqual(io.stdout.length, 0);
+        assert.strictEqual(sfn.commandCalls(StartExecutionCommand).length, 0, "nothing is started");
+        return io.errText;
+    }
+
+    it("names the known jobs when the job is unknown", async () => {
+        assert.strictEqual(await rejected(["run", "exprot", "--outputs", "outputs.json"]), 'fargate-workloads: Unknown job "exprot": the stack outputs name these jobs: batch, export.');
+    });
+
+    it("says how to pass the outputs when a job name comes without them", async () => {
+        assert.match(await rejected(["run", "export"]), /^fargate-workloads: "export" is not a state machine ARN: pass the stack outputs .*pulumi stack output --json > outputs\.json.*--outputs outputs\.json/);
+    });
+
+    it("rejects --input that is not JSON before starting anything", async () => {
+        assert.match(await rejected(["run", "export", "--outputs", "outputs.json", "--input", "{command: x}"]), /^fargate-workloads: --input is not valid JSON \(.+\); quote it for the shell/);
+    });
+
+    it("rejects stack outputs that are not JSON, from a file or standard input", async () => {
+        const io = new FakeIo();
+        io.files["bad.json"] = "Current stack outputs (3):";
+        assert.match(await rejected(["runs", "export", "--outputs", "bad.json"], io), /^fargate-workloads: The stack outputs from bad\.json are not JSON \(.+\); write them with `pulumi stack output --json > outputs\.json`\.$/);
+        const piped = new FakeIo();
+        piped.stdin = OUTPUTS;
+        sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+        assert.strictEqual(await main(["runs", "export", "--outputs", "-"], piped), 0, "outputs read from standard input with -");
+    });
+
+    it("says there are no credentials in one line, without a stack trace (mocked CredentialsProviderError)", async () => {
+        sfn.on(StartExecutionCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+        const io = new FakeIo();
+        assert.strictEqual(await main(["run", SM_ARN], io), 2);
+        const message = io.errText;
+        assert.strictEqual(message.split("\n").length, 1);
+        assert.match(message, /^fargate-workloads: No AWS credentials found \(Could not load credentials from any providers\)\. Set them as for the AWS CLI/);
+    });
+
+    it("says there are no credentials when the real SDK chain finds none", async () => {
+        const saved = { ...process.env };
+        sfn.restore();
+        try {
+            for (const key of Object.keys(process.env).filter((k) => k.startsWith("AWS_"))) {
+                delete process.env[key];
+            }
+            Object.assign(process.env, { AWS_CONFIG_FILE: "/nonexistent/config", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials", AWS_EC2_METADATA_DISABLED: "true" });
+            const io = new FakeIo();
+            assert.strictEqual(await main(["runs", SM_ARN], io), 2, io.errText);
+            assert.match(io.errText, /^fargate-workloads: No AWS credentials found \(.+\)\. Set them as for the AWS CLI[^\n]*$/);
+        } finally {
+            process.env = saved;
+            sfn = mockClient(SFNClient);
+        }
+    });
+
+    it("rejects an unknown command, a misplaced option and a bad --limit with usage", async () => {
+        assert.match(await rejected(["start", "export"]), /Unknown command "start"/);
+        assert.match(await rejected(["runs", SM_ARN, "--follow"]), /^fargate-workloads: runs does not take --follow\./);
+        assert.match(await rejected(["runs", SM_ARN, "--limit", "0"]), /--limit \(0\) must be a whole number from 1 to 1000\./);
+        assert.match(await rejected(["logs", SM_ARN, "--run", "a b"]), /--run "a b" is not a run name/);
+    });
+});
+
+describe("fargate-workloads jobs", () => {
+    const arn = (name: string) => `arn:aws:states:${REGION}:123456789012:stateMachine:${name}`;
+
+    it("resolves a name through a jobs map, then <name>StateMachineArn, then the BatchTask runner's name", () => {
+        const outputs = { jobs: { nightly: arn("a") }, reportStateMachineArn: arn("b"), batchStateMachineArn: arn("export-runner-1a2b3c4") };
+        assert.strictEqual(resolveJob("nightly", outputs).arn, arn("a"));
+        assert.strictEqual(resolveJob("report", outputs).arn, arn("b"));
+        assert.strictEqual(resolveJob("export", outputs).arn, arn("export-runner-1a2b3c4"));
+        assert.strictEqual(resolveJob("batch", outputs).arn, arn("export-runner-1a2b3c4"));
+        assert.throws(() => resolveJob("toString", outputs), /Unknown job "toString"/);
+        assert.throws(() => resolveJob("exp", outputs), /Unknown job "exp"/);
+    });
+
+    it("refuses a name that matches two state machines", () => {
+        assert.throws(() => resolveJob("export", { a: arn("export-runner-1111111"), b: arn("export-runner-2222222") }), /Job "export" matches 2 state machines/);
+    });
+
+    it("reads the region from the ARN and builds a run's execution ARN", () => {
+        const sm = parseStateMachineArn(SM_ARN)!;
+        assert.deepStrictEqual(sm, { arn: SM_ARN, region: REGION, name: "export-runner-1a2b3c4" });
+        assert.strictEqual(executionArnOf(sm, "run-1"), `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:run-1`);
+    });
+});
+
+describe("fargate-workloads and the runner it reads", () => {
+    it("knows the runner's state names, errors and main container as components/ defines them", () => {
+        assert.strictEqual(RUNNER_STATES.run, STATES.run);
+        assert.strictEqual(RUNNER_STATES.runOnDemand, STATES.runOnDemand);
+        assert.strictEqual(RUNNER_STATES.waitRetry, STATES.waitRetry);
+        assert.strictEqual(RUNNER_STATES.capacity, STATES.capacity);
+        assert.strictEqual(RUNNER_STATES.findTimedOut, STATES.findTimedOut);
+        for (const [key, error] of Object.entries(RUN_FAILURES)) {
+            assert.strictEqual(RUN_ERRORS[key as keyof typeof RUN_ERRORS], error, key);
+        }
+        assert.deepStrictEqual(CLI_CAPACITY_ERRORS, CAPACITY_ERRORS);
+        assert.strictEqual(MAIN_CONTAINER, MAIN_CONTAINER_NAME);
+    });
+
+    it("starts without Pulumi: the command imports neither components/ nor @pulumi packages", () => {
+        const dir = path.join(__dirname, "..", "cli");
+        for (const file of fs.readdirSync(dir)) {
+            const text = fs.readFileSync(path.join(dir, file), "utf8");
+            assert.doesNotMatch(text, /from "(\.\.\/components|@pulumi\/)/, file);
+        }
+    });
+
+    it("ships as the package's bin, an executable script", () => {
+        const root = path.join(__dirname, "..");
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        assert.deepStrictEqual(pkg.bin, { "fargate-workloads": "dist/cli/main.js" });
+        assert.match(fs.readFileSync(path.join(root, "cli", "main.ts"), "utf8"), /^#!\/usr\/bin\/env node\n/);
+        for (const sdk of ["@aws-sdk/client-sfn", "@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-ecs"]) {
+            assert.match(pkg.dependencies[sdk], /^\d+\.\d+\.\d+$/, `${sdk} is a pinned runtime dependency`);
+        }
+    });
+});
