@@ -22,6 +22,8 @@ export const RUN_ERRORS = {
     timedOut: "Batch.TimedOut",
     capacityUnavailable: "Batch.CapacityUnavailable",
     runTaskFailed: "Batch.RunTaskFailed",
+    /** The run's input was refused before any task started. */
+    invalidInput: "Batch.InvalidInput",
     /** A run that ended at once because another run of the job was still running. */
     skipped: "Batch.Skipped",
 } as const;
