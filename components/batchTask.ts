@@ -838,7 +838,7 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly alertTopic?: aws.sns.Topic;
     /** ARN of the topic alerts go to (created or given). */
     public readonly alertTopicArn: pulumi.Output<string>;
-    /** The AWS CLI command that starts one run now. */
+    /** The AWS CLI command that starts one run now, with an empty input to fill (`command`, `environment`). */
     public readonly runCommand: pulumi.Output<string>;
 
     /**
@@ -881,7 +881,8 @@ export class BatchTask extends pulumi.ComponentResource {
         this.deadLetterQueue = scheduled?.deadLetterQueue;
         this.alertTopic = alertTopic.topic;
         this.alertTopicArn = alertTopic.arn;
-        this.runCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${runner.stateMachine.arn} --region ${task.aws.region}`;
+        // The input is where a run's command and environment go: {"command": [...], "environment": {...}}.
+        this.runCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${runner.stateMachine.arn} --region ${task.aws.region} --input '{}'`;
 
         this.registerOutputs({
             taskDefinitionArn: this.taskDefinition.arn,

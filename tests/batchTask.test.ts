@@ -163,7 +163,7 @@ describe("BatchTask", () => {
             const job = await build("job", base);
             const arn = mocks.one(T.stateMachine).state.arn;
             assert.match(arn, /^arn:aws:states:us-east-1:123456789012:stateMachine:job-runner-[0-9a-f]{7}$/);
-            assert.strictEqual(await outputValue(job.runCommand), `aws stepfunctions start-execution --state-machine-arn ${arn} --region us-east-1`);
+            assert.strictEqual(await outputValue(job.runCommand), `aws stepfunctions start-execution --state-machine-arn ${arn} --region us-east-1 --input '{}'`);
         });
 
         it("fits every AWS name limit with a 60-character component name", async () => {

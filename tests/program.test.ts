@@ -170,7 +170,7 @@ describe("index.ts (the program)", () => {
                 assert.strictEqual(await outputValue(outputs.serviceName), mocks.one(T.service).state.name);
                 assert.strictEqual(await outputValue(outputs.tableName), mocks.one(T.table).state.name);
                 assert.strictEqual(await outputValue(outputs.exportBucket), mocks.one(T.bucket).state.bucket);
-                assert.strictEqual(await outputValue(outputs.batchRunCommand), `aws stepfunctions start-execution --state-machine-arn ${mocks.one(T.sfn).state.arn} --region us-east-1`);
+                assert.strictEqual(await outputValue(outputs.batchRunCommand), `aws stepfunctions start-execution --state-machine-arn ${mocks.one(T.sfn).state.arn} --region us-east-1 --input '{}'`);
             });
 
             it("gives identical inputs on every evaluation", async () => {
