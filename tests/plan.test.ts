@@ -45,14 +45,14 @@ describe("npm run plan", () => {
 
         it("models prod's NAT gateways, their addresses and tasks at the desired and the maximum count", async () => {
             const plan = await buildPlan(mocks, "prod");
-            const perTask = (0.5 * 0.04048 + 1 * 0.004445) * H; // x86_64, 0.5 vCPU / 1 GB: 18.02005
+            const perTask = (0.5 * 0.03238 + 1 * 0.00356) * H; // arm64, 0.5 vCPU / 1 GB: 14.4175
             close(line(plan, "NAT gateways of vpc: 2 (OnePerAz)").monthly, 2 * 0.045 * H); // 65.70
             close(line(plan, "NAT gateways of vpc: 2 Elastic IPs").monthly, 2 * 0.005 * H); // 7.30
             const tasks = line(plan, "Service web-service: 2 tasks (up to 10)");
-            close(tasks.monthly, 2 * perTask); // 36.04, the worked example of docs/prices.md
-            close(tasks.monthlyAtMax, 10 * perTask); // 180.20
+            close(tasks.monthly, 2 * perTask); // 28.84
+            close(tasks.monthlyAtMax, 10 * perTask); // 144.18
             const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask;
-            close(plan.cost.fixedMonthly, fixed); // 132.7651
+            close(plan.cost.fixedMonthly, fixed); // 125.56
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 

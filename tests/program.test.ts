@@ -250,6 +250,16 @@ describe("index.ts (the program)", () => {
         });
     });
 
+    describe("every stack file", () => {
+        it("runs the web service on arm64 in dev and prod, so the cheap stack tests what production runs", async () => {
+            for (const stack of ["dev", "prod"]) {
+                await evaluateStack(stack);
+                const td = mocks.all("aws:ecs/taskDefinition:TaskDefinition").find((r) => r.name === "web-task-definition")!;
+                assert.strictEqual(td.inputs.runtimePlatform.cpuArchitecture, "ARM64", stack);
+            }
+        });
+    });
+
     describe("other configurations", () => {
         it("uses an existing VPC: private subnets for tasks when given, else public subnets with public IPs", async () => {
             const network = { vpcId: "vpc-0abcdef0123456789", publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], privateSubnetIds: ["subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"] };
