@@ -67,6 +67,7 @@ function webArgs(w: Wiring): WebServiceArgs {
             deletionProtection: protect,
             ...(web.domain ? { domain: web.domain } : {}),
             ...(web.certificateArn ? { certificateArn: fromConfig(secretKeys, "web", web.certificateArn) } : {}),
+            ...(web.hostName ? { hostName: web.hostName } : {}),
         },
     };
 }

@@ -82,6 +82,7 @@ const webSchema = z
             .optional(),
         domain: z.strictObject({ name: z.string(), zoneId: z.string().min(1) }).optional(),
         certificateArn: secretOr(z.string().startsWith("arn:", "is not an ACM certificate ARN; write it like arn:aws:acm:REGION:ACCOUNT:certificate/ID")).optional(),
+        hostName: z.string().optional(),
         environment: z.record(z.string(), z.string()).optional(),
         secrets: z.record(z.string(), z.string()).optional(),
         user: z.string().optional(),

@@ -261,6 +261,13 @@ describe("index.ts (the program)", () => {
     });
 
     describe("other configurations", () => {
+        it("serves HTTPS with a given certificate at the host name it covers", async () => {
+            const cert = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+            const outputs = await evaluateStack("dev", { "fargate-workloads:web": { architecture: "arm64", desiredCount: 1, certificateArn: cert, hostName: "todo.example.com" } });
+            assert.strictEqual(await outputValue(outputs.url), "https://todo.example.com");
+            assert.strictEqual(mocks.all(T.listener).find((l) => l.inputs.protocol === "HTTPS")!.inputs.certificateArn, cert);
+        });
+
         it("uses an existing VPC: private subnets for tasks when given, else public subnets with public IPs", async () => {
             const network = { vpcId: "vpc-0abcdef0123456789", publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], privateSubnetIds: ["subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"] };
             await evaluateStack("prod", { "fargate-workloads:network": network });
