@@ -495,21 +495,27 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
 /** Validates every plain argument and applies the defaults. Throws on the first problem; registers nothing. */
 function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
     const v = new Validator(name);
-    validateComponentName(v, name);
-    const spec = resolveTaskSpec(v, name, args);
-    const network = validateTaskNetwork(v, args.network);
-    validateCluster(v, args.cluster);
-    const limits = BATCH_TASK_LIMITS.timeoutSeconds;
-    return {
+    v.check(() => validateComponentName(v, name));
+    // Every independent check records its problem, so one run reports all of them.
+    const spec = v.check(() => resolveTaskSpec(v, name, args));
+    if (typeof args !== "object" || args === null) {
+        v.done();
+    }
+    const network = v.check(() => validateTaskNetwork(v, args.network));
+    v.check(() => validateCluster(v, args.cluster));
+    const limits = BATCH_TASK_LIMITS;
+    const plan = {
         name,
-        spec,
-        network,
-        schedule: resolveSchedule(v, args.schedule),
-        timeoutSeconds: v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.min, limits.max, "seconds"),
-        retries: resolveRetries(v, args.retries, args.spotFallbackToOnDemand),
-        alerts: resolveAlerts(v, args.alerts),
-        concurrency: v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, BATCH_TASK_LIMITS.concurrency.min, BATCH_TASK_LIMITS.concurrency.max, "runs"),
+        spec: spec!,
+        network: network!,
+        schedule: v.check(() => resolveSchedule(v, args.schedule)),
+        timeoutSeconds: v.check(() => v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.timeoutSeconds.min, limits.timeoutSeconds.max, "seconds"))!,
+        retries: v.check(() => resolveRetries(v, args.retries, args.spotFallbackToOnDemand))!,
+        alerts: v.check(() => resolveAlerts(v, args.alerts))!,
+        concurrency: v.check(() => v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, limits.concurrency.min, limits.concurrency.max, "runs"))!,
     };
+    v.done();
+    return plan;
 }
 
 /** The parts of a BatchTask the later steps build on. */

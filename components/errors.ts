@@ -11,14 +11,26 @@ import * as pulumi from "@pulumi/pulumi";
 export class ArgumentError extends pulumi.ResourceError {
     /** Name of the component whose arguments were rejected. */
     public readonly component: string;
-    /** Argument path, such as `healthCheck.intervalSeconds`. */
+    /** Argument path, such as `healthCheck.intervalSeconds` (the first problem's, when there are several). */
     public readonly path: string;
+    /** Every problem found, each an ArgumentError of its own; one entry when there was one problem. */
+    public readonly problems: readonly ArgumentError[];
 
-    constructor(component: string, path: string, message: string) {
+    constructor(component: string, path: string, message: string, problems?: readonly ArgumentError[]) {
         super(message, undefined, true);
         this.name = "ArgumentError";
         this.component = component;
         this.path = path;
+        this.problems = problems ?? [this];
+    }
+
+    /** One error for several problems: the single problem itself, or all of them, one per line. */
+    static of(component: string, problems: readonly ArgumentError[]): ArgumentError {
+        if (problems.length === 1) {
+            return problems[0];
+        }
+        const lines = problems.map((p) => `  - ${p.message}`).join("\n");
+        return new ArgumentError(component, problems[0].path, `${component}: ${problems.length} problems:\n${lines}`, problems);
     }
 }
 
@@ -47,7 +59,41 @@ export function formatValue(value: unknown): string {
  * to do ("pick a listed size").
  */
 export class Validator {
+    private readonly found: ArgumentError[] = [];
+
     constructor(public readonly component: string) {}
+
+    /**
+     * Runs one independent check and records its problem instead of stopping, so one run reports
+     * every problem: returns the check's result, or undefined when it failed.
+     */
+    check<T>(run: () => T): T | undefined {
+        try {
+            return run();
+        } catch (e) {
+            if (e instanceof ArgumentError) {
+                this.found.push(...e.problems);
+                return undefined;
+            }
+            throw e;
+        }
+    }
+
+    /** True when a check has failed. */
+    get failed(): boolean {
+        return this.found.length > 0;
+    }
+
+    /**
+     * Throws every recorded problem as one {@link ArgumentError}, if there is any, and forgets them
+     * (a `check` around this call records them again, once).
+     */
+    done(): void {
+        if (this.found.length > 0) {
+            const problems = this.found.splice(0);
+            throw ArgumentError.of(this.component, problems);
+        }
+    }
 
     /** An error for `path` whose value `value` breaks `problem`; `fix` tells the user what to do. */
     error(path: string, value: unknown, problem: string, fix: string): ArgumentError {

@@ -229,74 +229,89 @@ export interface TaskSpecOptions {
 
 function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
     const at = (field: string) => (path ? `${path}.${field}` : field);
-    if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) {
-        throw v.error(at("image"), c.image, "is empty", "give an image reference such as public.ecr.aws/docker/library/nginx:1.27");
-    }
-    if (typeof c.image === "string" && /\s/.test(c.image)) {
-        throw v.error(at("image"), c.image, "contains white space", "remove it");
-    }
-    for (const field of ["entryPoint", "command"] as const) {
-        const value = c[field];
-        if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== "string"))) {
-            throw v.error(at(field), value, "must be a list of strings", 'write it as ["executable", "arg"]');
+    // Each check stands alone, so one run reports every problem of the container.
+    v.check(() => {
+        if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) {
+            throw v.error(at("image"), c.image, "is empty", "give an image reference such as public.ecr.aws/docker/library/nginx:1.27");
         }
+        if (typeof c.image === "string" && /\s/.test(c.image)) {
+            throw v.error(at("image"), c.image, "contains white space", "remove it");
+        }
+    });
+    for (const field of ["entryPoint", "command"] as const) {
+        v.check(() => {
+            const value = c[field];
+            if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== "string"))) {
+                throw v.error(at(field), value, "must be a list of strings", 'write it as ["executable", "arg"]');
+            }
+        });
     }
     const envNames = Object.keys(c.environment ?? {});
     for (const name of envNames) {
-        if (!ENV_NAME.test(name)) {
-            throw v.error(at(`environment.${name}`), name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-        }
-        if (FORBIDDEN_ENVIRONMENT_NAMES.includes(name)) {
-            throw v.error(at(`environment.${name}`), name, "puts AWS credentials in plain environment (Security Hub ECS.8)", "remove it: the task role gives the container credentials, and other credentials belong in secrets");
-        }
+        v.check(() => {
+            if (!ENV_NAME.test(name)) {
+                throw v.error(at(`environment.${name}`), name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
+            }
+            if (FORBIDDEN_ENVIRONMENT_NAMES.includes(name)) {
+                throw v.error(at(`environment.${name}`), name, "puts AWS credentials in plain environment (Security Hub ECS.8)", "remove it: the task role gives the container credentials, and other credentials belong in secrets");
+            }
+        });
     }
     for (const [name, ref] of Object.entries(c.secrets ?? {})) {
-        if (!ENV_NAME.test(name)) {
-            throw v.error(at(`secrets.${name}`), name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-        }
-        if (envNames.includes(name)) {
-            throw v.conflict(at(`secrets.${name}`), "is also set in environment, and a variable can have only one source", "remove it from one of them");
-        }
-        const parsed = typeof ref === "string" ? parseSecretReference(ref) : undefined;
-        if (typeof ref === "string" && parsed === undefined) {
-            throw v.error(at(`secrets.${name}`), ref, "is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN", 'use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key:version-stage:version-id]"');
-        }
-        if (parsed?.kind === "secretsmanager-partial") {
-            throw v.error(
-                at(`secrets.${name}`),
-                ref,
-                "is a Secrets Manager ARN without the 6-character suffix AWS appends to the name, and ECS reads secrets by full ARN only",
-                "copy the full ARN (aws secretsmanager describe-secret --secret-id NAME --query ARN), such as arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf",
-            );
-        }
+        v.check(() => validateSecret(v, at(`secrets.${name}`), name, ref, envNames));
     }
-    if (c.user !== undefined) {
-        if (typeof c.user !== "string" || !USER.test(c.user)) {
-            throw v.error(at("user"), c.user, 'is not a user of the form "uid", "name", "uid:gid" or "name:group"', 'use for example "1000" or "app:app"');
+    v.check(() => {
+        if (c.user !== undefined) {
+            if (typeof c.user !== "string" || !USER.test(c.user)) {
+                throw v.error(at("user"), c.user, 'is not a user of the form "uid", "name", "uid:gid" or "name:group"', 'use for example "1000" or "app:app"');
+            }
+            if (/^(0|root)(:|$)/.test(c.user)) {
+                pulumi.log.warn(`${v.component}: ${at("user")} ("${c.user}") runs the container as root; Security Hub ECS.20 expects a non-root user.`);
+            }
         }
-        if (/^(0|root)(:|$)/.test(c.user)) {
-            pulumi.log.warn(`${v.component}: ${at("user")} ("${c.user}") runs the container as root; Security Hub ECS.20 expects a non-root user.`);
-        }
-    }
+    });
     if (c.readonlyRootFilesystem !== undefined) {
-        v.boolean(at("readonlyRootFilesystem"), c.readonlyRootFilesystem);
+        v.check(() => v.boolean(at("readonlyRootFilesystem"), c.readonlyRootFilesystem));
     }
     if (c.stopTimeoutSeconds !== undefined) {
-        v.integer(at("stopTimeoutSeconds"), c.stopTimeoutSeconds, STOP_TIMEOUT_SECONDS.min, STOP_TIMEOUT_SECONDS.max, "seconds");
+        v.check(() => v.integer(at("stopTimeoutSeconds"), c.stopTimeoutSeconds!, STOP_TIMEOUT_SECONDS.min, STOP_TIMEOUT_SECONDS.max, "seconds"));
     }
     if (c.containerHealthCheck !== undefined) {
         const hc = c.containerHealthCheck;
-        const first = Array.isArray(hc.command) ? hc.command[0] : undefined;
-        if (!Array.isArray(hc.command) || hc.command.length < 2 || (first !== "CMD" && first !== "CMD-SHELL")) {
-            throw v.error(at("containerHealthCheck.command"), hc.command, 'must start with "CMD" or "CMD-SHELL" followed by the command', 'write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]');
-        }
+        v.check(() => {
+            const first = Array.isArray(hc.command) ? hc.command[0] : undefined;
+            if (!Array.isArray(hc.command) || hc.command.length < 2 || (first !== "CMD" && first !== "CMD-SHELL")) {
+                throw v.error(at("containerHealthCheck.command"), hc.command, 'must start with "CMD" or "CMD-SHELL" followed by the command', 'write for example ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]');
+            }
+        });
         const limits = CONTAINER_HEALTH_CHECK_LIMITS;
         for (const key of ["intervalSeconds", "timeoutSeconds", "retries", "startPeriodSeconds"] as const) {
             const value = hc[key];
             if (value !== undefined) {
-                v.integer(at(`containerHealthCheck.${key}`), value, limits[key].min, limits[key].max, key === "retries" ? "" : "seconds");
+                v.check(() => v.integer(at(`containerHealthCheck.${key}`), value, limits[key].min, limits[key].max, key === "retries" ? "" : "seconds"));
             }
         }
+    }
+}
+
+function validateSecret(v: Validator, path: string, name: string, ref: pulumi.Input<string>, envNames: readonly string[]): void {
+    if (!ENV_NAME.test(name)) {
+        throw v.error(path, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
+    }
+    if (envNames.includes(name)) {
+        throw v.conflict(path, "is also set in environment, and a variable can have only one source", "remove it from one of them");
+    }
+    const parsed = typeof ref === "string" ? parseSecretReference(ref) : undefined;
+    if (typeof ref === "string" && parsed === undefined) {
+        throw v.error(path, ref, "is not an SSM parameter name or ARN, nor a Secrets Manager secret ARN", 'use "/path/name", "arn:aws:ssm:REGION:ACCOUNT:parameter/name" or "arn:aws:secretsmanager:REGION:ACCOUNT:secret:name-AbCdEf[:json-key:version-stage:version-id]"');
+    }
+    if (parsed?.kind === "secretsmanager-partial") {
+        throw v.error(
+            path,
+            ref,
+            "is a Secrets Manager ARN without the 6-character suffix AWS appends to the name, and ECS reads secrets by full ARN only",
+            "copy the full ARN (aws secretsmanager describe-secret --secret-id NAME --query ARN), such as arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf",
+        );
     }
 }
 
@@ -331,15 +346,59 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     if (typeof args !== "object" || args === null) {
         throw v.error("args", args, "must be an object", "pass the component's arguments");
     }
+    // Independent checks each record their problem; the spec is returned only when all passed.
     validateContainer(v, "", args);
-    const architecture = validateArchitecture(v, "architecture", args.architecture ?? TASK_DEFINITION_DEFAULTS.architecture);
-    const logRetentionDays = validateLogRetention(v, "logRetentionDays", args.logRetentionDays ?? TASK_DEFINITION_DEFAULTS.logRetentionDays);
+    const architecture = v.check(() => validateArchitecture(v, "architecture", args.architecture ?? TASK_DEFINITION_DEFAULTS.architecture));
+    const logRetentionDays = v.check(() => validateLogRetention(v, "logRetentionDays", args.logRetentionDays ?? TASK_DEFINITION_DEFAULTS.logRetentionDays));
     if (args.ephemeralStorageGiB !== undefined) {
-        v.integer("ephemeralStorageGiB", args.ephemeralStorageGiB, EPHEMERAL_STORAGE_GIB.min, EPHEMERAL_STORAGE_GIB.max, "GiB");
+        v.check(() => v.integer("ephemeralStorageGiB", args.ephemeralStorageGiB!, EPHEMERAL_STORAGE_GIB.min, EPHEMERAL_STORAGE_GIB.max, "GiB"));
     }
     if (options.port !== undefined) {
-        validatePort(v, "port", options.port);
+        v.check(() => validatePort(v, "port", options.port!));
     }
+    const containers: ResolvedContainer[] = [{ name: MAIN_CONTAINER_NAME, args, essential: true, ports: options.port !== undefined ? [options.port] : [] }];
+    const needs = v.check(() => resolveSidecars(v, args, options, containers));
+    if (options.enableExecuteCommand) {
+        v.check(() => validateExecRootFilesystems(v, containers));
+    }
+    // The main container needs room too: at least the smallest size's share beyond the sidecars.
+    const minimum = TASK_DEFINITION_DEFAULTS.minimumSize;
+    const size = needs
+        ? v.check(() =>
+              resolveTaskSize(v, args.cpu, args.memory, {
+                  cpu: needs.cpu > 0 ? needs.cpu + 128 : minimum.cpu,
+                  memory: needs.memory > 0 ? needs.memory + 256 : minimum.memory,
+              }),
+          )
+        : undefined;
+    v.check(() => validatePolicyStatements(v, "taskPolicyStatements", args.taskPolicyStatements));
+    v.check(() => validatePolicyArns(v, "taskPolicyArns", args.taskPolicyArns));
+    (args.secretKmsKeyArns ?? []).forEach((arn, i) => {
+        v.check(() => {
+            if (typeof arn === "string" && !KMS_KEY_ARN.test(arn)) {
+                throw v.error(`secretKmsKeyArns[${i}]`, arn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (aliases cannot be granted)');
+            }
+        });
+    });
+    const strategy = architecture ? v.check(() => capacityProviderStrategy(v, args.capacity, architecture)) : undefined;
+    v.done();
+    return {
+        name,
+        family: taskFamilyName(name),
+        logGroupName: logGroupName(name),
+        size: size!,
+        architecture: architecture!,
+        ephemeralStorageGiB: args.ephemeralStorageGiB,
+        logRetentionDays: logRetentionDays!,
+        containers,
+        capacityProviderStrategy: strategy!,
+        enableExecuteCommand: options.enableExecuteCommand ?? false,
+        args,
+    };
+}
+
+/** Validates the sidecars, adds them to `containers`, and returns the CPU and memory they reserve. */
+function resolveSidecars(v: Validator, args: TaskDefinitionArgs, options: TaskSpecOptions, containers: ResolvedContainer[]): TaskSize {
     const sidecars = args.sidecars ?? [];
     if (!Array.isArray(sidecars)) {
         throw v.error("sidecars", sidecars, "must be a list", "give a list of containers");
@@ -350,70 +409,45 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     const names = new Set<string>([MAIN_CONTAINER_NAME]);
     const usedPorts = new Set<number>(options.port !== undefined ? [options.port] : []);
     const needs = { cpu: 0, memory: 0 };
-    const containers: ResolvedContainer[] = [
-        { name: MAIN_CONTAINER_NAME, args, essential: true, ports: options.port !== undefined ? [options.port] : [] },
-    ];
     sidecars.forEach((s, i) => {
         const at = `sidecars[${i}]`;
-        if (typeof s?.name !== "string" || !CONTAINER_NAME.test(s.name)) {
-            throw v.error(`${at}.name`, s?.name, "must be 1 to 251 letters, digits, _ or - (its /tmp volume adds -tmp within ECS's 255)", 'name it, for example "log-router"');
-        }
-        if (names.has(s.name)) {
-            throw v.error(`${at}.name`, s.name, `is already used by another container (the main container is "${MAIN_CONTAINER_NAME}")`, "give each container its own name");
-        }
-        names.add(s.name);
+        const named = v.check(() => {
+            if (typeof s?.name !== "string" || !CONTAINER_NAME.test(s.name)) {
+                throw v.error(`${at}.name`, s?.name, "must be 1 to 251 letters, digits, _ or - (its /tmp volume adds -tmp within ECS's 255)", 'name it, for example "log-router"');
+            }
+            if (names.has(s.name)) {
+                throw v.error(`${at}.name`, s.name, `is already used by another container (the main container is "${MAIN_CONTAINER_NAME}")`, "give each container its own name");
+            }
+            names.add(s.name);
+            return true;
+        });
         validateContainer(v, at, s);
         if (s.cpu !== undefined) {
-            v.integer(`${at}.cpu`, s.cpu, 0, 16384, "CPU units");
+            v.check(() => v.integer(`${at}.cpu`, s.cpu!, 0, 16384, "CPU units"));
         }
         if (s.memory !== undefined) {
-            v.integer(`${at}.memory`, s.memory, 6, 122880, "MiB");
+            v.check(() => v.integer(`${at}.memory`, s.memory!, 6, 122880, "MiB"));
         }
         if (s.essential !== undefined) {
-            v.boolean(`${at}.essential`, s.essential);
+            v.check(() => v.boolean(`${at}.essential`, s.essential));
         }
         const ports: readonly number[] = s.ports ?? [];
         ports.forEach((p: number, j: number) => {
-            validatePort(v, `${at}.ports[${j}]`, p);
-            if (usedPorts.has(p)) {
-                throw v.error(`${at}.ports[${j}]`, p, "is already used by another container of the task (they share one network interface)", "pick another port");
-            }
-            usedPorts.add(p);
+            v.check(() => {
+                validatePort(v, `${at}.ports[${j}]`, p);
+                if (usedPorts.has(p)) {
+                    throw v.error(`${at}.ports[${j}]`, p, "is already used by another container of the task (they share one network interface)", "pick another port");
+                }
+                usedPorts.add(p);
+            });
         });
         needs.cpu += s.cpu ?? 0;
         needs.memory += s.memory ?? 0;
-        containers.push({ name: s.name, args: s, essential: s.essential ?? true, ports, cpu: s.cpu, memory: s.memory });
-    });
-    if (options.enableExecuteCommand) {
-        validateExecRootFilesystems(v, containers);
-    }
-    // The main container needs room too: at least the smallest size's share beyond the sidecars.
-    const minimum = TASK_DEFINITION_DEFAULTS.minimumSize;
-    const size = resolveTaskSize(v, args.cpu, args.memory, {
-        cpu: needs.cpu > 0 ? needs.cpu + 128 : minimum.cpu,
-        memory: needs.memory > 0 ? needs.memory + 256 : minimum.memory,
-    });
-    validatePolicyStatements(v, "taskPolicyStatements", args.taskPolicyStatements);
-    validatePolicyArns(v, "taskPolicyArns", args.taskPolicyArns);
-    (args.secretKmsKeyArns ?? []).forEach((arn, i) => {
-        if (typeof arn === "string" && !KMS_KEY_ARN.test(arn)) {
-            throw v.error(`secretKmsKeyArns[${i}]`, arn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (aliases cannot be granted)');
+        if (named) {
+            containers.push({ name: s.name, args: s, essential: s.essential ?? true, ports, cpu: s.cpu, memory: s.memory });
         }
     });
-    const strategy = capacityProviderStrategy(v, args.capacity, architecture);
-    return {
-        name,
-        family: taskFamilyName(name),
-        logGroupName: logGroupName(name),
-        size,
-        architecture,
-        ephemeralStorageGiB: args.ephemeralStorageGiB,
-        logRetentionDays,
-        containers,
-        capacityProviderStrategy: strategy,
-        enableExecuteCommand: options.enableExecuteCommand ?? false,
-        args,
-    };
+    return needs;
 }
 
 /** The resources behind a task definition, exposed by both components. */

@@ -417,53 +417,57 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
 /** Validates every argument and fills in the defaults; registers nothing. */
 function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const v = new Validator(name);
-    validateComponentName(v, name);
+    v.check(() => validateComponentName(v, name));
     if (typeof args !== "object" || args === null) {
+        v.done();
         throw v.error("args", args, "must be an object", "pass the service's arguments");
     }
+    // Every independent check records its problem, so one run reports all of them.
     const d = WEB_SERVICE_DEFAULTS;
-    const port = args.port ?? d.port;
-    const enableExecuteCommand = args.enableExecuteCommand === undefined ? d.enableExecuteCommand : v.boolean("enableExecuteCommand", args.enableExecuteCommand);
-    const spec = resolveTaskSpec(v, name, args, { port, enableExecuteCommand });
-    validateCluster(v, args.cluster);
-    validateTaskNetwork(v, args.network);
-    const loadBalancer = validateLoadBalancer(v, args.loadBalancer);
-    const healthCheck = validateHealthCheck(v, args.healthCheck);
     const l = WEB_SERVICE_LIMITS;
-    if (args.desiredCount !== undefined) {
-        v.integer("desiredCount", args.desiredCount, l.desiredCount.min, l.desiredCount.max, "tasks");
-    }
-    const autoscaling = validateAutoscaling(v, args.autoscaling, args.desiredCount);
+    const port = args.port ?? d.port;
+    const enableExecuteCommand = args.enableExecuteCommand === undefined ? d.enableExecuteCommand : v.check(() => v.boolean("enableExecuteCommand", args.enableExecuteCommand));
+    const spec = v.check(() => resolveTaskSpec(v, name, args, { port, enableExecuteCommand: enableExecuteCommand === true }));
+    v.check(() => validateCluster(v, args.cluster));
+    v.check(() => validateTaskNetwork(v, args.network));
+    const loadBalancer = v.check(() => validateLoadBalancer(v, args.loadBalancer));
+    const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
+    const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
+    const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
-    const deployment = validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : [desiredCount]);
-    const deregistrationDelaySeconds = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
-    const usesSpot = spec.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT");
-    if (usesSpot && deregistrationDelaySeconds >= l.spotDeregistrationDelaySeconds) {
-        throw v.error("deregistrationDelaySeconds", deregistrationDelaySeconds, `must be under ${l.spotDeregistrationDelaySeconds} seconds with Fargate Spot (an interruption gives two minutes' notice)`, "lower it, or run on demand");
-    }
+    const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
+    const deregistrationDelaySeconds = v.check(() => {
+        const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
+        const usesSpot = spec?.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
+        if (usesSpot && delay >= l.spotDeregistrationDelaySeconds) {
+            throw v.error("deregistrationDelaySeconds", delay, `must be under ${l.spotDeregistrationDelaySeconds} seconds with Fargate Spot (an interruption gives two minutes' notice)`, "lower it, or run on demand");
+        }
+        return delay;
+    });
     const slowStartSeconds = args.slowStartSeconds ?? d.slowStartSeconds;
     if (slowStartSeconds !== 0) {
-        v.integer("slowStartSeconds", slowStartSeconds, l.slowStartSeconds.min, l.slowStartSeconds.max, "seconds (or 0 for off)");
+        v.check(() => v.integer("slowStartSeconds", slowStartSeconds, l.slowStartSeconds.min, l.slowStartSeconds.max, "seconds (or 0 for off)"));
     }
     if (args.stickinessSeconds !== undefined) {
-        v.integer("stickinessSeconds", args.stickinessSeconds, l.stickinessSeconds.min, l.stickinessSeconds.max, "seconds");
+        v.check(() => v.integer("stickinessSeconds", args.stickinessSeconds!, l.stickinessSeconds.min, l.stickinessSeconds.max, "seconds"));
     }
-    const grace = v.integer("healthCheckGracePeriodSeconds", args.healthCheckGracePeriodSeconds ?? d.healthCheckGracePeriodSeconds, l.healthCheckGracePeriodSeconds.min, l.healthCheckGracePeriodSeconds.max, "seconds");
-    const waitForSteadyState = args.waitForSteadyState === undefined ? d.waitForSteadyState : v.boolean("waitForSteadyState", args.waitForSteadyState);
+    const grace = v.check(() => v.integer("healthCheckGracePeriodSeconds", args.healthCheckGracePeriodSeconds ?? d.healthCheckGracePeriodSeconds, l.healthCheckGracePeriodSeconds.min, l.healthCheckGracePeriodSeconds.max, "seconds"));
+    const waitForSteadyState = args.waitForSteadyState === undefined ? d.waitForSteadyState : v.check(() => v.boolean("waitForSteadyState", args.waitForSteadyState));
+    v.done();
     return {
-        spec,
+        spec: spec!,
         port,
         desiredCount,
-        healthCheck,
-        deregistrationDelaySeconds,
+        healthCheck: healthCheck!,
+        deregistrationDelaySeconds: deregistrationDelaySeconds!,
         slowStartSeconds,
         stickinessSeconds: args.stickinessSeconds,
-        healthCheckGracePeriodSeconds: grace,
-        deployment,
-        waitForSteadyState,
-        enableExecuteCommand,
-        https: loadBalancer.https,
-        loadBalancer,
+        healthCheckGracePeriodSeconds: grace!,
+        deployment: deployment!,
+        waitForSteadyState: waitForSteadyState!,
+        enableExecuteCommand: enableExecuteCommand!,
+        https: loadBalancer!.https,
+        loadBalancer: loadBalancer!,
         autoscaling,
     };
 }

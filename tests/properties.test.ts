@@ -68,16 +68,23 @@ async function buildsOnlyWhatAwsAccepts(tally: Tally, given: readonly string[], 
     await mocks.settle();
     if (thrown !== undefined) {
         assert.ok(thrown instanceof ArgumentError, `throws an ArgumentError, not ${thrown instanceof Error ? thrown.stack : String(thrown)}`);
-        const root = thrown.path.split(/[.[]/)[0];
-        assert.ok(root === "name" || given.includes(root), `the error's path "${thrown.path}" names an argument the input gave (${given.join(", ")}): ${thrown.message}`);
-        assert.ok(thrown.message.startsWith(`${thrown.component}: ${thrown.path}`), `the message starts with the component and the path: ${thrown.message}`);
+        const error = thrown;
+        for (const problem of error.problems) {
+            const root = problem.path.split(/[.[]/)[0];
+            assert.ok(root === "name" || given.includes(root), `the error's path "${problem.path}" names an argument the input gave (${given.join(", ")}): ${problem.message}`);
+            assert.ok(problem.message.startsWith(`${problem.component}: ${problem.path}`), `the message starts with the component and the path: ${problem.message}`);
+        }
+        if (error.problems.length > 1) {
+            assert.strictEqual(error.message, `${error.component}: ${error.problems.length} problems:\n${error.problems.map((p) => `  - ${p.message}`).join("\n")}`, "one line per problem");
+        }
         assert.deepStrictEqual(
             mocks.awsResources().map((r) => `${r.type} ${r.name}`),
             [],
             `no AWS resource is registered when validation fails (${thrown.message})`,
         );
         tally.rejected++;
-        tally.paths.set(root, (tally.paths.get(root) ?? 0) + 1);
+        const first = error.path.split(/[.[]/)[0];
+        tally.paths.set(first, (tally.paths.get(first) ?? 0) + 1);
         return;
     }
     assert.deepStrictEqual(limitProblems(mocks.all()), [], "every registered resource is within AWS's limits");

@@ -459,6 +459,19 @@ describe("WebService", () => {
         assert.deepStrictEqual(mocks.awsResources().map((r) => [r.type, r.name, r.inputs]), first);
     });
 
+    it("reports every problem of its arguments in one error, one line each, and registers nothing", async () => {
+        await assertRejected(
+            () => new WebService("web", { ...base, cpu: 512, memory: 512, desiredCount: -1, image: "nginx latest", healthCheck: { path: "health" } } as WebServiceArgs),
+            [
+                "web: 4 problems:",
+                '  - web: image ("nginx latest") contains white space; remove it.',
+                "  - web: memory (512) is not allowed with cpu 512; with 512 CPU units Fargate accepts 1024 to 4096 in steps of 1024 MiB; change memory or cpu to a valid Fargate pair.",
+                '  - web: healthCheck.path ("health") must start with "/" and be at most 1024 characters; write it as a path, such as "/health".',
+                "  - web: desiredCount (-1) must be a whole number from 0 to 5000 tasks; set it within 0..5000.",
+            ].join("\n"),
+        );
+    });
+
     it("knows when a rolling deploy can make progress", () => {
         assert.strictEqual(deploymentCanProgress(1, 100, 100), false);
         assert.strictEqual(deploymentCanProgress(1, 100, 200), true);
