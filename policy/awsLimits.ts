@@ -15,6 +15,7 @@ import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { CONTAINER_HEALTH_CHECK_LIMITS, EPHEMERAL_STORAGE_GIB, FARGATE_SIZES, LOG_RETENTION_DAYS, STOP_TIMEOUT_SECONDS } from "../components/sizing";
 import { MAX_SIDECARS } from "../components/taskDefinition";
 import { deploymentCanProgress, WEB_SERVICE_LIMITS } from "../components/webService";
+import { Add, intIn, isInt, lengthAtMost, parseJson, Rule } from "./limits/common";
 import { at, eachKnown, isUnknownError, known, unknownPaths } from "./preview";
 
 /** What {@link checkResourceLimits} found: definite violations, and paths it could not read at preview. */
@@ -107,29 +108,6 @@ export function canonicalType(type: string): string {
     return ALIASES[type] ?? type;
 }
 
-type Add = (message: string) => void;
-type Rule = (p: Record<string, any>, add: Add, logicalName?: string) => void;
-
-function isInt(v: unknown): v is number {
-    return typeof v === "number" && Number.isInteger(v);
-}
-
-/** Adds a violation unless `value` (at `path`) is undefined or an integer in min..max. */
-function intIn(add: Add, path: string, value: unknown, min: number, max: number, unit = ""): void {
-    if (value === undefined || value === null) {
-        return;
-    }
-    if (!isInt(value) || value < min || value > max) {
-        add(`${path} (${JSON.stringify(value)}) must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}`);
-    }
-}
-
-function lengthAtMost(add: Add, path: string, value: unknown, max: number): void {
-    if (typeof value === "string" && value.length > max) {
-        add(`${path} is ${value.length} characters long; AWS accepts at most ${max}`);
-    }
-}
-
 function ec2Text(add: Add, path: string, value: unknown): void {
     if (typeof value !== "string") {
         return;
@@ -147,18 +125,6 @@ function compactLength(json: string): number {
         return JSON.stringify(JSON.parse(json)).length;
     } catch {
         return json.length;
-    }
-}
-
-function parseJson(add: Add, path: string, value: unknown): any {
-    if (typeof value !== "string") {
-        return typeof value === "object" ? value : undefined;
-    }
-    try {
-        return JSON.parse(value);
-    } catch (e) {
-        add(`${path} is not valid JSON (${(e as Error).message})`);
-        return undefined;
     }
 }
 
