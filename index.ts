@@ -5,16 +5,16 @@
  * so a mistake fails before the first resource is created, then wires the components together.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, fromConfig, readStackConfig, STACK_DEFAULTS } from "./app/config";
+import { ConfigError, fromConfig, problemAsStackKey, readStackConfig, STACK_DEFAULTS } from "./app/config";
 import { createExportBucket, createParameters, createTable } from "./app/data";
 import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
 import { buildWebImage } from "./app/image";
 import { stackAlertTopicAliases } from "./app/alerts";
 import { createNetwork, planNetwork } from "./app/network";
 import { webTaskPolicy } from "./app/webPolicy";
-import { awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
+import { ArgumentError, awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
 
-const { config, secretKeys } = readStackConfig();
+const { config, secretKeys, problems } = readStackConfig();
 const d = STACK_DEFAULTS;
 const protect = config.protect ?? d.protect;
 const logRetentionDays = config.logRetentionDays ?? d.logRetentionDays;
@@ -109,16 +109,31 @@ const preview: Wiring = {
     bucketArn: unknown,
     alertTopicArn: unknown,
 };
-WebService.validate("web", webArgs(preview));
-BatchTask.validate("export", batchArgs(preview));
+// Every problem of the stack in one run: the stack file's, then each component's, named by the
+// keys the user wrote.
+const allProblems = [...problems];
+for (const check of [() => WebService.validate("web", webArgs(preview)), () => BatchTask.validate("export", batchArgs(preview))]) {
+    try {
+        check();
+    } catch (e) {
+        if (!(e instanceof ArgumentError)) {
+            throw e;
+        }
+        allProblems.push(...e.problems.map(problemAsStackKey));
+    }
+}
 // Every attempt of a run must reuse its export (DynamoDB cannot cancel one): all must start
 // within the client token's 8 hours.
 const exportRetries = { ...d.batch.retries, ...(batch.retries ?? {}) };
 const lastStart = lastAttemptStartSeconds(batch.timeoutSeconds ?? d.batch.timeoutSeconds, exportRetries);
 if (lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
-    throw new ConfigError([
+    allProblems.push(
         `fargate-workloads:batch.timeoutSeconds and fargate-workloads:batch.retries let the export's last attempt start ${lastStart} s after the run, past DynamoDB's ${EXPORT_CLIENT_TOKEN_SECONDS} s client-token window, so a retry could start (and bill) a second export; lower the timeout, the retries or their interval`,
-    ]);
+    );
+}
+if (allProblems.length > 0) {
+    // A problem of a shared key (logRetentionDays) is the same for both components: once.
+    throw new ConfigError([...new Set(allProblems)]);
 }
 
 // 2. Create: the alerts topic, network, cluster, data, image, then the two workloads.

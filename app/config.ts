@@ -5,6 +5,7 @@
  * component (Fargate sizes, health check ranges, schedules) stay in the component.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 
 /** The project's config namespace. */
@@ -191,7 +192,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
         case "unrecognized_keys":
-            return issue.keys.map((k) => `${keyOf([...issue.path, k])} is not a known key; remove it or fix its spelling (see the README's configuration reference)`);
+            return issue.keys.map((k) => {
+                const known = knownKeysAt(issue.path);
+                const near = known.length > 0 ? closest(k, known) : undefined;
+                const suggestion = near !== undefined && distance(k, near) <= Math.max(2, Math.floor(near.length / 3)) ? `did you mean \`${near}\`? ` : "";
+                return `${keyOf([...issue.path, k])} is not a known key; ${suggestion}remove it or fix its spelling (see the README's configuration reference)`;
+            });
         case "invalid_type":
             return [`${keyOf(issue.path)} (${show(input)}) must be ${issue.expected === "object" ? "a YAML mapping" : issue.expected === "array" ? "a YAML list" : `a ${issue.expected}`}; write it as one`];
         case "invalid_value":
@@ -207,13 +213,124 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
     }
 }
 
-/** Validates raw configuration (keys without the namespace, values already parsed). */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-    const result = stackConfigSchema.safeParse(raw, { reportInput: true });
-    if (!result.success) {
-        throw new ConfigError(result.error.issues.flatMap(describeIssue));
+/** The keys an object of the schema at `path` knows (for "did you mean"). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+    let schema: any = stackConfigSchema;
+    for (const part of path) {
+        while (schema?.def?.innerType) {
+            schema = schema.def.innerType;
+        }
+        schema = schema?.shape?.[part as string];
     }
-    return result.data;
+    while (schema?.def?.innerType) {
+        schema = schema.def.innerType;
+    }
+    return Object.keys(schema?.shape ?? {});
+}
+
+function withoutPath(value: unknown, path: readonly PropertyKey[]): unknown {
+    if (path.length === 0 || typeof value !== "object" || value === null) {
+        return undefined;
+    }
+    const copy: any = Array.isArray(value) ? [...value] : { ...value };
+    const [head, ...rest] = path;
+    copy[head as any] = withoutPath(copy[head as any], rest);
+    if (copy[head as any] === undefined && !Array.isArray(copy)) {
+        delete copy[head as any];
+    }
+    return copy;
+}
+
+/**
+ * Validates raw configuration (keys without the namespace, values already parsed) and returns
+ * every problem with the configuration made of the keys that passed, so the components can check
+ * those in the same run.
+ */
+export function checkStackConfig(raw: Record<string, unknown>): { config: StackConfig; problems: string[] } {
+    const problems: string[] = [];
+    let current: unknown = raw;
+    for (let round = 0; round < 20; round++) {
+        const result = stackConfigSchema.safeParse(current, { reportInput: true });
+        if (result.success) {
+            return { config: result.data, problems };
+        }
+        if (round === 0) {
+            problems.push(...result.error.issues.flatMap(describeIssue));
+        }
+        for (const issue of result.error.issues) {
+            const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+            for (const path of paths) {
+                current = path.length === 0 ? {} : withoutPath(current, path);
+            }
+        }
+    }
+    return { config: {}, problems };
+}
+
+/** Validates raw configuration (keys without the namespace, values already parsed); throws every problem at once. */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+    const { config, problems } = checkStackConfig(raw);
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return config;
+}
+
+/**
+ * Where each component argument comes from in the stack file, so a component's problem is named
+ * by the key the user wrote (`fargate-workloads:web.cpu`, not `web: cpu`). The longest matching
+ * argument path wins; the rest of the path follows the key.
+ */
+export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+    web: {
+        image: "web.image",
+        port: "web.port",
+        cpu: "web.cpu",
+        memory: "web.memory",
+        architecture: "web.architecture",
+        capacity: "web.capacity",
+        desiredCount: "web.desiredCount",
+        autoscaling: "web.autoscaling",
+        "healthCheck.path": "web.healthCheckPath",
+        environment: "web.environment",
+        secrets: "web.secrets",
+        user: "web.user",
+        "loadBalancer.domain": "web.domain",
+        "loadBalancer.certificateArn": "web.certificateArn",
+        "loadBalancer.hostName": "web.hostName",
+        logRetentionDays: "logRetentionDays",
+    },
+    export: {
+        image: "batch.image",
+        command: "batch.command",
+        cpu: "batch.cpu",
+        memory: "batch.memory",
+        architecture: "batch.architecture",
+        capacity: "batch.capacity",
+        "schedule.expression": "batch.schedule",
+        "schedule.timezone": "batch.timezone",
+        timeoutSeconds: "batch.timeoutSeconds",
+        retries: "batch.retries",
+        "alerts.email": "batch.alertEmail",
+        "alerts.noSuccessWithinHours": "batch.noSuccessWithinHours",
+        logRetentionDays: "logRetentionDays",
+    },
+};
+
+/** A component's problem, named by the stack key it came from when there is one. */
+export function problemAsStackKey(problem: { component: string; path: string; message: string }): string {
+    const keys = ARGUMENT_KEYS[problem.component] ?? {};
+    const parts = problem.path.split(".");
+    for (let n = parts.length; n > 0; n--) {
+        const key = keys[parts.slice(0, n).join(".")];
+        if (key !== undefined) {
+            const rest = parts.slice(n).join(".");
+            const prefix = `${problem.component}: ${problem.path}`;
+            const tail = problem.message.startsWith(prefix) ? problem.message.slice(prefix.length) : ` ${problem.message}`;
+            return `${NAMESPACE}:${key}${rest ? `.${rest}` : ""}${tail}`.replace(/\.$/, "");
+        }
+    }
+    return problem.message.replace(/\.$/, "");
 }
 
 /** A config value as the CLI stores it (a string), parsed back to what the YAML said. */
@@ -230,10 +347,12 @@ function parseValue(text: string): unknown {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
 
-/** The validated configuration and the top-level keys (without namespace) whose values are secret. */
+/** The configuration made of the keys that passed, their problems, and the top-level keys (without namespace) whose values are secret. */
 export interface LoadedStackConfig {
     readonly config: StackConfig;
     readonly secretKeys: ReadonlySet<string>;
+    /** Every problem of the stack file, one line each. */
+    readonly problems: readonly string[];
 }
 
 /** Reads and validates this stack's `fargate-workloads:` configuration. */
@@ -249,7 +368,8 @@ export function readStackConfig(): LoadedStackConfig {
             }
         }
     }
-    return { config: parseStackConfig(raw), secretKeys };
+    const { config, problems } = checkStackConfig(raw);
+    return { config, secretKeys, problems };
 }
 
 /** A value from config key `key`, kept secret (and so out of plain-text state and checks) when the key is. */

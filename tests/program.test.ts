@@ -354,13 +354,34 @@ describe("index.ts (the program)", () => {
             ]);
         });
 
-        it("passes component checks through with the component's message, still before anything exists", async () => {
+        it("names a component's problem by the stack key the user wrote, still before anything exists", async () => {
             const web = await refused("dev", { "fargate-workloads:web": { cpu: 300 } });
-            assert.strictEqual(web.message, "web: cpu (300) is not a Fargate task size; it must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units; pick one of the listed values (1024 units = 1 vCPU).");
+            assert.strictEqual(
+                web.message,
+                "Invalid stack configuration (1 problem):\n  - fargate-workloads:web.cpu (300) is not a Fargate task size; it must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units; pick one of the listed values (1024 units = 1 vCPU)",
+            );
             const spot = await refused("dev", { "fargate-workloads:batch": { capacity: "spot", architecture: "arm64" } });
-            assert.strictEqual(spot.message, 'export: capacity ("spot") uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand".');
+            assert.match(spot.message, /\n {2}- fargate-workloads:batch\.capacity \("spot"\) uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand"$/);
             const schedule = await refused("dev", { "fargate-workloads:batch": { schedule: "cron(0 3 * * *)" } });
-            assert.match(schedule.message, /^export: schedule\.expression \("cron\(0 3 \* \* \*\)"\) has 5 fields/);
+            assert.match(schedule.message, /\n {2}- fargate-workloads:batch\.schedule \("cron\(0 3 \* \* \*\)"\) has 5 fields/);
+        });
+
+        it("reports every problem of a stack file in one run: the file's own and every component's, with a suggestion for a misspelt key", async () => {
+            const error = await refused("dev", {
+                "fargate-workloads:web": { architecture: "arm64", cpu: 512, memory: 512, desiredCount: -1, healthCheckPth: "/health", image: "nginx latest" },
+                "fargate-workloads:batch": { schedule: "cron(0 3 * * ?)" },
+            });
+            assert.strictEqual(
+                error.message,
+                [
+                    "Invalid stack configuration (5 problems):",
+                    "  - fargate-workloads:web.healthCheckPth is not a known key; did you mean `healthCheckPath`? remove it or fix its spelling (see the README's configuration reference)",
+                    '  - fargate-workloads:web.image ("nginx latest") contains white space; remove it',
+                    "  - fargate-workloads:web.memory (512) is not allowed with cpu 512; with 512 CPU units Fargate accepts 1024 to 4096 in steps of 1024 MiB; change memory or cpu to a valid Fargate pair",
+                    "  - fargate-workloads:web.desiredCount (-1) must be a whole number from 0 to 5000 tasks; set it within 0..5000",
+                    '  - fargate-workloads:batch.schedule ("cron(0 3 * * ?)") has 5 fields, but AWS cron expressions have six: minutes hours day-of-month month day-of-week year; add the missing fields, for example "cron(0 3 * * ? *)" (daily at 03:00)',
+                ].join("\n"),
+            );
         });
     });
 
