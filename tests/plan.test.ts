@@ -241,14 +241,26 @@ describe("npm run plan", () => {
             return i;
         };
 
-        it("tests, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
+        /** The job runs checkout, `npm ci` and `npm test` in this order on every supported Node.js (22 and 24). */
+        const assertTestsOnSupportedNodes = (job: any, commands: string[]) => {
+            assert.deepStrictEqual(job.strategy.matrix.node, [22, 24], "tests run on Node.js 22 and 24");
+            const setup = job.steps.find((s: any) => String(s.uses).startsWith("actions/setup-node"));
+            assert.strictEqual(setup.with["node-version"], "${{ matrix.node }}");
+            const order = [stepIndex(job.steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"), ...commands.map((c) => stepIndex(job.steps, (s) => s.run === c, `runs ${c}`))];
+            assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
+        };
+        const nodeVersions = (wf: any) => Object.values(wf.jobs).flatMap((job: any) => job.steps.filter((s: any) => String(s.uses).startsWith("actions/setup-node")).map((s: any) => s.with["node-version"]));
+
+        it("tests and tests the package on Node.js 22 and 24, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
             const wf = workflow("pull-request.yml");
             assert.ok("pull_request" in wf.on);
-            const steps = wf.jobs["test-and-plan"].steps;
+            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test", "npm run test:package"]);
+            const plan = wf.jobs.plan;
+            assert.strictEqual(plan.needs, "test", "plans only what passed the tests");
+            const steps = plan.steps;
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => s.run === "npm test", "tests"),
                 stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown"), "plans"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
@@ -259,23 +271,32 @@ describe("npm run plan", () => {
             const comment = steps.find((s: any) => String(s.uses).startsWith("marocchino/"));
             assert.strictEqual(comment.if, "github.event.pull_request.head.repo.full_name == github.repository");
             const preview = wf.jobs.preview;
-            assert.strictEqual(preview.needs, "test-and-plan");
+            assert.strictEqual(preview.needs, "plan");
             assert.strictEqual(preview.if, "github.event.pull_request.head.repo.full_name == github.repository", "no preview on forks");
             assert.deepStrictEqual(preview.strategy.matrix.stack, listStacks(ROOT));
             const pulumi = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions"));
             assert.deepStrictEqual([pulumi.with.command, pulumi.with["comment-on-pr"], pulumi.with["stack-name"]], ["preview", true, "${{ matrix.stack }}"]);
+            assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
         });
 
-        it("deploys dev on push to main, then prod behind the protected environment", () => {
+        it("deploys dev on push to main after the tests pass on Node.js 22 and 24, then prod behind the protected environment", () => {
             const wf = workflow("deploy.yml");
             assert.deepStrictEqual(wf.on.push.branches, ["main"]);
+            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test"]);
             const up = (job: any) => job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions")).with;
             assert.deepStrictEqual(up(wf.jobs.dev), { command: "up", "stack-name": "dev" });
             assert.deepStrictEqual(up(wf.jobs.prod), { command: "up", "stack-name": "prod" });
+            assert.strictEqual(wf.jobs.dev.needs, "test");
             assert.strictEqual(wf.jobs.prod.needs, "dev");
             assert.strictEqual(wf.jobs.prod.environment, "prod");
-            const devSteps = wf.jobs.dev.steps;
-            assert.ok(stepIndex(devSteps, (s) => s.run === "npm test", "tests") < stepIndex(devSteps, (s) => String(s.uses).startsWith("pulumi/actions"), "deploys"));
+            assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
+        });
+
+        it("matches package.json's engines and the Node.js that .ci/run uses", () => {
+            const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+            assert.strictEqual(pkg.engines.node, ">=22");
+            const pinned = /^NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(fs.readFileSync(path.join(ROOT, ".ci", "use-node.sh"), "utf8"));
+            assert.strictEqual(pinned?.[1], "22", ".ci/run tests on the oldest supported Node.js");
         });
     });
 });
