@@ -5,14 +5,11 @@ import { ArgumentError } from "../components/errors";
 import { RecordedResource } from "../components/testing";
 import { WebService, WebServiceArgs } from "../components/webService";
 import { checkResourceLimits, checkStackLimits } from "../policy/awsLimits";
+import { validateStateMachine } from "./aslValidator";
 import { asEngineValue } from "./policyHarness";
 import { evaluateStack } from "./program";
 import { batchTaskCase, BATCH_TASK_ARGUMENTS, WEB_SERVICE_ARGUMENTS, webServiceCase } from "./propertiesArbitraries";
 import { mocks } from "./setup";
-
-// asl-validator ships no type declarations, so it is loaded through its documented CommonJS entry.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
 
 /**
  * Cases per component in `npm test` (one evaluation takes about 50 ms); `PROPERTY_RUNS=N` for more.
@@ -33,7 +30,7 @@ function limitProblems(resources: readonly RecordedResource[]): string[] {
     const across = checkStackLimits(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: asEngineValue(r.state) })));
     problems.push(...across.violations.map((v) => v.message), ...across.unknown);
     for (const sfn of resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine")) {
-        const result = aslValidator(JSON.parse(sfn.inputs.definition));
+        const result = validateStateMachine(JSON.parse(sfn.inputs.definition));
         if (!result.isValid) {
             problems.push(`${sfn.name}: invalid Amazon States Language: ${result.errorsText("; ")}`);
         }
