@@ -199,7 +199,9 @@ describe("npm run plan", () => {
         });
     });
 
-    describe("the command", () => {
+    describe("the command", function () {
+        // Each test starts Node with ts-node and the Pulumi SDK: give it the child's own time limit.
+        this.timeout(60000);
         const run = (...args: string[]) =>
             spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", "plan.ts"), ...args], {
                 cwd: ROOT,
