@@ -13,10 +13,13 @@ import { mocks } from "./setup";
 
 /**
  * Cases per component in `npm test` (one evaluation takes about 50 ms); `PROPERTY_RUNS=N` for more.
+ * `npm test` replays one fixed seed, so it passes or fails the same way on every run; new inputs
+ * come from `PROPERTY_SEED=random` (as `npm run test:properties` sets) or another number.
  * A failure prints the shrunk counterexample and the seed to replay it (`PROPERTY_SEED=...`).
  */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
-const SEED = process.env.PROPERTY_SEED === undefined ? undefined : Number(process.env.PROPERTY_SEED);
+const FIXED_SEED = 17;
+const SEED = process.env.PROPERTY_SEED === "random" ? undefined : Number(process.env.PROPERTY_SEED ?? FIXED_SEED);
 const ROOT_USER = /^(0|root)(:|$)/;
 
 /** What AWS would reject in the recorded resources (known component bugs set aside), one line each. */
