@@ -6,6 +6,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { requireFresh } from "../components/testing";
+import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
 import { runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
 import { buildPlan, Plan } from "../scripts/plan/plan";
@@ -128,6 +129,56 @@ describe("npm run plan", () => {
             assert.deepStrictEqual(schedule.keyInputs, { expression: "cron(0 3 * * ? *)", timezone: "UTC", state: "ENABLED", target: "export-runner", deadLetterQueue: "export-schedule-dlq" });
             const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
             assert.ok(vpc.willCreate!.includes("2 NAT gateways (OnePerAz), each with an Elastic IP"));
+        });
+
+        it("shows the conditions of IAM statements, in role, trust and resource policies", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
+            assert.ok(
+                (keyInputs("web-task-policy").statements as string[]).includes("Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com"),
+                "the KMS statement shows it decrypts only through SSM",
+            );
+            const runner = keyInputs("export-runner-policy").statements as string[];
+            assert.ok(runner.includes("Allow ecs:RunTask on arn:aws:ecs:us-east-1:123456789012:task-definition/fargate-workloads-prod-export:* when ecs:cluster = todo-cluster"), runner.join("\n"));
+            assert.ok(runner.includes("Allow iam:PassRole on export-task, export-execution when iam:PassedToService = ecs-tasks.amazonaws.com"), runner.join("\n"));
+            assert.deepStrictEqual(keyInputs("web-task"), {
+                trust: ["Allow ecs-tasks.amazonaws.com to sts:AssumeRole when aws:SourceAccount = 123456789012 and aws:SourceArn like arn:aws:ecs:us-east-1:123456789012:*"],
+            });
+            assert.deepStrictEqual(keyInputs("export-bucket-tls-only"), {
+                bucket: "export-bucket",
+                statements: [`Deny anyone to s3:* on export-bucket, ${mocks.one("aws:s3/bucket:Bucket").state.arn}/* when aws:SecureTransport = false`],
+            });
+            assert.ok(renderText(plan).includes("\n        · statements: Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com\n"));
+        });
+
+        it("shows every security group's rules by direction, protocol, ports and peer, and each rule resource's own", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
+            assert.deepStrictEqual(keyInputs("web-alb-sg"), {
+                inbound: ["tcp 80 from 0.0.0.0/0", "tcp 80 from ::/0", "tcp 443 from 0.0.0.0/0", "tcp 443 from ::/0"],
+                outbound: ["tcp 8080 to web-service-sg"],
+            });
+            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from web-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
+            assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["all traffic to 0.0.0.0/0, ::/0"] });
+            assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from web-alb-sg" });
+            assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "web-alb-sg", outbound: "tcp 8080 to web-service-sg" });
+            const text = renderText(plan);
+            assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: all traffic to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
+        });
+
+        it("writes IAM conditions and security group rules as a reviewer reads them", () => {
+            const label = (ref: unknown) => (ref === "sg-0123" ? "web-alb-sg" : ref);
+            assert.strictEqual(conditionText({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": ["arn:a", "arn:b"] } }), "aws:SourceAccount = 123456789012 and aws:SourceArn like arn:a or arn:b");
+            assert.strictEqual(conditionText({ "ForAnyValue:StringNotLike": { "aws:TagKeys": "team*" } }), "any of aws:TagKeys not like team*");
+            assert.strictEqual(conditionText({ NumericLessThanEqualsIfExists: { "s3:max-keys": "10" } }), "s3:max-keys <= 10 (if present)");
+            assert.strictEqual(conditionText({ Null: { "aws:TokenIssueTime": "true" }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }), "aws:TokenIssueTime is absent and aws:SourceIp in 203.0.113.0/24");
+            assert.strictEqual(conditionText({ StringEqualsIgnoreCase: { "aws:PrincipalTag/team": "Web" } }), "aws:PrincipalTag/team StringEqualsIgnoreCase Web");
+            assert.strictEqual(statementText({ Effect: "Deny", NotAction: ["iam:*"], NotResource: "arn:x" }), "Deny every action except iam:* on every resource except arn:x");
+            assert.strictEqual(statementText({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:y" }), "Allow anyone to s3:GetObject on arn:y");
+            assert.strictEqual(vpcRuleText("inbound", { ipProtocol: "tcp", fromPort: 1024, toPort: 65535, referencedSecurityGroupId: "sg-0123" }, label), "tcp 1024-65535 from web-alb-sg");
+            assert.strictEqual(vpcRuleText("outbound", { ipProtocol: "-1", prefixListId: "pl-0abc" }), "all traffic to pl-0abc");
+            assert.strictEqual(inlineRuleText("inbound", { protocol: "udp", fromPort: 53, toPort: 53, self: true, securityGroups: ["sg-0123"] }, label), "udp 53 from web-alb-sg, itself");
+            assert.strictEqual(inlineRuleText("inbound", { protocol: "icmp", fromPort: 8, toPort: 0, cidrBlocks: ["10.0.0.0/8"] }), "icmp 8-0 from 10.0.0.0/8");
         });
 
         it("draws dev: internet, HTTP listener, target group, service and job in public subnets, table and bucket", async () => {
