@@ -6,7 +6,9 @@ import * as path from "path";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { requireFresh } from "../components/testing";
+import * as pulumi from "@pulumi/pulumi";
 import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
+import { parseCommandLine, USAGE, withConsoleOnStderr } from "../scripts/plan/cli";
 import { runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
 import { buildPlan, Plan } from "../scripts/plan/plan";
@@ -250,6 +252,64 @@ describe("npm run plan", () => {
         });
     });
 
+    describe("the command line", () => {
+        const usageError = (problem: string) => ({ exit: 2, stderr: `plan: ${problem}\n\n${USAGE}` });
+
+        it("prints the usage for --help or -h, exit 0", () => {
+            assert.deepStrictEqual(parseCommandLine(["--help"], ROOT), { exit: 0, stdout: USAGE });
+            assert.deepStrictEqual(parseCommandLine(["--stack", "prod", "-h"], ROOT), { exit: 0, stdout: USAGE });
+            assert.ok(USAGE.startsWith("Usage: npm run -s plan -- [--stack NAME] [--format text|markdown|json] [--out DIR] [--config-dir DIR]\n"));
+            assert.ok(USAGE.includes("\n  npm run -s plan -- --stack prod --format json > plan.json\n"), "the usage shows how to pipe the JSON without npm's banner");
+        });
+
+        it("names every bad flag or value, with the usage, exit 2", () => {
+            const missing = path.join(os.tmpdir(), "no-such-plan-dir");
+            const cases: [string[], string][] = [
+                [["--bogus"], "unknown option --bogus"],
+                [["-x"], "unknown option -x"],
+                [["--format", "yaml"], '--format must be text, markdown or json (got "yaml")'],
+                [["--format="], '--format must be text, markdown or json (got "")'],
+                [["--stack"], "--stack needs a value"],
+                [["prod"], 'unexpected argument "prod"; every value follows its option, as in --stack prod'],
+                [["--stack", "staging"], `no stack file Pulumi.staging.yaml in ${ROOT} (stacks there: dev, prod)`],
+                [["--config-dir", missing], `--config-dir ${missing} is not a directory`],
+                [["--out="], "--out needs a directory"],
+                [["--help=yes"], "--help does not take a value"],
+            ];
+            for (const [argv, problem] of cases) {
+                assert.deepStrictEqual(parseCommandLine(argv, ROOT), usageError(problem), argv.join(" "));
+            }
+        });
+
+        it("plans dev as text from the repository's stack files by default", () => {
+            assert.deepStrictEqual(parseCommandLine([], ROOT), { run: { stack: "dev", format: "text", configDir: ROOT } });
+            assert.deepStrictEqual(parseCommandLine(["--stack=prod", "--format", "json", "--out", "plan-out", "--config-dir", "."], ROOT), {
+                run: { stack: "prod", format: "json", configDir: process.cwd(), out: path.resolve("plan-out") },
+            });
+        });
+
+        it("keeps standard output for the plan while the program runs: its console and Pulumi's info logs go to stderr", async () => {
+            const written = { stdout: "", stderr: "" };
+            const { log } = console;
+            const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
+            process.stdout.write = ((chunk: string) => (written.stdout += chunk) !== undefined) as typeof process.stdout.write;
+            process.stderr.write = ((chunk: string) => (written.stderr += chunk) !== undefined) as typeof process.stderr.write;
+            try {
+                await withConsoleOnStderr(async () => {
+                    console.log("from console.log");
+                    console.info("from console.info");
+                    await pulumi.log.info("from pulumi.log.info");
+                });
+            } finally {
+                process.stdout.write = saved.stdout;
+                process.stderr.write = saved.stderr;
+            }
+            assert.strictEqual(written.stdout, "");
+            assert.strictEqual(written.stderr, "from console.log\nfrom console.info\ninfo: [runtime] from pulumi.log.info\n");
+            assert.strictEqual(console.log, log, "console.log is restored");
+        });
+    });
+
     describe("the command", function () {
         // Each test starts Node with ts-node and the Pulumi SDK: give it the child's own time limit.
         this.timeout(60000);
@@ -261,9 +321,27 @@ describe("npm run plan", () => {
                 timeout: 60000,
             });
 
-        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out", () => {
+        // npm itself, as the usage says: -s keeps npm's banner out of the plan.
+        const npmRun = (...args: string[]) =>
+            spawnSync(process.env.npm_execpath ? process.execPath : "npm", [...(process.env.npm_execpath ? [process.env.npm_execpath] : []), "run", "-s", "plan", "--", ...args], {
+                cwd: ROOT,
+                encoding: "utf8",
+                timeout: 60000,
+            });
+
+        it("prints the usage for --help on stdout, exit 0", () => {
+            const result = run("--help");
+            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [0, USAGE, ""]);
+        });
+
+        it("exits 2 with the problem and the usage on stderr and nothing on stdout for a bad flag", () => {
+            const result = run("--format", "yaml");
+            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [2, "", `plan: --format must be text, markdown or json (got "yaml")\n\n${USAGE}`]);
+        });
+
+        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out, and JSON alone on stdout with npm run -s", () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-            const result = run("--stack", "prod", "--format", "json", "--out", out);
+            const result = npmRun("--stack", "prod", "--format", "json", "--out", out);
             assert.strictEqual(result.status, 0, result.stderr);
             assert.deepStrictEqual(fs.readdirSync(out).sort(), ["architecture.dot", "architecture.mmd", "plan.json", "plan.md"]);
             const json = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
