@@ -423,6 +423,53 @@ describe("npm run plan", () => {
             assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
         });
 
+        it("publishes a pushed v* tag with provenance, after checking the tag and passing the tests and the package test on Node.js 22", () => {
+            const wf = workflow("release.yml");
+            assert.deepStrictEqual(wf.on, { push: { tags: ["v*"] } });
+            assert.deepStrictEqual(wf.permissions, { contents: "read", "id-token": "write" });
+            const steps = wf.jobs.publish.steps;
+            const setup = steps.find((s: any) => String(s.uses).startsWith("actions/setup-node"));
+            assert.deepStrictEqual([setup.with["node-version"], setup.with["registry-url"]], [22, "https://registry.npmjs.org"]);
+            const order = [
+                stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
+                stepIndex(steps, (s) => String(s.run).includes("GITHUB_REF_NAME"), "checks the tag"),
+                stepIndex(steps, (s) => String(s.run).includes("GITHUB_REPOSITORY"), "checks the repository"),
+                stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
+                stepIndex(steps, (s) => s.run === "npm test", "tests"),
+                stepIndex(steps, (s) => s.run === "npm run test:package", "tests the package"),
+                stepIndex(steps, (s) => s.run === "npm publish --provenance --access public", "publishes"),
+            ];
+            assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
+            assert.deepStrictEqual(steps[order[6]].env, { NODE_AUTH_TOKEN: "${{ secrets.NPM_TOKEN }}" });
+        });
+
+        it("releases only a tag that is package.json's version with a CHANGELOG section, from a package.json that names the repository", () => {
+            const steps = workflow("release.yml").jobs.publish.steps;
+            const script = (text: string) => steps.find((s: any) => String(s.run).includes(text)).run as string;
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "release-"));
+            const runIn = (run: string, env: Record<string, string>, pkg: object, changelog = "## [1.2.0] - 2027-01-15\n") => {
+                fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg));
+                fs.writeFileSync(path.join(dir, "CHANGELOG.md"), changelog);
+                const result = spawnSync("bash", ["-e", "-c", run], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
+                return [result.status, result.stdout.trim()];
+            };
+            const tag = script("GITHUB_REF_NAME");
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.0" }, { version: "1.2.0" }), [0, ""]);
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.1" }, { version: "1.2.0" }), [1, "::error::The tag v1.2.1 does not match package.json's version 1.2.0; tag v1.2.0, or set the version with npm version."]);
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.0" }, { version: "1.2.0" }, "## [Unreleased]\n"), [1, "::error::CHANGELOG.md has no section for 1.2.0; move the Unreleased entries under '## [1.2.0] - <date>'."]);
+            const repository = script("GITHUB_REPOSITORY");
+            const env = { GITHUB_REPOSITORY: "acme/fargate-workloads" };
+            assert.deepStrictEqual(runIn(repository, env, { repository: { type: "git", url: "git+https://github.com/acme/fargate-workloads.git" } }), [0, ""]);
+            assert.deepStrictEqual(runIn(repository, env, { repository: "https://github.com/acme/fargate-workloads" }), [0, ""]);
+            assert.deepStrictEqual(runIn(repository, env, {}), [
+                1,
+                "::error::package.json's repository is '', not this repository; run: npm pkg set repository.type=git repository.url=git+https://github.com/acme/fargate-workloads.git",
+            ]);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+            assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\] - `, "m"), "CHANGELOG.md has a section for package.json's version");
+        });
+
         it("matches package.json's engines and the Node.js that .ci/run uses", () => {
             const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
             assert.strictEqual(pkg.engines.node, ">=22");
