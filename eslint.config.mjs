@@ -8,7 +8,9 @@ export default tseslint.config(
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
-        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        // One TypeScript program for every file (tsconfig.json includes policy/): the project service
+        // would build a second one from policy/tsconfig.json, a third of the lint's time.
+        languageOptions: { parserOptions: { project: "./tsconfig.json", tsconfigRootDir: import.meta.dirname } },
         plugins: { pulumi },
         rules: {
             "pulumi/no-output-in-template-literal": "error",

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # npm run test:package: build and pack the library as a consumer would install it, check what the
-# tarball holds, then run the separate example project's own tests against the fresh tarball.
-# The tarball is installed with --no-save: pinned in the example's lock file it would fail the
-# integrity check after every change.
+# tarball holds, then run the separate example project's own tests against the fresh tarball: its
+# type-check under node10 (CommonJS), nodenext and bundler module resolution, then its mocha tests.
+# The tarball stays in .pack/ (ignored by git) for a look or a manual install; each run replaces it.
+# It is installed with --no-save: pinned in the example's lock file it would fail the integrity
+# check after every change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run build
-pack_dir=$(mktemp -d)
-trap 'rm -rf "$pack_dir"' EXIT
+pack_dir="$PWD/.pack"
+rm -rf "$pack_dir"
+mkdir -p "$pack_dir"
 npm pack --silent --pack-destination "$pack_dir" > /dev/null
 tarball=$(ls "$pack_dir"/*.tgz)
 
-echo "Packed $(basename "$tarball"):"
+echo "Packed $tarball:"
 tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
 # Only the compiled components, their types, the command line (dist/cli), the README, the license and package.json.
 unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|dist/cli/[A-Za-z]+\.js|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
@@ -29,3 +32,4 @@ cd examples/consumer
 npm ci --no-audit --no-fund
 npm install --no-save --no-audit --no-fund "$tarball"
 npm test
+echo "The example consumer passed against $tarball"

@@ -26,6 +26,12 @@ describe("the importable library", () => {
         assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "README.md", "LICENSE"]);
     });
 
+    it("maps every typed subpath export in typesVersions, for consumers on node10 resolution (module commonjs)", () => {
+        const subpaths = Object.entries(pkg.exports as Record<string, { types?: string }>).filter(([key, target]) => key !== "." && typeof target === "object" && target.types);
+        assert.deepStrictEqual(subpaths.map(([key]) => key), ["./testing"]);
+        assert.deepStrictEqual(pkg.typesVersions, { "*": Object.fromEntries(subpaths.map(([key, target]) => [key.slice(2), [target.types]])) });
+    });
+
     it("takes the Pulumi runtime and the AWS provider as peers, so a consumer has one copy of each", () => {
         assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/pulumi"]);
         assert.ok(!("@pulumi/pulumi" in pkg.dependencies) && !("@pulumi/aws" in pkg.dependencies));

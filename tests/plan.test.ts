@@ -6,6 +6,9 @@ import * as path from "path";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { requireFresh } from "../components/testing";
+import * as pulumi from "@pulumi/pulumi";
+import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
+import { parseCommandLine, USAGE, withConsoleOnStderr } from "../scripts/plan/cli";
 import { runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
 import { buildPlan, Plan } from "../scripts/plan/plan";
@@ -155,6 +158,56 @@ describe("npm run plan", () => {
             assert.ok(vpc.willCreate!.includes("2 NAT gateways (OnePerAz), each with an Elastic IP"));
         });
 
+        it("shows the conditions of IAM statements, in role, trust and resource policies", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
+            assert.ok(
+                (keyInputs("web-task-policy").statements as string[]).includes("Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com"),
+                "the KMS statement shows it decrypts only through SSM",
+            );
+            const runner = keyInputs("export-runner-policy").statements as string[];
+            assert.ok(runner.includes("Allow ecs:RunTask on arn:aws:ecs:us-east-1:123456789012:task-definition/fargate-workloads-prod-export:* when ecs:cluster = todo-cluster"), runner.join("\n"));
+            assert.ok(runner.includes("Allow iam:PassRole on export-task, export-execution when iam:PassedToService = ecs-tasks.amazonaws.com"), runner.join("\n"));
+            assert.deepStrictEqual(keyInputs("web-task"), {
+                trust: ["Allow ecs-tasks.amazonaws.com to sts:AssumeRole when aws:SourceAccount = 123456789012 and aws:SourceArn like arn:aws:ecs:us-east-1:123456789012:*"],
+            });
+            assert.deepStrictEqual(keyInputs("export-bucket-tls-only"), {
+                bucket: "export-bucket",
+                statements: [`Deny anyone to s3:* on export-bucket, ${mocks.one("aws:s3/bucket:Bucket").state.arn}/* when aws:SecureTransport = false`],
+            });
+            assert.ok(renderText(plan).includes("\n        · statements: Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com\n"));
+        });
+
+        it("shows every security group's rules by direction, protocol, ports and peer, and each rule resource's own", async () => {
+            const plan = await buildPlan(mocks, "prod");
+            const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
+            assert.deepStrictEqual(keyInputs("web-alb-sg"), {
+                inbound: ["tcp 80 from 0.0.0.0/0", "tcp 80 from ::/0", "tcp 443 from 0.0.0.0/0", "tcp 443 from ::/0"],
+                outbound: ["tcp 8080 to web-service-sg"],
+            });
+            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from web-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
+            assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["all traffic to 0.0.0.0/0, ::/0"] });
+            assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from web-alb-sg" });
+            assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "web-alb-sg", outbound: "tcp 8080 to web-service-sg" });
+            const text = renderText(plan);
+            assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: all traffic to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
+        });
+
+        it("writes IAM conditions and security group rules as a reviewer reads them", () => {
+            const label = (ref: unknown) => (ref === "sg-0123" ? "web-alb-sg" : ref);
+            assert.strictEqual(conditionText({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": ["arn:a", "arn:b"] } }), "aws:SourceAccount = 123456789012 and aws:SourceArn like arn:a or arn:b");
+            assert.strictEqual(conditionText({ "ForAnyValue:StringNotLike": { "aws:TagKeys": "team*" } }), "any of aws:TagKeys not like team*");
+            assert.strictEqual(conditionText({ NumericLessThanEqualsIfExists: { "s3:max-keys": "10" } }), "s3:max-keys <= 10 (if present)");
+            assert.strictEqual(conditionText({ Null: { "aws:TokenIssueTime": "true" }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }), "aws:TokenIssueTime is absent and aws:SourceIp in 203.0.113.0/24");
+            assert.strictEqual(conditionText({ StringEqualsIgnoreCase: { "aws:PrincipalTag/team": "Web" } }), "aws:PrincipalTag/team StringEqualsIgnoreCase Web");
+            assert.strictEqual(statementText({ Effect: "Deny", NotAction: ["iam:*"], NotResource: "arn:x" }), "Deny every action except iam:* on every resource except arn:x");
+            assert.strictEqual(statementText({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:y" }), "Allow anyone to s3:GetObject on arn:y");
+            assert.strictEqual(vpcRuleText("inbound", { ipProtocol: "tcp", fromPort: 1024, toPort: 65535, referencedSecurityGroupId: "sg-0123" }, label), "tcp 1024-65535 from web-alb-sg");
+            assert.strictEqual(vpcRuleText("outbound", { ipProtocol: "-1", prefixListId: "pl-0abc" }), "all traffic to pl-0abc");
+            assert.strictEqual(inlineRuleText("inbound", { protocol: "udp", fromPort: 53, toPort: 53, self: true, securityGroups: ["sg-0123"] }, label), "udp 53 from web-alb-sg, itself");
+            assert.strictEqual(inlineRuleText("inbound", { protocol: "icmp", fromPort: 8, toPort: 0, cidrBlocks: ["10.0.0.0/8"] }), "icmp 8-0 from 10.0.0.0/8");
+        });
+
         it("draws dev: internet, HTTP listener, target group, service and job in public subnets, table and bucket", async () => {
             const { mermaid, dot } = (await buildPlan(mocks, "dev")).diagram;
             for (const expected of [
@@ -224,7 +277,67 @@ describe("npm run plan", () => {
         });
     });
 
-    describe("the command", () => {
+    describe("the command line", () => {
+        const usageError = (problem: string) => ({ exit: 2, stderr: `plan: ${problem}\n\n${USAGE}` });
+
+        it("prints the usage for --help or -h, exit 0", () => {
+            assert.deepStrictEqual(parseCommandLine(["--help"], ROOT), { exit: 0, stdout: USAGE });
+            assert.deepStrictEqual(parseCommandLine(["--stack", "prod", "-h"], ROOT), { exit: 0, stdout: USAGE });
+            assert.ok(USAGE.startsWith("Usage: npm run -s plan -- [--stack NAME] [--format text|markdown|json] [--out DIR] [--config-dir DIR]\n"));
+            assert.ok(USAGE.includes("\n  npm run -s plan -- --stack prod --format json > plan.json\n"), "the usage shows how to pipe the JSON without npm's banner");
+        });
+
+        it("names every bad flag or value, with the usage, exit 2", () => {
+            const missing = path.join(os.tmpdir(), "no-such-plan-dir");
+            const cases: [string[], string][] = [
+                [["--bogus"], "unknown option --bogus"],
+                [["-x"], "unknown option -x"],
+                [["--format", "yaml"], '--format must be text, markdown or json (got "yaml")'],
+                [["--format="], '--format must be text, markdown or json (got "")'],
+                [["--stack"], "--stack needs a value"],
+                [["prod"], 'unexpected argument "prod"; every value follows its option, as in --stack prod'],
+                [["--stack", "staging"], `no stack file Pulumi.staging.yaml in ${ROOT} (stacks there: dev, prod)`],
+                [["--config-dir", missing], `--config-dir ${missing} is not a directory`],
+                [["--out="], "--out needs a directory"],
+                [["--help=yes"], "--help does not take a value"],
+            ];
+            for (const [argv, problem] of cases) {
+                assert.deepStrictEqual(parseCommandLine(argv, ROOT), usageError(problem), argv.join(" "));
+            }
+        });
+
+        it("plans dev as text from the repository's stack files by default", () => {
+            assert.deepStrictEqual(parseCommandLine([], ROOT), { run: { stack: "dev", format: "text", configDir: ROOT } });
+            assert.deepStrictEqual(parseCommandLine(["--stack=prod", "--format", "json", "--out", "plan-out", "--config-dir", "."], ROOT), {
+                run: { stack: "prod", format: "json", configDir: process.cwd(), out: path.resolve("plan-out") },
+            });
+        });
+
+        it("keeps standard output for the plan while the program runs: its console and Pulumi's info logs go to stderr", async () => {
+            const written = { stdout: "", stderr: "" };
+            const { log } = console;
+            const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
+            process.stdout.write = ((chunk: string) => (written.stdout += chunk) !== undefined) as typeof process.stdout.write;
+            process.stderr.write = ((chunk: string) => (written.stderr += chunk) !== undefined) as typeof process.stderr.write;
+            try {
+                await withConsoleOnStderr(async () => {
+                    console.log("from console.log");
+                    console.info("from console.info");
+                    await pulumi.log.info("from pulumi.log.info");
+                });
+            } finally {
+                process.stdout.write = saved.stdout;
+                process.stderr.write = saved.stderr;
+            }
+            assert.strictEqual(written.stdout, "");
+            assert.strictEqual(written.stderr, "from console.log\nfrom console.info\ninfo: [runtime] from pulumi.log.info\n");
+            assert.strictEqual(console.log, log, "console.log is restored");
+        });
+    });
+
+    describe("the command", function () {
+        // Each test starts Node with ts-node and the Pulumi SDK: give it the child's own time limit.
+        this.timeout(60000);
         const run = (...args: string[]) =>
             spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", "plan.ts"), ...args], {
                 cwd: ROOT,
@@ -233,9 +346,27 @@ describe("npm run plan", () => {
                 timeout: 60000,
             });
 
-        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out", () => {
+        // npm itself, as the usage says: -s keeps npm's banner out of the plan.
+        const npmRun = (...args: string[]) =>
+            spawnSync(process.env.npm_execpath ? process.execPath : "npm", [...(process.env.npm_execpath ? [process.env.npm_execpath] : []), "run", "-s", "plan", "--", ...args], {
+                cwd: ROOT,
+                encoding: "utf8",
+                timeout: 60000,
+            });
+
+        it("prints the usage for --help on stdout, exit 0", () => {
+            const result = run("--help");
+            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [0, USAGE, ""]);
+        });
+
+        it("exits 2 with the problem and the usage on stderr and nothing on stdout for a bad flag", () => {
+            const result = run("--format", "yaml");
+            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [2, "", `plan: --format must be text, markdown or json (got "yaml")\n\n${USAGE}`]);
+        });
+
+        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out, and JSON alone on stdout with npm run -s", () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-            const result = run("--stack", "prod", "--format", "json", "--out", out);
+            const result = npmRun("--stack", "prod", "--format", "json", "--out", out);
             assert.strictEqual(result.status, 0, result.stderr);
             assert.deepStrictEqual(fs.readdirSync(out).sort(), ["architecture.dot", "architecture.mmd", "plan.json", "plan.md"]);
             const json = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
@@ -266,14 +397,26 @@ describe("npm run plan", () => {
             return i;
         };
 
-        it("tests, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
+        /** The job runs checkout, `npm ci` and `npm test` in this order on every supported Node.js (22 and 24). */
+        const assertTestsOnSupportedNodes = (job: any, commands: string[]) => {
+            assert.deepStrictEqual(job.strategy.matrix.node, [22, 24], "tests run on Node.js 22 and 24");
+            const setup = job.steps.find((s: any) => String(s.uses).startsWith("actions/setup-node"));
+            assert.strictEqual(setup.with["node-version"], "${{ matrix.node }}");
+            const order = [stepIndex(job.steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"), ...commands.map((c) => stepIndex(job.steps, (s) => s.run === c, `runs ${c}`))];
+            assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
+        };
+        const nodeVersions = (wf: any) => Object.values(wf.jobs).flatMap((job: any) => job.steps.filter((s: any) => String(s.uses).startsWith("actions/setup-node")).map((s: any) => s.with["node-version"]));
+
+        it("tests and tests the package on Node.js 22 and 24, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
             const wf = workflow("pull-request.yml");
             assert.ok("pull_request" in wf.on);
-            const steps = wf.jobs["test-and-plan"].steps;
+            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test", "npm run test:package"]);
+            const plan = wf.jobs.plan;
+            assert.strictEqual(plan.needs, "test", "plans only what passed the tests");
+            const steps = plan.steps;
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => s.run === "npm test", "tests"),
                 stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown"), "plans"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
@@ -284,23 +427,79 @@ describe("npm run plan", () => {
             const comment = steps.find((s: any) => String(s.uses).startsWith("marocchino/"));
             assert.strictEqual(comment.if, "github.event.pull_request.head.repo.full_name == github.repository");
             const preview = wf.jobs.preview;
-            assert.strictEqual(preview.needs, "test-and-plan");
+            assert.strictEqual(preview.needs, "plan");
             assert.strictEqual(preview.if, "github.event.pull_request.head.repo.full_name == github.repository", "no preview on forks");
             assert.deepStrictEqual(preview.strategy.matrix.stack, listStacks(ROOT));
             const pulumi = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions"));
             assert.deepStrictEqual([pulumi.with.command, pulumi.with["comment-on-pr"], pulumi.with["stack-name"]], ["preview", true, "${{ matrix.stack }}"]);
+            assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
         });
 
-        it("deploys dev on push to main, then prod behind the protected environment", () => {
+        it("deploys dev on push to main after the tests pass on Node.js 22 and 24, then prod behind the protected environment", () => {
             const wf = workflow("deploy.yml");
             assert.deepStrictEqual(wf.on.push.branches, ["main"]);
+            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test"]);
             const up = (job: any) => job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions")).with;
             assert.deepStrictEqual(up(wf.jobs.dev), { command: "up", "stack-name": "dev" });
             assert.deepStrictEqual(up(wf.jobs.prod), { command: "up", "stack-name": "prod" });
+            assert.strictEqual(wf.jobs.dev.needs, "test");
             assert.strictEqual(wf.jobs.prod.needs, "dev");
             assert.strictEqual(wf.jobs.prod.environment, "prod");
-            const devSteps = wf.jobs.dev.steps;
-            assert.ok(stepIndex(devSteps, (s) => s.run === "npm test", "tests") < stepIndex(devSteps, (s) => String(s.uses).startsWith("pulumi/actions"), "deploys"));
+            assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
+        });
+
+        it("publishes a pushed v* tag with provenance, after checking the tag and passing the tests and the package test on Node.js 22", () => {
+            const wf = workflow("release.yml");
+            assert.deepStrictEqual(wf.on, { push: { tags: ["v*"] } });
+            assert.deepStrictEqual(wf.permissions, { contents: "read", "id-token": "write" });
+            const steps = wf.jobs.publish.steps;
+            const setup = steps.find((s: any) => String(s.uses).startsWith("actions/setup-node"));
+            assert.deepStrictEqual([setup.with["node-version"], setup.with["registry-url"]], [22, "https://registry.npmjs.org"]);
+            const order = [
+                stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
+                stepIndex(steps, (s) => String(s.run).includes("GITHUB_REF_NAME"), "checks the tag"),
+                stepIndex(steps, (s) => String(s.run).includes("GITHUB_REPOSITORY"), "checks the repository"),
+                stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
+                stepIndex(steps, (s) => s.run === "npm test", "tests"),
+                stepIndex(steps, (s) => s.run === "npm run test:package", "tests the package"),
+                stepIndex(steps, (s) => s.run === "npm publish --provenance --access public", "publishes"),
+            ];
+            assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
+            assert.deepStrictEqual(steps[order[6]].env, { NODE_AUTH_TOKEN: "${{ secrets.NPM_TOKEN }}" });
+        });
+
+        it("releases only a tag that is package.json's version with a CHANGELOG section, from a package.json that names the repository", () => {
+            const steps = workflow("release.yml").jobs.publish.steps;
+            const script = (text: string) => steps.find((s: any) => String(s.run).includes(text)).run as string;
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "release-"));
+            const runIn = (run: string, env: Record<string, string>, pkg: object, changelog = "## [1.2.0] - 2027-01-15\n") => {
+                fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg));
+                fs.writeFileSync(path.join(dir, "CHANGELOG.md"), changelog);
+                const result = spawnSync("bash", ["-e", "-c", run], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
+                return [result.status, result.stdout.trim()];
+            };
+            const tag = script("GITHUB_REF_NAME");
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.0" }, { version: "1.2.0" }), [0, ""]);
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.1" }, { version: "1.2.0" }), [1, "::error::The tag v1.2.1 does not match package.json's version 1.2.0; tag v1.2.0, or set the version with npm version."]);
+            assert.deepStrictEqual(runIn(tag, { GITHUB_REF_NAME: "v1.2.0" }, { version: "1.2.0" }, "## [Unreleased]\n"), [1, "::error::CHANGELOG.md has no section for 1.2.0; move the Unreleased entries under '## [1.2.0] - <date>'."]);
+            const repository = script("GITHUB_REPOSITORY");
+            const env = { GITHUB_REPOSITORY: "acme/fargate-workloads" };
+            assert.deepStrictEqual(runIn(repository, env, { repository: { type: "git", url: "git+https://github.com/acme/fargate-workloads.git" } }), [0, ""]);
+            assert.deepStrictEqual(runIn(repository, env, { repository: "https://github.com/acme/fargate-workloads" }), [0, ""]);
+            assert.deepStrictEqual(runIn(repository, env, {}), [
+                1,
+                "::error::package.json's repository is '', not this repository; run: npm pkg set repository.type=git repository.url=git+https://github.com/acme/fargate-workloads.git",
+            ]);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+            assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\] - `, "m"), "CHANGELOG.md has a section for package.json's version");
+        });
+
+        it("matches package.json's engines and the Node.js that .ci/run uses", () => {
+            const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+            assert.strictEqual(pkg.engines.node, ">=22");
+            const pinned = /^NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(fs.readFileSync(path.join(ROOT, ".ci", "use-node.sh"), "utf8"));
+            assert.strictEqual(pinned?.[1], "22", ".ci/run tests on the oldest supported Node.js");
         });
     });
 });

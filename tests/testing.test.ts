@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as testing from "../components/testing";
 import { outputValue, requireFresh } from "../components/testing";
 import { mocks } from "./setup";
 
@@ -91,5 +92,17 @@ describe("mock harness", () => {
         await assert.rejects(outputValue(queue.deduplicationScope), /unknown \(computed during preview\)/);
         assert.strictEqual(await outputValue(queue.deduplicationScope, { allowUnknown: true }), undefined);
         assert.strictEqual(await outputValue(queue.url), "https://sqs.us-east-1.amazonaws.com/123456789012/unknowns-" + mocks.one("aws:sqs/queue:Queue").state.name.split("-").pop());
+    });
+
+    it("keeps the public API of fargate-workloads/testing: its exports and MockRecorder's members", () => {
+        assert.deepStrictEqual(Object.keys(testing).sort(), ["MOCK_ACCOUNT", "MockRecorder", "installMocks", "isSecretValue", "outputValue", "requireFresh", "unsecret", "useFastStackTraces"]);
+        const methods = new Set<string>();
+        for (let proto = testing.MockRecorder.prototype; proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+            Object.getOwnPropertyNames(proto).forEach((m) => methods.add(m));
+        }
+        methods.delete("constructor");
+        assert.deepStrictEqual([...methods].sort(), ["all", "awsResources", "call", "children", "newResource", "onInvoke", "one", "reset", "settle", "useStack"]);
+        assert.ok(mocks instanceof testing.MockRecorder);
+        assert.deepStrictEqual([Array.isArray(mocks.resources), Array.isArray(mocks.invokes), mocks.account], [true, true, testing.MOCK_ACCOUNT]);
     });
 });

@@ -6,6 +6,7 @@
 import { summarizeRunner } from "../../components/batchRunner";
 import { SECRET_PLACEHOLDER } from "../../app/config";
 import { isSecretValue, RecordedResource } from "../../components/testing";
+import { Direction, inlineRuleText, policyStatements, vpcRuleText } from "./access";
 
 /** One resource of the plan. */
 export interface PlanResource {
@@ -96,12 +97,28 @@ function strategyText(items: unknown): string {
     return Array.isArray(items) ? items.map((i: any) => `${i.capacityProvider ?? i.CapacityProvider} w${i.weight ?? i.Weight} b${i.base ?? i.Base}`).join(", ") : "";
 }
 
-function statementsOf(policy: any): { effect: string; actions: string[]; resources: unknown[] }[] {
-    return (policy?.Statement ?? []).map((s: any) => ({
-        effect: s.Effect,
-        actions: [].concat(s.Action ?? []),
-        resources: [].concat(s.Resource ?? []),
-    }));
+const VPC_RULE_DIRECTIONS: Readonly<Record<string, Direction>> = {
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "inbound",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "outbound",
+};
+
+/** Every rule of a security group, written inline or as rule resources of the stack, by direction. */
+function securityGroupRules(group: RecordedResource, index: ResourceIndex): Record<Direction, string[]> {
+    const label = (ref: unknown) => index.label(ref);
+    const rules: Record<Direction, string[]> = { inbound: [], outbound: [] };
+    for (const [direction, inline] of [["inbound", group.inputs.ingress], ["outbound", group.inputs.egress]] as const) {
+        rules[direction].push(...(inline ?? []).map((rule: Record<string, any>) => inlineRuleText(direction, rule, label)));
+    }
+    for (const r of index.resources.filter((x) => index.find(x.inputs.securityGroupId) === group)) {
+        const i = r.inputs;
+        if (VPC_RULE_DIRECTIONS[r.type]) {
+            rules[VPC_RULE_DIRECTIONS[r.type]].push(vpcRuleText(VPC_RULE_DIRECTIONS[r.type], i, label));
+        } else if (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule") {
+            const direction = i.type === "egress" ? "outbound" : "inbound";
+            rules[direction].push(inlineRuleText(direction, { ...i, securityGroups: i.sourceSecurityGroupId }, label));
+        }
+    }
+    return rules;
 }
 
 /** The inputs of `r` a reviewer cares about. */
@@ -155,8 +172,29 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
             const role = index.resources.find((x) => x.type === "aws:iam/role:Role" && (x.state.name === i.role || x.state.__id === i.role || x.name === i.role));
             return {
                 role: role?.name ?? i.role,
-                statements: statementsOf(json(i.policy)).map((s) => `${s.effect} ${s.actions.join(", ")} on ${s.resources.map((x) => index.label(x)).join(", ")}`),
+                statements: policyStatements(json(i.policy), (x) => index.label(x)),
             };
+        }
+        case "aws:iam/role:Role":
+            return { trust: policyStatements(json(i.assumeRolePolicy), (x) => index.label(x)) };
+        case "aws:s3/bucketPolicy:BucketPolicy":
+            return { bucket: index.label(i.bucket), statements: policyStatements(json(i.policy), (x) => index.label(x)) };
+        case "aws:sns/topicPolicy:TopicPolicy":
+            return { topic: index.label(i.arn), statements: policyStatements(json(i.policy), (x) => index.label(x)) };
+        case "aws:sqs/queuePolicy:QueuePolicy":
+            return { queue: index.label(i.queueUrl), statements: policyStatements(json(i.policy), (x) => index.label(x)) };
+        case "aws:ec2/securityGroup:SecurityGroup": {
+            const rules = securityGroupRules(r, index);
+            return { inbound: rules.inbound.length > 0 ? rules.inbound : "none", outbound: rules.outbound.length > 0 ? rules.outbound : "none" };
+        }
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+            const direction = VPC_RULE_DIRECTIONS[r.type];
+            return { securityGroup: index.label(i.securityGroupId), [direction]: vpcRuleText(direction, i, (x) => index.label(x)) };
+        }
+        case "aws:ec2/securityGroupRule:SecurityGroupRule": {
+            const direction = i.type === "egress" ? "outbound" : "inbound";
+            return { securityGroup: index.label(i.securityGroupId), [direction]: inlineRuleText(direction, { ...i, securityGroups: i.sourceSecurityGroupId }, (x) => index.label(x)) };
         }
         case "aws:appautoscaling/target:Target":
             return { minCapacity: i.minCapacity, maxCapacity: i.maxCapacity };

@@ -1,0 +1,64 @@
+/**
+ * The record the mock harness (`fargate-workloads/testing`) keeps of a program's registrations
+ * and invokes, and the queries tests make of it.
+ */
+
+/** One resource the program registered, with the inputs it gave. */
+export interface RecordedResource {
+    /** Type token, such as `aws:ecs/service:Service`. */
+    readonly type: string;
+    /** Logical name. */
+    readonly name: string;
+    /** Inputs as the provider would receive them (Outputs resolved). */
+    readonly inputs: Record<string, any>;
+    /** State returned by the mock (inputs plus computed ids, ARNs, names). */
+    readonly state: Record<string, any>;
+    /** The resource's URN. */
+    readonly urn: string;
+    /** URN of the parent, undefined for resources without one. */
+    readonly parent?: string;
+    /** True for provider-managed (custom) resources, false for components. */
+    readonly custom: boolean;
+    /** Id given to a read (`.get`) or import, if any. */
+    readonly readId?: string;
+}
+
+/** Registrations and invokes in the order they reached the mocks, and the queries on them. */
+export class ResourceRecord {
+    /** Every resource registered since the last {@link reset}, in registration order. */
+    public readonly resources: RecordedResource[] = [];
+    /** Every invoke called since the last {@link reset}: token and inputs. */
+    public readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
+
+    /** Forgets the recorded resources and invokes (call in `beforeEach`). */
+    reset(): void {
+        this.resources.length = 0;
+        this.invokes.length = 0;
+    }
+
+    /** Resources of a type token (all of them when omitted). */
+    all(type?: string): RecordedResource[] {
+        return type === undefined ? [...this.resources] : this.resources.filter((r) => r.type === type);
+    }
+
+    /** The one resource of `type` (and `name`, when given); throws when there are none or several. */
+    one(type: string, name?: string): RecordedResource {
+        const found = this.all(type).filter((r) => name === undefined || r.name === name);
+        if (found.length !== 1) {
+            const names = this.all(type).map((r) => r.name);
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} (${names.join(", ") || "none of that type"})`);
+        }
+        return found[0];
+    }
+
+    /** Direct children of the resource with this URN (or recorded resource). */
+    children(parent: string | RecordedResource, type?: string): RecordedResource[] {
+        const urn = typeof parent === "string" ? parent : parent.urn;
+        return this.resources.filter((r) => r.parent === urn && (type === undefined || r.type === type));
+    }
+
+    /** Resources registered with an AWS provider type (`aws:`), the ones that cost money or fail a deploy. */
+    awsResources(): RecordedResource[] {
+        return this.resources.filter((r) => r.type.startsWith("aws:"));
+    }
+}
