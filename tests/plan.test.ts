@@ -182,7 +182,7 @@ describe("npm run plan", () => {
             const plan = await buildPlan(mocks, "prod");
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
             assert.deepStrictEqual(keyInputs("web-alb-sg"), {
-                inbound: ["tcp 80 from 0.0.0.0/0", "tcp 80 from ::/0", "tcp 443 from 0.0.0.0/0", "tcp 443 from ::/0"],
+                inbound: ["tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"],
                 outbound: ["tcp 8080 to web-service-sg"],
             });
             assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from web-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
