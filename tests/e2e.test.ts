@@ -1,0 +1,585 @@
+// The end-to-end test's logic, without AWS or the Pulumi CLI: the SDK clients are mocked with
+// aws-sdk-client-mock (per instance, so the command line's tests keep their own mocks), the
+// Automation API stack is a hand-written stub, and the clock's sleep only moves time on.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, Service } from "@aws-sdk/client-ecs";
+import { GetExecutionHistoryCommand, HistoryEvent, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetSubscriptionAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import { parse } from "yaml";
+import { readStackFile } from "../app/stackFile";
+import { EXPORT_ENTRY_POINT } from "../app/exportJob";
+import { MAIN_CONTAINER } from "../cli/logs";
+import { RUN_FAILURES, STATES } from "../components/batchRunner";
+import { badDeployRollsBack, batchSucceeds, Check, CheckContext, CHECKS, FAILING_INPUT, failureAlerts, notificationOf, scalingKeepsDeployment, siteAnswers, startedByOf, timeoutStops } from "./e2e/checks";
+import { checkSettings, E2E_BATCH_TIMEOUT_SECONDS, E2E_EXIT, e2eConfig, e2eStackName, E2eOptions, runE2e } from "./e2e/e2e";
+import { Backend, E2eClients, E2eStack, World } from "./e2e/world";
+
+const ROOT = path.resolve(__dirname, "..");
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012";
+const T0 = Date.parse("2026-03-01T02:00:00Z");
+const SM_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:export-runner-1a2b3c4`;
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts-abc`;
+const TASK_DEF = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/fargate-workloads-e2e-export:1`;
+const WEB_TD = (n: number) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web-task:${n}`;
+const TASK = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/todo-cluster/0123456789abcdef`;
+const OUTPUTS = { url: "http://web-alb-123.us-east-1.elb.amazonaws.com", clusterName: "todo-cluster", serviceName: "web-service", batchStateMachineArn: SM_ARN, alertTopicArn: TOPIC };
+const SOURCE = readStackFile(ROOT, "dev");
+
+/** A stub of the Automation API stack: records every call; `up` runs the next behaviour given. */
+class StubStack implements E2eStack {
+    public readonly calls: string[] = [];
+    public readonly config: Record<string, unknown> = {};
+    public upBehaviours: ((signal: AbortSignal) => Promise<Record<string, unknown>>)[] = [];
+    public destroyFailures = 0;
+    public removeFails = false;
+    constructor(public readonly name: string) {}
+    async setConfig(key: string, value: unknown) {
+        this.calls.push(`setConfig ${key}`);
+        this.config[key] = value;
+    }
+    async up(signal: AbortSignal) {
+        this.calls.push("up");
+        const next = this.upBehaviours.shift();
+        return next ? next(signal) : { ...OUTPUTS };
+    }
+    async destroy() {
+        this.calls.push("destroy");
+        if (this.destroyFailures-- > 0) {
+            throw new Error("error: deleting security group: DependencyViolation");
+        }
+    }
+    async remove() {
+        this.calls.push("remove");
+        if (this.removeFails) {
+            throw new Error("stack still has resources");
+        }
+    }
+}
+
+/** An `up` that never ends unless aborted, as a hung update would. */
+const hangingUp = (signal: AbortSignal) => new Promise<Record<string, unknown>>((_, reject) => signal.addEventListener("abort", () => reject(new Error("update canceled"))));
+
+class FakeWorld implements World {
+    public time = T0;
+    public readonly progressLines: string[] = [];
+    public readonly reportLines: string[] = [];
+    public readonly files: Record<string, string> = {};
+    public readonly controller = new AbortController();
+    public readonly interrupt = this.controller.signal;
+    public readonly stacks: StubStack[] = [];
+    public pulumi: string | undefined = "v3.200.0";
+    public createFails = false;
+    public createdWith: Record<string, unknown> | undefined;
+    public http: (url: string) => Promise<number> = async () => 200;
+    public readonly aws: E2eClients = {
+        sfn: new SFNClient({ region: REGION }),
+        logs: new CloudWatchLogsClient({ region: REGION }),
+        ecs: new ECSClient({ region: REGION }),
+        sqs: new SQSClient({ region: REGION }),
+        sns: new SNSClient({ region: REGION }),
+        sts: new STSClient({ region: REGION }),
+    };
+    public readonly mocks = {
+        sfn: mockClient(this.aws.sfn),
+        logs: mockClient(this.aws.logs),
+        ecs: mockClient(this.aws.ecs),
+        sqs: mockClient(this.aws.sqs),
+        sns: mockClient(this.aws.sns),
+        sts: mockClient(this.aws.sts),
+    };
+    public readonly clock = {
+        now: () => this.time,
+        // Yields first, so work that is already done wins a race against a timer.
+        sleep: async (ms: number) => {
+            await new Promise((resolve) => setImmediate(resolve));
+            this.time += ms;
+        },
+    };
+    public readonly log = { progress: (l: string) => void this.progressLines.push(l), report: (l: string) => void this.reportLines.push(l) };
+    public readonly backend: Backend = {
+        pulumiVersion: async () => this.pulumi,
+        createStack: async (name, config) => {
+            this.createdWith = { ...config };
+            if (this.createFails) {
+                throw new Error("no Pulumi backend: run `pulumi login`");
+            }
+            const stack = new StubStack(name);
+            this.stacks.push(stack);
+            return stack;
+        },
+    };
+    constructor() {
+        this.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/e2e/ci` });
+    }
+    clients = (region: string) => {
+        assert.strictEqual(region, REGION, "clients are made for the stack's region");
+        return this.aws;
+    };
+    httpStatus = (url: string) => this.http(url);
+    random = () => "a1b2c3d4";
+    writeFile = (file: string, text: string) => void (this.files[file] = text);
+}
+
+function context(world: FakeWorld, timeoutMs: number, stack = new StubStack("e2e-test")): CheckContext {
+    const config = e2eConfig(SOURCE);
+    return {
+        world,
+        stack,
+        clients: world.aws,
+        region: REGION,
+        outputs: { ...OUTPUTS },
+        config,
+        settings: checkSettings(config, 5000),
+        clock: world.clock,
+        at: world.time + timeoutMs,
+        interrupt: world.interrupt,
+        progress: (l) => void world.progressLines.push(l),
+    };
+}
+
+const MINUTE = 60_000;
+
+// ---- batch runs: a history that StartExecution's name makes, served as time passes ----
+
+let nextId = 1;
+const ev = (type: string, details: Partial<HistoryEvent> = {}): HistoryEvent => ({ id: nextId++, type: type as HistoryEvent["type"], timestamp: new Date(T0), ...details });
+const submitted = () => ev("TaskSubmitted", { taskSubmittedEventDetails: { resourceType: "ecs", resource: "runTask.sync", output: JSON.stringify({ Tasks: [{ TaskArn: TASK, TaskDefinitionArn: TASK_DEF }] }) } });
+const runStart = () => [ev("ExecutionStarted"), ev("TaskStateEntered", { stateEnteredEventDetails: { name: STATES.run } }), submitted()];
+
+/** Serves a run: StartExecution names it, the history ends with `end` (or never), the log stream has `lines`. */
+function serveRun(world: FakeWorld, end: HistoryEvent | undefined, lines: string[]): { inputs: string[]; names: string[] } {
+    const started = { inputs: [] as string[], names: [] as string[] };
+    const events = [...runStart(), ...(end ? [end] : [])];
+    world.mocks.sfn.on(StartExecutionCommand).callsFake((input) => {
+        started.inputs.push(input.input);
+        started.names.push(input.name);
+        return { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:export-runner-1a2b3c4:${input.name}`, startDate: new Date(T0) };
+    });
+    world.mocks.sfn.on(GetExecutionHistoryCommand).callsFake((input) => ({ events: input.reverseOrder ? [...events].reverse() : events }));
+    world.mocks.sfn.on(StopExecutionCommand).resolves({});
+    world.mocks.ecs.on(DescribeTaskDefinitionCommand).resolves({
+        taskDefinition: { taskDefinitionArn: TASK_DEF, containerDefinitions: [{ name: MAIN_CONTAINER, logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/e2e/export", "awslogs-stream-prefix": "app" } } }] },
+    });
+    world.mocks.logs.on(GetLogEventsCommand).callsFake((input) => ({ events: input.nextToken ? [] : lines.map((message) => ({ message })), nextForwardToken: "f/1" }));
+    return started;
+}
+
+const failedWith = (error: string, cause = "") => ev("ExecutionFailed", { executionFailedEventDetails: { error, cause } });
+
+function serveService(world: FakeWorld, services: Service[]): void {
+    let i = 0;
+    world.mocks.ecs.on(DescribeServicesCommand).callsFake(() => ({ services: [services[Math.min(i++, services.length - 1)]] }));
+}
+
+const deployment = (id: string, td: string, extra: Record<string, unknown> = {}) => ({ id, status: "PRIMARY", taskDefinition: td, rolloutState: "COMPLETED", createdAt: new Date(T0), updatedAt: new Date(T0 + 100_000), ...extra });
+const service = (desiredCount: number, deployments: any[], extra: Partial<Service> = {}): Service => ({ serviceName: "web-service", desiredCount, taskDefinition: deployments[0]?.taskDefinition, deployments, ...extra });
+
+async function rejects(promise: Promise<unknown>, name: string, message: RegExp): Promise<void> {
+    await assert.rejects(promise, (e: Error) => {
+        assert.strictEqual(e.name, name, `expected ${name}, got ${e.name}: ${e.message}`);
+        assert.match(e.message, message);
+        return true;
+    });
+}
+
+describe("end-to-end test (npm run e2e), under mocks", () => {
+    let world: FakeWorld;
+    beforeEach(() => {
+        world = new FakeWorld();
+        nextId = 1;
+    });
+
+    describe("the e2e stack", () => {
+        it("copies the dev stack's configuration and lowers only the batch timeout", () => {
+            const config = e2eConfig(SOURCE);
+            assert.deepStrictEqual(config["fargate-workloads:batch"], { ...(SOURCE.config["fargate-workloads:batch"] as object), timeoutSeconds: E2E_BATCH_TIMEOUT_SECONDS });
+            const others = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== "fargate-workloads:batch"));
+            assert.deepStrictEqual(others(config), others(SOURCE.config));
+            assert.ok(Object.keys(others(config)).length >= 4, "the dev stack's other keys are copied");
+            assert.ok(E2E_BATCH_TIMEOUT_SECONDS < 3600);
+        });
+
+        it("refuses a source stack with secret values, which cannot be copied", () => {
+            assert.throws(() => e2eConfig({ ...SOURCE, secretKeys: ["web"] }), /secret values \(web\).*cannot be copied/);
+        });
+
+        it("compares against the plan's modeled deploy time of the dev stack (140 s) and its health path", () => {
+            const settings = checkSettings(e2eConfig(SOURCE));
+            assert.strictEqual(settings.modeledDeploySeconds, 140);
+            assert.strictEqual(settings.healthPath, "/");
+            assert.strictEqual(settings.batchTimeoutSeconds, E2E_BATCH_TIMEOUT_SECONDS);
+        });
+
+        it("names each stack uniquely, in lower case, short", () => {
+            assert.strictEqual(e2eStackName(T0, "A1-b2c3d4e5"), "e2e-20260301t0200-a1b2c3");
+            assert.ok(e2eStackName(T0, "a1b2c3d4").length <= 24);
+        });
+
+        it("makes a run fail with exit code 3 under the batch container's entry point (/bin/sh -c)", () => {
+            const [shell, ...flags] = EXPORT_ENTRY_POINT;
+            assert.strictEqual(spawnSync(shell, [...flags, ...FAILING_INPUT.command], { stdio: "ignore" }).status, 3);
+            // The form a user might write first runs `sh` alone, which exits 0.
+            assert.strictEqual(spawnSync(shell, [...flags, "sh", "-c", "exit 3"], { stdio: "ignore", input: "" }).status, 0);
+        });
+    });
+
+    describe("check 1: the site answers", () => {
+        it("passes on HTTP 200 and prints the measured deploy time beside the model's", async () => {
+            const statuses = [503, 200];
+            world.http = async () => statuses.shift() ?? 200;
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            const detail = await siteAnswers.run(context(world, siteAnswers.timeoutMs(checkSettings(e2eConfig(SOURCE))) ));
+            assert.match(detail, /^HTTP 200 from http:\/\/web-alb-123\.us-east-1\.elb\.amazonaws\.com\/ after 5 s; deploy measured 100 s \(ECS deployment start to COMPLETED\) vs modeled 140 s$/);
+        });
+
+        it("times out when the site never answers 200 within the modeled time, saying what it saw", async () => {
+            world.http = async () => 503;
+            await rejects(siteAnswers.run(context(world, 140_000)), "CheckTimeout", /timed out waiting for HTTP 200 from .* within the modeled deploy time \(140 s\) \(last seen: HTTP 503\)/);
+            assert.ok(world.time - T0 <= 140_000, "the wait ends by the check's deadline");
+        });
+
+        it("fails when the stack has no url output", async () => {
+            const ctx = context(world, MINUTE);
+            delete ctx.outputs.url;
+            await rejects(siteAnswers.run(ctx), "CheckFailure", /the stack has no output "url"/);
+        });
+    });
+
+    describe("check 2: a batch run succeeds", () => {
+        it("passes when the run started with the command line succeeds and its log stream has the output", async () => {
+            const run = serveRun(world, ev("ExecutionSucceeded"), ["e2e-output-a1b2c3d4"]);
+            const detail = await batchSucceeds.run(context(world, 10 * MINUTE));
+            assert.deepStrictEqual(JSON.parse(run.inputs[0]), { command: ["echo e2e-output-a1b2c3d4"] });
+            assert.match(detail, /^run run-20260301T020000Z-a1b2c3d4 SUCCEEDED; its log stream has "e2e-output-a1b2c3d4"$/);
+        });
+
+        it("fails when the log stream lacks the container's output", async () => {
+            serveRun(world, ev("ExecutionSucceeded"), ["something else"]);
+            await rejects(batchSucceeds.run(context(world, 10 * MINUTE)), "CheckFailure", /succeeded, but its log stream does not have the container's output "e2e-output-a1b2c3d4" \(1 lines read\)/);
+        });
+
+        it("fails when the run fails", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.containerFailed, "failed: exit 1"), []);
+            await rejects(batchSucceeds.run(context(world, 10 * MINUTE)), "CheckFailure", /ended FAILED Batch\.ContainerFailed, not SUCCEEDED/);
+        });
+
+        it("times out on a run that never ends, and stops that run", async () => {
+            serveRun(world, undefined, []);
+            await rejects(batchSucceeds.run(context(world, 10 * MINUTE)), "CheckTimeout", /timed out following run arn:aws:states:.*:run-20260301T020000Z-a1b2c3d4/);
+            assert.strictEqual(world.mocks.sfn.commandCalls(StopExecutionCommand).length, 1);
+            assert.ok(world.time - T0 <= 10 * MINUTE);
+        });
+    });
+
+    describe("check 3: a failing run alerts", () => {
+        function serveQueue(bodies: (name: string) => string[]): void {
+            world.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
+            world.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
+            world.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+            world.mocks.sqs.on(DeleteQueueCommand).resolves({});
+            world.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
+            world.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
+            world.mocks.sns.on(UnsubscribeCommand).resolves({});
+            world.mocks.sqs.on(ReceiveMessageCommand).callsFake(() => ({ Messages: bodies("run-20260301T020000Z-a1b2c3d4").map((Body) => ({ Body, ReceiptHandle: "r" })) }));
+        }
+        const alert = (name: string, code: number) => `Batch task export (stack e2e): run ${name} failed.\n\nStatus: Batch.ContainerFailed\nExit code of the main container: ${code}\n`;
+
+        it("passes when the run ends Batch.ContainerFailed and the alert names exit code 3; cleans up the queue", async () => {
+            const run = serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
+            serveQueue((name) => [alert(name, 3)]);
+            const detail = await failureAlerts.run(context(world, 15 * MINUTE));
+            assert.deepStrictEqual(JSON.parse(run.inputs[0]), FAILING_INPUT);
+            assert.match(detail, /FAILED Batch\.ContainerFailed; the alert reached the topic and says "Exit code of the main container: 3"/);
+            const policy = JSON.parse(world.mocks.sqs.commandCalls(SetQueueAttributesCommand)[0].args[0].input.Attributes!.Policy!);
+            assert.deepStrictEqual(policy.Statement[0].Condition, { ArnEquals: { "aws:SourceArn": TOPIC } });
+            assert.strictEqual(policy.Statement[0].Action, "sqs:SendMessage");
+            assert.strictEqual(world.mocks.sns.commandCalls(UnsubscribeCommand).length, 1);
+            assert.strictEqual(world.mocks.sqs.commandCalls(DeleteQueueCommand).length, 1);
+        });
+
+        it("reads an alert delivered in SNS's JSON envelope too", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
+            serveQueue((name) => [JSON.stringify({ Type: "Notification", TopicArn: TOPIC, Message: alert(name, 3) })]);
+            await failureAlerts.run(context(world, 15 * MINUTE));
+            assert.deepStrictEqual(notificationOf("plain text"), { type: "Notification", message: "plain text" });
+        });
+
+        it("fails when the alert names another exit code, and still cleans up", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
+            serveQueue((name) => [alert(name, 1)]);
+            await rejects(failureAlerts.run(context(world, 15 * MINUTE)), "CheckFailure", /does not name exit code 3 \(Exit code of the main container: 1\)/);
+            assert.strictEqual(world.mocks.sqs.commandCalls(DeleteQueueCommand).length, 1);
+        });
+
+        it("fails when the run ends another way", async () => {
+            serveRun(world, ev("ExecutionSucceeded"), []);
+            serveQueue(() => []);
+            await rejects(failureAlerts.run(context(world, 15 * MINUTE)), "CheckFailure", /ended SUCCEEDED, not FAILED Batch\.ContainerFailed/);
+        });
+
+        it("times out when no alert arrives, and still deletes the queue and subscription", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
+            serveQueue(() => ["an alert of another run"]);
+            await rejects(failureAlerts.run(context(world, 15 * MINUTE)), "CheckTimeout", /timed out waiting for the alert of run run-20260301T020000Z-a1b2c3d4 .*\(last seen: 1 other message\(s\)\)/);
+            assert.strictEqual(world.mocks.sns.commandCalls(UnsubscribeCommand).length, 1);
+            assert.strictEqual(world.mocks.sqs.commandCalls(DeleteQueueCommand).length, 1);
+        });
+    });
+
+    describe("check 4: a run past its timeout", () => {
+        const serveTasks = (statuses: string[]) => {
+            world.mocks.ecs.on(DescribeTasksCommand).callsFake(() => {
+                const last = statuses.length > 1 ? statuses.shift()! : statuses[0];
+                return { tasks: [{ taskArn: TASK, desiredStatus: "STOPPED", lastStatus: last, stoppedReason: "Timed out after 180 s (run x)" }] };
+            });
+        };
+
+        it("passes when the run ends Batch.TimedOut and its task is stopped", async () => {
+            const run = serveRun(world, failedWith(RUN_FAILURES.timedOut), []);
+            serveTasks(["DEPROVISIONING", "STOPPED"]);
+            const detail = await timeoutStops.run(context(world, 13 * MINUTE));
+            assert.deepStrictEqual(JSON.parse(run.inputs[0]), { command: [`sleep ${E2E_BATCH_TIMEOUT_SECONDS * 5}`] });
+            assert.match(detail, /FAILED Batch\.TimedOut; 1 task\(s\) STOPPED \(Timed out after 180 s/);
+            assert.strictEqual(startedByOf("run-1").length, 32, "the runner's startedBy is an MD5, 32 characters");
+        });
+
+        it("fails when the run ends as a crash instead", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
+            await rejects(timeoutStops.run(context(world, 13 * MINUTE)), "CheckFailure", /not FAILED Batch\.TimedOut/);
+        });
+
+        it("times out when the task never stops", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.timedOut), []);
+            serveTasks(["RUNNING"]);
+            await rejects(timeoutStops.run(context(world, 13 * MINUTE)), "CheckTimeout", /the task\(s\) of run .* to stop \(last seen: 0123456789abcdef desired STOPPED last RUNNING\)/);
+        });
+    });
+
+    describe("check 5: scaling does not deploy", () => {
+        it("passes when the PRIMARY deployment stays the only one, and changes only web.desiredCount", async () => {
+            const stack = new StubStack("e2e-test");
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            const detail = await scalingKeepsDeployment.run(context(world, 20 * MINUTE, stack));
+            assert.strictEqual(detail, "desired count 1 to 2; still one deployment, ecs-svc/1");
+            assert.deepStrictEqual(stack.calls, ["setConfig fargate-workloads:web", "up"]);
+            assert.deepStrictEqual(stack.config["fargate-workloads:web"], { ...(SOURCE.config["fargate-workloads:web"] as object), desiredCount: 2 });
+        });
+
+        it("fails when a new deployment started", async () => {
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/2", WEB_TD(2)), { ...deployment("ecs-svc/1", WEB_TD(1)), status: "ACTIVE" }])]);
+            await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE)), "CheckFailure", /started a new deployment: PRIMARY was ecs-svc\/1, is now ecs-svc\/2 \(deployments: ecs-svc\/2 PRIMARY COMPLETED, ecs-svc\/1 ACTIVE COMPLETED\)/);
+        });
+
+        it("times out when up does not finish, and aborts the update", async () => {
+            const stack = new StubStack("e2e-test");
+            let aborted = false;
+            stack.upBehaviours = [(signal) => (signal.addEventListener("abort", () => (aborted = true)), hangingUp(signal))];
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE, stack)), "CheckTimeout", /pulumi up \(web.desiredCount 2\) did not finish in time/);
+            assert.ok(aborted);
+        });
+    });
+
+    describe("check 6: a bad deploy rolls back", () => {
+        it("passes when up fails and the service is back on the previous task definition", async () => {
+            const stack = new StubStack("e2e-test");
+            stack.upBehaviours = [async () => Promise.reject(new Error("error: updating ECS Service: deployment failed: ROLLBACK_SUCCESSFUL"))];
+            serveService(world, [
+                service(2, [deployment("ecs-svc/1", WEB_TD(1))]),
+                service(2, [deployment("ecs-svc/2", WEB_TD(2), { rolloutState: "IN_PROGRESS" }), { ...deployment("ecs-svc/1", WEB_TD(1)), status: "ACTIVE" }]),
+                service(2, [deployment("ecs-svc/3", WEB_TD(1))], { events: [{ message: "(service web-service) rolling back to deployment ecs-svc/1." }] }),
+            ]);
+            const detail = await badDeployRollsBack.run(context(world, 40 * MINUTE, stack));
+            assert.match(detail, /^up failed \(error: updating ECS Service: deployment failed: ROLLBACK_SUCCESSFUL\); the service is back on .*web-task:1; ECS: "\(service web-service\) rolling back/);
+            assert.deepStrictEqual((stack.config["fargate-workloads:web"] as any).environment, { ASPNETCORE_HTTP_PORTS: "8081" });
+        });
+
+        it("fails when up succeeds", async () => {
+            serveService(world, [service(2, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            await rejects(badDeployRollsBack.run(context(world, 40 * MINUTE)), "CheckFailure", /pulumi up succeeded with a task that fails its health check/);
+        });
+
+        it("times out when the service never returns to the previous task definition", async () => {
+            const stack = new StubStack("e2e-test");
+            stack.upBehaviours = [async () => Promise.reject(new Error("deployment failed"))];
+            serveService(world, [service(2, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/2", WEB_TD(2), { rolloutState: "FAILED" })])]);
+            await rejects(badDeployRollsBack.run(context(world, 40 * MINUTE, stack)), "CheckTimeout", /to roll back to .*web-task:1 \(last seen: task definition .*web-task:2; deployments: ecs-svc\/2 PRIMARY FAILED\)/);
+        });
+    });
+
+    describe("the run: up, checks, always destroy", () => {
+        const options = (checks: readonly Check[]): E2eOptions => ({ source: SOURCE, reportPath: "/tmp/report.json", checks, pollMs: 5000 });
+        const check = (id: number, run: Check["run"]): Check => ({ id, name: `check ${id}`, timeoutMs: () => MINUTE, run });
+        const report = () => JSON.parse(world.files["/tmp/report.json"]);
+
+        it("passes: up, every check, destroy, remove; writes the report", async () => {
+            const code = await runE2e(world, options([check(1, async () => "fine"), check(2, async () => "also fine")]));
+            assert.strictEqual(code, E2E_EXIT.passed);
+            const stack = world.stacks[0];
+            assert.match(stack.name, /^e2e-20260301t0200-a1b2c3$/);
+            assert.deepStrictEqual(stack.calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(
+                report().checks.map((c: any) => [c.id, c.status, c.detail]),
+                [
+                    [1, "passed", "fine"],
+                    [2, "passed", "also fine"],
+                ],
+            );
+            assert.strictEqual(report().exitCode, 0);
+            assert.ok(world.reportLines.some((l) => /^PASSED .* 1\. check 1: fine$/.test(l)));
+            assert.ok(world.reportLines.includes("exit code 0: 2 of 2 checks passed"));
+        });
+
+        it("gives the new stack the dev configuration with the lowered batch timeout", async () => {
+            await runE2e(world, options([]));
+            assert.deepStrictEqual(world.createdWith, e2eConfig(SOURCE));
+            assert.strictEqual((world.createdWith?.["fargate-workloads:batch"] as any).timeoutSeconds, E2E_BATCH_TIMEOUT_SECONDS);
+            assert.strictEqual(world.createdWith?.["aws:region"], REGION);
+        });
+
+        it("records a check that throws, runs the rest, and still destroys the stack", async () => {
+            const ran: number[] = [];
+            const code = await runE2e(
+                world,
+                options([
+                    check(1, async () => {
+                        throw new TypeError("Cannot read properties of undefined");
+                    }),
+                    check(2, async () => (ran.push(2), "fine")),
+                ]),
+            );
+            assert.strictEqual(code, E2E_EXIT.checkFailed);
+            assert.deepStrictEqual(ran, [2]);
+            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(report().checks[0].status, "failed");
+            assert.match(report().checks[0].detail, /unexpected error: TypeError: Cannot read properties of undefined/);
+        });
+
+        it("destroys the stack after up fails, and runs no check", async () => {
+            let ran = false;
+            world.backend.createStack = async (name) => {
+                const stack = new StubStack(name);
+                stack.upBehaviours = [async () => Promise.reject(new Error("error: creating ALB: AccessDenied\nmore"))];
+                world.stacks.push(stack);
+                return stack;
+            };
+            const code = await runE2e(world, options([check(1, async () => ((ran = true), ""))]));
+            assert.strictEqual(code, E2E_EXIT.setupFailed);
+            assert.strictEqual(ran, false);
+            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(report().up.status, "failed");
+            assert.match(report().up.detail, /AccessDenied/);
+            assert.strictEqual(report().checks[0].status, "not run");
+        });
+
+        it("destroys the stack when interrupted during a check, and skips the rest", async () => {
+            const code = await runE2e(
+                world,
+                options([
+                    check(1, async () => {
+                        world.controller.abort();
+                        throw new Error("aborted");
+                    }),
+                    check(2, async () => "never"),
+                ]),
+            );
+            assert.strictEqual(code, E2E_EXIT.interrupted);
+            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(
+                report().checks.map((c: any) => c.status),
+                ["not run", "not run"],
+            );
+        });
+
+        it("retries a failed destroy, and reports the stack left behind when it keeps failing", async () => {
+            world.backend.createStack = async (name) => {
+                const stack = new StubStack(name);
+                stack.destroyFailures = 3;
+                world.stacks.push(stack);
+                return stack;
+            };
+            const code = await runE2e(world, options([check(1, async () => "fine")]));
+            assert.strictEqual(code, E2E_EXIT.cleanupFailed);
+            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "destroy", "destroy"]);
+            assert.match(report().leftBehind, /^stack e2e-.* still has resources: run `pulumi destroy --stack e2e-\S+ --yes && pulumi stack rm e2e-\S+ --yes`/);
+            assert.ok(world.reportLines.some((l) => l.startsWith("LEFT BEHIND: ")));
+        });
+
+        it("goes on after one failed destroy attempt", async () => {
+            world.backend.createStack = async (name) => {
+                const stack = new StubStack(name);
+                stack.destroyFailures = 1;
+                world.stacks.push(stack);
+                return stack;
+            };
+            assert.strictEqual(await runE2e(world, options([check(1, async () => "fine")])), E2E_EXIT.passed);
+            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "destroy", "remove"]);
+        });
+
+        it("exits 2 and destroys nothing when the stack cannot be created", async () => {
+            world.createFails = true;
+            assert.strictEqual(await runE2e(world, options([check(1, async () => "fine")])), E2E_EXIT.setupFailed);
+            assert.strictEqual(world.stacks.length, 0);
+        });
+
+        it("without the Pulumi CLI: one line, exit 77, nothing else", async () => {
+            world.pulumi = undefined;
+            const code = await runE2e(world, options(CHECKS));
+            assert.strictEqual(code, E2E_EXIT.notRun);
+            assert.deepStrictEqual(world.reportLines, ["e2e: not run: no Pulumi CLI found (`pulumi version` failed); install it from https://www.pulumi.com/docs/install/ and try again."]);
+            assert.deepStrictEqual(world.progressLines, []);
+            assert.strictEqual(world.mocks.sts.calls().length, 0);
+            assert.strictEqual(world.stacks.length, 0);
+            assert.deepStrictEqual(world.files, {});
+        });
+
+        it("without AWS credentials: one line, exit 77, nothing else", async () => {
+            world.mocks.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+            const code = await runE2e(world, options(CHECKS));
+            assert.strictEqual(code, E2E_EXIT.notRun);
+            assert.deepStrictEqual(world.reportLines, ["e2e: not run: no AWS credentials (Could not load credentials from any providers); set them as for the AWS CLI (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again."]);
+            assert.deepStrictEqual(world.progressLines, []);
+            assert.strictEqual(world.stacks.length, 0);
+            assert.deepStrictEqual(world.files, {});
+        });
+
+        it("exits 2 when AWS refuses the credentials, creating nothing", async () => {
+            world.mocks.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
+            assert.strictEqual(await runE2e(world, options(CHECKS)), E2E_EXIT.setupFailed);
+            assert.match(world.reportLines[0], /^e2e: cannot start: STS GetCallerIdentity failed: AWS refused the credentials/);
+            assert.strictEqual(world.stacks.length, 0);
+        });
+    });
+
+    describe("the nightly workflow", () => {
+        const wf = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "e2e.yml"), "utf8"));
+        const steps: any[] = wf.jobs.e2e.steps;
+        const step = (uses: string) => steps.find((s) => String(s.uses ?? "").startsWith(uses));
+
+        it("runs on demand and nightly, with an OIDC role and Node 22", () => {
+            assert.ok("workflow_dispatch" in wf.on);
+            assert.match(wf.on.schedule[0].cron, /^\S+ \S+ \* \* \*$/);
+            assert.strictEqual(wf.permissions["id-token"], "write");
+            assert.strictEqual(step("actions/setup-node").with["node-version"], 22);
+            assert.strictEqual(step("aws-actions/configure-aws-credentials").with["role-to-assume"], "${{ secrets.AWS_E2E_ROLE_ARN }}");
+            assert.ok(step("pulumi/actions") || step("pulumi/setup-pulumi"));
+        });
+
+        it("runs npm run e2e after npm ci and uploads the report even when it fails", () => {
+            const runs = steps.map((s) => s.run).filter((r) => r);
+            assert.ok(runs.indexOf("npm ci") < runs.findIndex((r: string) => /npm run e2e/.test(r)));
+            const upload = step("actions/upload-artifact");
+            assert.strictEqual(upload.if, "always()");
+            const e2e = steps.find((s) => /npm run e2e/.test(s.run ?? ""));
+            assert.strictEqual(upload.with.path, e2e.env.E2E_REPORT);
+        });
+    });
+});
