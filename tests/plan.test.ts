@@ -158,8 +158,12 @@ describe("npm run plan", () => {
             assert.ok(vpc.willCreate!.includes("2 NAT gateways (OnePerAz), each with an Elastic IP"));
         });
 
+        // The two tests below read one plan of prod: it does not change between them.
+        let prodPlan: Promise<Plan> | undefined;
+        const planOfProd = () => (prodPlan ??= buildPlan(mocks, "prod"));
+
         it("shows the conditions of IAM statements, in role, trust and resource policies", async () => {
-            const plan = await buildPlan(mocks, "prod");
+            const plan = await planOfProd();
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
             assert.ok(
                 (keyInputs("web-task-policy").statements as string[]).includes("Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com"),
@@ -171,15 +175,14 @@ describe("npm run plan", () => {
             assert.deepStrictEqual(keyInputs("web-task"), {
                 trust: ["Allow ecs-tasks.amazonaws.com to sts:AssumeRole when aws:SourceAccount = 123456789012 and aws:SourceArn like arn:aws:ecs:us-east-1:123456789012:*"],
             });
-            assert.deepStrictEqual(keyInputs("export-bucket-tls-only"), {
-                bucket: "export-bucket",
-                statements: [`Deny anyone to s3:* on export-bucket, ${mocks.one("aws:s3/bucket:Bucket").state.arn}/* when aws:SecureTransport = false`],
-            });
+            const bucketPolicy = keyInputs("export-bucket-tls-only");
+            assert.strictEqual(bucketPolicy.bucket, "export-bucket");
+            assert.match((bucketPolicy.statements as string[]).join("\n"), /^Deny anyone to s3:\* on export-bucket, arn:aws:s3:::export-bucket-[0-9a-f]{7}\/\* when aws:SecureTransport = false$/);
             assert.ok(renderText(plan).includes("\n        · statements: Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com\n"));
         });
 
         it("shows every security group's rules by direction, protocol, ports and peer, and each rule resource's own", async () => {
-            const plan = await buildPlan(mocks, "prod");
+            const plan = await planOfProd();
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
             assert.deepStrictEqual(keyInputs("web-alb-sg"), {
                 inbound: ["tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"],

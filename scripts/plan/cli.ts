@@ -5,7 +5,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { listStacks } from "../../app/stackFile";
 
 export const FORMATS = ["text", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -91,6 +90,10 @@ export function parseCommandLine(argv: readonly string[], repositoryRoot: string
         return usageError(`--config-dir ${configDir} is not a directory`);
     }
     const stack = values.stack ?? "dev";
+    // Required here, not at the top: app/stackFile loads the Pulumi SDK (through app/config), and
+    // --help and the usage errors above answer without it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { listStacks } = require("../../app/stackFile") as typeof import("../../app/stackFile");
     const stacks = listStacks(configDir);
     if (!stacks.includes(stack)) {
         return usageError(`no stack file Pulumi.${stack}.yaml in ${configDir} (stacks there: ${stacks.join(", ") || "none"})`);
