@@ -43,6 +43,9 @@ export function validateComponentName(v: Validator, name: string): string {
     if (name.length > MAX_COMPONENT_NAME_LENGTH) {
         throw v.error("name", name, `is ${name.length} characters long; names of up to ${MAX_COMPONENT_NAME_LENGTH} fit every description and name AWS derives from them`, "shorten it");
     }
+    if (/^sg(-|$)/i.test(name)) {
+        throw v.error("name", name, 'must not be "sg" or start with "sg-": its security groups would be named "sg-...", which EC2 refuses', "rename the component");
+    }
     if (/^internal-/i.test(name)) {
         throw v.error("name", name, 'must not start with "internal-" (AWS reserves it for load balancer names)', "rename the component");
     }

@@ -50,6 +50,10 @@ describe("naming", () => {
                 message: `x: name (${JSON.stringify(bad)}) must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen; rename the component, for example "todo-web".`,
             });
         }
+        for (const name of ["sg", "Sg", "sg-jobs"]) {
+            assert.throws(() => validateComponentName(v, name), { message: `x: name ("${name}") must not be "sg" or start with "sg-": its security groups would be named "sg-...", which EC2 refuses; rename the component.` });
+        }
+        assert.strictEqual(validateComponentName(v, "sgx"), "sgx");
         assert.throws(() => validateComponentName(v, "internal-api"), { message: 'x: name ("internal-api") must not start with "internal-" (AWS reserves it for load balancer names); rename the component.' });
         assert.strictEqual(validateComponentName(v, "todo-web2"), "todo-web2");
         assert.strictEqual(validateComponentName(v, `a${"b".repeat(99)}`).length, 100);
