@@ -10,9 +10,25 @@ import { createExportBucket, createParameters, createTable } from "./app/data";
 import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
 import { buildWebImage } from "./app/image";
 import { stackAlertTopicAliases } from "./app/alerts";
+import { STACK_LOAD_BALANCER_NAME, stackLoadBalancerFormerOwner } from "./app/loadBalancer";
 import { createNetwork, planNetwork } from "./app/network";
 import { webTaskPolicy } from "./app/webPolicy";
-import { ArgumentError, awsContext, BatchTask, BatchTaskArgs, ClusterInput, createAlertTopic, createCluster, TaskNetwork, WebService, WebServiceArgs } from "./components";
+import {
+    ArgumentError,
+    awsContext,
+    BatchTask,
+    BatchTaskArgs,
+    ClusterInput,
+    createAlertTopic,
+    createCluster,
+    LoadBalancer,
+    LoadBalancerArgs,
+    LoadBalancerPlan,
+    RoutingArgs,
+    TaskNetwork,
+    WebService,
+    WebServiceArgs,
+} from "./components";
 
 const { config, secretKeys, problems } = readStackConfig();
 const d = STACK_DEFAULTS;
@@ -38,7 +54,22 @@ interface Wiring {
     readonly alertTopicArn: pulumi.Input<string>;
 }
 
-function webArgs(w: Wiring): WebServiceArgs {
+/** The stack's load balancer, which every web service of the stack shares. */
+function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds">): LoadBalancerArgs {
+    return {
+        vpcId: w.tasks.vpcId,
+        subnetIds: w.publicSubnetIds,
+        deletionProtection: protect,
+        ...(web.domain ? { domains: [web.domain] } : {}),
+        ...(web.certificateArn ? { certificates: [{ arn: fromConfig(secretKeys, "web", web.certificateArn), hosts: web.hostName ? [web.hostName] : [] }] } : {}),
+    };
+}
+
+/** The TODO app answers on the stack's host name when HTTPS is on, else on every path. */
+const webHost = web.domain?.name ?? web.hostName;
+const webRouting: RoutingArgs = webHost !== undefined ? { hosts: [webHost] } : { paths: ["/*"] };
+
+function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebServiceArgs {
     return {
         image: w.webImage,
         user: web.user ?? d.web.user,
@@ -62,13 +93,8 @@ function webArgs(w: Wiring): WebServiceArgs {
         logRetentionDays,
         cluster: w.cluster,
         network: w.tasks,
-        loadBalancer: {
-            subnetIds: w.publicSubnetIds,
-            deletionProtection: protect,
-            ...(web.domain ? { domain: web.domain } : {}),
-            ...(web.certificateArn ? { certificateArn: fromConfig(secretKeys, "web", web.certificateArn) } : {}),
-            ...(web.hostName ? { hostName: web.hostName } : {}),
-        },
+        loadBalancer,
+        routing: webRouting,
     };
 }
 
@@ -112,7 +138,14 @@ const preview: Wiring = {
 // Every problem of the stack in one run: the stack file's, then each component's, named by the
 // keys the user wrote.
 const allProblems = [...problems];
-for (const check of [() => WebService.validate("web", webArgs(preview)), () => BatchTask.validate("export", batchArgs(preview))]) {
+// The services are checked against the load balancer's plan, which records their rules.
+let loadBalancerPlan: LoadBalancerPlan | undefined;
+const checks = [
+    () => (loadBalancerPlan = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(preview))),
+    () => loadBalancerPlan && WebService.validate("web", webArgs(preview, loadBalancerPlan)),
+    () => BatchTask.validate("export", batchArgs(preview)),
+];
+for (const check of checks) {
     try {
         check();
     } catch (e) {
@@ -159,8 +192,10 @@ const wiring: Wiring = {
     bucketArn: exportBucketResource.arn,
     alertTopicArn: alerts.arn,
 };
+// Before it was shared, the load balancer was made by the web service itself: keep its resources.
+const loadBalancer = new LoadBalancer(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(wiring), {}, stackLoadBalancerFormerOwner());
 // The services run on the cluster's capacity providers: create those first.
-const frontend = new WebService("web", webArgs(wiring), { dependsOn: [capacityProviders] });
+const frontend = new WebService("web", webArgs(wiring, loadBalancer), { dependsOn: [capacityProviders] });
 const exportJob = new BatchTask("export", batchArgs(wiring), { dependsOn: [capacityProviders] });
 
 export const url = frontend.url;

@@ -97,6 +97,12 @@ const webSchema = z
         if (w.domain !== undefined && w.certificateArn !== undefined) {
             ctx.addIssue({ code: "custom", path: ["certificateArn"], input: w.certificateArn, message: "conflicts with web.domain (a domain gets its own certificate); remove one of them" });
         }
+        if (w.certificateArn !== undefined && w.hostName === undefined && w.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["hostName"], input: w.hostName, message: "must be given with web.certificateArn: the host name the certificate covers, which clients use" });
+        }
+        if (w.hostName !== undefined && w.certificateArn === undefined) {
+            ctx.addIssue({ code: "custom", path: ["hostName"], input: w.hostName, message: "is only used with web.certificateArn; remove it, or use web.domain to have a certificate and DNS record made" });
+        }
     }, ALWAYS);
 
 const batchSchema = z.strictObject({
@@ -295,10 +301,13 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         environment: "web.environment",
         secrets: "web.secrets",
         user: "web.user",
-        "loadBalancer.domain": "web.domain",
-        "loadBalancer.certificateArn": "web.certificateArn",
-        "loadBalancer.hostName": "web.hostName",
+        "routing.hosts": "web.hostName",
         logRetentionDays: "logRetentionDays",
+    },
+    todo: {
+        "domains[0]": "web.domain",
+        "certificates[0].arn": "web.certificateArn",
+        "certificates[0].hosts": "web.hostName",
     },
     export: {
         image: "batch.image",

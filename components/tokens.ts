@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 export const TYPE_TOKENS = {
     WebService: "fargate-workloads:ecs:WebService",
     BatchTask: "fargate-workloads:ecs:BatchTask",
+    LoadBalancer: "fargate-workloads:elb:LoadBalancer",
 } as const;
 
 export type ComponentKind = keyof typeof TYPE_TOKENS;
@@ -19,6 +20,7 @@ export type ComponentKind = keyof typeof TYPE_TOKENS;
 export const PREVIOUS_TYPE_TOKENS: Record<ComponentKind, string[]> = {
     WebService: [],
     BatchTask: [],
+    LoadBalancer: [],
 };
 
 /** The component's resource options with an alias for each previous type token (the user's aliases kept). */

@@ -3,41 +3,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
-import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
+import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer } from "./loadBalancer";
+import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { TaskNetwork, validateSubnetIds, validateTaskNetwork } from "./network";
+import { TaskNetwork, validateTaskNetwork } from "./network";
+import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
 import { createTaskDefinition, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 
-/** TLS policies that pass Security Hub ELB.17 (the older `-TLS13-1-2-2021-06` no longer does). */
-export const ELB17_SSL_POLICIES: readonly string[] = [
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-];
-
-/** A Route 53 name for the service: the component requests and validates its certificate. */
-export interface DomainArgs {
-    /** Fully qualified name, such as `todo.example.com`. */
-    readonly name: string;
-    /** Id of the Route 53 hosted zone that holds `name`. */
-    readonly zoneId: pulumi.Input<string>;
-}
-
-/** The Application Load Balancer in front of the service. */
-export interface LoadBalancerArgs {
+/**
+ * The one-service form of `loadBalancer`: the service makes its own {@link LoadBalancer} (a child
+ * of the service) with these settings.
+ */
+export interface OwnLoadBalancerArgs {
     /** Subnets of the load balancer, in at least two Availability Zones (public ones unless `internal`). */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Reachable only inside the VPC. @default false (internet-facing) */
     readonly internal?: boolean;
+    /** Answer IPv6 clients too (dualstack; the subnets need IPv6 CIDR blocks; internet-facing only). @default false */
+    readonly ipv6?: boolean;
     /**
-     * Client IPv4 CIDRs allowed to reach the listeners. The load balancer is IPv4-only, so IPv6
-     * CIDRs are refused (they would admit no one).
-     * @default ["0.0.0.0/0"]
+     * Client CIDRs allowed to reach the listeners; IPv6 ones only with `ipv6`.
+     * @default ["0.0.0.0/0"], plus ["::/0"] with `ipv6`
      */
     readonly allowedCidrs?: readonly string[];
     /**
@@ -64,6 +50,35 @@ export interface LoadBalancerArgs {
     /** Write access logs to this S3 bucket (its policy must let Elastic Load Balancing write; Security Hub ELB.5). @default off */
     readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix?: string };
 }
+
+/**
+ * A load balancer created outside this program (or by another stack): the service adds its target
+ * group, a rule on `listenerArn` and the security group rules between the two. Its other rules
+ * are unknown here, so `routing.priority` is required.
+ */
+export interface ExistingLoadBalancerArgs {
+    /** ARN of the load balancer. */
+    readonly arn: pulumi.Input<string>;
+    /** The listener to add the service's rule to. */
+    readonly listenerArn: pulumi.Input<string>;
+    /** That listener's protocol: with HTTPS, give `certificateHosts`. */
+    readonly protocol: "HTTP" | "HTTPS";
+    /** The names the listener's certificates cover (exact or `*.` wildcards), to check `routing.hosts`. @default none */
+    readonly certificateHosts?: readonly string[];
+    /** Id of a security group of the load balancer: the service admits it and lets it reach the tasks. */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** The load balancer's DNS name, for `url` when `routing` has no exact host. @default none */
+    readonly dnsName?: pulumi.Input<string>;
+    /** The account's quota of rules per load balancer. @default 100 */
+    readonly ruleQuota?: number;
+}
+
+/**
+ * Where the service's requests come from: its own load balancer ({@link OwnLoadBalancerArgs}), a
+ * shared {@link LoadBalancer} of the program (or its plan, in `WebService.validate`), or one
+ * created elsewhere ({@link ExistingLoadBalancerArgs}).
+ */
+export type WebServiceLoadBalancer = OwnLoadBalancerArgs | LoadBalancer | LoadBalancerPlan | ExistingLoadBalancerArgs;
 
 /** The target group's health check, tuned for fast deploys by default. */
 export interface TargetHealthCheckArgs {
@@ -122,8 +137,17 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly cluster?: ClusterInput;
     /** Subnets and VPC of the tasks. */
     readonly network: TaskNetwork;
-    /** The load balancer. */
-    readonly loadBalancer: LoadBalancerArgs;
+    /**
+     * The load balancer: settings for one of its own (the simple case), a shared
+     * {@link LoadBalancer}, or one created elsewhere.
+     */
+    readonly loadBalancer: WebServiceLoadBalancer;
+    /**
+     * Which requests reach the service: its listener rule's hosts, paths and priority. Required
+     * with a shared load balancer. @default with its own load balancer, the host name (`domain.name`
+     * or `hostName`) when HTTPS is on, else every path (`/*`)
+     */
+    readonly routing?: RoutingArgs;
     /** Target group health check. @default { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } */
     readonly healthCheck?: TargetHealthCheckArgs;
     /** Seconds the load balancer drains a target before ECS stops it, 0 to 3600 (under 120 with spot). @default 30 */
@@ -168,16 +192,8 @@ export const WEB_SERVICE_DEFAULTS = {
     /** `pulumi up` waits for healthy tasks instead of returning before they start. */
     waitForSteadyState: true,
     enableExecuteCommand: false,
-    loadBalancer: {
-        internal: false,
-        /** Everyone, over IPv4: the load balancer answers no IPv6 client. */
-        allowedCidrs: ["0.0.0.0/0"] as readonly string[],
-        /** Security Hub ELB.17's current recommendation; the API default is TLS 1.0. */
-        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-        idleTimeoutSeconds: 60,
-        /** Off so `pulumi destroy` works; stacks with data turn it on. */
-        deletionProtection: false,
-    },
+    /** The one-service form's load balancer: see {@link LOAD_BALANCER_DEFAULTS}. */
+    loadBalancer: LOAD_BALANCER_DEFAULTS,
     autoscaling: { cpuTargetPercent: 60, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
 } as const;
 
@@ -190,27 +206,11 @@ export const WEB_SERVICE_LIMITS = {
     stickinessSeconds: { min: 1, max: 604800 },
     healthCheckGracePeriodSeconds: { min: 0, max: 2147483647 },
     healthCheck: { intervalSeconds: { min: 5, max: 300 }, timeoutSeconds: { min: 2, max: 120 }, threshold: { min: 2, max: 10 }, pathLength: 1024 },
-    idleTimeoutSeconds: { min: 1, max: 4000 },
+    idleTimeoutSeconds: LOAD_BALANCER_LIMITS.idleTimeoutSeconds,
     cooldownSeconds: { min: 0, max: 86400 },
     /** ACM refuses a certificate whose domain name (common name) is longer. */
-    certificateDomainNameLength: 64,
+    certificateDomainNameLength: LOAD_BALANCER_LIMITS.certificateDomainNameLength,
 } as const;
-
-const DOMAIN_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
-
-/** A short, unique, URN-safe label for a CIDR in a logical name. */
-function cidrLabel(cidr: string): string {
-    if (cidr === "0.0.0.0/0") {
-        return "any-ipv4";
-    }
-    if (cidr === "::/0") {
-        return "any-ipv6";
-    }
-    return `${cidr.includes(":") ? "ipv6" : "ipv4"}-${stableHash(cidr, 8)}`;
-}
 
 /** Everything the constructor needs, validated and with defaults filled in. */
 interface WebServicePlan {
@@ -225,14 +225,10 @@ interface WebServicePlan {
     readonly deployment: Required<DeploymentArgs>;
     readonly waitForSteadyState: boolean;
     readonly enableExecuteCommand: boolean;
-    readonly https: boolean;
-    readonly loadBalancer: {
-        readonly internal: boolean;
-        readonly allowedCidrs: readonly string[];
-        readonly sslPolicy: string;
-        readonly idleTimeoutSeconds: number;
-        readonly deletionProtection: boolean;
-    };
+    readonly frontend: Frontend;
+    /** The service's listener rule(s), with their priorities. */
+    readonly rules: readonly RouteEntry[];
+    readonly route: Route;
     readonly autoscaling?: Required<Omit<AutoscalingArgs, "memoryTargetPercent" | "requestsPerTarget" | "cpuTargetPercent">> & {
         readonly cpuTargetPercent?: number;
         readonly memoryTargetPercent?: number;
@@ -292,28 +288,30 @@ function validateHealthCheck(v: Validator, hc: TargetHealthCheckArgs | undefined
     return merged;
 }
 
-function validateLoadBalancer(v: Validator, lb: LoadBalancerArgs | undefined): WebServicePlan["loadBalancer"] & { https: boolean } {
-    if (typeof lb !== "object" || lb === null) {
-        throw v.error("loadBalancer", lb, "is missing", "give at least { subnetIds } in two Availability Zones");
-    }
-    const d = WEB_SERVICE_DEFAULTS.loadBalancer;
-    validateSubnetIds(v, "loadBalancer.subnetIds", lb.subnetIds, 2, " (an Application Load Balancer needs two Availability Zones)");
-    const internal = lb.internal === undefined ? d.internal : v.boolean("loadBalancer.internal", lb.internal);
-    const allowedCidrs = lb.allowedCidrs ?? d.allowedCidrs;
-    if (!Array.isArray(allowedCidrs) || allowedCidrs.length === 0) {
-        throw v.error("loadBalancer.allowedCidrs", allowedCidrs, "must list at least one CIDR", 'give for example ["10.0.0.0/8"], or leave it out to allow everyone');
-    }
-    allowedCidrs.forEach((cidr, i) => {
-        if (typeof cidr === "string" && IPV6_CIDR.test(cidr)) {
-            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one", "remove it; IPv6 clients cannot reach an IPv4-only load balancer");
-        }
-        if (typeof cidr !== "string" || !IPV4_CIDR.test(cidr)) {
-            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is not an IPv4 CIDR block", 'write it like "203.0.113.0/24"');
-        }
-        if (allowedCidrs.indexOf(cidr) !== i) {
-            throw v.error(`loadBalancer.allowedCidrs[${i}]`, cidr, "is listed twice", "list each CIDR once");
-        }
-    });
+/**
+ * The load balancer a service sends its rule to, resolved from {@link WebServiceArgs.loadBalancer}:
+ * its own (created with the service), a shared component, a shared component's plan (in
+ * `validate`), or one created elsewhere.
+ */
+type Frontend =
+    | { readonly kind: "own"; readonly args: LoadBalancerArgs; readonly plan: LoadBalancerPlan; readonly domainName?: string }
+    | { readonly kind: "shared"; readonly component: LoadBalancer; readonly plan: LoadBalancerPlan }
+    | { readonly kind: "planned"; readonly plan: LoadBalancerPlan }
+    | { readonly kind: "existing"; readonly args: ExistingLoadBalancerArgs; readonly plan: Pick<LoadBalancerPlan, "https" | "coveredNames" | "ruleListener" | "routes" | "name"> };
+
+/** The rules of load balancers created elsewhere, per reference, so services of one program see each other's. */
+const EXISTING_ROUTES = new WeakMap<ExistingLoadBalancerArgs, RouteTable>();
+
+function isExisting(lb: WebServiceLoadBalancer): lb is ExistingLoadBalancerArgs {
+    return "listenerArn" in lb;
+}
+
+function isPlan(lb: WebServiceLoadBalancer): lb is LoadBalancerPlan {
+    return "routes" in lb && (lb as LoadBalancerPlan).routes instanceof RouteTable;
+}
+
+/** Checks the one-service form's own arguments, then the load balancer they make. */
+function validateOwnLoadBalancer(v: Validator, name: string, lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string>): Frontend {
     if (lb.certificateArn !== undefined && lb.domain !== undefined) {
         throw v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them");
     }
@@ -339,26 +337,111 @@ function validateLoadBalancer(v: Validator, lb: LoadBalancerArgs | undefined): W
         if (typeof lb.domain?.name !== "string" || !DOMAIN_NAME.test(lb.domain.name)) {
             throw v.error("loadBalancer.domain.name", lb.domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
         }
-        if (lb.domain.name.length > WEB_SERVICE_LIMITS.certificateDomainNameLength) {
-            throw v.error("loadBalancer.domain.name", lb.domain.name, `is ${lb.domain.name.length} characters, but an ACM certificate's domain name may have at most ${WEB_SERVICE_LIMITS.certificateDomainNameLength}`, "use a shorter name, or bring a certificate with certificateArn");
+        if (lb.domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
+            throw v.error("loadBalancer.domain.name", lb.domain.name, `is ${lb.domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, "use a shorter name, or bring a certificate with certificateArn");
         }
         if (lb.domain.zoneId === undefined || lb.domain.zoneId === "") {
             throw v.error("loadBalancer.domain.zoneId", lb.domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
         }
     }
-    const sslPolicy = v.oneOf("loadBalancer.sslPolicy", lb.sslPolicy ?? d.sslPolicy, ELB17_SSL_POLICIES, `use ${d.sslPolicy} (the Security Hub ELB.17 list)`);
-    const idleTimeoutSeconds = v.integer("loadBalancer.idleTimeoutSeconds", lb.idleTimeoutSeconds ?? d.idleTimeoutSeconds, WEB_SERVICE_LIMITS.idleTimeoutSeconds.min, WEB_SERVICE_LIMITS.idleTimeoutSeconds.max, "seconds");
-    const deletionProtection = lb.deletionProtection === undefined ? d.deletionProtection : v.boolean("loadBalancer.deletionProtection", lb.deletionProtection);
-    if (lb.accessLogs !== undefined) {
-        if (lb.accessLogs.bucket === undefined || lb.accessLogs.bucket === "") {
-            throw v.error("loadBalancer.accessLogs.bucket", lb.accessLogs.bucket, "is missing", "give the name of an S3 bucket that Elastic Load Balancing may write to");
-        }
-        const prefix = lb.accessLogs.prefix;
-        if (prefix !== undefined && (typeof prefix !== "string" || prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("AWSLogs"))) {
-            throw v.error("loadBalancer.accessLogs.prefix", prefix, 'must not start or end with "/" nor contain "AWSLogs"', 'write it like "todo/web"');
+    const args = ownLoadBalancerArgs(lb, vpcId);
+    // Problems of the shared settings are recorded by the plan; the service's other checks go on.
+    const plan = planLoadBalancer(v, name, args, "loadBalancer.");
+    return { kind: "own", args, plan, ...(lb.domain ? { domainName: lb.domain.name } : {}) };
+}
+
+/** The {@link LoadBalancer} arguments of the one-service form. */
+function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string>): LoadBalancerArgs {
+    return {
+        vpcId,
+        subnetIds: lb.subnetIds,
+        ...(lb.internal !== undefined ? { internal: lb.internal } : {}),
+        ...(lb.ipv6 !== undefined ? { ipv6: lb.ipv6 } : {}),
+        ...(lb.allowedCidrs !== undefined ? { allowedCidrs: lb.allowedCidrs } : {}),
+        ...(lb.domain ? { domains: [lb.domain] } : {}),
+        ...(lb.certificateArn !== undefined ? { certificates: [{ arn: lb.certificateArn, hosts: [lb.hostName!] }] } : {}),
+        ...(lb.sslPolicy !== undefined ? { sslPolicy: lb.sslPolicy } : {}),
+        ...(lb.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: lb.idleTimeoutSeconds } : {}),
+        ...(lb.deletionProtection !== undefined ? { deletionProtection: lb.deletionProtection } : {}),
+        ...(lb.accessLogs !== undefined ? { accessLogs: lb.accessLogs } : {}),
+    };
+}
+
+function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs): Frontend {
+    const protocol = v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener");
+    for (const key of ["arn", "listenerArn", "securityGroupId"] as const) {
+        if (lb[key] === undefined || lb[key] === "") {
+            throw v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`);
         }
     }
-    return { internal, allowedCidrs, sslPolicy, idleTimeoutSeconds, deletionProtection, https: lb.certificateArn !== undefined || lb.domain !== undefined };
+    if (protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) {
+        throw v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]');
+    }
+    (lb.certificateHosts ?? []).forEach((h, i) => {
+        if (typeof h !== "string" || !DOMAIN_NAME.test(h)) {
+            throw v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"');
+        }
+    });
+    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.integer("loadBalancer.ruleQuota", lb.ruleQuota, 1, ROUTING_LIMITS.priority.max, "rules");
+    let routes = EXISTING_ROUTES.get(lb);
+    if (!routes) {
+        routes = new RouteTable("the given load balancer", ruleQuota, false);
+        EXISTING_ROUTES.set(lb, routes);
+    }
+    const coveredNames: CoveredName[] = (lb.certificateHosts ?? []).map((name) => ({ name }));
+    return { kind: "existing", args: lb, plan: { name: "the given load balancer", https: protocol === "HTTPS", coveredNames, ruleListener: protocol === "HTTPS" ? "https" : "http", routes } };
+}
+
+/** Resolves and checks `loadBalancer`, whichever form it has. */
+function validateFrontend(v: Validator, name: string, args: WebServiceArgs): Frontend {
+    const lb = args.loadBalancer;
+    if (typeof lb !== "object" || lb === null) {
+        throw v.error("loadBalancer", lb, "is missing", "give at least { subnetIds } in two Availability Zones, or a shared LoadBalancer");
+    }
+    if (lb instanceof LoadBalancer) {
+        return { kind: "shared", component: lb, plan: lb.plan };
+    }
+    if (isPlan(lb)) {
+        return { kind: "planned", plan: lb };
+    }
+    if (isExisting(lb)) {
+        return validateExistingLoadBalancer(v, lb);
+    }
+    return validateOwnLoadBalancer(v, name, lb, args.network?.vpcId);
+}
+
+/**
+ * The service's rule: its `routing` (required on a shared load balancer; on its own, the host
+ * name or every path), each host covered by a certificate when HTTPS is on, and no clash with the
+ * rules other services claimed on the listener.
+ */
+function validateRoute(v: Validator, name: string, args: WebServiceArgs, frontend: Frontend): { route: Route; rules: RouteEntry[] } {
+    const own = frontend.kind === "own";
+    let route = validateRouting(v, "routing", args.routing, !own);
+    if (!route) {
+        const lb = args.loadBalancer as OwnLoadBalancerArgs;
+        const host = lb.domain?.name ?? lb.hostName;
+        if (host !== undefined && host.length > ROUTING_LIMITS.patternLength) {
+            const path = lb.domain ? "loadBalancer.domain.name" : "loadBalancer.hostName";
+            throw v.error(path, host, `is ${host.length} characters, but a listener rule's host condition holds at most ${ROUTING_LIMITS.patternLength}`, "use a shorter name");
+        }
+        route = host !== undefined ? { hosts: [host], paths: [] } : { hosts: [], paths: ["/*"] };
+    }
+    const plan = frontend.plan;
+    if (plan.https) {
+        route.hosts.forEach((host, i) => {
+            if (!coveringName(plan, host)) {
+                const names = plan.coveredNames.map((c) => c.name).join(", ");
+                throw v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host");
+            }
+        });
+    }
+    const planned = plan.routes.plan(name, route, [plan.ruleListener], 1);
+    if (!Array.isArray(planned)) {
+        const conflict = planned;
+        throw conflict.path === "routing.priority" && route.priority !== undefined ? v.error(conflict.path, route.priority, conflict.problem, conflict.fix) : v.conflict(conflict.path, conflict.problem, conflict.fix);
+    }
+    return { route, rules: planned };
 }
 
 function validateAutoscaling(v: Validator, a: AutoscalingArgs | undefined, desiredCount: number | undefined): WebServicePlan["autoscaling"] {
@@ -430,7 +513,8 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const spec = v.check(() => resolveTaskSpec(v, name, args, { port, enableExecuteCommand: enableExecuteCommand === true }));
     v.check(() => validateCluster(v, args.cluster));
     v.check(() => validateTaskNetwork(v, args.network));
-    const loadBalancer = v.check(() => validateLoadBalancer(v, args.loadBalancer));
+    const frontend = v.check(() => validateFrontend(v, name, args));
+    const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend)) : undefined;
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
     const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
@@ -466,16 +550,39 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         deployment: deployment!,
         waitForSteadyState: waitForSteadyState!,
         enableExecuteCommand: enableExecuteCommand!,
-        https: loadBalancer!.https,
-        loadBalancer: loadBalancer!,
+        frontend: frontend!,
+        route: routing!.route,
+        rules: routing!.rules,
         autoscaling,
     };
+}
+
+/** What the service's resources need of its load balancer, whichever form it has. */
+interface ResolvedFrontend {
+    /** The LoadBalancer component, own or shared. */
+    readonly component?: LoadBalancer;
+    readonly listenerArn: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    /** For request-count scaling's resource label. */
+    readonly arnSuffix: pulumi.Output<string>;
+    /** `scheme://host` without a trailing slash, when no exact host of the route gives one. */
+    readonly baseUrl?: pulumi.Output<string>;
+}
+
+/** The path part of an ALB ARN (`app/NAME/ID`), which CloudWatch dimensions and scaling labels use. */
+function loadBalancerArnSuffix(arn: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.output(arn).apply((a) => a.slice(a.indexOf(":loadbalancer/") + ":loadbalancer/".length));
 }
 
 /**
  * A long-running Fargate service behind an Application Load Balancer: one stable HTTP or HTTPS
  * endpoint, tasks spread over Availability Zones and replaced when they stop, rolling deploys
  * that roll back by themselves, and `pulumi up` waits until the service is stable.
+ *
+ * The load balancer is the service's own (give its settings) or shared with other services (give
+ * a {@link LoadBalancer} and `routing`): either way the service adds its target group, one
+ * listener rule and the security group rules that let the load balancer, and only it, reach the
+ * tasks.
  *
  * Built only from `@pulumi/aws` resources, every one a child of this component and reachable
  * through the public fields. Every argument is validated before anything is created.
@@ -490,24 +597,37 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
  * export const url = web.url;
  */
 export class WebService extends pulumi.ComponentResource {
-    /** `https://` plus `domain.name` or `hostName` when HTTPS is on, else `http://` plus the load balancer's DNS name. */
+    /**
+     * Where the service answers: `https://` (or `http://` without HTTPS) plus its rule's first
+     * exact host, or else the load balancer's address, plus the fixed start of its first path.
+     */
     public readonly url: pulumi.Output<string>;
-    public readonly loadBalancer: aws.lb.LoadBalancer;
+    /** The load balancer's LoadBalancer component: the service's own, or the shared one (none for one created elsewhere). */
+    public readonly loadBalancerComponent?: LoadBalancer;
+    /** The load balancer itself, when it is the service's own or a shared component. */
+    public readonly loadBalancer?: aws.lb.LoadBalancer;
     public readonly targetGroup: aws.lb.TargetGroup;
-    /** HTTP:80: forwards, or redirects to HTTPS when HTTPS is on. */
-    public readonly httpListener: aws.lb.Listener;
-    /** HTTPS:443, when a certificate or domain is given. */
+    /** HTTP:80 of the load balancer component: redirects when HTTPS is on, else holds the rules. */
+    public readonly httpListener?: aws.lb.Listener;
+    /** HTTPS:443 of the load balancer component, when it has a certificate. */
     public readonly httpsListener?: aws.lb.Listener;
+    /** The rule that forwards the service's requests to its target group. */
+    public readonly listenerRule: aws.lb.ListenerRule;
+    /** Its conditions and priority, as validated (hosts lowercased and sorted). */
+    public readonly routing: RouteEntry;
+    /** Route 53 alias records of the rule's exact hosts whose zone the load balancer knows (A, and AAAA when dualstack), children of the load balancer component. */
+    public readonly aliasRecords: aws.route53.Record[];
     public readonly service: aws.ecs.Service;
     public readonly taskDefinition: aws.ecs.TaskDefinition;
     public readonly logGroup: aws.cloudwatch.LogGroup;
     public readonly executionRole: aws.iam.Role;
     public readonly taskRole: aws.iam.Role;
-    public readonly loadBalancerSecurityGroup: aws.ec2.SecurityGroup;
+    /** The load balancer component's security group (none for a load balancer created elsewhere). */
+    public readonly loadBalancerSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly serviceSecurityGroup: aws.ec2.SecurityGroup;
     /** The autoscaling target, when `autoscaling` is given. */
     public readonly scalingTarget?: aws.appautoscaling.Target;
-    /** The DNS-validated certificate, when `domain` is given. */
+    /** The DNS-validated certificate, when the service's own load balancer has a `domain`. */
     public readonly certificate?: aws.acm.Certificate;
     /** The cluster, when the component created it. */
     public readonly cluster?: aws.ecs.Cluster;
@@ -517,72 +637,102 @@ export class WebService extends pulumi.ComponentResource {
     /**
      * Checks `args` as the constructor would, without creating anything: a program can check all
      * its components before it creates its first resource (values that are Outputs are skipped).
+     * Against a {@link LoadBalancerPlan} (from `LoadBalancer.validate`), the service's rule is
+     * recorded in the plan, so the next service's check sees it.
      */
     static validate(name: string, args: WebServiceArgs): void {
-        planWebService(name, args);
+        const plan = planWebService(name, args);
+        if (plan.frontend.kind === "planned") {
+            plan.frontend.plan.routes.add(plan.rules, 1);
+        }
     }
 
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWebService(name, args);
         super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts));
+        // Claimed at once, so the next service on the load balancer sees this one's rule.
+        plan.frontend.plan.routes.add(plan.rules, 1);
 
         const cluster = resolveCluster(this, name, args.cluster);
         const task = createTaskDefinition(this, plan.spec);
-        const { loadBalancerSecurityGroup, serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan);
+        const frontend = this.resolveFrontend(name, plan);
+        const { serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan, frontend);
         const targetGroup = this.createTargetGroup(name, args, plan);
-        const loadBalancer = this.createLoadBalancer(name, args, plan, loadBalancerSecurityGroup);
-        const certificateArn = this.resolveCertificate(name, args);
-        const listeners = this.createListeners(name, plan, loadBalancer, targetGroup, certificateArn?.arn);
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [...listeners, ...cluster.dependencies, ...taskEgress]);
-        if (args.loadBalancer.domain) {
-            this.createAliasRecord(name, args.loadBalancer.domain, loadBalancer);
-        }
-        this.scalingTarget = plan.autoscaling ? this.createAutoscaling(name, plan, cluster, service, loadBalancer, targetGroup) : undefined;
+        const listenerRule = this.createListenerRule(name, plan, frontend, targetGroup);
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...cluster.dependencies, ...taskEgress]);
+        // Made by the load balancer, once per host, for every service that routes it.
+        this.aliasRecords = frontend.component ? plan.route.hosts.flatMap((host) => frontend.component!.aliasRecordsFor(host)) : [];
+        this.scalingTarget = plan.autoscaling ? this.createAutoscaling(name, plan, cluster, service, frontend.arnSuffix, targetGroup) : undefined;
 
         this.cluster = cluster.cluster;
         this.clusterName = cluster.name;
-        this.loadBalancer = loadBalancer;
+        this.loadBalancerComponent = frontend.component;
+        this.loadBalancer = frontend.component?.loadBalancer;
+        this.httpListener = frontend.component?.httpListener;
+        this.httpsListener = frontend.component?.httpsListener;
+        this.loadBalancerSecurityGroup = frontend.component?.securityGroup;
+        this.certificate = plan.frontend.kind === "own" ? frontend.component?.certificates[0] : undefined;
         this.targetGroup = targetGroup;
-        this.httpListener = listeners[0];
-        this.httpsListener = listeners[1];
+        this.listenerRule = listenerRule;
+        this.routing = plan.rules[0];
         this.service = service;
         this.taskDefinition = task.taskDefinition;
         this.logGroup = task.logGroup;
         this.executionRole = task.executionRole;
         this.taskRole = task.taskRole;
-        this.loadBalancerSecurityGroup = loadBalancerSecurityGroup;
         this.serviceSecurityGroup = serviceSecurityGroup;
-        this.certificate = certificateArn?.certificate;
-        const hostName = args.loadBalancer.domain?.name ?? args.loadBalancer.hostName;
-        this.url = hostName !== undefined ? pulumi.output(`https://${hostName}`) : pulumi.interpolate`http://${loadBalancer.dnsName}`;
-        this.registerOutputs({ url: this.url, serviceName: service.name, clusterName: this.clusterName, loadBalancerArn: loadBalancer.arn });
+        this.url = this.serviceUrl(plan, frontend);
+        this.registerOutputs({ url: this.url, serviceName: service.name, clusterName: this.clusterName, listenerRuleArn: listenerRule.arn });
     }
 
-    /** The load balancer admits its listener ports from the allowed CIDRs and sends only to the tasks' port; the tasks admit only the load balancer. */
-    private createSecurityGroups(name: string, args: WebServiceArgs, plan: WebServicePlan) {
+    /** The own load balancer is made here, as a child keeping the URNs its resources had when the service made them directly. */
+    private resolveFrontend(name: string, plan: WebServicePlan): ResolvedFrontend {
+        const f = plan.frontend;
+        if (f.kind === "existing") {
+            return {
+                listenerArn: pulumi.output(f.args.listenerArn),
+                securityGroupId: pulumi.output(f.args.securityGroupId),
+                arnSuffix: loadBalancerArnSuffix(f.args.arn),
+                ...(f.args.dnsName !== undefined ? { baseUrl: pulumi.interpolate`${f.plan.https ? "https" : "http"}://${f.args.dnsName}` } : {}),
+            };
+        }
+        if (f.kind === "planned") {
+            throw new Error(`${name}: a LoadBalancerPlan only stands in for a load balancer in WebService.validate; pass the LoadBalancer component to the constructor`);
+        }
+        const component = f.kind === "own" ? new LoadBalancer(name, f.args, { parent: this }, { name, parent: this }) : f.component;
+        if (f.kind === "own") {
+            component.plan.routes.add(plan.rules, 1);
+        }
+        const listener = f.plan.https ? component.httpsListener! : component.httpListener;
+        return { component, listenerArn: listener.arn, securityGroupId: component.securityGroup.id, arnSuffix: component.loadBalancer.arnSuffix, baseUrl: component.url };
+    }
+
+    private serviceUrl(plan: WebServicePlan, frontend: ResolvedFrontend): pulumi.Output<string> {
+        const host = plan.route.hosts.find((h) => !/[*?]/.test(h));
+        const path = routeBasePath(plan.route.paths);
+        const suffix = path === "/" ? "" : path;
+        if (host !== undefined) {
+            return pulumi.output(`${plan.frontend.plan.https ? "https" : "http"}://${host}${suffix}`);
+        }
+        if (frontend.baseUrl === undefined) {
+            return pulumi.output(`(route ${plan.route.paths.join(", ")} on the given load balancer)`);
+        }
+        return pulumi.interpolate`${frontend.baseUrl}${suffix}`;
+    }
+
+    /** The tasks admit only the load balancer's security group, which may send to them only on the container port. */
+    private createSecurityGroups(name: string, args: WebServiceArgs, plan: WebServicePlan, frontend: ResolvedFrontend) {
         const opts = { parent: this };
         const vpcId = args.network.vpcId;
-        const loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "alb-sg"), { vpcId, description: `Load balancer of ${name}: listener ports in, the task port out` }, opts);
         const serviceSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "service-sg"), { vpcId, description: `Tasks of ${name}: the container port from the load balancer only` }, opts);
-        const ports = plan.https ? [80, 443] : [80];
-        for (const port of ports) {
-            for (const cidr of plan.loadBalancer.allowedCidrs) {
-                const ipv6 = cidr.includes(":");
-                new aws.vpc.SecurityGroupIngressRule(
-                    childName(name, `alb-in-${port}-${cidrLabel(cidr)}`),
-                    { securityGroupId: loadBalancerSecurityGroup.id, description: `HTTP${port === 443 ? "S" : ""} from ${cidr}`, ipProtocol: "tcp", fromPort: port, toPort: port, ...(ipv6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }) },
-                    opts,
-                );
-            }
-        }
         new aws.vpc.SecurityGroupEgressRule(
             childName(name, "alb-out-tasks"),
-            { securityGroupId: loadBalancerSecurityGroup.id, description: "Requests and health checks to the tasks", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: serviceSecurityGroup.id },
+            { securityGroupId: frontend.securityGroupId, description: `Requests and health checks to the tasks of ${name}`, ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: serviceSecurityGroup.id },
             opts,
         );
         new aws.vpc.SecurityGroupIngressRule(
             childName(name, "service-in-alb"),
-            { securityGroupId: serviceSecurityGroup.id, description: "Container port from the load balancer", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: loadBalancerSecurityGroup.id },
+            { securityGroupId: serviceSecurityGroup.id, description: "Container port from the load balancer", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: frontend.securityGroupId },
             opts,
         );
         // The provider removes AWS's default allow-all egress; without it tasks cannot pull images or read secrets.
@@ -595,7 +745,7 @@ export class WebService extends pulumi.ComponentResource {
             );
             taskEgress.push(rule);
         }
-        return { loadBalancerSecurityGroup, serviceSecurityGroup, taskEgress };
+        return { serviceSecurityGroup, taskEgress };
     }
 
     private createTargetGroup(name: string, args: WebServiceArgs, plan: WebServicePlan): aws.lb.TargetGroup {
@@ -627,67 +777,22 @@ export class WebService extends pulumi.ComponentResource {
         );
     }
 
-    private createLoadBalancer(name: string, args: WebServiceArgs, plan: WebServicePlan, securityGroup: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
-        const lb = plan.loadBalancer;
-        const logs = args.loadBalancer.accessLogs;
-        return new aws.lb.LoadBalancer(
-            childName(name, "alb", NAME_LIMITS.loadBalancer),
+    /** The rule on the listener that holds rules (HTTPS when on, else HTTP) forwarding the route's requests. */
+    private createListenerRule(name: string, plan: WebServicePlan, frontend: ResolvedFrontend, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
+        const rule = plan.rules[0];
+        return new aws.lb.ListenerRule(
+            childName(name, `${rule.listener}-rule`),
             {
-                loadBalancerType: "application",
-                internal: lb.internal,
-                subnets: args.loadBalancer.subnetIds,
-                securityGroups: [securityGroup.id],
-                ipAddressType: "ipv4",
-                dropInvalidHeaderFields: true,
-                desyncMitigationMode: "defensive",
-                idleTimeout: lb.idleTimeoutSeconds,
-                enableDeletionProtection: lb.deletionProtection,
-                ...(logs ? { accessLogs: { bucket: logs.bucket, enabled: true, ...(logs.prefix ? { prefix: logs.prefix } : {}) } } : {}),
+                listenerArn: frontend.listenerArn,
+                priority: rule.priority,
+                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                conditions: [
+                    ...(rule.hosts.length > 0 ? [{ hostHeader: { values: [...rule.hosts] } }] : []),
+                    ...(rule.paths.length > 0 ? [{ pathPattern: { values: [...rule.paths] } }] : []),
+                ],
             },
             { parent: this },
         );
-    }
-
-    /** The certificate ARN for HTTPS: the given one, or a new DNS-validated one for `domain`. */
-    private resolveCertificate(name: string, args: WebServiceArgs): { arn: pulumi.Output<string>; certificate?: aws.acm.Certificate } | undefined {
-        const lb = args.loadBalancer;
-        if (lb.certificateArn !== undefined) {
-            return { arn: pulumi.output(lb.certificateArn) };
-        }
-        if (lb.domain === undefined) {
-            return undefined;
-        }
-        const opts = { parent: this };
-        const domain = lb.domain;
-        const certificate = new aws.acm.Certificate(childName(name, "certificate"), { domainName: domain.name, validationMethod: "DNS" }, { parent: this });
-        const option = certificate.domainValidationOptions.apply((o) => o[0]);
-        const record = new aws.route53.Record(
-            childName(name, "certificate-validation-record"),
-            { zoneId: domain.zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 60, allowOverwrite: true },
-            opts,
-        );
-        const validation = new aws.acm.CertificateValidation(childName(name, "certificate-validation"), { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, opts);
-        return { arn: validation.certificateArn, certificate };
-    }
-
-    /** HTTP:80 forwards, or, with a certificate, redirects to HTTPS:443, which forwards. */
-    private createListeners(name: string, plan: WebServicePlan, loadBalancer: aws.lb.LoadBalancer, targetGroup: aws.lb.TargetGroup, certificateArn?: pulumi.Output<string>): aws.lb.Listener[] {
-        const opts = { parent: this };
-        const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-        if (!certificateArn) {
-            return [new aws.lb.Listener(childName(name, "http"), { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward }, opts)];
-        }
-        const http = new aws.lb.Listener(
-            childName(name, "http"),
-            { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] },
-            opts,
-        );
-        const https = new aws.lb.Listener(
-            childName(name, "https"),
-            { loadBalancerArn: loadBalancer.arn, port: 443, protocol: "HTTPS", sslPolicy: plan.loadBalancer.sslPolicy, certificateArn, defaultActions: forward },
-            opts,
-        );
-        return [http, https];
     }
 
     private createService(
@@ -730,15 +835,7 @@ export class WebService extends pulumi.ComponentResource {
         );
     }
 
-    private createAliasRecord(name: string, domain: DomainArgs, loadBalancer: aws.lb.LoadBalancer): aws.route53.Record {
-        return new aws.route53.Record(
-            childName(name, "alias"),
-            { zoneId: domain.zoneId, name: domain.name, type: "A", aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }] },
-            { parent: this },
-        );
-    }
-
-    private createAutoscaling(name: string, plan: WebServicePlan, cluster: ResolvedCluster, service: aws.ecs.Service, loadBalancer: aws.lb.LoadBalancer, targetGroup: aws.lb.TargetGroup): aws.appautoscaling.Target {
+    private createAutoscaling(name: string, plan: WebServicePlan, cluster: ResolvedCluster, service: aws.ecs.Service, loadBalancerArnSuffix: pulumi.Output<string>, targetGroup: aws.lb.TargetGroup): aws.appautoscaling.Target {
         const a = plan.autoscaling!;
         const opts = { parent: this };
         const target = new aws.appautoscaling.Target(
@@ -755,7 +852,7 @@ export class WebService extends pulumi.ComponentResource {
         const policies: [string, number | undefined, string, pulumi.Input<string> | undefined][] = [
             ["cpu", a.cpuTargetPercent, "ECSServiceAverageCPUUtilization", undefined],
             ["memory", a.memoryTargetPercent, "ECSServiceAverageMemoryUtilization", undefined],
-            ["requests", a.requestsPerTarget, "ALBRequestCountPerTarget", pulumi.interpolate`${loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`],
+            ["requests", a.requestsPerTarget, "ALBRequestCountPerTarget", pulumi.interpolate`${loadBalancerArnSuffix}/${targetGroup.arnSuffix}`],
         ];
         for (const [role, value, metric, label] of policies) {
             if (value === undefined) {

@@ -19,7 +19,7 @@ import { metricAlarmRules } from "./limits/cloudwatch";
 import { Rule } from "./limits/common";
 import { ruleTextRules, securityGroupRules } from "./limits/ec2";
 import { serviceRules, taskDefinitionRules } from "./limits/ecs";
-import { canonicalType, listenerRules, loadBalancerRules, targetGroupRules } from "./limits/elb";
+import { canonicalType, listenerRuleRules, listenerRules, loadBalancerRules, targetGroupRules } from "./limits/elb";
 import { eventRuleRules, eventTargetRules } from "./limits/events";
 import { IAM_QUOTAS, policyDocumentRules, roleRules } from "./limits/iam";
 import { logGroupRules } from "./limits/logs";
@@ -53,6 +53,7 @@ const RULES: Readonly<Record<string, readonly Rule[]>> = {
     "aws:lb/targetGroup:TargetGroup": [targetGroupRules],
     "aws:lb/loadBalancer:LoadBalancer": [loadBalancerRules],
     "aws:lb/listener:Listener": [listenerRules],
+    "aws:lb/listenerRule:ListenerRule": [listenerRuleRules],
     "aws:ec2/securityGroup:SecurityGroup": [securityGroupRules],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [ruleTextRules],
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [ruleTextRules],

@@ -7,7 +7,7 @@
 import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../components/batchTask";
 import { LOG_RETENTION_DAYS } from "../components/sizing";
 import { EXEC_ACTIONS, EXEC_EXEMPTION_TAG, EXEC_LOG_DISCOVERY_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
-import { ELB17_SSL_POLICIES } from "../components/webService";
+import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
 import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS, taskArguments } from "./awsLimits";
 import { at, eachKnown, known } from "./preview";
 
@@ -175,7 +175,7 @@ export const httpRedirectsToHttps: ResourceCheck = (type, props) => {
     }
     const actions: any[] = at(props, "defaultActions") ?? [];
     const redirects = actions.length > 0 && actions.every((a) => a?.type === "redirect" && a?.redirect?.protocol === "HTTPS");
-    return redirects ? [] : [`the HTTP listener on port ${at(props, "port")} ${actions.map((a) => a?.type).join(", ") || "has no action"} instead of redirecting to HTTPS`];
+    return redirects ? [] : [`the HTTP listener on port ${at(props, "port")} has default action ${actions.map((a) => a?.type).join(", ") || "none"} instead of a redirect to HTTPS`];
 };
 
 /** ELB.4: application load balancers drop invalid header fields. */

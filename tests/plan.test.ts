@@ -34,8 +34,8 @@ describe("npm run plan", () => {
             const alb = 0.0225 * H; // 16.425
             const ipv4 = 3 * 0.005 * H; // two load balancer addresses and one task address: 10.95
             const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H; // one ARM64 task of 0.25 vCPU / 0.5 GB: 7.20875
-            close(line(plan, "Load balancer web-alb: hours").monthly, alb);
-            close(line(plan, "Load balancer web-alb: 2 public IPv4").monthly, 2 * 0.005 * H);
+            close(line(plan, "Load balancer todo-alb: hours").monthly, alb);
+            close(line(plan, "Load balancer todo-alb: 2 public IPv4").monthly, 2 * 0.005 * H);
             close(line(plan, "Service web-service: 1 task").monthly, task);
             close(line(plan, "Service web-service: a public IPv4").monthly, 0.005 * H);
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.startsWith("NAT")).length, 0, "no NAT gateway in dev");
@@ -59,9 +59,29 @@ describe("npm run plan", () => {
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 
+        it("counts what each further service on the shared load balancer adds: its tasks and their addresses", async () => {
+            const dev = await buildPlan(mocks, "dev");
+            const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H + 0.005 * H; // one ARM64 task and its public IPv4: 10.85875
+            assert.deepStrictEqual(dev.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 10.86 }]);
+            close(dev.cost.perService[0].monthly, task);
+            assert.match(renderText(dev), /\n {2}Each further service like web-service on todo-alb adds \$10\.86 a month \(its tasks and their addresses; the load balancer is shared\)\n/);
+            const prod = await buildPlan(mocks, "prod");
+            assert.deepStrictEqual(prod.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 28.84 }], "two private tasks, no addresses");
+        });
+
+        it("lists each listener's rules in evaluation order, with its default answer", async () => {
+            const prod = await buildPlan(mocks, "prod");
+            assert.deepStrictEqual(prod.routing, [
+                { loadBalancer: "todo-alb", listener: "HTTP :80", rules: ["default: redirect to HTTPS :443 (HTTP_301)"] },
+                { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["15861: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
+            ]);
+            assert.match(renderText(prod), /\nRouting \(rules in evaluation order, lowest priority first\)\n {2}todo-alb HTTP :80\n {4}default: redirect to HTTPS :443 \(HTTP_301\)\n {2}todo-alb HTTPS :443\n {4}15861: host todo\.example\.com -> forward to web-tg\n/);
+            assert.ok(renderMarkdown(prod).includes("### Routing\n\n- `todo-alb` HTTP :80: `default: redirect to HTTPS :443 (HTTP_301)`\n"));
+        });
+
         it("states its usage assumptions and what it leaves out", async () => {
             const plan = await buildPlan(mocks, "dev");
-            close(line(plan, "Load balancer web-alb: capacity units").monthly, 1 * 0.008 * H);
+            close(line(plan, "Load balancer todo-alb: capacity units").monthly, 1 * 0.008 * H);
             const batch = line(plan, "Batch export-runner:");
             // 730 / 24 runs of 15 minutes on spot: 7.604 task-hours x (0.25 x 0.04048 + 0.5 x 0.004445) x 0.3
             close(batch.monthly, (730 / 24) * 0.25 * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
@@ -140,8 +160,11 @@ describe("npm run plan", () => {
             assert.strictEqual(Object.values(plan.counts).reduce((a, b) => a + b, 0), plan.resources.length);
             const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
             assert.deepStrictEqual(vpc.willCreate, ["1 VPC (10.0.0.0/16) with an internet gateway", "2 public subnets (one per AZ) with route tables", "no NAT gateway"]);
-            const listener = plan.resources.find((r) => r.name === "web-http")!;
-            assert.deepStrictEqual(listener.keyInputs.actions, ["forward to web-tg"]);
+            const listener = plan.resources.find((r) => r.name === "todo-http")!;
+            assert.deepStrictEqual(listener.keyInputs.actions, ['answer 404 "Not found"']);
+            assert.deepStrictEqual(listener.keyInputs.rules, ["47617: path /* -> forward to web-tg", 'default: answer 404 "Not found"']);
+            const rule = plan.resources.find((r) => r.type === "aws:lb/listenerRule:ListenerRule")!;
+            assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 47617, conditions: "path /*", actions: ["forward to web-tg"] }]);
             const text = renderText(plan);
             assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources/);
             assert.match(text, /\n {2}fargate-workloads:ecs:WebService {2}web\n {4}aws:cloudwatch\/logGroup:LogGroup {2}web-logs\n/);
@@ -184,14 +207,14 @@ describe("npm run plan", () => {
         it("shows every security group's rules by direction, protocol, ports and peer, and each rule resource's own", async () => {
             const plan = await planOfProd();
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
-            assert.deepStrictEqual(keyInputs("web-alb-sg"), {
+            assert.deepStrictEqual(keyInputs("todo-alb-sg"), {
                 inbound: ["tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"],
                 outbound: ["tcp 8080 to web-service-sg"],
             });
-            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from web-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
+            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from todo-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
             assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["all traffic to 0.0.0.0/0, ::/0"] });
-            assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from web-alb-sg" });
-            assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "web-alb-sg", outbound: "tcp 8080 to web-service-sg" });
+            assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from todo-alb-sg" });
+            assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "todo-alb-sg", outbound: "tcp 8080 to web-service-sg" });
             const text = renderText(plan);
             assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: all traffic to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
         });
@@ -217,9 +240,10 @@ describe("npm run plan", () => {
                 "flowchart LR",
                 'internet(("Internet"))',
                 'subgraph public["Public subnets"]',
-                "internet --> web_alb",
-                "web_alb --> web_http",
-                'web_http -->|"forward"| web_tg',
+                "internet --> todo_alb",
+                "todo_alb --> todo_http",
+                'todo_http("HTTP :80, else 404")',
+                'todo_http -->|"47617: path /*"| web_tg',
                 'web_tg -->|":8080"| web_service',
                 "web_service --> todo_table",
                 'export_schedule -->|"starts"| export_runner',
@@ -233,15 +257,16 @@ describe("npm run plan", () => {
             assert.ok(mermaid.includes('export_runner -.->|"failed runs"| alerts'), "dev alerts too, to the stack's topic, without a subscriber");
             assert.match(dot, /^digraph "fargate-workloads dev" \{/);
             assert.ok(dot.includes("subgraph cluster_public {"));
-            assert.ok(dot.includes('web_http -> web_tg [label="forward"];'));
+            assert.ok(dot.includes('todo_http -> web_tg [label="47617: path /*"];'));
         });
 
         it("draws prod: HTTPS with the redirect, tasks in private subnets, the alert topic", async () => {
             const { mermaid, dot } = (await buildPlan(mocks, "prod")).diagram;
             for (const expected of [
                 'subgraph private["Private subnets"]',
-                'web_http -.->|"301 redirect"| web_https',
-                'web_https -->|"forward"| web_tg',
+                'todo_http -.->|"301 redirect"| todo_https',
+                'todo_https("HTTPS :443, else 404")',
+                'todo_https -->|"15861: host todo.example.com"| web_tg',
                 'export_runner -.->|"failed runs"| alerts',
             ]) {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
@@ -276,7 +301,7 @@ describe("npm run plan", () => {
             const json = JSON.parse(renderJson(plan));
             assert.strictEqual(json.stack, "dev");
             assert.ok(json.resources.every((r: any) => typeof r.type === "string" && typeof r.name === "string" && "parent" in r && typeof r.keyInputs === "object"));
-            assert.deepStrictEqual(Object.keys(json.cost).sort(), ["assumptions", "currency", "excluded", "fixedMonthly", "lines", "monthlyTotal", "monthlyTotalAtMax", "notes", "pricesTakenOn", "region", "usageMonthly"]);
+            assert.deepStrictEqual(Object.keys(json.cost).sort(), ["assumptions", "currency", "excluded", "fixedMonthly", "lines", "monthlyTotal", "monthlyTotalAtMax", "notes", "perService", "pricesTakenOn", "region", "usageMonthly"]);
         });
     });
 

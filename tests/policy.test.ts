@@ -5,7 +5,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { RecordedResource } from "../components/testing";
-import { ELB17_SSL_POLICIES } from "../components/webService";
+import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
 import * as fc from "fast-check";
 import { scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
 import { checkResourceLimits, scheduleExpressionProblem } from "../policy/awsLimits";
@@ -36,7 +36,7 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
     // protection is off, but dev protects no resource, so ELB.6 does not apply.
     dev: {
         "ecs-2-public-subnet-tasks": ["export-runner", "web-service"],
-        "elb-1-http-redirects-to-https": ["web-http"],
+        "elb-1-http-redirects-to-https": ["todo-http"],
     },
     prod: {},
 };
@@ -159,10 +159,10 @@ describe("policy pack (policy/)", () => {
                     ["ecs-2-public-subnet-tasks", "advisory", "export-runner"],
                     ["ecs-2-public-subnet-tasks", "advisory", "export-runner"],
                     ["ecs-2-public-subnet-tasks", "advisory", "web-service"],
-                    ["elb-1-http-redirects-to-https", "mandatory", "web-http"],
+                    ["elb-1-http-redirects-to-https", "mandatory", "todo-http"],
                 ],
             );
-            assert.match(found.find((d) => d.policy === "elb-1-http-redirects-to-https")!.message, /^the HTTP listener on port 80 forward instead of redirecting to HTTPS$/);
+            assert.match(found.find((d) => d.policy === "elb-1-http-redirects-to-https")!.message, /^the HTTP listener on port 80 has default action fixed-response instead of a redirect to HTTPS$/);
         });
     });
 
@@ -315,7 +315,7 @@ describe("policy pack (policy/)", () => {
                 when: "the service runs in the load balancer's public subnets with public IPs",
                 edit: (p) => {
                     p.networkConfiguration.assignPublicIp = true;
-                    p.networkConfiguration.subnets = [...propsOf("web-alb", true).props.subnets];
+                    p.networkConfiguration.subnets = [...propsOf("todo-alb", true).props.subnets];
                 },
                 expect: /^service web-service runs its tasks in public subnets with public IPs/,
             },
@@ -352,23 +352,23 @@ describe("policy pack (policy/)", () => {
             { policy: "ecs-20-non-root-user", resource: "export-task-definition", when: "no user is set", edit: (p) => editContainers(p, (c) => delete c.user), expect: /^container "app" sets no user/ },
             {
                 policy: "elb-1-http-redirects-to-https",
-                resource: "web-http",
+                resource: "todo-http",
                 when: "HTTP forwards to the targets",
                 edit: (p) => (p.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" }]),
-                expect: /^the HTTP listener on port 80 forward instead of redirecting to HTTPS$/,
+                expect: /^the HTTP listener on port 80 has default action forward instead of a redirect to HTTPS$/,
             },
-            { policy: "elb-4-drop-invalid-headers", resource: "web-alb", when: "invalid headers are kept", edit: (p) => delete p.dropInvalidHeaderFields, expect: /^dropInvalidHeaderFields is not true/ },
+            { policy: "elb-4-drop-invalid-headers", resource: "todo-alb", when: "invalid headers are kept", edit: (p) => delete p.dropInvalidHeaderFields, expect: /^dropInvalidHeaderFields is not true/ },
             {
                 policy: "elb-6-deletion-protection-when-protected",
-                resource: "web-alb",
+                resource: "todo-alb",
                 when: "the load balancer of a protected stack has no deletion protection",
                 edit: (p) => (p.enableDeletionProtection = false),
-                expect: /^load balancer web-alb has no deletion protection in a stack that protects its data/,
+                expect: /^load balancer todo-alb has no deletion protection in a stack that protects its data/,
             },
-            { policy: "elb-12-desync-mitigation", resource: "web-alb", when: "desync mitigation only monitors", edit: (p) => (p.desyncMitigationMode = "monitor"), expect: /^desyncMitigationMode is "monitor"$/ },
-            { policy: "elb-13-multiple-availability-zones", resource: "web-alb", when: "the load balancer has one subnet", edit: (p) => (p.subnets = p.subnets.slice(0, 1)), expect: /^the load balancer has 1 subnet\(s\)/ },
-            { policy: "elb-17-tls-policy", resource: "web-https", when: "the TLS policy is TLS13-1-2-2021-06", edit: (p) => (p.sslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"), expect: /^sslPolicy is "ELBSecurityPolicy-TLS13-1-2-2021-06"; use one of/ },
-            { policy: "elb-17-tls-policy", resource: "web-https", when: "no TLS policy is given", edit: (p) => delete p.sslPolicy, expect: /ELBSecurityPolicy-2016-08 allows TLS 1\.0/ },
+            { policy: "elb-12-desync-mitigation", resource: "todo-alb", when: "desync mitigation only monitors", edit: (p) => (p.desyncMitigationMode = "monitor"), expect: /^desyncMitigationMode is "monitor"$/ },
+            { policy: "elb-13-multiple-availability-zones", resource: "todo-alb", when: "the load balancer has one subnet", edit: (p) => (p.subnets = p.subnets.slice(0, 1)), expect: /^the load balancer has 1 subnet\(s\)/ },
+            { policy: "elb-17-tls-policy", resource: "todo-https", when: "the TLS policy is TLS13-1-2-2021-06", edit: (p) => (p.sslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"), expect: /^sslPolicy is "ELBSecurityPolicy-TLS13-1-2-2021-06"; use one of/ },
+            { policy: "elb-17-tls-policy", resource: "todo-https", when: "no TLS policy is given", edit: (p) => delete p.sslPolicy, expect: /ELBSecurityPolicy-2016-08 allows TLS 1\.0/ },
             { policy: "target-group-ip-with-health-check", resource: "web-tg", when: "the target type is the provider's default", edit: (p) => delete p.targetType, expect: /^targetType is "instance"; Fargate tasks \(awsvpc\) register only as "ip" targets$/ },
             { policy: "target-group-ip-with-health-check", resource: "web-tg", when: "the health check is disabled", edit: (p) => (p.healthCheck.enabled = false), expect: /^the target group defines no enabled health check$/ },
             {
@@ -473,17 +473,17 @@ describe("policy pack (policy/)", () => {
 
         it("elb-6 does not apply to a stack that protects nothing (dev)", async () => {
             const dev = stacks.dev.map((r) => stackResource(r));
-            assert.strictEqual(asEngineValue(stacks.dev.find((r) => r.name === "web-alb")!.inputs).enableDeletionProtection, false);
+            assert.strictEqual(asEngineValue(stacks.dev.find((r) => r.name === "todo-alb")!.inputs).enableDeletionProtection, false);
             assert.deepStrictEqual(await runStackPolicy(policyNamed("elb-6-deletion-protection-when-protected") as StackValidationPolicy, stackArgs(dev)), []);
         });
 
         it("elb-1 takes a listener without a protocol for HTTP (the provider's default)", async () => {
-            const found = await run("elb-1-http-redirects-to-https", "web-https", (p) => {
+            const found = await run("elb-1-http-redirects-to-https", "todo-https", (p) => {
                 delete p.protocol;
                 delete p.sslPolicy;
                 delete p.certificateArn;
             });
-            assert.deepStrictEqual(found.map((d) => d.message), ["the HTTP listener on port 443 forward instead of redirecting to HTTPS"]);
+            assert.deepStrictEqual(found.map((d) => d.message), ["the HTTP listener on port 443 has default action fixed-response instead of a redirect to HTTPS"]);
         });
 
         it("the IAM policies report a policy document that is not JSON", async () => {
@@ -514,7 +514,7 @@ describe("policy pack (policy/)", () => {
 
         it("elb-17 accepts every TLS policy of Security Hub's list", async () => {
             for (const sslPolicy of ELB17_SSL_POLICIES) {
-                assert.deepStrictEqual(await run("elb-17-tls-policy", "web-https", (p) => (p.sslPolicy = sslPolicy)), [], sslPolicy);
+                assert.deepStrictEqual(await run("elb-17-tls-policy", "todo-https", (p) => (p.sslPolicy = sslPolicy)), [], sslPolicy);
             }
         });
     });

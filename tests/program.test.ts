@@ -366,6 +366,15 @@ describe("index.ts (the program)", () => {
             assert.match(schedule.message, /\n {2}- fargate-workloads:batch\.schedule \("cron\(0 3 \* \* \*\)"\) has 5 fields/);
         });
 
+        it("names the shared load balancer's problems by the web keys they came from, and pairs certificateArn with hostName", async () => {
+            const long = await refused("prod", { "fargate-workloads:web": { domain: { name: `${"a".repeat(60)}.example.com`, zoneId: "Z1" } } });
+            assert.match(long.message, /\n {2}- fargate-workloads:web\.domain\.name \("a{60}\.example\.com"\) is 72 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate in certificates$/);
+            const noHost = await refused("dev", { "fargate-workloads:web": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } });
+            assert.match(noHost.message, /\n {2}- fargate-workloads:web\.hostName \(missing\) must be given with web\.certificateArn: the host name the certificate covers, which clients use$/);
+            const hostOnly = await refused("dev", { "fargate-workloads:web": { hostName: "todo.example.com" } });
+            assert.match(hostOnly.message, /\n {2}- fargate-workloads:web\.hostName \("todo\.example\.com"\) is only used with web\.certificateArn; remove it, or use web\.domain to have a certificate and DNS record made$/);
+        });
+
         it("reports every problem of a stack file in one run: the file's own and every component's, with a suggestion for a misspelt key", async () => {
             const error = await refused("dev", {
                 "fargate-workloads:web": { architecture: "arm64", cpu: 512, memory: 512, desiredCount: -1, healthCheckPth: "/health", image: "nginx latest" },

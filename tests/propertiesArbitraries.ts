@@ -9,7 +9,8 @@
 import * as fc from "fast-check";
 import { BatchTaskArgs } from "../components/batchTask";
 import { allTaskSizes, FARGATE_CPU_VALUES, LOG_RETENTION_DAYS } from "../components/sizing";
-import { ELB17_SSL_POLICIES, WebServiceArgs } from "../components/webService";
+import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
+import { WebServiceArgs } from "../components/webService";
 
 const VPC = "vpc-0123456789abcdef0";
 const SUBNETS: string[] = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"];
@@ -208,6 +209,26 @@ const loadBalancer = field(
     ),
 );
 
+/** Path patterns AWS accepts: a "/" then characters of its set, wildcards among them, up to 128 in all. */
+const pathPattern = stringOf(`${LETTERS}${DIGITS}_-.$/~"'@:+&`, 0, 126).chain((body) =>
+    fc.constantFrom(`/${body}`, `/${body}*`, `/${body.slice(0, 60)}*/${body.slice(60, 120)}?`),
+);
+
+/**
+ * The listener rule of the one-service form: paths and a priority (hosts must be covered by the
+ * certificate, so valid cases leave them to the default); wild ones break a rule AWS enforces.
+ */
+const routing = field(
+    fc.record({ paths: fc.uniqueArray(pathPattern, { minLength: 1, maxLength: 5 }), priority: int(1, 50000) }, { requiredKeys: ["paths"] }).filter((r) => r.paths.join("").replace(/[^*?]/g, "").length <= 5),
+    fc.oneof(
+        fc.record({ paths: fc.uniqueArray(pathPattern, { minLength: 6, maxLength: 7 }) }),
+        fc.record({ paths: fc.constantFrom([`/${"p".repeat(128)}`], ["/a b"], ["api/*"], [], ["/*/*/*/*/*/*"]) }),
+        fc.record({ hosts: fc.constantFrom(["localhost"], ["10.0.0.1"], ["a.example.com:443"], [`${"h".repeat(120)}.example.com`], ["*.example.com"]) }),
+        fc.record({ paths: fc.constant(["/*"]), priority: fc.constantFrom(0, 50001, 1.5) }),
+        fc.constant({}),
+    ),
+);
+
 const healthCheck = field(
     fc
         .record(
@@ -280,6 +301,7 @@ const webFields = {
     port: field(int(1024, 65535), fc.oneof(int(-1, 1023), int(65536, 70000))),
     network,
     loadBalancer,
+    routing,
     healthCheck,
     deregistrationDelaySeconds: field(int(0, 119), fc.oneof(int(120, 3600), fc.constantFrom(-1, 3601))),
     slowStartSeconds: field(fc.oneof(fc.constant(0), int(30, 900)), fc.constantFrom(1, 29, 901, -1)),

@@ -6,7 +6,7 @@ import { rollingDeployEstimate } from "../components/deployTime";
 import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { deployTimes } from "../scripts/plan/deployTime";
 import { outputValue } from "../components/testing";
-import { deploymentCanProgress, serviceRole, WebService, WebServiceArgs } from "../components/webService";
+import { deploymentCanProgress, OwnLoadBalancerArgs, serviceRole, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, parsed } from "./helpers";
 import { mocks } from "./setup";
 
@@ -25,15 +25,21 @@ const T = {
     scalingPolicy: "aws:appautoscaling/policy:Policy",
     cluster: "aws:ecs/cluster:Cluster",
     clusterProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    rule: "aws:lb/listenerRule:ListenerRule",
+    listenerCertificate: "aws:lb/listenerCertificate:ListenerCertificate",
+    lbComponent: "fargate-workloads:elb:LoadBalancer",
 };
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+
+/** The one-service form: the service's own load balancer. */
+const ownLb: OwnLoadBalancerArgs = { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] };
 
 const base: WebServiceArgs = {
     image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
     user: "1654",
     network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
-    loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] },
+    loadBalancer: ownLb,
 };
 
 /** Resource options as the SDK saw them, captured with an in-process transformation (the mocks do not see options). */
@@ -64,7 +70,7 @@ function rulesOf(type: string, sgName: string) {
 
 describe("WebService", () => {
     describe("with defaults", () => {
-        it("creates the service's resources, all children of the component", async () => {
+        it("creates the service's resources, all children of the component, its own load balancer a component of its own", async () => {
             const { web } = await build();
             const urn = await outputValue(web.urn);
             const children = mocks.children(urn);
@@ -76,24 +82,25 @@ describe("WebService", () => {
                 T.service,
                 "aws:ecs/taskDefinition:TaskDefinition",
                 T.sg,
-                T.sg,
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
                 "aws:iam/rolePolicy:RolePolicy",
-                T.listener,
-                T.alb,
+                T.rule,
                 T.tg,
                 T.egress,
                 T.egress,
                 T.egress,
                 T.ingress,
-                T.ingress,
+                T.lbComponent,
             ];
             assert.deepStrictEqual(types, expected.sort());
             for (const child of children) {
-                assert.match(child.urn, /::fargate-workloads:ecs:WebService\$aws:/);
+                assert.match(child.urn, /::fargate-workloads:ecs:WebService\$(aws:|fargate-workloads:elb:LoadBalancer::web$)/);
             }
             assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").urn, urn);
+            const lb = mocks.one(T.lbComponent);
+            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`].sort());
+            assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => r.service), ["web"], "its rule is recorded on its load balancer");
         });
 
         it("puts an internet-facing ALB in front that drops invalid headers and mitigates desync", async () => {
@@ -101,7 +108,7 @@ describe("WebService", () => {
             const alb = mocks.one(T.alb).inputs;
             assert.strictEqual(alb.loadBalancerType, "application");
             assert.strictEqual(alb.internal, false);
-            assert.deepStrictEqual(alb.subnets, base.loadBalancer.subnetIds);
+            assert.deepStrictEqual(alb.subnets, ownLb.subnetIds);
             assert.strictEqual(alb.dropInvalidHeaderFields, true);
             assert.strictEqual(alb.desyncMitigationMode, "defensive");
             assert.strictEqual(alb.idleTimeout, 60);
@@ -165,14 +172,20 @@ describe("WebService", () => {
             assert.strictEqual(aws.totalSeconds, 60 + 150 + 300 + 30);
         });
 
-        it("forwards HTTP:80 to the target group and serves an http:// URL when there is no certificate", async () => {
+        it("forwards every path of HTTP:80 to the target group by a rule, answers 404 otherwise, and serves an http:// URL when there is no certificate", async () => {
             const { url, web } = await build();
             const listeners = mocks.all(T.listener);
             assert.strictEqual(listeners.length, 1);
             const http = listeners[0].inputs;
             assert.strictEqual(http.port, 80);
             assert.strictEqual(http.protocol, "HTTP");
-            assert.deepStrictEqual(http.defaultActions, [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]);
+            assert.deepStrictEqual(http.defaultActions, [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not found", statusCode: "404" } }]);
+            const rule = mocks.one(T.rule, "web-http-rule").inputs;
+            assert.deepStrictEqual(
+                [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
+                [listeners[0].state.arn, 47617, [{ pathPattern: { values: ["/*"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+            );
+            assert.strictEqual(web.routing.priority, 47617);
             assert.strictEqual(web.httpsListener, undefined);
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
         });
@@ -211,11 +224,11 @@ describe("WebService", () => {
             assert.ok(web.cluster);
         });
 
-        it("makes the service wait for its listeners, the cluster's capacity providers, its outbound rules and its roles' policies", async () => {
+        it("makes the service wait for its listener rule, the cluster's capacity providers, its outbound rules and its roles' policies", async () => {
             const recorder = optionsRecorder();
             const { web } = await build({}, "web", recorder.opts);
             const dependsOn = recorder.seen.get("web-service")!.dependsOn as pulumi.Resource[];
-            assert.ok(dependsOn.includes(web.httpListener), "the service depends on the HTTP listener");
+            assert.ok(dependsOn.includes(web.listenerRule), "the target group is attached (by the rule) before ECS registers targets");
             assert.strictEqual(dependsOn.filter((d) => d instanceof aws.ecs.ClusterCapacityProviders).length, 1);
             assert.strictEqual(dependsOn.filter((d) => d instanceof aws.vpc.SecurityGroupEgressRule).length, 2, "and for the tasks' outbound rules");
             const tdDependsOn = recorder.seen.get("web-task-definition")!.dependsOn as pulumi.Resource[];
@@ -226,7 +239,7 @@ describe("WebService", () => {
 
     describe("HTTPS", () => {
         it("serves HTTPS:443 with the given certificate and the ELB.17 policy, and redirects HTTP to HTTPS", async () => {
-            const { url, web } = await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com" } });
+            const { url, web } = await build({ loadBalancer: { ...ownLb, certificateArn: CERT, hostName: "todo.example.com" } });
             const http = mocks.one(T.listener, "web-http").inputs;
             assert.deepStrictEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
             const https = mocks.one(T.listener, "web-https").inputs;
@@ -234,7 +247,13 @@ describe("WebService", () => {
             assert.strictEqual(https.protocol, "HTTPS");
             assert.strictEqual(https.certificateArn, CERT);
             assert.strictEqual(https.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
-            assert.deepStrictEqual(https.defaultActions, [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]);
+            assert.deepStrictEqual(https.defaultActions, [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not found", statusCode: "404" } }]);
+            const rule = mocks.one(T.rule, "web-https-rule").inputs;
+            assert.deepStrictEqual(
+                [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
+                [mocks.one(T.listener, "web-https").state.arn, 15861, [{ hostHeader: { values: ["todo.example.com"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+                "only the host the certificate covers reaches the service",
+            );
             assert.ok(web.httpsListener);
             assert.strictEqual(url, "https://todo.example.com", "the name the certificate covers, not the load balancer's own");
             const ports = rulesOf(T.ingress, "web-alb-sg").map((r) => r.inputs.fromPort).sort();
@@ -243,11 +262,11 @@ describe("WebService", () => {
         });
 
         it("requests a DNS-validated certificate and an alias record for a domain, and serves its https:// URL", async () => {
-            const { url, web } = await build({ loadBalancer: { ...base.loadBalancer, domain: { name: "todo.example.com", zoneId: "Z0123456789ABC" } } });
+            const { url, web } = await build({ loadBalancer: { ...ownLb, domain: { name: "todo.example.com", zoneId: "Z0123456789ABC" } } });
             assert.strictEqual(url, "https://todo.example.com");
             const cert = mocks.one(T.cert);
             assert.deepStrictEqual([cert.inputs.domainName, cert.inputs.validationMethod], ["todo.example.com", "DNS"]);
-            const validationRecord = mocks.one(T.record, "web-certificate-validation-record").inputs;
+            const validationRecord = mocks.one(T.record, "web-certificate-c79e8f90-validation-record").inputs;
             const option = cert.state.domainValidationOptions[0];
             assert.deepStrictEqual(
                 [validationRecord.zoneId, validationRecord.name, validationRecord.type, validationRecord.records],
@@ -256,7 +275,7 @@ describe("WebService", () => {
             const validation = mocks.one(T.certValidation).inputs;
             assert.strictEqual(validation.certificateArn, cert.state.arn);
             assert.strictEqual(mocks.one(T.listener, "web-https").inputs.certificateArn, cert.state.arn);
-            const alias = mocks.one(T.record, "web-alias").inputs;
+            const alias = mocks.one(T.record, "web-alias-c79e8f90").inputs;
             const alb = mocks.one(T.alb).state;
             assert.deepStrictEqual([alias.zoneId, alias.name, alias.type], ["Z0123456789ABC", "todo.example.com", "A"]);
             assert.deepStrictEqual(alias.aliases, [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }]);
@@ -264,7 +283,7 @@ describe("WebService", () => {
         });
 
         it("uses another ELB.17 policy when asked", async () => {
-            await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } });
+            await build({ loadBalancer: { ...ownLb, certificateArn: CERT, hostName: "todo.example.com", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } });
             assert.strictEqual(mocks.one(T.listener, "web-https").inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-3-2021-06");
         });
     });
@@ -273,7 +292,7 @@ describe("WebService", () => {
         it("builds an internal ALB open only to the allowed CIDRs, with access logs, deletion protection and idle timeout", async () => {
             await build({
                 loadBalancer: {
-                    ...base.loadBalancer,
+                    ...ownLb,
                     internal: true,
                     allowedCidrs: ["10.0.0.0/8", "192.168.0.0/16"],
                     accessLogs: { bucket: "logs-bucket", prefix: "todo/web" },
@@ -424,7 +443,7 @@ describe("WebService", () => {
         it("deploys with a 60-character component name: every auto-name fits its AWS limit", async () => {
             const name = "todo-frontend-service-for-the-platform-team-production-east1";
             assert.strictEqual(name.length, 60);
-            await build({ loadBalancer: { ...base.loadBalancer, domain: { name: "todo.example.com", zoneId: "Z1" } }, autoscaling: { minCount: 2, maxCount: 4 } }, name);
+            await build({ loadBalancer: { ...ownLb, domain: { name: "todo.example.com", zoneId: "Z1" } }, autoscaling: { minCount: 2, maxCount: 4 } }, name);
             const limits: Record<string, number> = { [T.alb]: NAME_LIMITS.loadBalancer, [T.tg]: NAME_LIMITS.targetGroup, "aws:iam/role:Role": NAME_LIMITS.iamRole, [T.sg]: NAME_LIMITS.securityGroup };
             for (const r of mocks.awsResources()) {
                 const limit = limits[r.type];
@@ -441,7 +460,7 @@ describe("WebService", () => {
 
     it("describes its security groups and their rules only in characters EC2 accepts", async () => {
         const name = `a${"b".repeat(99)}`;
-        await build({ loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com", allowedCidrs: ["10.0.0.0/8", "192.168.0.0/16"] } }, name);
+        await build({ loadBalancer: { ...ownLb, certificateArn: CERT, hostName: "todo.example.com", allowedCidrs: ["10.0.0.0/8", "192.168.0.0/16"] } }, name);
         const described = [...mocks.all(T.sg), ...mocks.all(T.ingress), ...mocks.all(T.egress)];
         assert.strictEqual(described.length, 10); // 2 groups, 5 ingress rules (80 and 443 from two CIDRs, tasks from the ALB), 3 egress rules
         for (const r of described) {
@@ -451,7 +470,7 @@ describe("WebService", () => {
     });
 
     it("gives identical inputs on every evaluation", async () => {
-        const args = { environment: { Z: "1", A: "2" }, autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100 }, loadBalancer: { ...base.loadBalancer, certificateArn: CERT, hostName: "todo.example.com" } };
+        const args = { environment: { Z: "1", A: "2" }, autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100 }, loadBalancer: { ...ownLb, certificateArn: CERT, hostName: "todo.example.com" } };
         await build(args);
         const first = mocks.awsResources().map((r) => [r.type, r.name, r.inputs]);
         mocks.reset();
@@ -508,7 +527,7 @@ describe("WebService", () => {
             ["a domain that is not a name", { loadBalancer: { ...lb, domain: { name: "https://todo.example.com", zoneId: "Z1" } } }, 'web: loadBalancer.domain.name ("https://todo.example.com") is not a lowercase fully qualified domain name; write it like "todo.example.com".'],
             ["a domain longer than an ACM certificate allows", { loadBalancer: { ...lb, domain: { name: `${"a".repeat(53)}.example.com`, zoneId: "Z1" } } }, `web: loadBalancer.domain.name ("${"a".repeat(53)}.example.com") is 65 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate with certificateArn.`],
             ["an invalid CIDR", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/33"] } }, 'web: loadBalancer.allowedCidrs[0] ("10.0.0.0/33") is not an IPv4 CIDR block; write it like "203.0.113.0/24".'],
-            ["an IPv6 CIDR while the load balancer is IPv4-only", { loadBalancer: { ...lb, allowedCidrs: ["0.0.0.0/0", "::/0"] } }, 'web: loadBalancer.allowedCidrs[1] ("::/0") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; remove it; IPv6 clients cannot reach an IPv4-only load balancer.'],
+            ["an IPv6 CIDR while the load balancer is IPv4-only", { loadBalancer: { ...lb, allowedCidrs: ["0.0.0.0/0", "::/0"] } }, 'web: loadBalancer.allowedCidrs[1] ("::/0") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; set loadBalancer.ipv6: true (dualstack, with IPv6 subnets), or remove it.'],
             ["a certificate without the host name it covers", { loadBalancer: { ...lb, certificateArn: CERT } }, 'web: loadBalancer.hostName is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer\'s own DNS name); give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer.'],
             ["a host name without a certificate", { loadBalancer: { ...lb, hostName: "todo.example.com" } }, 'web: loadBalancer.hostName ("todo.example.com") is only used with certificateArn; remove it, or use domain to have a certificate and DNS record made for a name.'],
             ["ECS Exec with a read-only root filesystem", { enableExecuteCommand: true, readonlyRootFilesystem: true }, "web: readonlyRootFilesystem (true) must be false with enableExecuteCommand: AWS does not support ECS Exec with a read-only root filesystem; set readonlyRootFilesystem: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off."],
@@ -521,7 +540,7 @@ describe("WebService", () => {
             ["a slow start of 10 s", { slowStartSeconds: 10 }, "web: slowStartSeconds (10) must be a whole number from 30 to 900 seconds (or 0 for off); set it within 30..900."],
             ["a stickiness of 0 s", { stickinessSeconds: 0 }, "web: stickinessSeconds (0) must be a whole number from 1 to 604800 seconds; set it within 1..604800."],
             ["no network", { network: undefined }, 'web: network (undefined) is missing; give { vpcId, subnetIds } of the subnets the tasks run in.'],
-            ["no load balancer", { loadBalancer: undefined }, "web: loadBalancer (undefined) is missing; give at least { subnetIds } in two Availability Zones."],
+            ["no load balancer", { loadBalancer: undefined }, "web: loadBalancer (undefined) is missing; give at least { subnetIds } in two Availability Zones, or a shared LoadBalancer."],
             ["a cluster that is not an ARN", { cluster: "my-cluster" }, 'web: cluster ("my-cluster") is not an ECS cluster ARN; pass an aws.ecs.Cluster or "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".'],
             ["a subnet that is not a subnet id", { network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["sn-1"] } }, 'web: network.subnetIds[0] ("sn-1") is not a subnet id; give an id such as "subnet-0123456789abcdef0".'],
             ["a component name with an underscore", {}, 'web_app: name ("web_app") must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen; rename the component, for example "todo-web".', "web_app"],

@@ -3,6 +3,7 @@
  * security groups, access logs), listeners (ports, certificate, default actions) and target groups
  * (ports, delays, stickiness, health checks); and the `aws:alb/...` aliases of their type tokens.
  */
+import { ROUTING_LIMITS } from "../../components/routing";
 import { WEB_SERVICE_LIMITS } from "../../components/webService";
 import { at, known } from "../preview";
 import { Add, intIn } from "./common";
@@ -12,6 +13,7 @@ const ALIASES: Readonly<Record<string, string>> = {
     "aws:alb/loadBalancer:LoadBalancer": "aws:lb/loadBalancer:LoadBalancer",
     "aws:alb/targetGroup:TargetGroup": "aws:lb/targetGroup:TargetGroup",
     "aws:alb/listener:Listener": "aws:lb/listener:Listener",
+    "aws:alb/listenerRule:ListenerRule": "aws:lb/listenerRule:ListenerRule",
 };
 
 /** The canonical type token (`aws:alb/...` aliases become `aws:lb/...`). */
@@ -124,5 +126,52 @@ export function listenerRules(p: Record<string, any>, add: Add): void {
         if (type === "redirect" && !["HTTP_301", "HTTP_302"].includes(known(a?.redirect?.statusCode, `defaultActions.${i}.redirect.statusCode`))) {
             add(`defaultActions[${i}].redirect.statusCode must be HTTP_301 or HTTP_302`);
         }
+        if (type === "fixed-response") {
+            fixedResponseRules(a?.fixedResponse, `defaultActions[${i}].fixedResponse`, add);
+        }
     });
+}
+
+const FIXED_RESPONSE_CONTENT_TYPES = ["text/plain", "text/css", "text/html", "application/javascript", "application/json"];
+
+function fixedResponseRules(r: any, path: string, add: Add): void {
+    const contentType = r?.contentType;
+    if (contentType !== undefined && !FIXED_RESPONSE_CONTENT_TYPES.includes(contentType)) {
+        add(`${path}.contentType ${JSON.stringify(contentType)} must be one of ${FIXED_RESPONSE_CONTENT_TYPES.join(", ")}`);
+    }
+    const body = r?.messageBody;
+    if (typeof body === "string" && body.length > 1024) {
+        add(`${path}.messageBody is ${body.length} characters; at most 1024`);
+    }
+    if (typeof r?.statusCode === "string" && !/^[245]\d\d$/.test(r.statusCode)) {
+        add(`${path}.statusCode ${JSON.stringify(r.statusCode)} must be a 2XX, 4XX or 5XX code`);
+    }
+}
+
+/** Listener rules: priority 1..50000, at least one condition, at most 5 condition values and 5 wildcards in all, patterns up to 128 characters. */
+export function listenerRuleRules(p: Record<string, any>, add: Add): void {
+    const priority = at(p, "priority");
+    if (priority !== undefined) {
+        intIn(add, "priority", priority, ROUTING_LIMITS.priority.min, ROUTING_LIMITS.priority.max);
+    }
+    const conditions: any[] = at(p, "conditions") ?? [];
+    if (conditions.length === 0) {
+        add("conditions must hold at least one condition");
+    }
+    const values = conditions.flatMap((c) => [...(c?.hostHeader?.values ?? []), ...(c?.pathPattern?.values ?? []), ...(c?.httpHeader?.values ?? []), ...(c?.sourceIp?.values ?? []), ...(c?.httpRequestMethod?.values ?? []), ...(c?.queryStrings ?? [])]);
+    if (values.length > ROUTING_LIMITS.conditionValues) {
+        add(`conditions hold ${values.length} values in all; a rule may have at most ${ROUTING_LIMITS.conditionValues}`);
+    }
+    const patterns = values.filter((v) => typeof v === "string");
+    const wildcards = patterns.join("").replace(/[^*?]/g, "").length;
+    if (wildcards > ROUTING_LIMITS.conditionWildcards) {
+        add(`conditions hold ${wildcards} wildcards in all; a rule may have at most ${ROUTING_LIMITS.conditionWildcards}`);
+    }
+    for (const v of patterns.filter((v) => v.length > ROUTING_LIMITS.patternLength)) {
+        add(`condition value ${JSON.stringify(v.slice(0, 20))}... is ${v.length} characters; at most ${ROUTING_LIMITS.patternLength}`);
+    }
+    const actions: any[] = at(p, "actions") ?? [];
+    if (actions.length === 0) {
+        add("actions must hold at least one action");
+    }
 }

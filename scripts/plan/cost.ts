@@ -34,6 +34,11 @@ export interface CostReport {
     /** Fixed plus usage with every service at its maximum count. */
     readonly monthlyTotalAtMax: number;
     readonly lines: CostLine[];
+    /**
+     * What each load-balanced service adds on its own: its tasks (and their public IPv4 addresses),
+     * since the load balancer it joins is shared. Another service like it adds as much.
+     */
+    readonly perService: readonly { readonly service: string; readonly loadBalancer: string; readonly monthly: number }[];
     readonly assumptions: string[];
     readonly excluded: string[];
     readonly notes: string[];
@@ -118,6 +123,21 @@ export function runsPerMonth(expression: string, timezone = "UTC"): number | und
     }
 }
 
+/** Rule evaluations per request that an ALB does not charge for. */
+const FREE_RULE_EVALUATIONS = 10;
+
+/** The load balancer a service's target group is reached through: target group, listener rule, listener, load balancer. */
+function loadBalancerOf(svc: RecordedResource, index: ResourceIndex): RecordedResource | undefined {
+    const tgArn = svc.inputs.loadBalancers?.[0]?.targetGroupArn;
+    if (tgArn === undefined) {
+        return undefined;
+    }
+    const forwards = (actions: any[] | undefined) => (actions ?? []).some((a) => a.type === "forward" && a.targetGroupArn === tgArn);
+    const rule = index.ofType("aws:lb/listenerRule:ListenerRule").find((r) => forwards(r.inputs.actions));
+    const listener = rule ? index.find(rule.inputs.listenerArn) : index.ofType("aws:lb/listener:Listener").find((l) => forwards(l.inputs.defaultActions));
+    return listener ? index.find(listener.inputs.loadBalancerArn) : undefined;
+}
+
 /** The estimate for a stack's recorded resources in `region`. */
 export function estimateCost(resources: readonly RecordedResource[], region: string): CostReport {
     const { prices, note } = pricesFor(region);
@@ -129,6 +149,7 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
     const add = (item: string, kind: CostLine["kind"], arithmetic: string, monthly: number, monthlyAtMax = monthly) => lines.push({ item, kind, arithmetic, monthly, monthlyAtMax });
     const pct = (share: number) => `${Math.round(share * 100)}%`;
 
+    const perService: { service: string; loadBalancer: string; monthly: number }[] = [];
     const vpcs = index.ofType("awsx:ec2:Vpc");
     for (const lb of index.ofType("aws:lb/loadBalancer:LoadBalancer")) {
         add(`Load balancer ${lb.name}: hours`, "fixed", `${prices.albHour} x ${H}`, prices.albHour * H);
@@ -164,10 +185,22 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
             const spot = spotTaskCount(strategy, n);
             return ((n - spot) * hourly + spot * hourly * (1 - prices.fargate.spotDiscount)) * H;
         };
+        const serviceLinesFrom = lines.length;
         const spotNote = spotTaskCount(strategy, desired) > 0 ? `, ${round(spotTaskCount(strategy, desired))} on spot at ${pct(1 - prices.fargate.spotDiscount)}` : "";
         add(`Service ${svc.name}: ${desired} task${desired === 1 ? "" : "s"}${max !== desired ? ` (up to ${max})` : ""}`, "fixed", `${desired} x ${text} x ${H}${spotNote}`, cost(desired), cost(max));
         if (svc.inputs.networkConfiguration?.assignPublicIp) {
             add(`Service ${svc.name}: a public IPv4 address per task`, "fixed", `${desired} x ${prices.publicIpv4Hour} x ${H}`, desired * prices.publicIpv4Hour * H, max * prices.publicIpv4Hour * H);
+        }
+        const lb = loadBalancerOf(svc, index);
+        if (lb) {
+            perService.push({ service: svc.name, loadBalancer: lb.name, monthly: round(lines.slice(serviceLinesFrom).reduce((sum, l) => sum + l.monthly, 0)) });
+        }
+    }
+    for (const lb of index.ofType("aws:lb/loadBalancer:LoadBalancer")) {
+        const listeners = index.ofType("aws:lb/listener:Listener").filter((l) => l.inputs.loadBalancerArn === lb.state.arn);
+        const rules = index.ofType("aws:lb/listenerRule:ListenerRule").filter((r) => listeners.some((l) => l.state.arn === r.inputs.listenerArn));
+        if (rules.length > 0) {
+            assumptions.push(`${lb.name}: ${rules.length} listener rule${rules.length === 1 ? "" : "s"}; the first ${FREE_RULE_EVALUATIONS} evaluated per request are free, more add capacity units with traffic (not counted)`);
         }
     }
 
@@ -219,6 +252,7 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         monthlyTotal: sum(undefined, "monthly"),
         monthlyTotalAtMax: sum(undefined, "monthlyAtMax"),
         lines: lines.map((l) => ({ ...l, monthly: round(l.monthly), monthlyAtMax: round(l.monthlyAtMax) })),
+        perService,
         assumptions,
         excluded: [...EXCLUDED],
         notes: note ? [note] : [],

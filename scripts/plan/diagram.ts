@@ -5,7 +5,7 @@
  */
 import { summarizeRunner } from "../../components/batchRunner";
 import { RecordedResource } from "../../components/testing";
-import { ResourceIndex } from "./model";
+import { ResourceIndex, ruleConditionsText } from "./model";
 
 export interface GraphNode {
     readonly id: string;
@@ -81,8 +81,21 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
             edges.push({ from: "internet", to: id(lb) });
         }
         for (const listener of index.ofType("aws:lb/listener:Listener").filter((l) => l.inputs.loadBalancerArn === lb.state.arn)) {
-            nodes.push({ id: id(listener), label: `${listener.inputs.protocol} :${listener.inputs.port}`, shape: "round" });
+            const fixed = (listener.inputs.defaultActions ?? []).find((a: any) => a.type === "fixed-response");
+            nodes.push({ id: id(listener), label: `${listener.inputs.protocol} :${listener.inputs.port}${fixed ? `, else ${fixed.fixedResponse?.statusCode}` : ""}`, shape: "round" });
             edges.push({ from: id(lb), to: id(listener) });
+            const rules = index
+                .ofType("aws:lb/listenerRule:ListenerRule")
+                .filter((rule) => rule.inputs.listenerArn === listener.state.arn)
+                .sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
+            for (const rule of rules) {
+                for (const action of (rule.inputs.actions ?? []).filter((a: any) => a.type === "forward")) {
+                    const tg = index.find(action.targetGroupArn);
+                    if (tg) {
+                        edges.push({ from: id(listener), to: id(tg), label: `${rule.inputs.priority}: ${ruleConditionsText(rule.inputs.conditions)}` });
+                    }
+                }
+            }
             for (const action of listener.inputs.defaultActions ?? []) {
                 if (action.type === "forward") {
                     const tg = index.find(action.targetGroupArn);

@@ -121,6 +121,39 @@ function securityGroupRules(group: RecordedResource, index: ResourceIndex): Reco
     return rules;
 }
 
+/** A listener action as a reviewer reads it. */
+function actionText(a: any, index: ResourceIndex): string {
+    switch (a?.type) {
+        case "forward":
+            return `forward to ${index.label(a.targetGroupArn)}`;
+        case "redirect":
+            return `redirect to ${a.redirect?.protocol} :${a.redirect?.port} (${a.redirect?.statusCode})`;
+        case "fixed-response":
+            return `answer ${a.fixedResponse?.statusCode} ${JSON.stringify(a.fixedResponse?.messageBody ?? "")}`;
+        default:
+            return String(a?.type);
+    }
+}
+
+/** A rule's conditions: "host todo.example.com, path /api/*". */
+export function ruleConditionsText(conditions: any[] | undefined): string {
+    return (conditions ?? [])
+        .flatMap((c) => [...(c?.hostHeader ? [`host ${c.hostHeader.values.join(" or ")}`] : []), ...(c?.pathPattern ? [`path ${c.pathPattern.values.join(" or ")}`] : [])])
+        .join(", ");
+}
+
+/** The rules of a listener in evaluation order (lowest priority first), then its default action. */
+export function listenerRulesText(listener: RecordedResource, index: ResourceIndex): string[] {
+    const rules = index
+        .ofType("aws:lb/listenerRule:ListenerRule")
+        .filter((rule) => rule.inputs.listenerArn === listener.state.arn)
+        .sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
+    return [
+        ...rules.map((rule) => `${rule.inputs.priority}: ${ruleConditionsText(rule.inputs.conditions)} -> ${(rule.inputs.actions ?? []).map((a: any) => actionText(a, index)).join(", ")}`),
+        `default: ${(listener.inputs.defaultActions ?? []).map((a: any) => actionText(a, index)).join(", ")}`,
+    ];
+}
+
 /** The inputs of `r` a reviewer cares about. */
 export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<string, unknown> {
     const i = r.inputs;
@@ -131,8 +164,11 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
             return {
                 listener: `${i.protocol} :${i.port}`,
                 ...(i.sslPolicy ? { sslPolicy: i.sslPolicy } : {}),
-                actions: (i.defaultActions ?? []).map((a: any) => (a.type === "forward" ? `forward to ${index.label(a.targetGroupArn)}` : a.type === "redirect" ? `redirect to ${a.redirect?.protocol} :${a.redirect?.port} (${a.redirect?.statusCode})` : a.type)),
+                actions: (i.defaultActions ?? []).map((a: any) => actionText(a, index)),
+                ...(index.ofType("aws:lb/listenerRule:ListenerRule").some((rule) => rule.inputs.listenerArn === r.state.arn) ? { rules: listenerRulesText(r, index) } : {}),
             };
+        case "aws:lb/listenerRule:ListenerRule":
+            return { listener: index.label(i.listenerArn), priority: i.priority, conditions: ruleConditionsText(i.conditions), actions: (i.actions ?? []).map((a: any) => actionText(a, index)) };
         case "aws:lb/targetGroup:TargetGroup": {
             const hc = i.healthCheck ?? {};
             return { targetType: i.targetType, port: i.port, healthCheck: `${hc.path} every ${hc.interval}s, timeout ${hc.timeout}s, healthy ${hc.healthyThreshold}, unhealthy ${hc.unhealthyThreshold}, matcher ${hc.matcher}`, deregistrationDelay: i.deregistrationDelay };

@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { readStackFile } from "../../app/stackFile";
-import { MockRecorder, requireFresh } from "../../components/testing";
+import { MockRecorder, RecordedResource, requireFresh } from "../../components/testing";
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
-import { countByType, PlanResource, planResources } from "./model";
+import { countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
 
 export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
 
@@ -24,8 +24,26 @@ export interface Plan {
     readonly cost: CostReport;
     /** The modeled time of a rolling deploy of each load-balanced service. */
     readonly deployTimes: ServiceDeployTime[];
+    /** Each listener's rules in evaluation order (priority: conditions -> action), then its default. */
+    readonly routing: ListenerRouting[];
     readonly diagram: { readonly mermaid: string; readonly dot: string };
     readonly notes: string[];
+}
+
+export interface ListenerRouting {
+    readonly loadBalancer: string;
+    readonly listener: string;
+    readonly rules: string[];
+}
+
+/** The rules of every listener, so a reviewer sees which requests reach which service. */
+export function listenerRouting(resources: readonly RecordedResource[]): ListenerRouting[] {
+    const index = new ResourceIndex(resources);
+    return index.ofType("aws:lb/listener:Listener").map((l) => ({
+        loadBalancer: String(index.label(l.inputs.loadBalancerArn)),
+        listener: `${l.inputs.protocol ?? "HTTP"} :${l.inputs.port}`,
+        rules: listenerRulesText(l, index),
+    }));
 }
 
 /** The project name from Pulumi.yaml. */
@@ -53,5 +71,5 @@ export async function buildPlan(mocks: MockRecorder, stack: string, configDir: s
         "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
         ...cost.notes,
     ];
-    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
+    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
 }

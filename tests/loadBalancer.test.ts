@@ -1,0 +1,383 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { stackLoadBalancerFormerOwner, STACK_LOAD_BALANCER_NAME } from "../app/loadBalancer";
+import { LoadBalancer, LoadBalancerArgs } from "../components/loadBalancer";
+import { outputValue } from "../components/testing";
+import { ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
+import { assertRejected } from "./helpers";
+import { mocks } from "./setup";
+
+const T = {
+    lb: "fargate-workloads:elb:LoadBalancer",
+    alb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    rule: "aws:lb/listenerRule:ListenerRule",
+    listenerCertificate: "aws:lb/listenerCertificate:ListenerCertificate",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    cert: "aws:acm/certificate:Certificate",
+    certValidation: "aws:acm/certificateValidation:CertificateValidation",
+    record: "aws:route53/record:Record",
+    service: "aws:ecs/service:Service",
+    scalingPolicy: "aws:appautoscaling/policy:Policy",
+};
+
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const ZONE = "Z0123456789ABC";
+const VPC = "vpc-0123456789abcdef0";
+const NOT_FOUND = [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not found", statusCode: "404" } }];
+
+const lbArgs: LoadBalancerArgs = { vpcId: VPC, subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] };
+
+/** A service's arguments without its load balancer. */
+const serviceArgs: Omit<WebServiceArgs, "loadBalancer"> = {
+    image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+    user: "1654",
+    network: { vpcId: VPC, subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
+    cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/todo",
+};
+
+function sgIdOf(name: string): string {
+    // The mock gives security groups ids derived from their logical names (see components/testing.ts).
+    return mocks.one(T.sg, name).state.arn.split("/").pop();
+}
+
+/** Resource options as the SDK saw them (the mocks do not see options). */
+function optionsRecorder() {
+    const seen = new Map<string, pulumi.CustomResourceOptions>();
+    const transformation: pulumi.ResourceTransformation = (a) => {
+        seen.set(`${a.type}::${a.name}`, a.opts);
+        return undefined;
+    };
+    return { seen, opts: { transformations: [transformation] } };
+}
+
+/** The URNs an alias of `opts` stands for, as the engine receives them. */
+async function aliasUrns(opts: pulumi.CustomResourceOptions | undefined, name: string, type: string): Promise<string[]> {
+    // Only the component's own aliases: the SDK adds the provider's old type tokens beside them.
+    const aliases = ((opts?.aliases ?? []) as pulumi.Alias[]).filter((a) => a.parent !== undefined);
+    return Promise.all(aliases.map((a) => outputValue(pulumi.createUrn(a.name ?? name, a.type ?? type, a.parent as pulumi.Resource | pulumi.Input<string>))));
+}
+
+describe("LoadBalancer", () => {
+    describe("alone", () => {
+        it("answers 404 on HTTP when no service has joined, behind a security group open on port 80", async () => {
+            const lb = new LoadBalancer("edge", lbArgs);
+            const url = await outputValue(lb.url);
+            await mocks.settle();
+            const http = mocks.one(T.listener, "edge-http").inputs;
+            assert.deepStrictEqual([http.port, http.protocol, http.defaultActions], [80, "HTTP", NOT_FOUND]);
+            const alb = mocks.one(T.alb, "edge-alb").inputs;
+            assert.deepStrictEqual(
+                [alb.ipAddressType, alb.internal, alb.dropInvalidHeaderFields, alb.desyncMitigationMode, alb.securityGroups],
+                ["ipv4", false, true, "defensive", [sgIdOf("edge-alb-sg")]],
+            );
+            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4]), [["edge-alb-in-80-any-ipv4", 80, "0.0.0.0/0"]]);
+            assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
+            assert.strictEqual(mocks.all(T.egress).length, 0, "no way out until a service joins");
+            assert.strictEqual(lb.httpsListener, undefined);
+        });
+
+        it("issues a DNS-validated certificate per domain, serves the first as the listener's default and the others beside it", async () => {
+            const lb = new LoadBalancer("edge", {
+                ...lbArgs,
+                domains: [
+                    { name: "todo.example.com", zoneId: ZONE },
+                    { name: "*.todo.example.com", zoneId: ZONE },
+                    { name: "admin.example.org", zoneId: "Z0ORG" },
+                ],
+                certificates: [{ arn: CERT, hosts: ["shop.example.net", "*.shop.example.net"] }],
+            });
+            assert.strictEqual(await outputValue(lb.url), "https://todo.example.com");
+            await mocks.settle();
+            const cert = (domain: string) => mocks.all(T.cert).find((c) => c.inputs.domainName === domain)!.state.arn;
+            assert.deepStrictEqual(mocks.all(T.cert).map((c) => c.inputs.domainName).sort(), ["*.todo.example.com", "admin.example.org", "todo.example.com"]);
+            // A wildcard and its apex share one validation record (AWS gives both the same CNAME).
+            assert.deepStrictEqual(mocks.all(T.record).map((r) => r.inputs.zoneId).sort(), [ZONE, "Z0ORG"]);
+            assert.strictEqual(mocks.all(T.certValidation).length, 3, "every certificate waits for its validation");
+            const https = mocks.one(T.listener, "edge-https");
+            assert.deepStrictEqual([https.inputs.certificateArn, https.inputs.sslPolicy, https.inputs.defaultActions], [cert("todo.example.com"), "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", NOT_FOUND]);
+            const extra = mocks.all(T.listenerCertificate);
+            assert.deepStrictEqual(extra.map((c) => c.inputs.certificateArn).sort(), [cert("*.todo.example.com"), cert("admin.example.org"), CERT].sort());
+            assert.ok(extra.every((c) => c.inputs.listenerArn === https.state.arn));
+            assert.deepStrictEqual(mocks.one(T.listener, "edge-http").inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => r.inputs.fromPort).sort(), [443, 80]);
+            assert.deepStrictEqual(
+                lb.plan.coveredNames.map((c) => c.name),
+                ["todo.example.com", "*.todo.example.com", "admin.example.org", "shop.example.net", "*.shop.example.net"],
+            );
+        });
+
+        it("names each certificate after its domain, so reordering the domains replaces nothing", async () => {
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "a.example.com", zoneId: ZONE }, { name: "b.example.com", zoneId: ZONE }] });
+            await mocks.settle();
+            const before = mocks.all(T.cert).map((c) => `${c.name} ${c.inputs.domainName}`).sort();
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "b.example.com", zoneId: ZONE }, { name: "a.example.com", zoneId: ZONE }] });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all(T.cert).map((c) => `${c.name} ${c.inputs.domainName}`).sort(), before);
+        });
+
+        it("answers IPv6 clients too when dualstack, admitting ::/0 by default", async () => {
+            new LoadBalancer("edge", { ...lbArgs, ipv6: true });
+            await mocks.settle();
+            assert.strictEqual(mocks.one(T.alb).inputs.ipAddressType, "dualstack");
+            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6).sort(), ["0.0.0.0/0", "::/0"]);
+        });
+
+        const rejected: [string, Partial<LoadBalancerArgs>, string][] = [
+            ["dualstack on an internal load balancer", { internal: true, ipv6: true }, "edge: ipv6 cannot be used with internal: an internal load balancer stays IPv4; remove ipv6, or make the load balancer internet-facing."],
+            ["an IPv6 CIDR without dualstack", { allowedCidrs: ["2001:db8::/32"] }, 'edge: allowedCidrs[0] ("2001:db8::/32") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; set ipv6: true (dualstack, with IPv6 subnets), or remove it.'],
+            ["an existing certificate without its hosts", { certificates: [{ arn: CERT, hosts: [] }] }, 'edge: certificates[0].hosts ([]) must list the names the certificate covers (an ARN cannot be read at preview); give them as on the certificate, such as ["todo.example.com"].'],
+            ["a domain listed twice", { domains: [{ name: "a.example.com", zoneId: ZONE }, { name: "a.example.com", zoneId: ZONE }] }, 'edge: domains[1].name ("a.example.com") is listed twice; list each name once.'],
+            [
+                "more certificates than a listener holds",
+                { domains: Array.from({ length: 27 }, (_, i) => ({ name: `s${i}.example.com`, zoneId: ZONE })) },
+                "edge: domains and certificates give 27 certificates, but a listener holds 26 (its default and 25 more; AWS quota); use wildcard certificates to cover several names.",
+            ],
+            ["a rule quota of 0", { ruleQuota: 0 }, "edge: ruleQuota (0) must be a whole number from 1 to 50000 rules; set it within 1..50000."],
+            ["no VPC", { vpcId: "" }, 'edge: vpcId ("") is missing; give the id of the subnets\' VPC.'],
+        ];
+        for (const [what, args, message] of rejected) {
+            it(`refuses ${what}, registering nothing`, () => assertRejected(() => new LoadBalancer("edge", { ...lbArgs, ...args }), message));
+        }
+    });
+
+    describe("shared by services", () => {
+        function edge(args: Partial<LoadBalancerArgs> = {}) {
+            return new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "todo.example.com", zoneId: ZONE }, { name: "*.example.com", zoneId: ZONE }], ...args });
+        }
+
+        it("gives two services a target group, a rule on the HTTPS listener each, the more specific first, and security group rules between exactly them", async () => {
+            const lb = edge();
+            const api = new WebService("api", { ...serviceArgs, port: 5000, loadBalancer: lb, routing: { hosts: ["todo.example.com"], paths: ["/api/*"] } });
+            const web = new WebService("web", { ...serviceArgs, loadBalancer: lb, routing: { hosts: ["todo.example.com"] } });
+            const [apiUrl, webUrl] = await Promise.all([outputValue(api.url), outputValue(web.url)]);
+            await mocks.settle();
+            assert.deepStrictEqual([apiUrl, webUrl], ["https://todo.example.com/api/", "https://todo.example.com"]);
+            assert.strictEqual(mocks.all(T.alb).length, 1, "one load balancer");
+            const https = mocks.one(T.listener, "edge-https");
+            const rules = mocks.all(T.rule).sort((a, b) => a.inputs.priority - b.inputs.priority);
+            assert.deepStrictEqual(
+                rules.map((r) => [r.name, r.inputs.listenerArn, r.inputs.priority, r.inputs.conditions]),
+                [
+                    ["api-https-rule", https.state.arn, 15129, [{ hostHeader: { values: ["todo.example.com"] } }, { pathPattern: { values: ["/api/*"] } }]],
+                    ["web-https-rule", https.state.arn, 15861, [{ hostHeader: { values: ["todo.example.com"] } }]],
+                ],
+            );
+            assert.deepStrictEqual(rules.map((r) => r.inputs.actions[0].targetGroupArn), [mocks.one(T.tg, "api-tg").state.arn, mocks.one(T.tg, "web-tg").state.arn]);
+            assert.deepStrictEqual(mocks.all(T.tg).map((t) => t.inputs.port).sort(), [5000, 8080]);
+            // The load balancer reaches each service on its port; each service admits only the load balancer.
+            const lbSg = sgIdOf("edge-alb-sg");
+            assert.deepStrictEqual(
+                mocks.all(T.egress).filter((r) => r.inputs.securityGroupId === lbSg).map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
+                [["api-alb-out-tasks", 5000, sgIdOf("api-service-sg")], ["web-alb-out-tasks", 8080, sgIdOf("web-service-sg")]],
+            );
+            for (const [service, port] of [["api", 5000], ["web", 8080]] as const) {
+                const ingress = mocks.all(T.ingress).filter((r) => r.inputs.securityGroupId === sgIdOf(`${service}-service-sg`));
+                assert.deepStrictEqual(ingress.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4]), [[port, lbSg, undefined]]);
+            }
+            // One alias record for the host both route, made by the load balancer.
+            const aliases = mocks.all(T.record).filter((r) => r.inputs.type === "A");
+            assert.deepStrictEqual(aliases.map((r) => [r.name, r.inputs.name, r.inputs.zoneId]), [["edge-alias-c79e8f90", "todo.example.com", ZONE]]);
+            assert.strictEqual(api.aliasRecords[0], web.aliasRecords[0]);
+            assert.deepStrictEqual(lb.plan.routes.rules.map((r) => r.service), ["api", "web"]);
+            assert.strictEqual(lb.plan.routes.targetGroups, 2);
+            const webService = mocks.one(T.service, "web-service").inputs;
+            assert.deepStrictEqual(webService.loadBalancers, [{ targetGroupArn: mocks.one(T.tg, "web-tg").state.arn, containerName: "app", containerPort: 8080 }]);
+        });
+
+        it("scales a shared service on its own requests: the load balancer and its target group in the label", async () => {
+            const lb = edge();
+            new WebService("web", { ...serviceArgs, loadBalancer: lb, routing: { hosts: ["todo.example.com"] }, autoscaling: { minCount: 1, maxCount: 4, requestsPerTarget: 500 } });
+            await mocks.settle();
+            const policy = mocks.all(T.scalingPolicy).find((p) => p.name === "web-scale-requests")!;
+            const label = policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel;
+            assert.strictEqual(label, `${mocks.one(T.alb).state.arnSuffix}/${mocks.one(T.tg).state.arnSuffix}`);
+        });
+
+        it("holds fifty services: unique priorities, a target group and a rule each, security group rules between each and the load balancer", async () => {
+            const lb = edge();
+            const services = Array.from({ length: 50 }, (_, i) => new WebService(`svc${i}`, { ...serviceArgs, loadBalancer: lb, routing: { hosts: [`s${i}.example.com`], ...(i % 2 ? { paths: [`/v${i}/*`] } : {}) } }));
+            await mocks.settle();
+            const rules = mocks.all(T.rule);
+            assert.strictEqual(rules.length, 50);
+            assert.strictEqual(new Set(rules.map((r) => r.inputs.priority)).size, 50, "unique priorities");
+            assert.strictEqual(mocks.all(T.tg).length, 50);
+            assert.strictEqual(mocks.all(T.egress).filter((r) => r.inputs.securityGroupId === sgIdOf("edge-alb-sg")).length, 50);
+            // Covered by the wildcard certificate: a record per host in its zone.
+            assert.strictEqual(mocks.all(T.record).filter((r) => r.inputs.type === "A").length, 50);
+            assert.ok(services.every((s) => s.routing.priority >= 1 && s.routing.priority <= 50000));
+            // Paths make a rule more specific: every host-and-path rule comes before every host-only rule.
+            const withPath = services.filter((_, i) => i % 2).map((s) => s.routing.priority);
+            const hostOnly = services.filter((_, i) => i % 2 === 0).map((s) => s.routing.priority);
+            assert.ok(Math.max(...withPath) < Math.min(...hostOnly));
+        });
+
+        it("makes AAAA alias records beside the A records when dualstack", async () => {
+            const lb = edge({ ipv6: true });
+            new WebService("web", { ...serviceArgs, loadBalancer: lb, routing: { hosts: ["todo.example.com"] } });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all(T.record).filter((r) => r.inputs.aliases).map((r) => [r.inputs.type, r.inputs.name]).sort(), [["A", "todo.example.com"], ["AAAA", "todo.example.com"]]);
+        });
+
+        it("adds a rule to a load balancer created elsewhere at the given priority, admitting its security group", async () => {
+            const existing: ExistingLoadBalancerArgs = {
+                arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
+                listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                protocol: "HTTPS",
+                certificateHosts: ["*.example.com"],
+                securityGroupId: "sg-0123456789abcdef0",
+            };
+            const web = new WebService("web", { ...serviceArgs, loadBalancer: existing, routing: { hosts: ["todo.example.com"], priority: 120 }, autoscaling: { minCount: 1, maxCount: 2, requestsPerTarget: 100 } });
+            assert.strictEqual(await outputValue(web.url), "https://todo.example.com");
+            await mocks.settle();
+            const rule = mocks.one(T.rule).inputs;
+            assert.deepStrictEqual([rule.listenerArn, rule.priority], [existing.listenerArn, 120]);
+            assert.strictEqual(mocks.one(T.egress, "web-alb-out-tasks").inputs.securityGroupId, "sg-0123456789abcdef0");
+            assert.strictEqual(mocks.one(T.ingress, "web-service-in-alb").inputs.referencedSecurityGroupId, "sg-0123456789abcdef0");
+            assert.strictEqual(mocks.all(T.alb).length + mocks.all(T.record).length, 0, "nothing of the load balancer is made here");
+            const label = mocks.all(T.scalingPolicy).find((p) => p.name === "web-scale-requests")!.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel;
+            assert.strictEqual(label, `app/shared/50dc6c495c0c9188/${mocks.one(T.tg).state.arnSuffix}`);
+            assert.strictEqual(web.loadBalancer, undefined);
+            await assertRejected(
+                () => new WebService("api", { ...serviceArgs, loadBalancer: existing, routing: { hosts: ["api.example.com"], priority: 120 } }),
+                "api: routing.priority (120) is already the priority of service web on the https listener of the given load balancer; give each service on a listener its own priority.",
+            );
+        });
+
+        it("checks every service of a stack against the load balancer's plan before anything exists", async () => {
+            const plan = LoadBalancer.validate("edge", { ...lbArgs, domains: [{ name: "todo.example.com", zoneId: ZONE }] });
+            WebService.validate("web", { ...serviceArgs, loadBalancer: plan, routing: { hosts: ["todo.example.com"] } });
+            assert.throws(
+                () => WebService.validate("copy", { ...serviceArgs, loadBalancer: plan, routing: { hosts: ["todo.example.com"] } }),
+                { message: "copy: routing matches the same hosts and paths as service web on the https listener of edge, so one of them would never receive a request; give the services different hosts or paths." },
+            );
+            await mocks.settle();
+            assert.strictEqual(mocks.awsResources().length, 0);
+            assert.throws(() => new WebService("web", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/*"] } }), /a LoadBalancerPlan only stands in for a load balancer in WebService\.validate/);
+        });
+
+        describe("refuses, registering none of the service's resources", () => {
+            const cases: [string, (lb: LoadBalancer) => void, Partial<WebServiceArgs>, string][] = [
+                ["a shared load balancer without routing", () => undefined, {}, 'svc: routing (undefined) is missing: a shared load balancer sends a service only the requests its rule matches; give hosts, paths or both, such as { paths: ["/api/*"] }.'],
+                [
+                    "a priority another service has",
+                    (lb) => new WebService("web", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/*"], priority: 10 } }),
+                    { routing: { paths: ["/api/*"], priority: 10 } },
+                    "svc: routing.priority (10) is already the priority of service web on the https listener of edge; give each service on a listener its own priority.",
+                ],
+                [
+                    "the same host and path as another service",
+                    (lb) => new WebService("web", { ...serviceArgs, loadBalancer: lb, routing: { hosts: ["todo.example.com"], paths: ["/*"] } }),
+                    { routing: { paths: ["/*"], hosts: ["TODO.example.com"] } },
+                    "svc: routing matches the same hosts and paths as service web on the https listener of edge, so one of them would never receive a request; give the services different hosts or paths.",
+                ],
+                ["more than five condition values", () => undefined, { routing: { hosts: ["todo.example.com"], paths: ["/a", "/b", "/c", "/d", "/e"] } }, "svc: routing has 6 host and path values, but AWS allows 5 per rule in all; use wildcards to cover several values, or split the service's routes."],
+                ["a path over 128 characters", () => undefined, { routing: { paths: [`/${"p".repeat(128)}`] } }, `svc: routing.paths[0] ("/${"p".repeat(128)}") is not a path pattern AWS accepts (up to 128 characters: letters, digits, _-.$/~"'@:+& and the wildcards "*" and "?"); write it like "/api/*".`],
+                ["a host AWS refuses", () => undefined, { routing: { hosts: ["todo"] } }, 'svc: routing.hosts[0] ("todo") must contain a "." and only letters after the last "." (AWS refuses other host conditions); write it like "api.example.com" or "*.example.com".'],
+                [
+                    "a host no certificate of the HTTPS listener covers",
+                    () => undefined,
+                    { routing: { hosts: ["a.b.example.com"] } },
+                    'svc: routing.hosts[0] ("a.b.example.com") is covered by no certificate of edge\'s HTTPS listener (they cover todo.example.com, *.example.com); add a domain or certificate for it to the load balancer, or route another host.',
+                ],
+                ["a priority outside 1..50000", () => undefined, { routing: { paths: ["/*"], priority: 50001 } }, "svc: routing.priority (50001) must be a whole number from 1 to 50000; set it within 1..50000."],
+            ];
+            for (const [what, before, args, message] of cases) {
+                it(what, async () => {
+                    const lb = edge();
+                    before(lb);
+                    await mocks.settle();
+                    await assertRejected(() => new WebService("svc", { ...serviceArgs, loadBalancer: lb, ...args }), message);
+                });
+            }
+
+            it("more rules than the load balancer's quota", async () => {
+                const lb = edge({ ruleQuota: 2 });
+                new WebService("a", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/a/*"] } });
+                new WebService("b", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/b/*"] } });
+                await mocks.settle();
+                await assertRejected(
+                    () => new WebService("svc", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/c/*"] } }),
+                    "svc: routing would be rule 3 of edge, over its quota of 2 rules (AWS's default is 100, adjustable); request a higher quota and set ruleQuota on the load balancer, or use another load balancer.",
+                );
+            });
+
+            it("a 101st target group on one load balancer", async () => {
+                const lb = edge({ ruleQuota: 1000 });
+                new WebService("first", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/first/*"] } });
+                // 99 more services' target groups, as their constructors record them (the fifty-service case builds them for real).
+                lb.plan.routes.add([], 99);
+                await mocks.settle();
+                await assertRejected(
+                    () => new WebService("svc", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/x/*"] } }),
+                    "svc: routing would bring edge to 101 target groups; AWS allows 100 per load balancer (not adjustable); put further services behind another load balancer.",
+                );
+            });
+
+            it("a derived priority on a load balancer created elsewhere", async () => {
+                const existing: ExistingLoadBalancerArgs = { arn: "arn:x", listenerArn: "arn:y", protocol: "HTTP", securityGroupId: "sg-0123456789abcdef0" };
+                await assertRejected(
+                    () => new WebService("svc", { ...serviceArgs, loadBalancer: existing, routing: { paths: ["/*"] } }),
+                    "svc: routing.priority is missing: the given load balancer was created elsewhere and may hold rules this program cannot see, so no priority can be derived safely; give a priority (1..50000) that no other rule of the listener uses.",
+                );
+            });
+        });
+    });
+
+    describe("upgrading a stack whose service made its own load balancer", () => {
+        it("keeps the load balancer, listeners, security group, certificate and records of the one-service form (aliases to their former URNs)", async () => {
+            const recorder = optionsRecorder();
+            const web = new WebService("web", { ...serviceArgs, loadBalancer: { subnetIds: lbArgs.subnetIds, domain: { name: "todo.example.com", zoneId: ZONE } } }, recorder.opts);
+            const webUrn = await outputValue(web.urn);
+            await mocks.settle();
+            // The URNs version 0.1.0 gave these resources, as children of the WebService.
+            const former = (type: string, name: string) => webUrn.replace("::fargate-workloads:ecs:WebService::web", `::fargate-workloads:ecs:WebService$${type}::${name}`);
+            const kept: [string, string, string][] = [
+                [T.alb, "web-alb", "web-alb"],
+                [T.sg, "web-alb-sg", "web-alb-sg"],
+                [T.ingress, "web-alb-in-80-any-ipv4", "web-alb-in-80-any-ipv4"],
+                [T.ingress, "web-alb-in-443-any-ipv4", "web-alb-in-443-any-ipv4"],
+                [T.listener, "web-http", "web-http"],
+                [T.listener, "web-https", "web-https"],
+                [T.cert, "web-certificate-c79e8f90", "web-certificate"],
+                [T.record, "web-certificate-c79e8f90-validation-record", "web-certificate-validation-record"],
+                [T.certValidation, "web-certificate-c79e8f90-validation", "web-certificate-validation"],
+                [T.record, "web-alias-c79e8f90", "web-alias"],
+            ];
+            for (const [type, name, formerName] of kept) {
+                assert.ok(mocks.one(type, name), `${name} exists`);
+                assert.deepStrictEqual(await aliasUrns(recorder.seen.get(`${type}::${name}`), name, type), [former(type, formerName)], `${name} keeps ${formerName}`);
+            }
+            // Resources that stay children of the service keep their URNs as they are.
+            for (const [type, name] of [[T.tg, "web-tg"], [T.sg, "web-service-sg"], [T.egress, "web-alb-out-tasks"], [T.ingress, "web-service-in-alb"]]) {
+                assert.strictEqual(mocks.one(type, name).urn, former(type, name));
+            }
+            assert.strictEqual(mocks.one(T.lb).urn, former(T.lb, "web"));
+        });
+
+        it("keeps the stack's resources when its web service's load balancer becomes the shared one", async () => {
+            mocks.useStack("prod");
+            try {
+                const recorder = optionsRecorder();
+                new LoadBalancer(STACK_LOAD_BALANCER_NAME, { ...lbArgs, domains: [{ name: "todo.example.com", zoneId: ZONE }] }, recorder.opts, stackLoadBalancerFormerOwner());
+                await mocks.settle();
+                const prefix = "urn:pulumi:prod::fargate-workloads::fargate-workloads:ecs:WebService$";
+                for (const [type, name, formerName] of [
+                    [T.alb, "todo-alb", "web-alb"],
+                    [T.listener, "todo-http", "web-http"],
+                    [T.listener, "todo-https", "web-https"],
+                    [T.sg, "todo-alb-sg", "web-alb-sg"],
+                    [T.cert, "todo-certificate-c79e8f90", "web-certificate"],
+                ]) {
+                    assert.deepStrictEqual(await aliasUrns(recorder.seen.get(`${type}::${name}`), name, type), [`${prefix}${type}::${formerName}`], `${name} keeps ${formerName}`);
+                }
+            } finally {
+                mocks.useStack("test");
+            }
+        });
+    });
+});
