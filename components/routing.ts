@@ -32,7 +32,7 @@ export const ROUTING_LIMITS = {
     /** Wildcard characters ("*", "?") in a rule's values, in all. */
     conditionWildcards: 5,
     patternLength: 128,
-    /** Rules per load balancer, default rules excluded: AWS's default quota, adjustable. */
+    /** Rules per load balancer, default rules excluded: AWS's default quota (Service Quotas). */
     rulesPerLoadBalancer: 100,
     /** Target groups per load balancer: not adjustable. */
     targetGroupsPerLoadBalancer: 100,
@@ -229,7 +229,7 @@ export class RouteTable {
             planned.push({ service, listener, hosts: route.hosts, paths: route.paths, priority });
         }
         if (this.entries.length + planned.length > this.ruleQuota) {
-            return { path: "routing", problem: `would be rule ${this.entries.length + planned.length} of ${this.loadBalancer}, over its quota of ${this.ruleQuota} rules (AWS's default is ${q.rulesPerLoadBalancer}, adjustable)`, fix: "request a higher quota and set ruleQuota on the load balancer, or use another load balancer" };
+            return { path: "routing", problem: `would be rule ${this.entries.length + planned.length} of ${this.loadBalancer}, over its quota of ${this.ruleQuota} rules (AWS's default quota is ${q.rulesPerLoadBalancer})`, fix: "request a higher quota and set ruleQuota on the load balancer, or use another load balancer" };
         }
         if (this.targetGroupCount + targetGroups > q.targetGroupsPerLoadBalancer) {
             return { path: "routing", problem: `would bring ${this.loadBalancer} to ${this.targetGroupCount + targetGroups} target groups; AWS allows ${q.targetGroupsPerLoadBalancer} per load balancer (not adjustable)`, fix: "put further services behind another load balancer" };

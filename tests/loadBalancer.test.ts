@@ -302,7 +302,7 @@ describe("LoadBalancer", () => {
                 await mocks.settle();
                 await assertRejected(
                     () => new WebService("svc", { ...serviceArgs, loadBalancer: lb, routing: { paths: ["/c/*"] } }),
-                    "svc: routing would be rule 3 of edge, over its quota of 2 rules (AWS's default is 100, adjustable); request a higher quota and set ruleQuota on the load balancer, or use another load balancer.",
+                    "svc: routing would be rule 3 of edge, over its quota of 2 rules (AWS's default quota is 100); request a higher quota and set ruleQuota on the load balancer, or use another load balancer.",
                 );
             });
 

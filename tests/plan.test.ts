@@ -9,7 +9,8 @@ import { requireFresh } from "../components/testing";
 import * as pulumi from "@pulumi/pulumi";
 import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
 import { parseCommandLine, USAGE, withConsoleOnStderr } from "../scripts/plan/cli";
-import { runsPerMonth, toStandardCron } from "../scripts/plan/cost";
+import { WebService } from "../components/webService";
+import { estimateCost, runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
 import { buildPlan, Plan } from "../scripts/plan/plan";
 import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
@@ -67,6 +68,30 @@ describe("npm run plan", () => {
             assert.match(renderText(dev), /\n {2}Each further service like web-service on todo-alb adds \$10\.86 a month \(its tasks and their addresses; the load balancer is shared\)\n/);
             const prod = await buildPlan(mocks, "prod");
             assert.deepStrictEqual(prod.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 28.84 }], "two private tasks, no addresses");
+        });
+
+        it("costs the dev stack with a second web service on its load balancer exactly one service's tasks and addresses more", async () => {
+            const one = await buildPlan(mocks, "dev");
+            // The second service joins the stack's listener as a service of another program would.
+            const recorded = [...mocks.resources];
+            const find = (name: string) => recorded.find((r) => r.name === name)!;
+            const web = find("web-service").inputs;
+            new WebService("api", {
+                image: "mcr.microsoft.com/dotnet/samples:aspnetapp",
+                user: "1654",
+                architecture: "arm64",
+                desiredCount: 1,
+                cluster: web.cluster,
+                network: { vpcId: find("web-tg").inputs.vpcId, subnetIds: web.networkConfiguration.subnets, assignPublicIp: true },
+                loadBalancer: { arn: find("todo-alb").state.arn, listenerArn: find("todo-http").state.arn, protocol: "HTTP", securityGroupId: find("todo-alb-sg").state.arn.split("/").pop() },
+                routing: { paths: ["/api/*"], priority: 100 },
+            });
+            await mocks.settle();
+            const two = estimateCost(mocks.resources, "us-east-1");
+            assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [34.58, 45.44]);
+            close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
+            assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 10.86], ["api-service", "todo-alb", 10.86]]);
+            assert.strictEqual(two.lines.filter((l) => l.item.startsWith("Load balancer")).length, 3, "still one load balancer: hours, addresses, capacity units");
         });
 
         it("lists each listener's rules in evaluation order, with its default answer", async () => {

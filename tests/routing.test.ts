@@ -109,7 +109,7 @@ describe("listener rule routing", () => {
             const full = joined(Array.from({ length: 3 }, (_, i) => route([], [`/s${i}/*`])), new RouteTable("edge", 3));
             assert.deepStrictEqual(full.plan("x", route([], ["/x/*"]), ["https"], 1), {
                 path: "routing",
-                problem: "would be rule 4 of edge, over its quota of 3 rules (AWS's default is 100, adjustable)",
+                problem: "would be rule 4 of edge, over its quota of 3 rules (AWS's default quota is 100)",
                 fix: "request a higher quota and set ruleQuota on the load balancer, or use another load balancer",
             });
             const many = joined(Array.from({ length: 99 }, (_, i) => route([], [`/s${i}/*`])), new RouteTable("edge", 1000));
