@@ -5,6 +5,7 @@ import { installMocks, useFastStackTraces } from "../components/testing";
 import { BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { describeDeployTime, rollingDeployEstimate } from "../components/deployTime";
 import { TASK_DEFINITION_DEFAULTS } from "../components/taskDefinition";
+import { LoadBalancer } from "../components/loadBalancer";
 import { WEB_SERVICE_DEFAULTS, WebService, WebServiceArgs } from "../components/webService";
 
 if (!process.env.SOURCE_MAPS) {
@@ -32,19 +33,32 @@ const batchArgs: BatchTaskArgs = {
 
 interface Subject {
     readonly label: string;
-    create(name: string): void;
+    /** Runs once per measurement, before the components (and inside its time). */
+    prepare?(round: number, count: number): void;
+    create(name: string, index: number): void;
 }
+
+/** The load balancer the shared-form services of a measurement join. */
+let shared: LoadBalancer | undefined;
 
 const subjects: Subject[] = [
     { label: "WebService", create: (name) => new WebService(name, webArgs) },
     { label: "BatchTask", create: (name) => new BatchTask(name, batchArgs) },
+    {
+        label: "WebService on one LoadBalancer",
+        prepare: (round, count) => {
+            shared = new LoadBalancer(`edge-${round}-${count}`, { vpcId: webArgs.network.vpcId, subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"], certificates: [{ arn: "arn:aws:acm:us-east-1:123456789012:certificate/bench", hosts: ["*.example.com"] }] });
+        },
+        create: (name, i) => new WebService(name, { ...webArgs, loadBalancer: shared!, routing: { hosts: [`s${i}.example.com`] } }),
+    },
 ];
 
 async function measure(subject: Subject, count: number, round: number): Promise<{ ms: number; resources: number }> {
     mocks.reset();
     const start = performance.now();
+    subject.prepare?.(round, count);
     for (let i = 0; i < count; i++) {
-        subject.create(`${subject.label.toLowerCase()}-${round}-${count}-${i}`);
+        subject.create(`${subject.label.split(" ")[0].toLowerCase()}-${round}-${count}-${i}`, i);
     }
     await mocks.settle();
     return { ms: performance.now() - start, resources: mocks.resources.length };
