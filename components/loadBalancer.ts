@@ -175,20 +175,26 @@ function validateDomains(v: Validator, at: string, domains: readonly DomainArgs[
     }
     return domains.map((domain, i) => {
         const path = `${at}domains[${i}]`;
-        if (typeof domain?.name !== "string" || !DOMAIN_NAME.test(domain.name)) {
-            throw v.error(`${path}.name`, domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
-        }
-        if (domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
-            throw v.error(`${path}.name`, domain.name, `is ${domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, "use a shorter name, or bring a certificate in certificates");
-        }
+        validateDomain(v, path, domain, "bring a certificate in certificates");
         if (domains.findIndex((d) => d?.name === domain.name) !== i) {
             throw v.error(`${path}.name`, domain.name, "is listed twice", "list each name once");
         }
-        if (domain.zoneId === undefined || domain.zoneId === "") {
-            throw v.error(`${path}.zoneId`, domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
-        }
         return { name: domain.name, zoneId: domain.zoneId };
     });
+}
+
+/** Checks one domain at `path`: a name ACM accepts and a zone. `instead` is the other way to get a certificate. */
+export function validateDomain(v: Validator, path: string, domain: DomainArgs | undefined, instead: string): DomainArgs {
+    if (typeof domain?.name !== "string" || !DOMAIN_NAME.test(domain.name)) {
+        throw v.error(`${path}.name`, domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
+    }
+    if (domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
+        throw v.error(`${path}.name`, domain.name, `is ${domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, `use a shorter name, or ${instead}`);
+    }
+    if (domain.zoneId === undefined || domain.zoneId === "") {
+        throw v.error(`${path}.zoneId`, domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
+    }
+    return domain;
 }
 
 function validateCertificates(v: Validator, at: string, certificates: readonly CertificateArgs[] | undefined): CoveredName[] {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
-import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer } from "./loadBalancer";
+import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { TaskNetwork, validateTaskNetwork } from "./network";
@@ -334,15 +334,7 @@ function validateOwnLoadBalancer(v: Validator, name: string, lb: OwnLoadBalancer
         }
     }
     if (lb.domain !== undefined) {
-        if (typeof lb.domain?.name !== "string" || !DOMAIN_NAME.test(lb.domain.name)) {
-            throw v.error("loadBalancer.domain.name", lb.domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
-        }
-        if (lb.domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
-            throw v.error("loadBalancer.domain.name", lb.domain.name, `is ${lb.domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, "use a shorter name, or bring a certificate with certificateArn");
-        }
-        if (lb.domain.zoneId === undefined || lb.domain.zoneId === "") {
-            throw v.error("loadBalancer.domain.zoneId", lb.domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
-        }
+        validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn");
     }
     const args = ownLoadBalancerArgs(lb, vpcId);
     // Problems of the shared settings are recorded by the plan; the service's other checks go on.
