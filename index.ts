@@ -40,6 +40,8 @@ const webArchitecture = web.architecture ?? "x86_64";
 const parameterPath = web.parameterPath ?? `/${pulumi.getProject()}/${pulumi.getStack()}/`;
 const networkPlan = planNetwork(config.network);
 const ctx = awsContext();
+/** Every taggable resource of the stack says which project and stack it belongs to, and who owns it. */
+const stackTags: Readonly<Record<string, string>> = { project: pulumi.getProject(), stack: pulumi.getStack(), ...(config.owner ? { owner: config.owner } : {}) };
 
 /** What the components take from the rest of the stack. */
 interface Wiring {
@@ -60,6 +62,7 @@ function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds">): LoadBal
         vpcId: w.tasks.vpcId,
         subnetIds: w.publicSubnetIds,
         deletionProtection: protect,
+        tags: stackTags,
         ...(web.domain ? { domains: [web.domain] } : {}),
         ...(web.certificateArn ? { certificates: [{ arn: fromConfig(secretKeys, "web", web.certificateArn), hosts: web.hostName ? [web.hostName] : [] }] } : {}),
     };
@@ -95,6 +98,7 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
         network: w.tasks,
         loadBalancer,
         routing: webRouting,
+        tags: stackTags,
     };
 }
 
@@ -117,6 +121,7 @@ function batchArgs(w: Wiring): BatchTaskArgs {
         timeoutSeconds: batch.timeoutSeconds ?? d.batch.timeoutSeconds,
         retries: batch.retries,
         // The stack's one topic: its email subscription is the stack's, not the job's.
+        tags: stackTags,
         alerts: { topicArn: w.alertTopicArn, ...(batch.noSuccessWithinHours !== undefined ? { noSuccessWithinHours: batch.noSuccessWithinHours } : {}) },
     };
 }
@@ -174,18 +179,19 @@ if (allProblems.length > 0) {
 const alerts = createAlertTopic("alerts", ctx, {
     label: `${pulumi.getProject()} ${pulumi.getStack()}`,
     email: batch.alertEmail ? fromConfig(secretKeys, "batch", batch.alertEmail) : undefined,
+    tags: stackTags,
     ...stackAlertTopicAliases(),
 });
-const network = createNetwork(networkPlan);
-const { cluster, capacityProviders } = createCluster(undefined, "todo");
-const table = createTable(protect);
-createParameters(parameterPath, table);
-const exportBucketResource = createExportBucket(batch.exportRetentionDays ?? d.batch.exportRetentionDays, protect);
+const network = createNetwork(networkPlan, stackTags);
+const { cluster, capacityProviders } = createCluster(undefined, "todo", stackTags);
+const table = createTable(protect, stackTags);
+createParameters(parameterPath, table, stackTags);
+const exportBucketResource = createExportBucket(batch.exportRetentionDays ?? d.batch.exportRetentionDays, protect, stackTags);
 const wiring: Wiring = {
     cluster,
     tasks: { vpcId: network.vpcId, subnetIds: network.taskSubnetIds, assignPublicIp: network.assignPublicIp },
     publicSubnetIds: network.publicSubnetIds,
-    webImage: web.build ? buildWebImage(web.build, webArchitecture, protect).imageUri : (web.image ?? d.web.image),
+    webImage: web.build ? buildWebImage(web.build, webArchitecture, protect, stackTags).imageUri : (web.image ?? d.web.image),
     tableName: table.name,
     tableArn: table.arn,
     bucketName: exportBucketResource.bucket,

@@ -127,6 +127,11 @@ export const stackConfigSchema = z.strictObject({
     web: webSchema.optional(),
     batch: batchSchema.optional(),
     protect: z.boolean().optional(),
+    /** Who answers for the stack: tagged on every resource, with the project and stack names. */
+    owner: z
+        .string()
+        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "is not a tag value AWS accepts (1 to 256 letters, digits, spaces and _.:/=+-@); change it")
+        .optional(),
     logRetentionDays: z.number().optional(),
 });
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The TODO app's table: lists by user (`User`) and list id (`ListId`). */
-export function createTable(protect: boolean): aws.dynamodb.Table {
+export function createTable(protect: boolean, tags?: Readonly<Record<string, string>>): aws.dynamodb.Table {
     return new aws.dynamodb.Table(
         "todo-table",
         {
@@ -17,24 +17,26 @@ export function createTable(protect: boolean): aws.dynamodb.Table {
             pointInTimeRecovery: { enabled: true },
             serverSideEncryption: { enabled: true },
             deletionProtectionEnabled: protect,
+            tags,
         },
         { protect, retainOnDelete: protect },
     );
 }
 
 /** The configuration parameter the app reads under its path (the app writes its data-protection keys under `DataProtection/`). */
-export function createParameters(parameterPath: string, table: aws.dynamodb.Table): aws.ssm.Parameter {
+export function createParameters(parameterPath: string, table: aws.dynamodb.Table, tags?: Readonly<Record<string, string>>): aws.ssm.Parameter {
     return new aws.ssm.Parameter("todo-table-name-parameter", {
         name: `${parameterPath}TodoTable/Name`,
         type: "String",
         value: table.name,
         description: "Name of the TODO table (read by the app under its parameter path)",
+        tags,
     });
 }
 
 /** Where the nightly exports go: private, encrypted, TLS only, each export expiring after `retentionDays`. */
-export function createExportBucket(retentionDays: number, protect: boolean): aws.s3.Bucket {
-    const bucket = new aws.s3.Bucket("export-bucket", { forceDestroy: !protect }, { protect, retainOnDelete: protect });
+export function createExportBucket(retentionDays: number, protect: boolean, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
+    const bucket = new aws.s3.Bucket("export-bucket", { forceDestroy: !protect, tags }, { protect, retainOnDelete: protect });
     const opts = { parent: bucket };
     new aws.s3.BucketPublicAccessBlock("export-bucket-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
     new aws.s3.BucketOwnershipControls("export-bucket-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);

@@ -8,12 +8,13 @@ import { Architecture, DOCKER_PLATFORM } from "../components";
  * repository that scans on push. Tags stay mutable because awsx pushes a moving tag; the service
  * runs the image by digest (`imageUri`), so a tag moving cannot change what runs.
  */
-export function buildWebImage(build: { context: string; dockerfile?: string }, architecture: Architecture, protect: boolean): { repository: aws.ecr.Repository; imageUri: pulumi.Output<string> } {
+export function buildWebImage(build: { context: string; dockerfile?: string }, architecture: Architecture, protect: boolean, tags?: Readonly<Record<string, string>>): { repository: aws.ecr.Repository; imageUri: pulumi.Output<string> } {
     const repository = new aws.ecr.Repository("web-repository", {
         imageScanningConfiguration: { scanOnPush: true },
         imageTagMutability: "MUTABLE",
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         forceDelete: !protect,
+        tags,
     });
     new aws.ecr.LifecyclePolicy(
         "web-repository-lifecycle",

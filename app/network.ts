@@ -38,7 +38,7 @@ export function planNetwork(config: NetworkConfig | undefined): NetworkPlan {
 }
 
 /** The network of a plan: the given subnets, or a VPC built by `awsx.ec2.Vpc`. */
-export function createNetwork(plan: NetworkPlan): AppNetwork {
+export function createNetwork(plan: NetworkPlan, tags?: Readonly<Record<string, string>>): AppNetwork {
     const n = plan.config;
     if (plan.natGateways === "existing") {
         const publicIds = n.publicSubnetIds ?? [];
@@ -53,6 +53,8 @@ export function createNetwork(plan: NetworkPlan): AppNetwork {
         subnetSpecs: plan.assignPublicIp ? [{ type: "Public" }] : [{ type: "Public" }, { type: "Private" }],
         enableDnsHostnames: true,
         enableDnsSupport: true,
+        // awsx tags the VPC and what it creates (subnets, gateways, route tables).
+        tags: tags as Record<string, string> | undefined,
     });
     return {
         vpcId: vpc.vpcId,

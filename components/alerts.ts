@@ -23,6 +23,8 @@ export interface AlertTopicOptions {
     readonly email?: pulumi.Input<string>;
     /** Resource options of the topic (its policy and subscription are its children). */
     readonly opts?: pulumi.CustomResourceOptions;
+    /** Tags of the topic. @default none */
+    readonly tags?: Readonly<Record<string, string>>;
     /** Resource options of the policy and subscription, when they must keep an earlier parent. */
     readonly childOpts?: { readonly policy?: pulumi.CustomResourceOptions; readonly email?: pulumi.CustomResourceOptions };
 }
@@ -34,7 +36,7 @@ export interface AlertTopicOptions {
  * data. A stack makes one and gives its ARN to every component, so the operator confirms one email.
  */
 export function createAlertTopic(name: string, ctx: AwsContext, options: AlertTopicOptions): AlertTopic {
-    const topic = new aws.sns.Topic(name, { displayName: `${options.label} alerts`.slice(0, SNS_DISPLAY_NAME_MAX) }, options.opts);
+    const topic = new aws.sns.Topic(name, { displayName: `${options.label} alerts`.slice(0, SNS_DISPLAY_NAME_MAX), ...(options.tags ? { tags: options.tags } : {}) }, options.opts);
     new aws.sns.TopicPolicy(
         `${name}-policy`,
         {

@@ -9,6 +9,7 @@ import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
 import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
+import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
 /** When a {@link BatchTask} runs by itself, through an EventBridge Scheduler schedule. */
@@ -162,6 +163,8 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
     readonly concurrency?: number;
     /** Where failures are reported. @default a topic of its own, without subscribers */
     readonly alerts?: BatchTaskAlerts;
+    /** Tags for every taggable resource the component creates; ECS copies the service's or task definition's to the tasks. @default none */
+    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Defaults of {@link BatchTaskArgs}; the TSDoc above repeats them. */
@@ -514,6 +517,7 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
         alerts: v.check(() => resolveAlerts(v, args.alerts))!,
         concurrency: v.check(() => v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, limits.concurrency.min, limits.concurrency.max, "runs"))!,
     };
+    v.check(() => validateTags(v, args.tags));
     v.done();
     return plan;
 }
@@ -857,7 +861,7 @@ export class BatchTask extends pulumi.ComponentResource {
 
     constructor(name: string, args: BatchTaskArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planBatchTask(name, args);
-        super(TYPE_TOKENS.BatchTask, name, {}, componentOptions("BatchTask", opts));
+        super(TYPE_TOKENS.BatchTask, name, {}, componentOptions("BatchTask", opts, args.tags));
 
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);

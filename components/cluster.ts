@@ -33,8 +33,8 @@ export function validateCluster(v: Validator, cluster: ClusterInput | undefined)
  * Creates an ECS cluster with Container Insights (Security Hub ECS.12) and both Fargate capacity
  * providers, FARGATE by default.
  */
-export function createCluster(parent: pulumi.Resource | undefined, name: string): { cluster: aws.ecs.Cluster; capacityProviders: aws.ecs.ClusterCapacityProviders } {
-    const cluster = new aws.ecs.Cluster(childName(name, "cluster"), { settings: [{ name: "containerInsights", value: "enabled" }] }, { parent });
+export function createCluster(parent: pulumi.Resource | undefined, name: string, tags?: Readonly<Record<string, string>>): { cluster: aws.ecs.Cluster; capacityProviders: aws.ecs.ClusterCapacityProviders } {
+    const cluster = new aws.ecs.Cluster(childName(name, "cluster"), { settings: [{ name: "containerInsights", value: "enabled" }], ...(tags ? { tags } : {}) }, { parent });
     const capacityProviders = new aws.ecs.ClusterCapacityProviders(
         childName(name, "capacity-providers"),
         {

@@ -11,6 +11,7 @@ export * from "./naming";
 export * from "./network";
 export * from "./routing";
 export * from "./sizing";
+export * from "./tags";
 export * from "./taskDefinition";
 export * from "./tokens";
 export * from "./webService";

@@ -4,6 +4,7 @@ import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
 import { validateSubnetIds } from "./network";
 import { certificateCovers, ROUTING_LIMITS, RouteTable } from "./routing";
+import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
 /** TLS policies that pass Security Hub ELB.17 (the older `-TLS13-1-2-2021-06` no longer does). */
@@ -68,6 +69,8 @@ export interface LoadBalancerArgs {
     readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix?: string };
     /** The account's quota of rules per load balancer (default rules excluded): raise it after AWS raised the quota. @default 100 */
     readonly ruleQuota?: number;
+    /** Tags for every taggable resource the component creates. @default none */
+    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Defaults of {@link LoadBalancerArgs}; the TSDoc of each argument repeats them. */
@@ -363,7 +366,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
      */
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions, former?: FormerOwner) {
         const plan = validatedPlan(name, args);
-        super(TYPE_TOKENS.LoadBalancer, name, {}, componentOptions("LoadBalancer", opts));
+        super(TYPE_TOKENS.LoadBalancer, name, {}, componentOptions("LoadBalancer", opts, args.tags));
         this.plan = plan;
         this.name = name;
         this.former = former;
@@ -517,6 +520,7 @@ function validatedPlan(name: string, args: LoadBalancerArgs): LoadBalancerPlan {
         throw v.error("args", args, "must be an object", "pass the load balancer's arguments");
     }
     const plan = planLoadBalancer(v, name, args);
+    v.check(() => validateTags(v, args.tags));
     v.done();
     return plan;
 }

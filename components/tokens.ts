@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { tagChildren } from "./tags";
 
 /**
  * Type tokens of the components. They are part of every deployed resource's URN: changing one
@@ -23,11 +24,18 @@ export const PREVIOUS_TYPE_TOKENS: Record<ComponentKind, string[]> = {
     LoadBalancer: [],
 };
 
-/** The component's resource options with an alias for each previous type token (the user's aliases kept). */
-export function componentOptions(kind: ComponentKind, opts?: pulumi.ComponentResourceOptions): pulumi.ComponentResourceOptions {
+/**
+ * The component's resource options with an alias for each previous type token (the user's aliases
+ * kept) and, with `tags`, a transformation that tags every taggable child.
+ */
+export function componentOptions(kind: ComponentKind, opts?: pulumi.ComponentResourceOptions, tags?: Readonly<Record<string, string>>): pulumi.ComponentResourceOptions {
     const previous = PREVIOUS_TYPE_TOKENS[kind];
-    if (previous.length === 0) {
-        return opts ?? {};
+    let result: pulumi.ComponentResourceOptions = opts ?? {};
+    if (previous.length > 0) {
+        result = { ...result, aliases: [...(result.aliases ?? []), ...previous.map((type) => ({ type }))] };
     }
-    return { ...opts, aliases: [...(opts?.aliases ?? []), ...previous.map((type) => ({ type }))] };
+    if (tags !== undefined && Object.keys(tags).length > 0) {
+        result = { ...result, transformations: [...(result.transformations ?? []), tagChildren(tags)] };
+    }
+    return result;
 }

@@ -5,6 +5,7 @@ import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "
 import { Validator } from "./errors";
 import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
+import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { TaskNetwork, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
@@ -172,6 +173,8 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly autoscaling?: AutoscalingArgs;
     /** Allow `aws ecs execute-command` into the tasks (adds the agent's permissions and writable paths). @default false */
     readonly enableExecuteCommand?: boolean;
+    /** Tags for every taggable resource the component creates; ECS copies the service's or task definition's to the tasks. @default none */
+    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Defaults of {@link WebServiceArgs}; the TSDoc of each argument repeats them. */
@@ -529,6 +532,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     }
     const grace = v.check(() => v.integer("healthCheckGracePeriodSeconds", args.healthCheckGracePeriodSeconds ?? d.healthCheckGracePeriodSeconds, l.healthCheckGracePeriodSeconds.min, l.healthCheckGracePeriodSeconds.max, "seconds"));
     const waitForSteadyState = args.waitForSteadyState === undefined ? d.waitForSteadyState : v.check(() => v.boolean("waitForSteadyState", args.waitForSteadyState));
+    v.check(() => validateTags(v, args.tags));
     v.done();
     return {
         spec: spec!,
@@ -641,7 +645,7 @@ export class WebService extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWebService(name, args);
-        super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts));
+        super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts, args.tags));
         // Claimed at once, so the next service on the load balancer sees this one's rule.
         plan.frontend.plan.routes.add(plan.rules, 1);
 

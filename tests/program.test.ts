@@ -11,6 +11,7 @@ import { listStacks } from "../app/stackFile";
 import { isSecretValue, outputValue, unsecret } from "../components/testing";
 import { parsed } from "./helpers";
 import { evaluateStack, ROOT } from "./program";
+import { TAGGABLE_TYPES } from "../components/tags";
 import { mocks } from "./setup";
 
 const T = {
@@ -80,6 +81,18 @@ describe("index.ts (the program)", () => {
                 const cluster = mocks.one(T.cluster).state.arn;
                 assert.strictEqual(mocks.one(T.service).inputs.cluster, cluster);
                 assert.strictEqual(sfnParameters().Cluster, cluster);
+            });
+
+            it("tags every taggable resource with the project, the stack and its owner", async () => {
+                await evaluateStack(stack);
+                const expected = { project: "fargate-workloads", stack, owner: "todo-team" };
+                const taggable = mocks.awsResources().filter((r) => TAGGABLE_TYPES.has(r.type) || r.type === T.table || r.type === "aws:ecr/repository:Repository");
+                assert.ok(taggable.length > 30, `${taggable.length} taggable resources`);
+                for (const r of taggable) {
+                    const tags = r.inputs.tags ?? {};
+                    assert.deepStrictEqual({ project: tags.project, stack: tags.stack, owner: tags.owner }, expected, `${r.type} ${r.name}`);
+                }
+                assert.deepStrictEqual(mocks.one(T.vpc).inputs.tags, expected, "awsx tags what the VPC creates");
             });
 
             it("stores TODO lists in an on-demand, encrypted table with point-in-time recovery", async () => {
