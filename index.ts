@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, fromConfig, problemAsStackKey, readStackConfig, STACK_DEFAULTS } from "./app/config";
 import { createExportBucket, createParameters, createTable } from "./app/data";
 import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
+import { createStackDashboard } from "./app/dashboard";
 import { buildWebImage } from "./app/image";
 import { stackAlertTopicAliases } from "./app/alerts";
 import { STACK_LOAD_BALANCER_NAME, stackLoadBalancerFormerOwner } from "./app/loadBalancer";
@@ -57,8 +58,9 @@ interface Wiring {
 }
 
 /** The stack's load balancer, which every web service of the stack shares. */
-function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds">): LoadBalancerArgs {
+function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTopicArn">): LoadBalancerArgs {
     return {
+        alerts: { topicArn: w.alertTopicArn },
         vpcId: w.tasks.vpcId,
         subnetIds: w.publicSubnetIds,
         deletionProtection: protect,
@@ -99,6 +101,8 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
         loadBalancer,
         routing: webRouting,
         tags: stackTags,
+        // The stack's one topic: the service's alarms notify it.
+        alerts: { topicArn: w.alertTopicArn },
     };
 }
 
@@ -204,6 +208,13 @@ const loadBalancer = new LoadBalancer(STACK_LOAD_BALANCER_NAME, loadBalancerArgs
 const frontend = new WebService("web", webArgs(wiring, loadBalancer), { dependsOn: [capacityProviders] });
 const exportJob = new BatchTask("export", batchArgs(wiring), { dependsOn: [capacityProviders] });
 
+// One dashboard for the stack: the load balancer, the web service, the batch job.
+const stackDashboard = createStackDashboard(ctx, [
+    { title: `Load balancer ${STACK_LOAD_BALANCER_NAME}`, widgets: loadBalancer.widgets },
+    { title: "Web service web", widgets: frontend.widgets },
+    { title: "Batch task export", widgets: exportJob.widgets },
+]);
+
 export const url = frontend.url;
 export const clusterName = cluster.name;
 export const serviceName = frontend.service.name;
@@ -212,3 +223,4 @@ export const exportBucket = exportBucketResource.bucket;
 export const batchRunCommand = exportJob.runCommand;
 export const alertTopicArn = alerts.arn;
 export const batchStateMachineArn = exportJob.stateMachine.arn;
+export const dashboardUrl = stackDashboard.url;

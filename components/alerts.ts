@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Validator } from "./errors";
 import { AwsContext } from "./iam";
+import { childName, NAME_LIMITS } from "./naming";
 
 /** AWS's limit on an SNS topic's display name. */
 const SNS_DISPLAY_NAME_MAX = 100;
@@ -60,4 +62,42 @@ export function createAlertTopic(name: string, ctx: AwsContext, options: AlertTo
     const subscription =
         options.email === undefined ? undefined : new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: options.email }, options.childOpts?.email ?? options.opts);
     return { topic, arn: topic.arn, subscription };
+}
+
+/** Where a component's alerts go: an existing topic, an address to subscribe, both, or neither (a topic of its own). */
+export interface AlertDestination {
+    /**
+     * Address subscribed to the topic. AWS mails a confirmation link first: nothing is delivered
+     * until someone clicks it (unconfirmed subscriptions lapse after three days).
+     */
+    readonly email?: pulumi.Input<string>;
+    /**
+     * An existing standard SNS topic to publish to instead of creating one (the stack's, so the
+     * operator confirms one email). Its policy must let `events.amazonaws.com` and
+     * `cloudwatch.amazonaws.com` publish. @default a new topic
+     */
+    readonly topicArn?: pulumi.Input<string>;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** Checks an alert destination's plain values (an Output, a secret from the stack's config say, is checked by SNS at deploy). */
+export function validateAlertDestination(v: Validator, alerts: AlertDestination, path = "alerts"): void {
+    if (alerts.email !== undefined && !pulumi.Output.isInstance(alerts.email) && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
+        throw v.error(`${path}.email`, alerts.email, "is not an email address", 'give an address such as "oncall@example.com"');
+    }
+    if (typeof alerts.topicArn === "string" && !SNS_TOPIC_ARN.test(alerts.topicArn)) {
+        throw v.error(`${path}.topicArn`, alerts.topicArn, "is not the ARN of a standard (non-FIFO) SNS topic", 'use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created');
+    }
+}
+
+/** The topic alerts go to: the given one (its policy belongs to its owner, and is documented), or a new one. */
+export function resolveAlertTopic(parent: pulumi.Resource, name: string, alerts: AlertDestination, ctx: AwsContext): AlertTopic {
+    if (alerts.topicArn !== undefined) {
+        const arn = pulumi.output(alerts.topicArn);
+        const subscription = alerts.email === undefined ? undefined : new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, { parent });
+        return { arn, subscription };
+    }
+    return createAlertTopic(childName(name, "alerts", NAME_LIMITS.snsTopic), ctx, { label: name, email: alerts.email, opts: { parent } });
 }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import cron from "cron-validate";
 import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
-import { AlertTopic, createAlertTopic } from "./alerts";
+import { createAlarm, DashboardWidget, metricWidget } from "./alarms";
+import { resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, runnerDefinition, RunnerRetries } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
@@ -234,8 +235,6 @@ const SYNC_RULE_NAME = "StepFunctionsGetEventsForECSTaskRule";
 const EXPRESSION_FORMS = '"rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)"';
 /** AWS limits of texts that hold the component name (names have no length limit). */
 const SECURITY_GROUP_DESCRIPTION_MAX = 255;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** Why AWS would refuse a schedule expression, and how to fix it. */
 export interface ScheduleExpressionProblem {
@@ -479,13 +478,7 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
     if (!isObject(alerts)) {
         throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
     }
-    // An Output (a secret from the stack's config, say) is checked by SNS at deploy.
-    if (alerts.email !== undefined && !pulumi.Output.isInstance(alerts.email) && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
-        throw v.error("alerts.email", alerts.email, "is not an email address", 'give an address such as "oncall@example.com"');
-    }
-    if (typeof alerts.topicArn === "string" && !SNS_TOPIC_ARN.test(alerts.topicArn)) {
-        throw v.error("alerts.topicArn", alerts.topicArn, "is not the ARN of a standard (non-FIFO) SNS topic", 'use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created');
-    }
+    validateAlertDestination(v, alerts);
     const limits = BATCH_TASK_LIMITS.noSuccessWithinHours;
     return {
         email: alerts.email,
@@ -687,15 +680,6 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
     return { schedule: resource, role, deadLetterQueue };
 }
 
-/** The topic alerts go to: the given one (its policy belongs to its owner, and is documented), or a new one. */
-function resolveAlertTopic(parent: pulumi.Resource, name: string, alerts: ResolvedAlerts, ctx: AwsContext): AlertTopic {
-    if (alerts.topicArn !== undefined) {
-        const arn = pulumi.output(alerts.topicArn);
-        const subscription = alerts.email === undefined ? undefined : new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, { parent });
-        return { arn, subscription };
-    }
-    return createAlertTopic(childName(name, "alerts", NAME_LIMITS.snsTopic), ctx, { label: name, email: alerts.email, opts: { parent } });
-}
 
 /**
  * The EventBridge pattern of failures the runner did not report itself: runs ABORTED (stopped by
@@ -750,8 +734,8 @@ function createUnreportedFailureAlert(parent: pulumi.Resource, plan: BatchTaskPl
 }
 
 /** An alarm on a message in the dead-letter queue: a scheduled run that could not be started. */
-function createDeadLetterAlarm(parent: pulumi.Resource, name: string, deadLetterQueue: aws.sqs.Queue, topicArn: pulumi.Output<string>): void {
-    new aws.cloudwatch.MetricAlarm(
+function createDeadLetterAlarm(parent: pulumi.Resource, name: string, deadLetterQueue: aws.sqs.Queue, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
         childName(name, "schedule-dlq-alarm", NAME_LIMITS.alarm),
         {
             alarmDescription: `A scheduled run of ${name} could not be started (see the dead-letter queue)`,
@@ -765,14 +749,15 @@ function createDeadLetterAlarm(parent: pulumi.Resource, name: string, deadLetter
             comparisonOperator: "GreaterThanThreshold",
             treatMissingData: "notBreaching",
             alarmActions: [topicArn],
+            okActions: [topicArn],
         },
         { parent },
     );
 }
 
 /** An alarm when no run succeeded in the last `hours` hours. */
-function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: number, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): void {
-    new aws.cloudwatch.MetricAlarm(
+function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: number, stateMachine: aws.sfn.StateMachine, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
         childName(name, "no-success-alarm", NAME_LIMITS.alarm),
         {
             alarmDescription: `No run of ${name} succeeded in the last ${hours} hour${hours === 1 ? "" : "s"}`,
@@ -788,9 +773,42 @@ function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: numb
             // No execution at all is exactly what this alarm is for.
             treatMissingData: "breaching",
             alarmActions: [topicArn],
+            okActions: [topicArn],
         },
         { parent },
     );
+}
+
+/** A share of one attempt's timeout after which a finished run is reported as close to it. */
+const LONG_RUN_SHARE = 0.8;
+
+/** An alarm when a run took over 80% of one attempt's timeout: raise the timeout before runs start timing out. */
+function createLongRunAlarm(parent: pulumi.Resource, name: string, timeoutSeconds: number, runs: { StateMachineArn: pulumi.Output<string> }, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm {
+    const limitMs = Math.round(timeoutSeconds * 1000 * LONG_RUN_SHARE);
+    return createAlarm(
+        parent,
+        name,
+        {
+            role: "long-run",
+            description: `A run of ${name} took over ${LONG_RUN_SHARE * 100}% of its ${timeoutSeconds} s timeout (retries and waits included): raise timeoutSeconds, or make the job faster, before runs time out.`,
+            metric: { namespace: "AWS/States", metricName: "ExecutionTime", dimensions: runs, stat: "Maximum" },
+            comparison: "GreaterThanThreshold",
+            threshold: limitMs,
+            periodSeconds: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+        },
+        topicArn,
+    );
+}
+
+/** The job's dashboard widgets: runs by outcome each hour, and their duration. */
+function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateMachineArn: pulumi.Output<string> }): pulumi.Output<DashboardWidget>[] {
+    const states = (metricName: string, stat: string, label: string) => ({ namespace: "AWS/States", metricName, dimensions: runs, stat, label });
+    return [
+        metricWidget(`${name}: runs`, region, [states("ExecutionsStarted", "Sum", "started"), states("ExecutionsSucceeded", "Sum", "succeeded"), states("ExecutionsFailed", "Sum", "failed"), states("ExecutionsTimedOut", "Sum", "timed out")], 3600),
+        metricWidget(`${name}: run duration (ms)`, region, [states("ExecutionTime", "Average", "average"), states("ExecutionTime", "Maximum", "longest")], 3600),
+    ];
 }
 
 /**
@@ -846,6 +864,10 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly deadLetterQueue?: aws.sqs.Queue;
     /** The alert topic, when the component created it (no `alerts.topicArn`). */
     public readonly alertTopic?: aws.sns.Topic;
+    /** Its alarms: a run close to its timeout, a scheduled run that could not start, no success in `noSuccessWithinHours` (failures are published by an EventBridge rule). */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[];
+    /** Dashboard widgets: runs by outcome, and their duration. */
+    public readonly widgets: pulumi.Output<DashboardWidget>[];
     /** ARN of the topic alerts go to (created or given). */
     public readonly alertTopicArn: pulumi.Output<string>;
     /** The AWS CLI command that starts one run now, with an empty input to fill (`command`, `environment`). */
@@ -870,12 +892,13 @@ export class BatchTask extends pulumi.ComponentResource {
         const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;
         createUnreportedFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
-        if (scheduled) {
-            createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn);
-        }
-        if (plan.alerts.noSuccessWithinHours !== undefined) {
-            createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn);
-        }
+        const runs = { StateMachineArn: runner.stateMachine.arn };
+        this.alarms = [
+            createLongRunAlarm(this, name, plan.timeoutSeconds, runs, alertTopic.arn),
+            ...(scheduled ? [createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn)] : []),
+            ...(plan.alerts.noSuccessWithinHours !== undefined ? [createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn)] : []),
+        ];
+        this.widgets = batchWidgets(name, task.aws.region, runs);
 
         this.taskDefinition = task.taskDefinition;
         this.logGroup = task.logGroup;

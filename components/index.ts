@@ -1,4 +1,5 @@
 // Public API of fargate-workloads: the components and the building blocks they share.
+export * from "./alarms";
 export * from "./alerts";
 export * from "./batchRunner";
 export * from "./capacity";
@@ -7,6 +8,7 @@ export * from "./deployTime";
 export * from "./errors";
 export * from "./iam";
 export * from "./loadBalancer";
+export * from "./metrics";
 export * from "./naming";
 export * from "./network";
 export * from "./routing";

@@ -4,6 +4,9 @@ import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
 import { validateSubnetIds } from "./network";
 import { certificateCovers, ROUTING_LIMITS, RouteTable } from "./routing";
+import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
+import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
+import { awsContext } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
@@ -71,6 +74,14 @@ export interface LoadBalancerArgs {
     readonly ruleQuota?: number;
     /** Tags for every taggable resource the component creates. @default none */
     readonly tags?: Readonly<Record<string, string>>;
+    /** Where its alarm notifies, on ALARM and on OK (the stack's topic). @default a topic of its own, without subscribers */
+    readonly alerts?: AlertDestination;
+    /**
+     * Percent of all requests the load balancer itself answers with 5xx (no healthy target, a
+     * target that closed the connection or timed out) in 3 of 5 minutes; `false` turns it off.
+     * Load balancer-wide: services' own alarms watch their target groups. @default 5
+     */
+    readonly errorRateAlarmPercent?: number | false;
 }
 
 /** Defaults of {@link LoadBalancerArgs}; the TSDoc of each argument repeats them. */
@@ -86,6 +97,8 @@ export const LOAD_BALANCER_DEFAULTS = {
     /** Off so `pulumi destroy` works; stacks with data turn it on. */
     deletionProtection: false,
     ruleQuota: ROUTING_LIMITS.rulesPerLoadBalancer,
+    /** The load balancer answering 5xx to one request in twenty is an outage for someone. */
+    errorRateAlarmPercent: 5,
 } as const;
 
 /** Limits of the arguments, from AWS's documented ranges. */
@@ -345,6 +358,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** What services see: the settings, the covered names and the rules claimed so far. */
     public readonly plan: LoadBalancerPlan;
+    /** The load balancer-wide 5xx-rate alarm, unless turned off. */
+    public readonly errorRateAlarm?: aws.cloudwatch.MetricAlarm;
+    /** The topic it notifies. */
+    public readonly alertTopicArn: pulumi.Output<string>;
+    /** Dashboard widgets: all requests, and the load balancer's own 5xx answers. */
+    public readonly widgets: pulumi.Output<DashboardWidget>[];
     /** Alias records made so far, per host: services that route the same host share them. */
     private readonly records = new Map<string, aws.route53.Record[]>();
     private readonly former?: FormerOwner;
@@ -385,6 +404,29 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.zoneId = this.loadBalancer.zoneId;
         const host = plan.coveredNames.find((c) => !c.name.startsWith("*."));
         this.url = plan.https && host ? pulumi.output(`https://${host.name}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
+        const ctx = awsContext(this);
+        this.alertTopicArn = resolveAlertTopic(this, name, args.alerts ?? {}, ctx).arn;
+        const dimensions = { LoadBalancer: this.loadBalancer.arnSuffix };
+        const metric = (metricName: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat: "Sum" });
+        const percent = args.errorRateAlarmPercent ?? LOAD_BALANCER_DEFAULTS.errorRateAlarmPercent;
+        if (percent !== false) {
+            this.errorRateAlarm = createAlarm(
+                this,
+                name,
+                {
+                    role: "lb-5xx-rate",
+                    description: `${name}: over ${percent}% of requests answered 5xx by the load balancer itself in 3 of 5 minutes (no healthy target, or targets closing or timing out). Check the services' alarms and targets.`,
+                    expression: { expression: "100 * FILL(errors, 0) / requests", label: "load balancer 5xx % of requests", metrics: { errors: metric("HTTPCode_ELB_5XX_Count"), requests: metric("RequestCount") } },
+                    comparison: "GreaterThanThreshold",
+                    threshold: percent,
+                    periodSeconds: 60,
+                    evaluationPeriods: 5,
+                    datapointsToAlarm: 3,
+                },
+                this.alertTopicArn,
+            );
+        }
+        this.widgets = [metricWidget(`${name}: all requests, and the load balancer's own 5xx`, ctx.region, [{ ...metric("RequestCount"), label: "requests" }, { ...metric("HTTPCode_ELB_5XX_Count"), label: "load balancer 5xx" }])];
         this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, zoneId: this.zoneId, url: this.url });
     }
 
@@ -521,6 +563,12 @@ function validatedPlan(name: string, args: LoadBalancerArgs): LoadBalancerPlan {
     }
     const plan = planLoadBalancer(v, name, args);
     v.check(() => validateTags(v, args.tags));
+    if (args.alerts !== undefined) {
+        v.check(() => validateAlertDestination(v, args.alerts!));
+    }
+    if (args.errorRateAlarmPercent !== undefined && args.errorRateAlarmPercent !== false) {
+        v.check(() => v.number("errorRateAlarmPercent", args.errorRateAlarmPercent as number, 0.1, 100));
+    }
     v.done();
     return plan;
 }

@@ -5,6 +5,9 @@ import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "
 import { Validator } from "./errors";
 import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
+import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
+import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
+import { awsContext } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { TaskNetwork, validateTaskNetwork } from "./network";
@@ -175,6 +178,37 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly enableExecuteCommand?: boolean;
     /** Tags for every taggable resource the component creates; ECS copies the service's or task definition's to the tasks. @default none */
     readonly tags?: Readonly<Record<string, string>>;
+    /**
+     * Where the service's alarms notify, on ALARM and on OK: give the stack's topic so the
+     * operator confirms one email. @default a topic of its own, without subscribers
+     */
+    readonly alerts?: AlertDestination;
+    /** The service's alarms: thresholds, or `false` to turn one off. @default see {@link WebServiceAlarmArgs} */
+    readonly alarms?: WebServiceAlarmArgs;
+}
+
+/**
+ * Alarms of a web service, on its own target group and tasks (never on metrics other services of
+ * a shared load balancer move). Each costs about $0.10 a month per metric it reads.
+ */
+export interface WebServiceAlarmArgs {
+    /** Percent of the service's requests its tasks answer with 5xx, in 3 of 5 minutes. @default 5 */
+    readonly errorRatePercent?: number | false;
+    /** The service's p99 response time in seconds, in 3 of 5 minutes. @default 2 */
+    readonly p99LatencySeconds?: number | false;
+    /** Some target of the service unhealthy for 5 minutes. @default true */
+    readonly unhealthyTargets?: boolean;
+    /** Fewer running tasks than desired for 5 minutes (Container Insights metrics: on in a cluster the component creates). @default true */
+    readonly tasksBelowDesired?: boolean;
+    /** Average CPU percent of the service's tasks for 10 minutes. @default 90 */
+    readonly cpuPercent?: number | false;
+    /** Average memory percent of the service's tasks for 10 minutes. @default 90 */
+    readonly memoryPercent?: number | false;
+    /**
+     * Fail a deployment, and roll it back, while the error-rate or latency alarm is in ALARM (ECS
+     * deployment alarms): a version that starts but serves errors goes back by itself. @default true
+     */
+    readonly rollbackOnAlarm?: boolean;
 }
 
 /** Defaults of {@link WebServiceArgs}; the TSDoc of each argument repeats them. */
@@ -198,6 +232,8 @@ export const WEB_SERVICE_DEFAULTS = {
     /** The one-service form's load balancer: see {@link LOAD_BALANCER_DEFAULTS}. */
     loadBalancer: LOAD_BALANCER_DEFAULTS,
     autoscaling: { cpuTargetPercent: 60, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
+    /** Cheap (about $0.90 a month in all) and what an operator needs first: errors, slowness, lost capacity. */
+    alarms: { errorRatePercent: 5, p99LatencySeconds: 2, unhealthyTargets: true, tasksBelowDesired: true, cpuPercent: 90, memoryPercent: 90, rollbackOnAlarm: true },
 } as const;
 
 /** Limits of the arguments, from AWS's documented ranges. */
@@ -229,6 +265,8 @@ interface WebServicePlan {
     readonly waitForSteadyState: boolean;
     readonly enableExecuteCommand: boolean;
     readonly frontend: Frontend;
+    readonly alerts: AlertDestination;
+    readonly alarms: ResolvedAlarms;
     /** The service's listener rule(s), with their priorities. */
     readonly rules: readonly RouteEntry[];
     readonly route: Route;
@@ -476,6 +514,43 @@ function validateAutoscaling(v: Validator, a: AutoscalingArgs | undefined, desir
     };
 }
 
+/** Alarm settings with the defaults filled in; `false` is off. */
+interface ResolvedAlarms {
+    readonly errorRatePercent: number | false;
+    readonly p99LatencySeconds: number | false;
+    readonly unhealthyTargets: boolean;
+    readonly tasksBelowDesired: boolean;
+    readonly cpuPercent: number | false;
+    readonly memoryPercent: number | false;
+    readonly rollbackOnAlarm: boolean;
+}
+
+function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): ResolvedAlarms {
+    const d = WEB_SERVICE_DEFAULTS.alarms;
+    if (alarms !== undefined && (typeof alarms !== "object" || alarms === null)) {
+        throw v.error("alarms", alarms, "must be an object", "give thresholds such as { errorRatePercent: 2 }, or false for an alarm to turn it off");
+    }
+    const a = alarms ?? {};
+    const level = (key: "errorRatePercent" | "p99LatencySeconds" | "cpuPercent" | "memoryPercent", min: number, max: number): number | false => {
+        const value = a[key] ?? d[key];
+        return value === false ? false : v.number(`alarms.${key}`, value, min, max);
+    };
+    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.boolean(`alarms.${key}`, a[key]));
+    const resolved: ResolvedAlarms = {
+        errorRatePercent: level("errorRatePercent", 0.1, 100),
+        p99LatencySeconds: level("p99LatencySeconds", 0.001, 4000),
+        unhealthyTargets: flag("unhealthyTargets"),
+        tasksBelowDesired: flag("tasksBelowDesired"),
+        cpuPercent: level("cpuPercent", 1, 100),
+        memoryPercent: level("memoryPercent", 1, 100),
+        rollbackOnAlarm: flag("rollbackOnAlarm"),
+    };
+    if (resolved.rollbackOnAlarm && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
+        throw v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false");
+    }
+    return resolved;
+}
+
 function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined, counts: number[]): Required<DeploymentArgs> {
     const d = WEB_SERVICE_DEFAULTS.deployment;
     const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment?.minHealthyPercent ?? d.minHealthyPercent, 0, 100, "percent");
@@ -533,8 +608,14 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const grace = v.check(() => v.integer("healthCheckGracePeriodSeconds", args.healthCheckGracePeriodSeconds ?? d.healthCheckGracePeriodSeconds, l.healthCheckGracePeriodSeconds.min, l.healthCheckGracePeriodSeconds.max, "seconds"));
     const waitForSteadyState = args.waitForSteadyState === undefined ? d.waitForSteadyState : v.check(() => v.boolean("waitForSteadyState", args.waitForSteadyState));
     v.check(() => validateTags(v, args.tags));
+    const alarms = v.check(() => validateAlarms(v, args.alarms));
+    if (args.alerts !== undefined) {
+        v.check(() => validateAlertDestination(v, args.alerts!));
+    }
     v.done();
     return {
+        alerts: args.alerts ?? {},
+        alarms: alarms!,
         spec: spec!,
         port,
         desiredCount,
@@ -551,6 +632,23 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         rules: routing!.rules,
         autoscaling,
     };
+}
+
+/** Dimensions of the service's load balancer metrics: its load balancer and its own target group. */
+type TrafficMetrics = { readonly LoadBalancer: pulumi.Output<string>; readonly TargetGroup: pulumi.Output<string> };
+/** Dimensions of the service's task metrics. */
+type TaskMetrics = { readonly ClusterName: pulumi.Output<string>; readonly ServiceName: pulumi.Output<string> };
+
+/** The service's dashboard widgets: requests and errors, latency, targets, CPU and memory. */
+function serviceWidgets(name: string, region: pulumi.Input<string>, traffic: TrafficMetrics, tasks: TaskMetrics): pulumi.Output<DashboardWidget>[] {
+    const alb = (metricName: string, stat: string, label: string) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: traffic, stat, label });
+    const ecs = (metricName: string, label: string) => ({ namespace: "AWS/ECS", metricName, dimensions: tasks, stat: "Average", label });
+    return [
+        metricWidget(`${name}: requests and errors`, region, [alb("RequestCount", "Sum", "requests"), alb("HTTPCode_Target_5XX_Count", "Sum", "5xx"), alb("HTTPCode_Target_4XX_Count", "Sum", "4xx")]),
+        metricWidget(`${name}: response time (s)`, region, [alb("TargetResponseTime", "p50", "p50"), alb("TargetResponseTime", "p99", "p99")]),
+        metricWidget(`${name}: targets`, region, [alb("HealthyHostCount", "Minimum", "healthy"), alb("UnHealthyHostCount", "Maximum", "unhealthy")]),
+        metricWidget(`${name}: CPU and memory (%)`, region, [ecs("CPUUtilization", "CPU"), ecs("MemoryUtilization", "memory")]),
+    ];
 }
 
 /** What the service's resources need of its load balancer, whichever form it has. */
@@ -629,6 +727,12 @@ export class WebService extends pulumi.ComponentResource {
     public readonly cluster?: aws.ecs.Cluster;
     /** Name of the cluster the service runs in. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The service's alarms (see `alarms`). */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[];
+    /** The topic they notify: the given one, or the service's own. */
+    public readonly alertTopicArn: pulumi.Output<string>;
+    /** Dashboard widgets: requests and errors, latency, targets, CPU and memory (see `dashboardBody`). */
+    public readonly widgets: pulumi.Output<DashboardWidget>[];
 
     /**
      * Checks `args` as the constructor would, without creating anything: a program can check all
@@ -649,13 +753,22 @@ export class WebService extends pulumi.ComponentResource {
         // Claimed at once, so the next service on the load balancer sees this one's rule.
         plan.frontend.plan.routes.add(plan.rules, 1);
 
+        const ctx = awsContext(this);
         const cluster = resolveCluster(this, name, args.cluster);
         const task = createTaskDefinition(this, plan.spec);
-        const frontend = this.resolveFrontend(name, plan);
+        const alertTopic = resolveAlertTopic(this, name, plan.alerts, ctx);
+        const frontend = this.resolveFrontend(name, plan, alertTopic.arn);
         const { serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan, frontend);
         const targetGroup = this.createTargetGroup(name, args, plan);
         const listenerRule = this.createListenerRule(name, plan, frontend, targetGroup);
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...cluster.dependencies, ...taskEgress]);
+        const traffic: TrafficMetrics = { LoadBalancer: frontend.arnSuffix, TargetGroup: targetGroup.arnSuffix };
+        const trafficAlarms = this.createTrafficAlarms(name, plan, traffic, alertTopic.arn);
+        const rollbackAlarms = [trafficAlarms.errorRate, trafficAlarms.latency].filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined);
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...cluster.dependencies, ...taskEgress], plan.alarms.rollbackOnAlarm ? rollbackAlarms : []);
+        const tasks = { ClusterName: cluster.name, ServiceName: service.name };
+        this.alarms = [...Object.values(trafficAlarms).filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined), ...this.createTaskAlarms(name, plan, tasks, alertTopic.arn)];
+        this.alertTopicArn = alertTopic.arn;
+        this.widgets = serviceWidgets(name, ctx.region, traffic, tasks);
         // Made by the load balancer, once per host, for every service that routes it.
         this.aliasRecords = frontend.component ? plan.route.hosts.flatMap((host) => frontend.component!.aliasRecordsFor(host)) : [];
         this.scalingTarget = plan.autoscaling ? this.createAutoscaling(name, plan, cluster, service, frontend.arnSuffix, targetGroup) : undefined;
@@ -682,7 +795,7 @@ export class WebService extends pulumi.ComponentResource {
     }
 
     /** The own load balancer is made here, as a child keeping the URNs its resources had when the service made them directly. */
-    private resolveFrontend(name: string, plan: WebServicePlan): ResolvedFrontend {
+    private resolveFrontend(name: string, plan: WebServicePlan, alertTopicArn: pulumi.Output<string>): ResolvedFrontend {
         const f = plan.frontend;
         if (f.kind === "existing") {
             return {
@@ -695,7 +808,7 @@ export class WebService extends pulumi.ComponentResource {
         if (f.kind === "planned") {
             throw new Error(`${name}: a LoadBalancerPlan only stands in for a load balancer in WebService.validate; pass the LoadBalancer component to the constructor`);
         }
-        const component = f.kind === "own" ? new LoadBalancer(name, f.args, { parent: this }, { name, parent: this }) : f.component;
+        const component = f.kind === "own" ? new LoadBalancer(name, { ...f.args, alerts: { topicArn: alertTopicArn } }, { parent: this }, { name, parent: this }) : f.component;
         if (f.kind === "own") {
             component.plan.routes.add(plan.rules, 1);
         }
@@ -791,6 +904,117 @@ export class WebService extends pulumi.ComponentResource {
         );
     }
 
+    /**
+     * Alarms on the service's own target group: 5xx rate and p99 latency (the deployment alarms)
+     * and unhealthy targets. Never the load balancer-wide `HTTPCode_ELB_5XX_Count`: on a shared
+     * load balancer another service's errors would roll this one back.
+     */
+    private createTrafficAlarms(name: string, plan: WebServicePlan, traffic: TrafficMetrics, topicArn: pulumi.Input<string>) {
+        const a = plan.alarms;
+        const target = (metricName: string, stat: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: traffic, stat });
+        const minutes = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
+        return {
+            errorRate:
+                a.errorRatePercent === false
+                    ? undefined
+                    : createAlarm(
+                          this,
+                          name,
+                          {
+                              role: "5xx-rate",
+                              description: `${name}: over ${a.errorRatePercent}% of requests answered 5xx by the tasks in 3 of 5 minutes. A deploy in progress rolls back; otherwise check the service's logs.`,
+                              expression: { expression: "100 * FILL(errors, 0) / requests", label: "5xx % of requests", metrics: { errors: target("HTTPCode_Target_5XX_Count", "Sum"), requests: target("RequestCount", "Sum") } },
+                              comparison: "GreaterThanThreshold",
+                              threshold: a.errorRatePercent,
+                              ...minutes,
+                          },
+                          topicArn,
+                      ),
+            latency:
+                a.p99LatencySeconds === false
+                    ? undefined
+                    : createAlarm(
+                          this,
+                          name,
+                          {
+                              role: "p99-latency",
+                              description: `${name}: p99 response time over ${a.p99LatencySeconds} s in 3 of 5 minutes. A deploy in progress rolls back; otherwise check load and dependencies.`,
+                              metric: target("TargetResponseTime", "p99"),
+                              comparison: "GreaterThanThreshold",
+                              threshold: a.p99LatencySeconds,
+                              ...minutes,
+                          },
+                          topicArn,
+                      ),
+            unhealthy: !a.unhealthyTargets
+                ? undefined
+                : createAlarm(
+                      this,
+                      name,
+                      {
+                          role: "unhealthy-targets",
+                          description: `${name}: a task has failed the load balancer's health check for 5 minutes. ECS replaces such tasks; if this stays, check the health check path and the app.`,
+                          metric: target("UnHealthyHostCount", "Maximum"),
+                          comparison: "GreaterThanThreshold",
+                          threshold: 0,
+                          periodSeconds: 60,
+                          evaluationPeriods: 5,
+                          datapointsToAlarm: 5,
+                      },
+                      topicArn,
+                  ),
+        };
+    }
+
+    /** Alarms on the service's tasks: fewer running than desired, CPU and memory high. */
+    private createTaskAlarms(name: string, plan: WebServicePlan, tasks: TaskMetrics, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm[] {
+        const a = plan.alarms;
+        const alarms: aws.cloudwatch.MetricAlarm[] = [];
+        if (a.tasksBelowDesired) {
+            const insights = (metricName: string): MetricRef => ({ namespace: "ECS/ContainerInsights", metricName, dimensions: tasks, stat: "Average" });
+            alarms.push(
+                createAlarm(
+                    this,
+                    name,
+                    {
+                        role: "tasks-below-desired",
+                        description: `${name}: fewer tasks running than desired for 5 minutes. Tasks fail to start or keep stopping: check the service's events and stopped tasks.`,
+                        expression: { expression: "desired - running", label: "tasks missing", metrics: { desired: insights("DesiredTaskCount"), running: insights("RunningTaskCount") } },
+                        comparison: "GreaterThanThreshold",
+                        threshold: 0,
+                        periodSeconds: 60,
+                        evaluationPeriods: 5,
+                        datapointsToAlarm: 5,
+                    },
+                    topicArn,
+                ),
+            );
+        }
+        for (const [role, metricName, percent] of [["cpu-high", "CPUUtilization", a.cpuPercent], ["memory-high", "MemoryUtilization", a.memoryPercent]] as const) {
+            if (percent === false) {
+                continue;
+            }
+            alarms.push(
+                createAlarm(
+                    this,
+                    name,
+                    {
+                        role,
+                        description: `${name}: average ${metricName === "CPUUtilization" ? "CPU" : "memory"} of the tasks over ${percent}% for 10 minutes. Scale out, or give the tasks more.`,
+                        metric: { namespace: "AWS/ECS", metricName, dimensions: tasks, stat: "Average" },
+                        comparison: "GreaterThanThreshold",
+                        threshold: percent,
+                        periodSeconds: 60,
+                        evaluationPeriods: 10,
+                        datapointsToAlarm: 10,
+                    },
+                    topicArn,
+                ),
+            );
+        }
+        return alarms;
+    }
+
     private createService(
         name: string,
         args: WebServiceArgs,
@@ -800,6 +1024,7 @@ export class WebService extends pulumi.ComponentResource {
         securityGroup: aws.ec2.SecurityGroup,
         targetGroup: aws.lb.TargetGroup,
         dependsOn: pulumi.Resource[],
+        rollbackAlarms: aws.cloudwatch.MetricAlarm[],
     ): aws.ecs.Service {
         const strategy = plan.spec.capacityProviderStrategy;
         return new aws.ecs.Service(
@@ -824,6 +1049,8 @@ export class WebService extends pulumi.ComponentResource {
                 // The provider sends this flag with every update, so true would roll every task on a
                 // scaling or grace-period change. A new task definition revision deploys by itself.
                 forceNewDeployment: false,
+                // A deployment fails, and rolls back, while the service's own error-rate or latency alarm is in ALARM.
+                ...(rollbackAlarms.length > 0 ? { alarms: { alarmNames: rollbackAlarms.map((a) => a.name), enable: true, rollback: true } } : {}),
             },
             // The target group must be attached to a listener before ECS registers targets in it,
             // and tasks need their outbound rules to pull images.

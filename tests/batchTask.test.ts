@@ -63,9 +63,10 @@ function awsTypes(): string[] {
 
 describe("BatchTask", () => {
     describe("resources", () => {
-        it("creates the task, a cluster, an egress-only security group and the runner, and nothing for schedules or alerts unless asked", async () => {
+        it("creates the task, a cluster, an egress-only security group, the runner and its long-run alarm, and nothing for schedules or alerts unless asked", async () => {
             const job = await build("job", base);
             assert.deepStrictEqual(awsTypes(), [
+                T.alarm,
                 T.logGroup,
                 T.logGroup,
                 T.securityGroup,
@@ -126,6 +127,7 @@ describe("BatchTask", () => {
                 T.subscription,
                 T.rule,
                 T.target,
+                T.alarm,
                 T.alarm,
                 T.alarm,
             ].sort());
@@ -196,7 +198,7 @@ describe("BatchTask", () => {
                 }
                 checked++;
             }
-            assert.strictEqual(checked, 15);
+            assert.strictEqual(checked, 16);
             assert.strictEqual(mocks.one(T.taskDefinition).inputs.family, `fargate-workloads-test-${name}`);
             assert.strictEqual(mocks.one(T.logGroup, `${name}-runner-logs`).inputs.name, `/aws/vendedlogs/states/fargate-workloads-test-${name}`);
         });
@@ -582,6 +584,7 @@ describe("BatchTask", () => {
                 comparisonOperator: "GreaterThanThreshold",
                 treatMissingData: "notBreaching",
                 alarmActions: [topicArn],
+                okActions: [topicArn],
             });
         });
 
@@ -590,8 +593,8 @@ describe("BatchTask", () => {
             const alarm = mocks.one(T.alarm, "job-no-success-alarm");
             const i = alarm.inputs;
             assert.deepStrictEqual(
-                [i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.evaluationPeriods, i.datapointsToAlarm, i.threshold, i.comparisonOperator, i.treatMissingData, i.alarmActions],
-                ["AWS/States", "ExecutionsSucceeded", { StateMachineArn: mocks.one(T.stateMachine).state.arn }, "Sum", 3600, 26, 26, 1, "LessThanThreshold", "breaching", [mocks.one(T.topic).state.arn]],
+                [i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.evaluationPeriods, i.datapointsToAlarm, i.threshold, i.comparisonOperator, i.treatMissingData, i.alarmActions, i.okActions],
+                ["AWS/States", "ExecutionsSucceeded", { StateMachineArn: mocks.one(T.stateMachine).state.arn }, "Sum", 3600, 26, 26, 1, "LessThanThreshold", "breaching", [mocks.one(T.topic).state.arn], [mocks.one(T.topic).state.arn]],
             );
             assert.strictEqual(i.alarmDescription, "No run of job succeeded in the last 26 hours");
         });
@@ -615,9 +618,33 @@ describe("BatchTask", () => {
             assert.strictEqual(mocks.one(T.subscription).inputs.topic, topicArn);
         });
 
-        it("creates neither alarm when not scheduled and no noSuccessWithinHours is given", async () => {
+        it("alarms when a run took over 80% of its timeout, notifying on ALARM and on OK", async () => {
+            const job = await build("job", { ...full, timeoutSeconds: 600 });
+            const i = mocks.one(T.alarm, "job-alarm-long-run").inputs;
+            const topic = mocks.one(T.topic).state.arn;
+            assert.deepStrictEqual(
+                [i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.evaluationPeriods, i.datapointsToAlarm, i.threshold, i.comparisonOperator, i.treatMissingData, i.alarmActions, i.okActions],
+                ["AWS/States", "ExecutionTime", { StateMachineArn: mocks.one(T.stateMachine).state.arn }, "Maximum", 300, 1, 1, 480000, "GreaterThanThreshold", "notBreaching", [topic], [topic]],
+            );
+            assert.deepStrictEqual(job.alarms.length, 3);
+        });
+
+        it("charts runs by outcome and their duration on the dashboard", async () => {
+            const job = await build("job", base);
+            const widgets = await Promise.all(job.widgets.map((w) => outputValue(w)));
+            const arn = mocks.one(T.stateMachine).state.arn;
+            assert.deepStrictEqual(
+                widgets.map((w) => [w.properties.title, w.properties.period, (w.properties.metrics as unknown[][]).map((m) => m.slice(0, 4))]),
+                [
+                    ["job: runs", 3600, ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut"].map((m) => ["AWS/States", m, "StateMachineArn", arn])],
+                    ["job: run duration (ms)", 3600, [["AWS/States", "ExecutionTime", "StateMachineArn", arn], ["AWS/States", "ExecutionTime", "StateMachineArn", arn]]],
+                ],
+            );
+        });
+
+        it("creates neither the dead-letter nor the no-success alarm when not scheduled and no noSuccessWithinHours is given", async () => {
             await build("job", { ...base, alerts: { email: "oncall@example.com" } });
-            assert.deepStrictEqual(mocks.all(T.alarm), []);
+            assert.deepStrictEqual(mocks.all(T.alarm).map((a) => a.name), ["job-alarm-long-run"]);
             assert.deepStrictEqual(mocks.all(T.schedule), []);
             assert.deepStrictEqual(mocks.all(T.queue), []);
             assert.strictEqual(mocks.all(T.rule).length, 1);

@@ -30,7 +30,7 @@ describe("npm run plan", () => {
     after(() => mocks.useStack("test"));
 
     describe("cost", () => {
-        it("models dev's fixed hourly items under $35 a month", async () => {
+        it("models dev's fixed hourly items: under $35 a month of infrastructure, plus its alarms and dashboard", async () => {
             const plan = await buildPlan(mocks, "dev");
             const alb = 0.0225 * H; // 16.425
             const ipv4 = 3 * 0.005 * H; // two load balancer addresses and one task address: 10.95
@@ -40,9 +40,13 @@ describe("npm run plan", () => {
             close(line(plan, "Service web-service: 1 task").monthly, task);
             close(line(plan, "Service web-service: a public IPv4").monthly, 0.005 * H);
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.startsWith("NAT")).length, 0, "no NAT gateway in dev");
-            close(plan.cost.fixedMonthly, alb + ipv4 + task); // 34.58375
-            assert.strictEqual(plan.cost.fixedMonthly, 34.58);
-            assert.ok(plan.cost.fixedMonthly < 35);
+            // Nine alarms reading 12 metrics: the load balancer's 5xx rate (2), the service's six (8), the job's long run and dead letters (2).
+            close(line(plan, "CloudWatch alarms: 9, reading 12 metrics").monthly, 12 * 0.1);
+            close(line(plan, "CloudWatch dashboard fargate-workloads-dev").monthly, 3);
+            const infrastructure = alb + ipv4 + task; // 34.58375
+            assert.ok(infrastructure < 35);
+            close(plan.cost.fixedMonthly, infrastructure + 1.2 + 3); // 38.78375
+            assert.strictEqual(plan.cost.fixedMonthly, 38.78);
             assert.strictEqual(plan.cost.currency, "USD");
             assert.strictEqual(plan.cost.region, "us-east-1");
         });
@@ -55,19 +59,21 @@ describe("npm run plan", () => {
             const tasks = line(plan, "Service web-service: 2 tasks (up to 10)");
             close(tasks.monthly, 2 * perTask); // 28.84
             close(tasks.monthlyAtMax, 10 * perTask); // 144.18
-            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask;
-            close(plan.cost.fixedMonthly, fixed); // 125.56
+            const monitoring = 13 * 0.1 + 3; // ten alarms (the no-success alarm too) reading 13 metrics, and the dashboard
+            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring;
+            close(plan.cost.fixedMonthly, fixed); // 129.86
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 
         it("counts what each further service on the shared load balancer adds: its tasks and their addresses", async () => {
             const dev = await buildPlan(mocks, "dev");
-            const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H + 0.005 * H; // one ARM64 task and its public IPv4: 10.85875
-            assert.deepStrictEqual(dev.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 10.86 }]);
+            // One ARM64 task and its public IPv4 (10.85875), and the service's six alarms reading 8 metrics (0.80).
+            const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H + 0.005 * H + 8 * 0.1;
+            assert.deepStrictEqual(dev.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 11.66 }]);
             close(dev.cost.perService[0].monthly, task);
-            assert.match(renderText(dev), /\n {2}Each further service like web-service on todo-alb adds \$10\.86 a month \(its tasks and their addresses; the load balancer is shared\)\n/);
+            assert.match(renderText(dev), /\n {2}Each further service like web-service on todo-alb adds \$11\.66 a month \(its tasks, their addresses and its alarms; the load balancer is shared\)\n/);
             const prod = await buildPlan(mocks, "prod");
-            assert.deepStrictEqual(prod.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 28.84 }], "two private tasks, no addresses");
+            assert.deepStrictEqual(prod.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 29.64 }], "two private tasks, no addresses, its alarms");
         });
 
         it("costs the dev stack with a second web service on its load balancer exactly one service's tasks and addresses more", async () => {
@@ -88,10 +94,39 @@ describe("npm run plan", () => {
             });
             await mocks.settle();
             const two = estimateCost(mocks.resources, "us-east-1");
-            assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [34.58, 45.44]);
+            assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.78, 50.44]);
             close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
-            assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 10.86], ["api-service", "todo-alb", 10.86]]);
+            assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 11.66], ["api-service", "todo-alb", 11.66]]);
             assert.strictEqual(two.lines.filter((l) => l.item.startsWith("Load balancer")).length, 3, "still one load balancer: hours, addresses, capacity units");
+        });
+
+        it("lists every alarm with what it reads, its threshold and whom it notifies, and the dashboard's widgets", async () => {
+            const prod = await buildPlan(mocks, "prod");
+            assert.deepStrictEqual(
+                prod.alarms.map((a) => a.name),
+                ["export-alarm-long-run", "export-no-success-alarm", "export-schedule-dlq-alarm", "todo-alarm-lb-5xx-rate", "web-alarm-5xx-rate", "web-alarm-cpu-high", "web-alarm-memory-high", "web-alarm-p99-latency", "web-alarm-tasks-below-desired", "web-alarm-unhealthy-targets"],
+            );
+            const text = (name: string) => prod.alarms.find((a) => a.name === name)!.text;
+            assert.strictEqual(text("web-alarm-5xx-rate"), "100 * FILL(errors, 0) / requests where errors = HTTPCode_Target_5XX_Count Sum, requests = RequestCount Sum > 5 in 3 of 5 x 60 s -> alerts (ALARM, OK)");
+            assert.strictEqual(text("export-alarm-long-run"), "ExecutionTime Maximum > 5760000 in 1 of 1 x 300 s -> alerts (ALARM, OK)");
+            assert.deepStrictEqual(prod.dashboards, [
+                {
+                    name: "fargate-workloads-prod",
+                    widgets: [
+                        "Load balancer todo",
+                        "  todo: all requests, and the load balancer's own 5xx",
+                        "Web service web",
+                        "  web: requests and errors",
+                        "  web: response time (s)",
+                        "  web: targets",
+                        "  web: CPU and memory (%)",
+                        "Batch task export",
+                        "  export: runs",
+                        "  export: run duration (ms)",
+                    ],
+                },
+            ]);
+            assert.match(renderText(prod), /\nAlarms\n {2}export-alarm-long-run: ExecutionTime Maximum > 5760000/);
         });
 
         it("lists each listener's rules in evaluation order, with its default answer", async () => {
@@ -112,7 +147,7 @@ describe("npm run plan", () => {
             close(batch.monthly, (730 / 24) * 0.25 * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
             assert.ok(plan.cost.assumptions.some((a) => a.includes("15 minutes")));
             assert.ok(plan.cost.assumptions.some((a) => a.includes("70% off")));
-            for (const item of ["Container Insights", "CloudWatch Logs", "data transfer", "SQS", "SNS", "alarms", "S3", "KMS"]) {
+            for (const item of ["Container Insights", "CloudWatch Logs", "data transfer", "SQS", "SNS", "S3", "KMS"]) {
                 assert.ok(plan.cost.excluded.some((e) => e.includes(item)), `${item} is listed as left out`);
             }
             close(plan.cost.monthlyTotal, plan.cost.fixedMonthly + plan.cost.usageMonthly);

@@ -11,6 +11,7 @@ import { listStacks } from "../app/stackFile";
 import { isSecretValue, outputValue, unsecret } from "../components/testing";
 import { parsed } from "./helpers";
 import { evaluateStack, ROOT } from "./program";
+import { metricProblem } from "../components/metrics";
 import { TAGGABLE_TYPES } from "../components/tags";
 import { mocks } from "./setup";
 
@@ -184,6 +185,35 @@ describe("index.ts (the program)", () => {
                 assert.strictEqual(await outputValue(outputs.tableName), mocks.one(T.table).state.name);
                 assert.strictEqual(await outputValue(outputs.exportBucket), mocks.one(T.bucket).state.bucket);
                 assert.strictEqual(await outputValue(outputs.batchRunCommand), `aws stepfunctions start-execution --state-machine-arn ${mocks.one(T.sfn).state.arn} --region us-east-1 --input '{}'`);
+            });
+
+            it("has one dashboard of documented metrics: the load balancer, the web service and the batch job, with its URL as an output", async () => {
+                const outputs = await evaluateStack(stack);
+                const dashboard = mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs;
+                assert.strictEqual(dashboard.dashboardName, `fargate-workloads-${stack}`);
+                assert.strictEqual(await outputValue(outputs.dashboardUrl), `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/fargate-workloads-${stack}`);
+                const body = JSON.parse(dashboard.dashboardBody);
+                assert.deepStrictEqual(body.widgets.filter((w: any) => w.type === "text").map((w: any) => w.properties.markdown), ["## Load balancer todo", "## Web service web", "## Batch task export"]);
+                const lines = body.widgets.filter((w: any) => w.type === "metric").flatMap((w: any) => w.properties.metrics);
+                assert.strictEqual(lines.length, 17);
+                for (const line of lines) {
+                    const [namespace, metric, ...rest] = line;
+                    const dims = rest.slice(0, -1).filter((_: unknown, i: number) => i % 2 === 0);
+                    assert.strictEqual(metricProblem(namespace, metric, dims), undefined, `${namespace} ${metric} ${dims}`);
+                    assert.ok(rest.slice(0, -1).every((v: unknown) => typeof v === "string" && v.length > 0), `${metric}: every dimension has a value`);
+                }
+                assert.ok(body.widgets.every((w: any) => w.x + w.width <= 24), "within the 24-column grid");
+            });
+
+            it("sends every alarm of the stack to its one alerts topic, on ALARM and on OK", async () => {
+                await evaluateStack(stack);
+                const topic = mocks.one(T.topic, "alerts").state.arn;
+                const alarms = mocks.all("aws:cloudwatch/metricAlarm:MetricAlarm");
+                assert.ok(alarms.length >= 8, `${alarms.length} alarms`);
+                for (const alarm of alarms) {
+                    assert.deepStrictEqual([alarm.inputs.alarmActions, alarm.inputs.okActions], [[topic], [topic]], alarm.name);
+                }
+                assert.strictEqual(mocks.all(T.topic).length, 1, "one topic: the operator confirms one email");
             });
 
             it("gives identical inputs on every evaluation", async () => {

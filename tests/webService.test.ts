@@ -92,6 +92,10 @@ describe("WebService", () => {
                 T.egress,
                 T.ingress,
                 T.lbComponent,
+                // Its alarms (5xx rate, p99 latency, unhealthy targets, tasks below desired, CPU, memory) and their topic.
+                ...Array(6).fill("aws:cloudwatch/metricAlarm:MetricAlarm"),
+                "aws:sns/topic:Topic",
+                "aws:sns/topicPolicy:TopicPolicy",
             ];
             assert.deepStrictEqual(types, expected.sort());
             for (const child of children) {
@@ -99,7 +103,7 @@ describe("WebService", () => {
             }
             assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").urn, urn);
             const lb = mocks.one(T.lbComponent);
-            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`].sort());
+            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate"].sort());
             assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => r.service), ["web"], "its rule is recorded on its load balancer");
         });
 

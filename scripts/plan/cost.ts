@@ -60,7 +60,6 @@ export const EXCLUDED = [
     "data transfer, including NAT gateway processing ($0.045 per GB)",
     "SQS (the schedule's dead-letter queue)",
     "SNS (alert messages)",
-    "CloudWatch alarms",
     "S3 storage and requests (exports)",
     "KMS requests",
     "DynamoDB on-demand requests and storage",
@@ -121,6 +120,11 @@ export function runsPerMonth(expression: string, timezone = "UTC"): number | und
     } catch {
         return undefined;
     }
+}
+
+/** The metrics alarms read: one each, or each metric of an expression (what CloudWatch bills). */
+function alarmMetrics(alarms: readonly RecordedResource[]): number {
+    return alarms.reduce((n, a) => n + (Array.isArray(a.inputs.metricQueries) ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0);
 }
 
 /** Rule evaluations per request that an ALB does not charge for. */
@@ -193,7 +197,10 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         }
         const lb = loadBalancerOf(svc, index);
         if (lb) {
-            perService.push({ service: svc.name, loadBalancer: lb.name, monthly: round(lines.slice(serviceLinesFrom).reduce((sum, l) => sum + l.monthly, 0)) });
+            // Its tasks and addresses, and the alarms its component made (they come with every service).
+            const alarms = index.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.parent === svc.parent);
+            const tasks = lines.slice(serviceLinesFrom).reduce((sum, l) => sum + l.monthly, 0);
+            perService.push({ service: svc.name, loadBalancer: lb.name, monthly: round(tasks + alarmMetrics(alarms) * prices.alarmMetricMonth) });
         }
     }
     for (const lb of index.ofType("aws:lb/loadBalancer:LoadBalancer")) {
@@ -240,6 +247,15 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
         add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
         assumptions.push(`${sm.name}: each run lasts ${minutes} minutes (at most its timeout) and succeeds on the first attempt; ${USAGE_ASSUMPTIONS.transitionsPerRun} state transitions a run`);
+    }
+
+    const alarms = index.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    if (alarms.length > 0) {
+        const metrics = alarmMetrics(alarms);
+        add(`CloudWatch alarms: ${alarms.length}, reading ${metrics} metrics`, "fixed", `${metrics} x ${prices.alarmMetricMonth}`, metrics * prices.alarmMetricMonth);
+    }
+    for (const dashboard of index.ofType("aws:cloudwatch/dashboard:Dashboard")) {
+        add(`CloudWatch dashboard ${dashboard.inputs.dashboardName}`, "fixed", `${prices.dashboardMonth} (three a month are free per account)`, prices.dashboardMonth);
     }
 
     const sum = (kind: CostLine["kind"] | undefined, key: "monthly" | "monthlyAtMax") => round(lines.filter((l) => kind === undefined || l.kind === kind).reduce((s, l) => s + l[key], 0));

@@ -135,6 +135,19 @@ function actionText(a: any, index: ResourceIndex): string {
     }
 }
 
+const COMPARISONS: Readonly<Record<string, string>> = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: ">=", LessThanThreshold: "<", LessThanOrEqualToThreshold: "<=" };
+
+/** An alarm as a reviewer reads it: "HTTPCode_Target_5XX_Count Sum ... > 5 in 3 of 5 x 60 s -> alerts (ALARM, OK)". */
+export function alarmText(i: any, index: ResourceIndex): string {
+    const metric = (m: any) => `${m.metricName} ${m.stat ?? m.statistic ?? m.extendedStatistic}`;
+    const queries: any[] = i.metricQueries ?? [];
+    const what = queries.length > 0 ? `${queries.find((q) => q.expression)?.expression} where ${queries.filter((q) => q.metric).map((q) => `${q.id} = ${metric(q.metric)}`).join(", ")}` : metric(i);
+    const period = i.period ?? queries.find((q) => q.metric)?.metric.period;
+    const actions = [...new Set([...(i.alarmActions ?? []), ...(i.okActions ?? [])])].map((a) => index.label(a)).join(", ");
+    const on = [(i.alarmActions ?? []).length ? "ALARM" : "", (i.okActions ?? []).length ? "OK" : ""].filter(Boolean).join(", ");
+    return `${what} ${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${i.threshold} in ${i.datapointsToAlarm ?? i.evaluationPeriods} of ${i.evaluationPeriods} x ${period} s -> ${actions} (${on})`;
+}
+
 /** A rule's conditions: "host todo.example.com, path /api/*". */
 export function ruleConditionsText(conditions: any[] | undefined): string {
     return (conditions ?? [])
@@ -167,6 +180,8 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
                 actions: (i.defaultActions ?? []).map((a: any) => actionText(a, index)),
                 ...(index.ofType("aws:lb/listenerRule:ListenerRule").some((rule) => rule.inputs.listenerArn === r.state.arn) ? { rules: listenerRulesText(r, index) } : {}),
             };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { alarm: alarmText(i, index) };
         case "aws:lb/listenerRule:ListenerRule":
             return { listener: index.label(i.listenerArn), priority: i.priority, conditions: ruleConditionsText(i.conditions), actions: (i.actions ?? []).map((a: any) => actionText(a, index)) };
         case "aws:lb/targetGroup:TargetGroup": {

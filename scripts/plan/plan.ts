@@ -11,7 +11,7 @@ import { MockRecorder, RecordedResource, requireFresh } from "../../components/t
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
-import { countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
+import { alarmText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
 
 export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
 
@@ -26,6 +26,10 @@ export interface Plan {
     readonly deployTimes: ServiceDeployTime[];
     /** Each listener's rules in evaluation order (priority: conditions -> action), then its default. */
     readonly routing: ListenerRouting[];
+    /** Every alarm: its name, what it reads, its threshold and whom it notifies. */
+    readonly alarms: { readonly name: string; readonly text: string }[];
+    /** The dashboards and the titles of their widgets. */
+    readonly dashboards: { readonly name: string; readonly widgets: string[] }[];
     readonly diagram: { readonly mermaid: string; readonly dot: string };
     readonly notes: string[];
 }
@@ -44,6 +48,21 @@ export function listenerRouting(resources: readonly RecordedResource[]): Listene
         listener: `${l.inputs.protocol ?? "HTTP"} :${l.inputs.port}`,
         rules: listenerRulesText(l, index),
     }));
+}
+
+/** The alarms and dashboards of the stack, as the plan lists them. */
+export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "alarms" | "dashboards"> {
+    const index = new ResourceIndex(resources);
+    return {
+        alarms: index
+            .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+            .map((a) => ({ name: a.name, text: alarmText(a.inputs, index) }))
+            .sort((a, b) => (a.name < b.name ? -1 : 1)),
+        dashboards: index.ofType("aws:cloudwatch/dashboard:Dashboard").map((d) => ({
+            name: String(d.inputs.dashboardName),
+            widgets: (JSON.parse(d.inputs.dashboardBody).widgets as any[]).map((w) => (w.type === "text" ? String(w.properties.markdown).replace(/^#+\s*/, "") : `  ${w.properties.title}`)),
+        })),
+    };
 }
 
 /** The project name from Pulumi.yaml. */
@@ -71,5 +90,5 @@ export async function buildPlan(mocks: MockRecorder, stack: string, configDir: s
         "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
         ...cost.notes,
     ];
-    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
+    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), ...monitoring(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
 }

@@ -23,6 +23,10 @@ export interface PriceTable {
     readonly stepFunctionsPerThousandTransitions: number;
     readonly schedulerPerMillion: number;
     readonly schedulerFreePerMonth: number;
+    /** A standard-resolution alarm, per metric it reads, a month (an expression's metrics each count). */
+    readonly alarmMetricMonth: number;
+    /** A custom dashboard a month (the account's first three are free; the estimate counts every one). */
+    readonly dashboardMonth: number;
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -45,6 +49,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         stepFunctionsPerThousandTransitions: 0.025,
         schedulerPerMillion: 1.0,
         schedulerFreePerMonth: 14_000_000,
+        alarmMetricMonth: 0.1,
+        dashboardMonth: 3.0,
     },
 };
 
