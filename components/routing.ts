@@ -158,6 +158,8 @@ export interface RouteEntry extends Route {
     readonly service: string;
     readonly listener: string;
     readonly priority: number;
+    /** A test rule of a traffic-shifting deployment: the header (`name=value`) its requests carry. */
+    readonly testHeader?: string;
 }
 
 /** Why a route cannot join a table: the message's problem and fix. */
@@ -201,7 +203,7 @@ export class RouteTable {
      * The rules `route` would add on `listeners`, with their priorities, or the first reason it
      * cannot join (a clash with a recorded rule, a quota). Records nothing.
      */
-    plan(service: string, route: Route, listeners: readonly string[], targetGroups: number): RouteEntry[] | RouteConflict {
+    plan(service: string, route: Route, listeners: readonly string[], targetGroups: number, testTraffic?: { readonly header: string; readonly value: string }): RouteEntry[] | RouteConflict {
         const q = ROUTING_LIMITS;
         const planned: RouteEntry[] = [];
         for (const listener of listeners) {
@@ -227,6 +229,18 @@ export class RouteTable {
                 }
             }
             planned.push({ service, listener, hosts: route.hosts, paths: route.paths, priority });
+            if (testTraffic) {
+                if (!this.derive) {
+                    return { path: "deployment.testTraffic", problem: `needs a load balancer of this program: ${this.loadBalancer} was created elsewhere and may hold the priority the test rule needs`, fix: "remove testTraffic, or share a LoadBalancer of this program" };
+                }
+                // Just before the production rule: requests with the header reach the new version first.
+                const used = new Set([...onListener.map((e) => e.priority), priority]);
+                const test = Array.from({ length: priority - 1 }, (_, i) => priority - 1 - i).find((p) => !used.has(p));
+                if (test === undefined) {
+                    return { path: "deployment.testTraffic", problem: `needs a free priority below ${priority} on the ${listener} listener of ${this.loadBalancer}`, fix: "give routing a higher priority" };
+                }
+                planned.push({ service, listener, hosts: route.hosts, paths: route.paths, priority: test, testHeader: `${testTraffic.header}=${testTraffic.value}` });
+            }
         }
         if (this.entries.length + planned.length > this.ruleQuota) {
             return { path: "routing", problem: `would be rule ${this.entries.length + planned.length} of ${this.loadBalancer}, over its quota of ${this.ruleQuota} rules (AWS's default quota is ${q.rulesPerLoadBalancer})`, fix: "request a higher quota and set ruleQuota on the load balancer, or use another load balancer" };
@@ -244,8 +258,8 @@ export class RouteTable {
     }
 }
 
-function sameConditions(a: Pick<Route, "hosts" | "paths">, b: Pick<Route, "hosts" | "paths">): boolean {
-    return a.hosts.join("\n") === b.hosts.join("\n") && a.paths.join("\n") === b.paths.join("\n");
+function sameConditions(a: Pick<RouteEntry, "hosts" | "paths" | "testHeader">, b: Pick<RouteEntry, "hosts" | "paths" | "testHeader">): boolean {
+    return a.hosts.join("\n") === b.hosts.join("\n") && a.paths.join("\n") === b.paths.join("\n") && a.testHeader === b.testHeader;
 }
 
 /**

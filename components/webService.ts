@@ -7,7 +7,7 @@ import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LO
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
-import { awsContext } from "./iam";
+import { assumeRolePolicy, awsContext, policyDocument } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { TaskNetwork, validateTaskNetwork } from "./network";
@@ -106,10 +106,59 @@ export interface TargetHealthCheckArgs {
 
 /** Rolling deployment bounds, as percentages of the desired count. */
 export interface DeploymentArgs {
-    /** Tasks that must stay running during a deploy, 0 to 100 (rounded up). @default 100 */
+    /**
+     * How a new version replaces the old (ECS's own strategies, no CodeDeploy): `rolling` replaces
+     * tasks in place; `blueGreen` starts the new version beside the old on a second target group,
+     * then moves all traffic at once; `canary` moves `canary.percent` first, then the rest;
+     * `linear` moves `linear.stepPercent` at a time. The traffic-shifting ones need twice the
+     * tasks during a deploy and keep the old version for `bakeTimeMinutes` to roll back to.
+     * @default "rolling"
+     */
+    readonly strategy?: DeploymentStrategy;
+    /** Rolling only: tasks that must stay running during a deploy, 0 to 100 (rounded up). @default 100 */
     readonly minHealthyPercent?: number;
-    /** Tasks that may run during a deploy, 100 to 200 (rounded down). @default 200 */
+    /** Rolling only: tasks that may run during a deploy, 100 to 200 (rounded down). @default 200 */
     readonly maxPercent?: number;
+    /** Traffic-shifting strategies: minutes both versions run after all traffic moved, 0 to 1440 (the window for an alarm rollback). @default 10 */
+    readonly bakeTimeMinutes?: number;
+    /** `canary`: the share of traffic tried first, 0.1 to 100 in steps of 0.1, and minutes before the rest moves, 0 to 1440. @default { percent: 10, bakeMinutes: 10 } */
+    readonly canary?: { readonly percent?: number; readonly bakeMinutes?: number };
+    /** `linear`: the share moved at each step, 3 to 100 in steps of 0.1, and minutes between steps, 0 to 1440. @default { stepPercent: 25, stepBakeMinutes: 5 } */
+    readonly linear?: { readonly stepPercent?: number; readonly stepBakeMinutes?: number };
+    /**
+     * Traffic-shifting strategies: a test listener rule that sends requests carrying this header
+     * to the new version before it takes production traffic (check it, or let a hook do it).
+     * @default none
+     * @example { header: "X-Deploy-Test", value: "green" }
+     */
+    readonly testTraffic?: { readonly header: string; readonly value: string };
+    /** Traffic-shifting strategies: lifecycle hooks, a Lambda function or a pause at the stages AWS allows. @default none */
+    readonly hooks?: readonly DeploymentHookArgs[];
+}
+
+/** ECS's deployment strategies, as this library names them. */
+export type DeploymentStrategy = "rolling" | "blueGreen" | "linear" | "canary";
+
+/** A stage of a traffic-shifting deployment at which ECS can call a hook. */
+export type DeploymentStage =
+    | "RECONCILE_SERVICE"
+    | "PRE_SCALE_UP"
+    | "POST_SCALE_UP"
+    | "TEST_TRAFFIC_SHIFT"
+    | "POST_TEST_TRAFFIC_SHIFT"
+    | "PRODUCTION_TRAFFIC_SHIFT"
+    | "POST_PRODUCTION_TRAFFIC_SHIFT";
+
+/** A lifecycle hook: give `lambdaArn` (ECS invokes it and goes on when it returns SUCCEEDED) or `pause`. */
+export interface DeploymentHookArgs {
+    /** When ECS calls the hook. A pause cannot be at `TEST_TRAFFIC_SHIFT` or `PRODUCTION_TRAFFIC_SHIFT`. */
+    readonly stages: readonly DeploymentStage[];
+    /** A Lambda function ECS invokes (the component makes the role that lets it). */
+    readonly lambdaArn?: pulumi.Input<string>;
+    /** Stop until someone continues or rolls back the deployment, or the timeout (1 to 20160 minutes) takes `onTimeout`. */
+    readonly pause?: { readonly timeoutMinutes?: number; readonly onTimeout?: "ROLLBACK" | "CONTINUE" };
+    /** JSON-serialisable details ECS passes to the Lambda function. @default none */
+    readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Target tracking autoscaling of the service's task count. */
@@ -225,7 +274,12 @@ export const WEB_SERVICE_DEFAULTS = {
     /** Most web apps answer within a minute of starting. */
     healthCheckGracePeriodSeconds: 60,
     /** Full capacity is kept during a deploy and doubled at most. */
-    deployment: { minHealthyPercent: 100, maxPercent: 200 },
+    /**
+     * Rolling keeps one target group and no spare capacity; the traffic-shifting strategies keep
+     * the old version ten minutes for an alarm rollback, canary tries 10% for ten minutes, linear
+     * moves a quarter every five minutes.
+     */
+    deployment: { strategy: "rolling", minHealthyPercent: 100, maxPercent: 200, bakeTimeMinutes: 10, canary: { percent: 10, bakeMinutes: 10 }, linear: { stepPercent: 25, stepBakeMinutes: 5 } },
     /** `pulumi up` waits for healthy tasks instead of returning before they start. */
     waitForSteadyState: true,
     enableExecuteCommand: false,
@@ -261,7 +315,7 @@ interface WebServicePlan {
     readonly slowStartSeconds: number;
     readonly stickinessSeconds?: number;
     readonly healthCheckGracePeriodSeconds: number;
-    readonly deployment: Required<DeploymentArgs>;
+    readonly deployment: ResolvedDeployment;
     readonly waitForSteadyState: boolean;
     readonly enableExecuteCommand: boolean;
     readonly frontend: Frontend;
@@ -448,7 +502,7 @@ function validateFrontend(v: Validator, name: string, args: WebServiceArgs): Fro
  * name or every path), each host covered by a certificate when HTTPS is on, and no clash with the
  * rules other services claimed on the listener.
  */
-function validateRoute(v: Validator, name: string, args: WebServiceArgs, frontend: Frontend): { route: Route; rules: RouteEntry[] } {
+function validateRoute(v: Validator, name: string, args: WebServiceArgs, frontend: Frontend, deployment: ResolvedDeployment): { route: Route; rules: RouteEntry[] } {
     const own = frontend.kind === "own";
     let route = validateRouting(v, "routing", args.routing, !own);
     if (!route) {
@@ -469,7 +523,7 @@ function validateRoute(v: Validator, name: string, args: WebServiceArgs, fronten
             }
         });
     }
-    const planned = plan.routes.plan(name, route, [plan.ruleListener], 1);
+    const planned = plan.routes.plan(name, route, [plan.ruleListener], shiftsTraffic(deployment) ? 2 : 1, deployment.testTraffic);
     if (!Array.isArray(planned)) {
         const conflict = planned;
         throw conflict.path === "routing.priority" && route.priority !== undefined ? v.error(conflict.path, route.priority, conflict.problem, conflict.fix) : v.conflict(conflict.path, conflict.problem, conflict.fix);
@@ -551,8 +605,143 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
     return resolved;
 }
 
-function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined, counts: number[]): Required<DeploymentArgs> {
+/** The deployment, validated, with the defaults of its strategy. */
+export interface ResolvedDeployment {
+    readonly strategy: DeploymentStrategy;
+    readonly minHealthyPercent: number;
+    readonly maxPercent: number;
+    /** Traffic-shifting strategies only. */
+    readonly bakeTimeMinutes?: number;
+    readonly canary?: { readonly percent: number; readonly bakeMinutes: number };
+    readonly linear?: { readonly stepPercent: number; readonly stepBakeMinutes: number };
+    readonly testTraffic?: { readonly header: string; readonly value: string };
+    readonly hooks: readonly DeploymentHookArgs[];
+}
+
+/** ECS's name of each strategy. */
+export const ECS_DEPLOYMENT_STRATEGIES: Readonly<Record<DeploymentStrategy, string>> = { rolling: "ROLLING", blueGreen: "BLUE_GREEN", linear: "LINEAR", canary: "CANARY" };
+
+/** Limits of ECS's traffic-shifting settings (docs/aws-behaviour.md). */
+export const DEPLOYMENT_LIMITS = {
+    bakeMinutes: { min: 0, max: 1440 },
+    canaryPercent: { min: 0.1, max: 100 },
+    linearStepPercent: { min: 3, max: 100 },
+    pauseTimeoutMinutes: { min: 1, max: 20160 },
+    headerNameLength: 40,
+    headerValueLength: 128,
+} as const;
+
+const DEPLOYMENT_STAGES: readonly DeploymentStage[] = ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"];
+/** Stages while traffic moves: a pause hook cannot hold them. */
+const PAUSE_FORBIDDEN_STAGES: readonly DeploymentStage[] = ["TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"];
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** A multiple of 0.1 within `min..max` (ECS takes percentages to one decimal). */
+function tenths(v: Validator, path: string, value: number, min: number, max: number): number {
+    v.number(path, value, min, max);
+    if (Math.abs(value * 10 - Math.round(value * 10)) > 1e-9) {
+        throw v.error(path, value, "must be a multiple of 0.1", `round it, for example ${Math.round(value * 10) / 10}`);
+    }
+    return value;
+}
+
+function validateHooks(v: Validator, hooks: readonly DeploymentHookArgs[] | undefined, testTraffic: boolean): DeploymentHookArgs[] {
+    if (hooks === undefined) {
+        return [];
+    }
+    if (!Array.isArray(hooks)) {
+        throw v.error("deployment.hooks", hooks, "must be a list", "give [{ stages, lambdaArn }] or [{ stages, pause }]");
+    }
+    hooks.forEach((hook, i) => {
+        const path = `deployment.hooks[${i}]`;
+        if ((hook?.lambdaArn === undefined) === (hook?.pause === undefined)) {
+            throw v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause");
+        }
+        if (typeof hook.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
+            throw v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"');
+        }
+        if (!Array.isArray(hook.stages) || hook.stages.length === 0) {
+            throw v.error(`${path}.stages`, hook.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`);
+        }
+        hook.stages.forEach((stage: DeploymentStage, j: number) => {
+            v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES);
+            if (hook.pause !== undefined && PAUSE_FORBIDDEN_STAGES.includes(stage)) {
+                throw v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook");
+            }
+            if (!testTraffic && (stage === "TEST_TRAFFIC_SHIFT" || stage === "POST_TEST_TRAFFIC_SHIFT")) {
+                throw v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage");
+            }
+        });
+        if (hook.pause !== undefined) {
+            const t = DEPLOYMENT_LIMITS.pauseTimeoutMinutes;
+            if (hook.pause.timeoutMinutes !== undefined) {
+                v.integer(`${path}.pause.timeoutMinutes`, hook.pause.timeoutMinutes, t.min, t.max, "minutes");
+            }
+            if (hook.pause.onTimeout !== undefined) {
+                v.oneOf(`${path}.pause.onTimeout`, hook.pause.onTimeout, ["ROLLBACK", "CONTINUE"] as const);
+            }
+        }
+    });
+    return [...hooks];
+}
+
+function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined, counts: number[]): ResolvedDeployment {
     const d = WEB_SERVICE_DEFAULTS.deployment;
+    const l = DEPLOYMENT_LIMITS;
+    const strategy = v.oneOf("deployment.strategy", deployment?.strategy ?? d.strategy, Object.keys(ECS_DEPLOYMENT_STRATEGIES) as DeploymentStrategy[]);
+    if (strategy !== "rolling") {
+        // Settings that only a rolling deploy reads would be ignored: refuse them rather than mislead.
+        for (const key of ["minHealthyPercent", "maxPercent"] as const) {
+            if (deployment?.[key] !== undefined) {
+                throw v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`);
+            }
+        }
+        if (deployment?.canary !== undefined && strategy !== "canary") {
+            throw v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"');
+        }
+        if (deployment?.linear !== undefined && strategy !== "linear") {
+            throw v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"');
+        }
+        const testTraffic = deployment?.testTraffic;
+        if (testTraffic !== undefined) {
+            if (typeof testTraffic?.header !== "string" || testTraffic.header.length === 0 || testTraffic.header.length > l.headerNameLength || !HEADER_NAME.test(testTraffic.header)) {
+                throw v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"');
+            }
+            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength) {
+                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters`, 'write it like "green"');
+            }
+        }
+        return {
+            strategy,
+            minHealthyPercent: d.minHealthyPercent,
+            maxPercent: d.maxPercent,
+            bakeTimeMinutes: v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+            ...(strategy === "canary"
+                ? {
+                      canary: {
+                          percent: tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max),
+                          bakeMinutes: v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                      },
+                  }
+                : {}),
+            ...(strategy === "linear"
+                ? {
+                      linear: {
+                          stepPercent: tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max),
+                          stepBakeMinutes: v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                      },
+                  }
+                : {}),
+            ...(testTraffic ? { testTraffic: { header: testTraffic.header, value: testTraffic.value } } : {}),
+            hooks: validateHooks(v, deployment?.hooks, testTraffic !== undefined),
+        };
+    }
+    for (const key of ["bakeTimeMinutes", "canary", "linear", "testTraffic", "hooks"] as const) {
+        if (deployment?.[key] !== undefined) {
+            throw v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it');
+        }
+    }
     const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment?.minHealthyPercent ?? d.minHealthyPercent, 0, 100, "percent");
     const maxPercent = v.integer("deployment.maxPercent", deployment?.maxPercent ?? d.maxPercent, 100, 200, "percent");
     for (const count of counts.filter((c) => c > 0)) {
@@ -564,7 +753,12 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
             );
         }
     }
-    return { minHealthyPercent, maxPercent };
+    return { strategy, minHealthyPercent, maxPercent, hooks: [] };
+}
+
+/** True for the strategies that move traffic between two target groups. */
+export function shiftsTraffic(deployment: Pick<ResolvedDeployment, "strategy">): boolean {
+    return deployment.strategy !== "rolling";
 }
 
 /** Validates every argument and fills in the defaults; registers nothing. */
@@ -584,12 +778,13 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     v.check(() => validateCluster(v, args.cluster));
     v.check(() => validateTaskNetwork(v, args.network));
     const frontend = v.check(() => validateFrontend(v, name, args));
-    const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend)) : undefined;
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
     const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
     const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
+    // The rules go last: a traffic-shifting deployment adds a test rule and a second target group.
+    const routing = frontend && deployment ? v.check(() => validateRoute(v, name, args, frontend, deployment)) : undefined;
     const deregistrationDelaySeconds = v.check(() => {
         const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
         const usesSpot = spec?.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
@@ -651,6 +846,58 @@ function serviceWidgets(name: string, region: pulumi.Input<string>, traffic: Tra
     ];
 }
 
+/** What a traffic-shifting deployment adds to a service. */
+interface TrafficShifting {
+    readonly role: aws.iam.Role;
+    readonly hooksRole?: aws.iam.Role;
+    readonly alternateTargetGroup: aws.lb.TargetGroup;
+    readonly productionRule: aws.lb.ListenerRule;
+    readonly testRule?: aws.lb.ListenerRule;
+    /** The roles' policies: the service waits for them. */
+    readonly ready: pulumi.Resource[];
+}
+
+/** The service's `deploymentConfiguration` for a traffic-shifting strategy (the provider takes minutes as strings). */
+export function deploymentConfiguration(d: ResolvedDeployment, shifting: Pick<TrafficShifting, "hooksRole">) {
+    return {
+        strategy: ECS_DEPLOYMENT_STRATEGIES[d.strategy],
+        bakeTimeInMinutes: String(d.bakeTimeMinutes),
+        ...(d.canary ? { canaryConfiguration: { canaryPercent: d.canary.percent, canaryBakeTimeInMinutes: String(d.canary.bakeMinutes) } } : {}),
+        ...(d.linear ? { linearConfiguration: { stepPercent: d.linear.stepPercent, stepBakeTimeInMinutes: String(d.linear.stepBakeMinutes) } } : {}),
+        ...(d.hooks.length > 0
+            ? {
+                  lifecycleHooks: d.hooks.map((h) =>
+                      h.lambdaArn !== undefined
+                          ? { targetType: "AWS_LAMBDA", hookTargetArn: h.lambdaArn, roleArn: shifting.hooksRole!.arn, lifecycleStages: [...h.stages], ...(h.details ? { hookDetails: JSON.stringify(h.details) } : {}) }
+                          : {
+                                targetType: "PAUSE",
+                                lifecycleStages: [...h.stages],
+                                ...(h.pause?.timeoutMinutes !== undefined || h.pause?.onTimeout !== undefined
+                                    ? { timeoutConfiguration: { ...(h.pause.timeoutMinutes !== undefined ? { timeoutInMinutes: String(h.pause.timeoutMinutes) } : {}), ...(h.pause.onTimeout ? { action: h.pause.onTimeout } : {}) } }
+                                    : {}),
+                            },
+                  ),
+              }
+            : {}),
+    };
+}
+
+/** What ECS reads to move traffic; Elastic Load Balancing grants them on "*" only. */
+export const ELB_READ_ACTIONS: readonly string[] = ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"];
+
+/** AWS's default pause before a paused deployment takes its timeout action. */
+const PAUSE_DEFAULT_TIMEOUT_MINUTES = 1440;
+
+/**
+ * Minutes `pulumi up` may wait for a traffic-shifting deploy: half an hour to start and shift,
+ * plus the bake times and every pause's timeout (the provider's default is 20 minutes).
+ */
+export function deployMinutes(d: ResolvedDeployment): number {
+    const shift = d.canary ? d.canary.bakeMinutes : d.linear ? (Math.ceil(100 / d.linear.stepPercent) - 1) * d.linear.stepBakeMinutes : 0;
+    const pauses = d.hooks.filter((h) => h.pause !== undefined).reduce((sum, h) => sum + (h.pause?.timeoutMinutes ?? PAUSE_DEFAULT_TIMEOUT_MINUTES), 0);
+    return 30 + (d.bakeTimeMinutes ?? 0) + shift + pauses;
+}
+
 /** What the service's resources need of its load balancer, whichever form it has. */
 interface ResolvedFrontend {
     /** The LoadBalancer component, own or shared. */
@@ -705,8 +952,14 @@ export class WebService extends pulumi.ComponentResource {
     public readonly httpListener?: aws.lb.Listener;
     /** HTTPS:443 of the load balancer component, when it has a certificate. */
     public readonly httpsListener?: aws.lb.Listener;
-    /** The rule that forwards the service's requests to its target group. */
+    /** The rule that forwards the service's requests to its target group (the production rule of a traffic-shifting deployment). */
     public readonly listenerRule: aws.lb.ListenerRule;
+    /** Traffic-shifting strategies: the target group the new version starts in. */
+    public readonly alternateTargetGroup?: aws.lb.TargetGroup;
+    /** With `deployment.testTraffic`: the rule that sends requests with the test header to the new version. */
+    public readonly testListenerRule?: aws.lb.ListenerRule;
+    /** Traffic-shifting strategies: the role ECS uses to move traffic between the target groups. */
+    public readonly infrastructureRole?: aws.iam.Role;
     /** Its conditions and priority, as validated (hosts lowercased and sorted). */
     public readonly routing: RouteEntry;
     /** Route 53 alias records of the rule's exact hosts whose zone the load balancer knows (A, and AAAA when dualstack), children of the load balancer component. */
@@ -743,7 +996,7 @@ export class WebService extends pulumi.ComponentResource {
     static validate(name: string, args: WebServiceArgs): void {
         const plan = planWebService(name, args);
         if (plan.frontend.kind === "planned") {
-            plan.frontend.plan.routes.add(plan.rules, 1);
+            plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
         }
     }
 
@@ -751,7 +1004,7 @@ export class WebService extends pulumi.ComponentResource {
         const plan = planWebService(name, args);
         super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts, args.tags));
         // Claimed at once, so the next service on the load balancer sees this one's rule.
-        plan.frontend.plan.routes.add(plan.rules, 1);
+        plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
 
         const ctx = awsContext(this);
         const cluster = resolveCluster(this, name, args.cluster);
@@ -759,16 +1012,25 @@ export class WebService extends pulumi.ComponentResource {
         const alertTopic = resolveAlertTopic(this, name, plan.alerts, ctx);
         const frontend = this.resolveFrontend(name, plan, alertTopic.arn);
         const { serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan, frontend);
-        const targetGroup = this.createTargetGroup(name, args, plan);
-        const listenerRule = this.createListenerRule(name, plan, frontend, targetGroup);
-        const traffic: TrafficMetrics = { LoadBalancer: frontend.arnSuffix, TargetGroup: targetGroup.arnSuffix };
+        const targetGroup = this.createTargetGroup(name, args, plan, "tg");
+        // A traffic-shifting deployment runs the new version in a second target group.
+        const alternateTargetGroup = shiftsTraffic(plan.deployment) ? this.createTargetGroup(name, args, plan, "tg-alt") : undefined;
+        const targetGroups = [targetGroup, ...(alternateTargetGroup ? [alternateTargetGroup] : [])];
+        const [listenerRule, testListenerRule] = this.createListenerRules(name, plan, frontend, targetGroups);
+        const traffic: TrafficMetrics[] = targetGroups.map((tg) => ({ LoadBalancer: frontend.arnSuffix, TargetGroup: tg.arnSuffix }));
         const trafficAlarms = this.createTrafficAlarms(name, plan, traffic, alertTopic.arn);
         const rollbackAlarms = [trafficAlarms.errorRate, trafficAlarms.latency].filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined);
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...cluster.dependencies, ...taskEgress], plan.alarms.rollbackOnAlarm ? rollbackAlarms : []);
+        const shifting = alternateTargetGroup
+            ? this.createTrafficShifting(name, plan, ctx, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
+            : undefined;
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? [])], plan.alarms.rollbackOnAlarm ? rollbackAlarms : [], shifting);
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
         this.alarms = [...Object.values(trafficAlarms).filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined), ...this.createTaskAlarms(name, plan, tasks, alertTopic.arn)];
         this.alertTopicArn = alertTopic.arn;
-        this.widgets = serviceWidgets(name, ctx.region, traffic, tasks);
+        this.widgets = serviceWidgets(name, ctx.region, traffic[0], tasks);
+        this.alternateTargetGroup = alternateTargetGroup;
+        this.testListenerRule = testListenerRule;
+        this.infrastructureRole = shifting?.role;
         // Made by the load balancer, once per host, for every service that routes it.
         this.aliasRecords = frontend.component ? plan.route.hosts.flatMap((host) => frontend.component!.aliasRecordsFor(host)) : [];
         this.scalingTarget = plan.autoscaling ? this.createAutoscaling(name, plan, cluster, service, frontend.arnSuffix, targetGroup) : undefined;
@@ -810,7 +1072,7 @@ export class WebService extends pulumi.ComponentResource {
         }
         const component = f.kind === "own" ? new LoadBalancer(name, { ...f.args, alerts: { topicArn: alertTopicArn } }, { parent: this }, { name, parent: this }) : f.component;
         if (f.kind === "own") {
-            component.plan.routes.add(plan.rules, 1);
+            component.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
         }
         const listener = f.plan.https ? component.httpsListener! : component.httpListener;
         return { component, listenerArn: listener.arn, securityGroupId: component.securityGroup.id, arnSuffix: component.loadBalancer.arnSuffix, baseUrl: component.url };
@@ -857,10 +1119,10 @@ export class WebService extends pulumi.ComponentResource {
         return { serviceSecurityGroup, taskEgress };
     }
 
-    private createTargetGroup(name: string, args: WebServiceArgs, plan: WebServicePlan): aws.lb.TargetGroup {
+    private createTargetGroup(name: string, args: WebServiceArgs, plan: WebServicePlan, role: "tg" | "tg-alt"): aws.lb.TargetGroup {
         const hc = plan.healthCheck;
         return new aws.lb.TargetGroup(
-            childName(name, "tg", NAME_LIMITS.targetGroup),
+            childName(name, role, NAME_LIMITS.targetGroup),
             {
                 vpcId: args.network.vpcId,
                 // Fargate tasks (awsvpc) register by IP; the provider's default, instance, cannot hold them.
@@ -886,22 +1148,82 @@ export class WebService extends pulumi.ComponentResource {
         );
     }
 
-    /** The rule on the listener that holds rules (HTTPS when on, else HTTP) forwarding the route's requests. */
-    private createListenerRule(name: string, plan: WebServicePlan, frontend: ResolvedFrontend, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
-        const rule = plan.rules[0];
-        return new aws.lb.ListenerRule(
-            childName(name, `${rule.listener}-rule`),
-            {
-                listenerArn: frontend.listenerArn,
-                priority: rule.priority,
-                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-                conditions: [
-                    ...(rule.hosts.length > 0 ? [{ hostHeader: { values: [...rule.hosts] } }] : []),
-                    ...(rule.paths.length > 0 ? [{ pathPattern: { values: [...rule.paths] } }] : []),
-                ],
-            },
-            { parent: this },
+    /**
+     * The rule on the listener that holds rules (HTTPS when on, else HTTP) forwarding the route's
+     * requests, and with `testTraffic` a test rule just before it. For a traffic-shifting
+     * deployment both forward to the two target groups (all to the first), and ECS rewrites their
+     * weights during and after every deployment: `pulumi up` must not put them back, so their
+     * actions are ignored after creation (terraform-provider-aws issue 43905).
+     */
+    private createListenerRules(name: string, plan: WebServicePlan, frontend: ResolvedFrontend, targetGroups: aws.lb.TargetGroup[]): [aws.lb.ListenerRule, aws.lb.ListenerRule | undefined] {
+        const shifting = targetGroups.length > 1;
+        const actions = shifting
+            ? [{ type: "forward", forward: { targetGroups: targetGroups.map((tg, i) => ({ arn: tg.arn, weight: i === 0 ? 100 : 0 })) } }]
+            : [{ type: "forward", targetGroupArn: targetGroups[0].arn }];
+        const opts = { parent: this, ...(shifting ? { ignoreChanges: ["actions"] } : {}) };
+        const rules = plan.rules.map((rule) =>
+            new aws.lb.ListenerRule(
+                childName(name, rule.testHeader ? `${rule.listener}-test-rule` : `${rule.listener}-rule`),
+                {
+                    listenerArn: frontend.listenerArn,
+                    priority: rule.priority,
+                    actions,
+                    conditions: [
+                        ...(rule.hosts.length > 0 ? [{ hostHeader: { values: [...rule.hosts] } }] : []),
+                        ...(rule.paths.length > 0 ? [{ pathPattern: { values: [...rule.paths] } }] : []),
+                        ...(rule.testHeader ? [{ httpHeader: { httpHeaderName: plan.deployment.testTraffic!.header, values: [plan.deployment.testTraffic!.value] } }] : []),
+                    ],
+                },
+                opts,
+            ),
         );
+        return [rules[0], rules[1]];
+    }
+
+    /**
+     * What ECS needs to move traffic itself: a role it assumes (only for this account) that may
+     * read the load balancer, move the service's targets between its two target groups and change
+     * its rules, and nothing else; and, for Lambda hooks, a role that may invoke exactly them.
+     */
+    private createTrafficShifting(
+        name: string,
+        plan: WebServicePlan,
+        ctx: ReturnType<typeof awsContext>,
+        targetGroups: aws.lb.TargetGroup[],
+        rules: aws.lb.ListenerRule[],
+        alternateTargetGroup: aws.lb.TargetGroup,
+        productionRule: aws.lb.ListenerRule,
+        testRule: aws.lb.ListenerRule | undefined,
+    ): TrafficShifting {
+        const opts = { parent: this };
+        const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS moves traffic between the target groups of ${name}` }, opts);
+        const policy = new aws.iam.RolePolicy(
+            childName(name, "ecs-traffic-policy"),
+            {
+                role: role.id,
+                policy: policyDocument([
+                    // Describe calls take no resource-level permission.
+                    { Sid: "ReadLoadBalancer", Effect: "Allow", Action: [...ELB_READ_ACTIONS], Resource: "*" },
+                    { Sid: "MoveTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroups.map((tg) => tg.arn) },
+                    { Sid: "ShiftTraffic", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: rules.map((r) => r.arn) },
+                ]),
+            },
+            opts,
+        );
+        const lambdas = plan.deployment.hooks.filter((h) => h.lambdaArn !== undefined).map((h) => h.lambdaArn!);
+        let hooksRole: aws.iam.Role | undefined;
+        const ready: pulumi.Resource[] = [policy];
+        if (lambdas.length > 0) {
+            hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS invokes the deployment hooks of ${name}` }, opts);
+            ready.push(
+                new aws.iam.RolePolicy(
+                    childName(name, "ecs-hooks-policy"),
+                    { role: hooksRole.id, policy: policyDocument([{ Sid: "InvokeHooks", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: lambdas }]) },
+                    opts,
+                ),
+            );
+        }
+        return { role, hooksRole, alternateTargetGroup, productionRule, testRule, ready };
     }
 
     /**
@@ -909,9 +1231,17 @@ export class WebService extends pulumi.ComponentResource {
      * and unhealthy targets. Never the load balancer-wide `HTTPCode_ELB_5XX_Count`: on a shared
      * load balancer another service's errors would roll this one back.
      */
-    private createTrafficAlarms(name: string, plan: WebServicePlan, traffic: TrafficMetrics, topicArn: pulumi.Input<string>) {
+    private createTrafficAlarms(name: string, plan: WebServicePlan, traffic: TrafficMetrics[], topicArn: pulumi.Input<string>) {
         const a = plan.alarms;
-        const target = (metricName: string, stat: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: traffic, stat });
+        const target = (dimensions: TrafficMetrics, metricName: string, stat: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat });
+        // With two target groups (a traffic-shifting deployment) the alarm covers both: the version
+        // taking traffic is in either.
+        const each = (prefix: string, metricName: string, stat: string) => Object.fromEntries(traffic.map((t, i) => [`${prefix}${traffic.length > 1 ? i : ""}`, target(t, metricName, stat)]));
+        const ids = (prefix: string) => traffic.map((_, i) => `${prefix}${traffic.length > 1 ? i : ""}`);
+        const worst = (prefix: string, metricName: string, stat: string, label: string) =>
+            traffic.length > 1 ? { expression: { expression: `MAX([${ids(prefix).join(", ")}])`, label, metrics: each(prefix, metricName, stat) } } : { metric: target(traffic[0], metricName, stat) };
+        const sum = (prefix: string) => (traffic.length > 1 ? `(${ids(prefix).map((id) => `FILL(${id}, 0)`).join(" + ")})` : `FILL(${prefix}, 0)`);
+        const errorRate = traffic.length > 1 ? `100 * ${sum("errors")} / ${sum("requests")}` : "100 * FILL(errors, 0) / requests";
         const minutes = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
         return {
             errorRate:
@@ -923,7 +1253,7 @@ export class WebService extends pulumi.ComponentResource {
                           {
                               role: "5xx-rate",
                               description: `${name}: over ${a.errorRatePercent}% of requests answered 5xx by the tasks in 3 of 5 minutes. A deploy in progress rolls back; otherwise check the service's logs.`,
-                              expression: { expression: "100 * FILL(errors, 0) / requests", label: "5xx % of requests", metrics: { errors: target("HTTPCode_Target_5XX_Count", "Sum"), requests: target("RequestCount", "Sum") } },
+                              expression: { expression: errorRate, label: "5xx % of requests", metrics: { ...each("errors", "HTTPCode_Target_5XX_Count", "Sum"), ...each("requests", "RequestCount", "Sum") } },
                               comparison: "GreaterThanThreshold",
                               threshold: a.errorRatePercent,
                               ...minutes,
@@ -939,7 +1269,7 @@ export class WebService extends pulumi.ComponentResource {
                           {
                               role: "p99-latency",
                               description: `${name}: p99 response time over ${a.p99LatencySeconds} s in 3 of 5 minutes. A deploy in progress rolls back; otherwise check load and dependencies.`,
-                              metric: target("TargetResponseTime", "p99"),
+                              ...worst("latency", "TargetResponseTime", "p99", "p99 response time (s)"),
                               comparison: "GreaterThanThreshold",
                               threshold: a.p99LatencySeconds,
                               ...minutes,
@@ -954,7 +1284,7 @@ export class WebService extends pulumi.ComponentResource {
                       {
                           role: "unhealthy-targets",
                           description: `${name}: a task has failed the load balancer's health check for 5 minutes. ECS replaces such tasks; if this stays, check the health check path and the app.`,
-                          metric: target("UnHealthyHostCount", "Maximum"),
+                          ...worst("unhealthy", "UnHealthyHostCount", "Maximum", "unhealthy targets"),
                           comparison: "GreaterThanThreshold",
                           threshold: 0,
                           periodSeconds: 60,
@@ -1025,6 +1355,7 @@ export class WebService extends pulumi.ComponentResource {
         targetGroup: aws.lb.TargetGroup,
         dependsOn: pulumi.Resource[],
         rollbackAlarms: aws.cloudwatch.MetricAlarm[],
+        shifting: TrafficShifting | undefined,
     ): aws.ecs.Service {
         const strategy = plan.spec.capacityProviderStrategy;
         return new aws.ecs.Service(
@@ -1036,10 +1367,26 @@ export class WebService extends pulumi.ComponentResource {
                 capacityProviderStrategies: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base })),
                 platformVersion: "LATEST",
                 networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: args.network.assignPublicIp ?? false },
-                loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: MAIN_CONTAINER_NAME, containerPort: plan.port }],
+                loadBalancers: [
+                    {
+                        targetGroupArn: targetGroup.arn,
+                        containerName: MAIN_CONTAINER_NAME,
+                        containerPort: plan.port,
+                        ...(shifting
+                            ? {
+                                  advancedConfiguration: {
+                                      alternateTargetGroupArn: shifting.alternateTargetGroup.arn,
+                                      productionListenerRule: shifting.productionRule.arn,
+                                      ...(shifting.testRule ? { testListenerRule: shifting.testRule.arn } : {}),
+                                      roleArn: shifting.role.arn,
+                                  },
+                              }
+                            : {}),
+                    },
+                ],
                 healthCheckGracePeriodSeconds: plan.healthCheckGracePeriodSeconds,
-                deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent,
-                deploymentMaximumPercent: plan.deployment.maxPercent,
+                // Rolling bounds; a traffic-shifting deploy starts the whole new version beside the old.
+                ...(shifting ? { deploymentConfiguration: deploymentConfiguration(plan.deployment, shifting) } : { deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent, deploymentMaximumPercent: plan.deployment.maxPercent }),
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 availabilityZoneRebalancing: "ENABLED",
                 propagateTags: "SERVICE",
@@ -1054,7 +1401,13 @@ export class WebService extends pulumi.ComponentResource {
             },
             // The target group must be attached to a listener before ECS registers targets in it,
             // and tasks need their outbound rules to pull images.
-            { parent: this, dependsOn, ignoreChanges: plan.autoscaling ? ["desiredCount"] : [] },
+            {
+                parent: this,
+                dependsOn,
+                ignoreChanges: plan.autoscaling ? ["desiredCount"] : [],
+                // pulumi up waits through the bake times (and pauses) of a traffic-shifting deploy.
+                ...(shifting && plan.waitForSteadyState ? { customTimeouts: { create: `${deployMinutes(plan.deployment)}m`, update: `${deployMinutes(plan.deployment)}m` } } : {}),
+            },
         );
     }
 

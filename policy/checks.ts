@@ -8,6 +8,7 @@ import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../components/batchTask";
 import { LOG_RETENTION_DAYS } from "../components/sizing";
 import { EXEC_ACTIONS, EXEC_EXEMPTION_TAG, EXEC_LOG_DISCOVERY_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
 import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
+import { ELB_READ_ACTIONS } from "../components/webService";
 import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS, taskArguments } from "./awsLimits";
 import { at, eachKnown, known } from "./preview";
 
@@ -275,10 +276,10 @@ export const separateRoles: ResourceCheck = (type, props) => {
 
 /**
  * Actions that have no resource-level permissions, so AWS requires `Resource: "*"` for them: ECR's
- * authorization token, the ECS Exec agent's ssmmessages channels and log group lookup, and Step
- * Functions' log delivery.
+ * authorization token, the ECS Exec agent's ssmmessages channels and log group lookup, Step
+ * Functions' log delivery, and the load balancer reads ECS needs to shift traffic.
  */
-export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS])];
+export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, ...ELB_READ_ACTIONS])];
 
 /** One statement of an identity policy, normalized. */
 export interface IamStatement {

@@ -117,6 +117,10 @@ describe("policy pack (policy/)", () => {
         it("allows resource \"*\" only for actions AWS grants nowhere else", () => {
             assert.deepStrictEqual([...WILDCARD_RESOURCE_ACTIONS].sort(), [
                 "ecr:GetAuthorizationToken",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetHealth",
                 "logs:CreateLogDelivery",
                 "logs:DeleteLogDelivery",
                 "logs:DescribeLogGroups",
