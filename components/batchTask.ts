@@ -8,7 +8,7 @@ import { resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, runnerDefinition, RunnerRetries } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
-import { createEgressOnlySecurityGroup, TaskNetwork, validateTaskNetwork } from "./network";
+import { createEgressOnlySecurityGroup, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
 import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
@@ -132,8 +132,9 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
      */
     readonly cluster?: ClusterInput;
     /**
-     * Subnets and VPC of the task. The task gets a security group that admits nothing and allows
-     * all egress (image pulls, secrets, logs, the job's own calls).
+     * Subnets and VPC of the task. The task gets a security group that admits nothing and sends
+     * HTTPS (image pulls, secrets, logs, AWS APIs) and the `egressPorts` listed, or everything
+     * with `allowAllEgress`.
      * @example { vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds }
      */
     readonly network: TaskNetwork;
@@ -846,7 +847,7 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly executionRole: aws.iam.Role;
     /** The role of the job's own code. */
     public readonly taskRole: aws.iam.Role;
-    /** The task's security group: no ingress, all egress. */
+    /** The task's security group: no ingress; HTTPS and the listed ports out. */
     public readonly securityGroup: aws.ec2.SecurityGroup;
     /** The cluster, when this component created it. */
     public readonly cluster?: aws.ecs.Cluster;
@@ -887,7 +888,7 @@ export class BatchTask extends pulumi.ComponentResource {
 
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);
-        const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, all outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId);
+        const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, limited outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId, taskEgress(plan.network));
         const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws);
         const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;

@@ -15,6 +15,29 @@ export interface TaskNetwork {
      * @default false
      */
     readonly assignPublicIp?: boolean;
+    /**
+     * TCP ports the tasks may reach anywhere besides HTTPS (443), which image pulls, logs,
+     * secrets and every AWS API use. DNS to the VPC's resolver is never filtered by security
+     * groups. @default [] (HTTPS only)
+     * @example [5432]
+     */
+    readonly egressPorts?: readonly number[];
+    /** Let the tasks send anything anywhere, as before outbound traffic was limited. @default false */
+    readonly allowAllEgress?: boolean;
+}
+
+/** Outbound traffic of a task security group: HTTPS plus the listed ports, or everything. */
+export type TaskEgress = { readonly ports: readonly number[] } | "all";
+
+/** HTTPS: image pulls, CloudWatch Logs, SSM and Secrets Manager, every AWS API. */
+export const TASK_EGRESS_DEFAULT_PORTS: readonly number[] = [443];
+
+/** The outbound traffic `network` allows (validated). */
+export function taskEgress(network: TaskNetwork): TaskEgress {
+    if (network.allowAllEgress) {
+        return "all";
+    }
+    return { ports: [...new Set([...TASK_EGRESS_DEFAULT_PORTS, ...(network.egressPorts ?? [])])].sort((a, b) => a - b) };
 }
 
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -31,6 +54,23 @@ export function validateTaskNetwork(v: Validator, network: TaskNetwork | undefin
     validateSubnetIds(v, `${path}.subnetIds`, network.subnetIds, 1);
     if (network.assignPublicIp !== undefined) {
         v.boolean(`${path}.assignPublicIp`, network.assignPublicIp);
+    }
+    if (network.allowAllEgress !== undefined) {
+        v.boolean(`${path}.allowAllEgress`, network.allowAllEgress);
+        if (network.allowAllEgress && network.egressPorts !== undefined) {
+            throw v.conflict(`${path}.egressPorts`, `has no effect with ${path}.allowAllEgress`, "remove one of them");
+        }
+    }
+    if (network.egressPorts !== undefined) {
+        if (!Array.isArray(network.egressPorts)) {
+            throw v.error(`${path}.egressPorts`, network.egressPorts, "must be a list of TCP ports", "give for example [5432]");
+        }
+        network.egressPorts.forEach((port, i) => {
+            v.integer(`${path}.egressPorts[${i}]`, port, 1, 65535);
+            if (network.egressPorts!.indexOf(port) !== i) {
+                throw v.error(`${path}.egressPorts[${i}]`, port, "is listed twice", "list each port once");
+            }
+        });
     }
     return network;
 }
@@ -63,19 +103,22 @@ export function validateSubnetIds(v: Validator, path: string, subnetIds: unknown
  */
 export const SECURITY_GROUP_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 
+/** The egress entries of `egress`, inline form: one per port, to any IPv4 and IPv6 address. */
+export function egressEntries(egress: TaskEgress): { description: string; protocol: string; fromPort: number; toPort: number; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[] {
+    const anywhere = { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] };
+    if (egress === "all") {
+        return [{ description: "All outbound: image pulls, secrets, logs, application calls", protocol: "-1", fromPort: 0, toPort: 0, ...anywhere }];
+    }
+    return egress.ports.map((port) => ({ description: port === 443 ? "HTTPS: image pulls, secrets, logs, AWS APIs" : `TCP ${port} (egressPorts)`, protocol: "tcp", fromPort: port, toPort: port, ...anywhere }));
+}
+
 /**
- * A security group that admits nothing and sends anywhere, with both stated inline: the provider
- * removes AWS's default allow-all egress, and tasks without it cannot pull images or read secrets.
+ * A security group that admits nothing and sends only what `egress` allows, stated inline: the
+ * provider removes AWS's default allow-all egress, and tasks without HTTPS cannot pull images or
+ * read secrets.
  */
-export function createEgressOnlySecurityGroup(parent: pulumi.Resource, name: string, role: string, description: string, vpcId: pulumi.Input<string>): aws.ec2.SecurityGroup {
-    return new aws.ec2.SecurityGroup(
-        childName(name, role),
-        {
-            description,
-            vpcId,
-            ingress: [],
-            egress: [{ description: "All outbound: image pulls, secrets, logs, application calls", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
-        },
-        { parent },
-    );
+export function createEgressOnlySecurityGroup(parent: pulumi.Resource, name: string, role: string, description: string, vpcId: pulumi.Input<string>, egress: TaskEgress): aws.ec2.SecurityGroup {
+    // EC2 cannot change a group's description: groups made before egress was limited keep theirs
+    // ("all outbound") rather than being replaced under running tasks.
+    return new aws.ec2.SecurityGroup(childName(name, role), { description, vpcId, ingress: [], egress: egressEntries(egress) }, { parent, ignoreChanges: ["description"] });
 }

@@ -10,7 +10,7 @@ import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms"
 import { assumeRolePolicy, awsContext, policyDocument } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { TaskNetwork, validateTaskNetwork } from "./network";
+import { egressEntries, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
 import { createTaskDefinition, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 
@@ -1106,17 +1106,21 @@ export class WebService extends pulumi.ComponentResource {
             { securityGroupId: serviceSecurityGroup.id, description: "Container port from the load balancer", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: frontend.securityGroupId },
             opts,
         );
-        // The provider removes AWS's default allow-all egress; without it tasks cannot pull images or read secrets.
-        const taskEgress: pulumi.Resource[] = [];
-        for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
-            const rule = new aws.vpc.SecurityGroupEgressRule(
-                childName(name, `service-out-${suffix}`),
-                { securityGroupId: serviceSecurityGroup.id, description: "All outbound: image pulls, secrets, logs, application calls", ipProtocol: "-1", ...cidr },
-                opts,
-            );
-            taskEgress.push(rule);
+        // The provider removes AWS's default allow-all egress; without HTTPS tasks cannot pull images
+        // or read secrets. HTTPS keeps the names the former allow-all rules had, so they change in place.
+        const taskEgressRules: pulumi.Resource[] = [];
+        for (const entry of egressEntries(taskEgress(args.network))) {
+            const port = entry.protocol === "tcp" && entry.fromPort !== 443 ? `${entry.fromPort}-` : "";
+            for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
+                const rule = new aws.vpc.SecurityGroupEgressRule(
+                    childName(name, `service-out-${port}${suffix}`),
+                    { securityGroupId: serviceSecurityGroup.id, description: entry.description, ipProtocol: entry.protocol, ...(entry.protocol === "tcp" ? { fromPort: entry.fromPort, toPort: entry.toPort } : {}), ...cidr },
+                    opts,
+                );
+                taskEgressRules.push(rule);
+            }
         }
-        return { serviceSecurityGroup, taskEgress };
+        return { serviceSecurityGroup, taskEgress: taskEgressRules };
     }
 
     private createTargetGroup(name: string, args: WebServiceArgs, plan: WebServicePlan, role: "tg" | "tg-alt"): aws.lb.TargetGroup {

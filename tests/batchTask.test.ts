@@ -94,10 +94,18 @@ describe("BatchTask", () => {
             const sg = mocks.one(T.securityGroup, "job-sg");
             assert.deepStrictEqual(sg.inputs.ingress, []);
             assert.strictEqual(sg.inputs.vpcId, network.vpcId);
-            assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.cidrBlocks, e.ipv6CidrBlocks]), [["-1", ["0.0.0.0/0"], ["::/0"]]]);
+            assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort, e.cidrBlocks, e.ipv6CidrBlocks]), [["tcp", 443, 443, ["0.0.0.0/0"], ["::/0"]]], "HTTPS out only by default");
             for (const description of [sg.inputs.description, ...sg.inputs.egress.map((e: any) => e.description)]) {
                 assert.match(description, SECURITY_GROUP_DESCRIPTION, "only characters EC2 accepts in security group texts");
             }
+        });
+
+        it("keeps a security group's description as it was rather than replace the group under a running task, and sends the listed ports", async () => {
+            const seen = new Map<string, pulumi.CustomResourceOptions>();
+            new BatchTask("job", { ...base, network: { ...network, egressPorts: [5432] } }, { transformations: [(a) => (seen.set(a.name, a.opts), undefined)] });
+            await mocks.settle();
+            assert.deepStrictEqual(seen.get("job-sg")!.ignoreChanges, ["description"]);
+            assert.deepStrictEqual(mocks.one(T.securityGroup, "job-sg").inputs.egress.map((e: any) => [e.protocol, e.fromPort, e.description]), [["tcp", 443, "HTTPS: image pulls, secrets, logs, AWS APIs"], ["tcp", 5432, "TCP 5432 (egressPorts)"]]);
         });
 
         it("parents every child to the component, with the BatchTask type in each URN", async () => {

@@ -271,12 +271,12 @@ describe("npm run plan", () => {
                 inbound: ["tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"],
                 outbound: ["tcp 8080 to web-service-sg"],
             });
-            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from todo-alb-sg"], outbound: ["all traffic to 0.0.0.0/0", "all traffic to ::/0"] });
-            assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["all traffic to 0.0.0.0/0, ::/0"] });
+            assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from todo-alb-sg"], outbound: ["tcp 443 to 0.0.0.0/0", "tcp 443 to ::/0"] });
+            assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["tcp 443 to 0.0.0.0/0, ::/0"] });
             assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from todo-alb-sg" });
             assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "todo-alb-sg", outbound: "tcp 8080 to web-service-sg" });
             const text = renderText(plan);
-            assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: all traffic to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
+            assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: tcp 443 to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
         });
 
         it("writes IAM conditions and security group rules as a reviewer reads them", () => {

@@ -153,10 +153,14 @@ const taskFields = {
 };
 
 const network = field(
-    fc.record({ vpcId: fc.constant(VPC), subnetIds: fc.constant(SUBNETS), assignPublicIp: fc.boolean() }, { requiredKeys: ["vpcId", "subnetIds"] }),
+    fc.oneof(
+        fc.record({ vpcId: fc.constant(VPC), subnetIds: fc.constant(SUBNETS), assignPublicIp: fc.boolean(), egressPorts: fc.uniqueArray(int(1, 65535), { maxLength: 4 }) }, { requiredKeys: ["vpcId", "subnetIds"] }),
+        fc.record({ vpcId: fc.constant(VPC), subnetIds: fc.constant(SUBNETS), allowAllEgress: fc.boolean() }),
+    ),
     fc.oneof(
         fc.constantFrom({ vpcId: "vpc-nope", subnetIds: SUBNETS }, { vpcId: VPC, subnetIds: [] }, { vpcId: VPC, subnetIds: [SUBNETS[0], SUBNETS[0]] }, { vpcId: VPC, subnetIds: ["sn-1"] }),
         fc.constant({ vpcId: VPC, subnetIds: SUBNETS, assignPublicIp: "yes" as unknown as boolean }),
+        fc.constantFrom<any>({ vpcId: VPC, subnetIds: SUBNETS, egressPorts: [0] }, { vpcId: VPC, subnetIds: SUBNETS, egressPorts: [22, 22] }, { vpcId: VPC, subnetIds: SUBNETS, egressPorts: [22], allowAllEgress: true }),
     ),
 );
 

@@ -121,6 +121,15 @@ describe("WebService", () => {
             assert.deepStrictEqual(alb.securityGroups, [sgId("web-alb-sg")]);
         });
 
+        it("lets the tasks reach the listed ports besides HTTPS, or everything when asked", async () => {
+            await build({ network: { ...base.network, egressPorts: [5432, 6379] } });
+            const out = rulesOf(T.egress, "web-service-sg").map((r) => `${r.name} ${r.inputs.ipProtocol} ${r.inputs.fromPort}`);
+            assert.deepStrictEqual(out.sort(), ["web-service-out-5432-ipv4 tcp 5432", "web-service-out-5432-ipv6 tcp 5432", "web-service-out-6379-ipv4 tcp 6379", "web-service-out-6379-ipv6 tcp 6379", "web-service-out-ipv4 tcp 443", "web-service-out-ipv6 tcp 443"]);
+            mocks.reset();
+            await build({ network: { ...base.network, allowAllEgress: true } });
+            assert.deepStrictEqual(rulesOf(T.egress, "web-service-sg").map((r) => `${r.name} ${r.inputs.ipProtocol}`).sort(), ["web-service-out-ipv4 -1", "web-service-out-ipv6 -1"]);
+        });
+
         it("admits HTTP from anywhere to the ALB only, and the tasks only from the ALB on the container port", async () => {
             await build();
             const albIn = rulesOf(T.ingress, "web-alb-sg").map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]);
@@ -132,8 +141,8 @@ describe("WebService", () => {
             assert.strictEqual(tasksIn.length, 1);
             assert.deepStrictEqual([tasksIn[0].inputs.fromPort, tasksIn[0].inputs.referencedSecurityGroupId, tasksIn[0].inputs.cidrIpv4, tasksIn[0].inputs.cidrIpv6], [8080, sgId("web-alb-sg"), undefined, undefined]);
             assert.deepStrictEqual(rulesOf(T.ingress, "web-alb-sg").map((r) => r.name).sort(), ["web-alb-in-80-any-ipv4"]);
-            const tasksOut = rulesOf(T.egress, "web-service-sg").map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]);
-            assert.deepStrictEqual(tasksOut, [["-1", "0.0.0.0/0"], ["-1", "::/0"]]);
+            const tasksOut = rulesOf(T.egress, "web-service-sg").map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]);
+            assert.deepStrictEqual(tasksOut, [["web-service-out-ipv4", "tcp", 443, 443, "0.0.0.0/0"], ["web-service-out-ipv6", "tcp", 443, 443, "::/0"]], "HTTPS out only, under the names the former allow-all rules had");
             for (const sg of mocks.all(T.sg)) {
                 assert.strictEqual(sg.inputs.ingress, undefined, "no inline rules beside the rule resources");
                 assert.strictEqual(sg.inputs.vpcId, "vpc-0123456789abcdef0");
@@ -545,6 +554,8 @@ describe("WebService", () => {
             ["a stickiness of 0 s", { stickinessSeconds: 0 }, "web: stickinessSeconds (0) must be a whole number from 1 to 604800 seconds; set it within 1..604800."],
             ["no network", { network: undefined }, 'web: network (undefined) is missing; give { vpcId, subnetIds } of the subnets the tasks run in.'],
             ["no load balancer", { loadBalancer: undefined }, "web: loadBalancer (undefined) is missing; give at least { subnetIds } in two Availability Zones, or a shared LoadBalancer."],
+            ["an egress port out of range", { network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"], egressPorts: [70000] } }, "web: network.egressPorts[0] (70000) must be a whole number from 1 to 65535; set it within 1..65535."],
+            ["egress ports beside all egress", { network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"], egressPorts: [5432], allowAllEgress: true } }, "web: network.egressPorts has no effect with network.allowAllEgress; remove one of them."],
             ["a cluster that is not an ARN", { cluster: "my-cluster" }, 'web: cluster ("my-cluster") is not an ECS cluster ARN; pass an aws.ecs.Cluster or "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".'],
             ["a subnet that is not a subnet id", { network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["sn-1"] } }, 'web: network.subnetIds[0] ("sn-1") is not a subnet id; give an id such as "subnet-0123456789abcdef0".'],
             ["a component name with an underscore", {}, 'web_app: name ("web_app") must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen; rename the component, for example "todo-web".', "web_app"],
