@@ -124,6 +124,7 @@ function batchArgs(w: Wiring): BatchTaskArgs {
         schedule: { expression: batch.schedule ?? d.batch.schedule, timezone: batch.timezone ?? d.batch.timezone },
         timeoutSeconds: batch.timeoutSeconds ?? d.batch.timeoutSeconds,
         retries: batch.retries,
+        tracing: batch.tracing ?? false,
         // The stack's one topic: its email subscription is the stack's, not the job's.
         tags: stackTags,
         alerts: { topicArn: w.alertTopicArn, ...(batch.noSuccessWithinHours !== undefined ? { noSuccessWithinHours: batch.noSuccessWithinHours } : {}) },

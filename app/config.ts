@@ -119,6 +119,7 @@ const batchSchema = z.strictObject({
     noSuccessWithinHours: z.number().optional(),
     capacity: capacity.optional(),
     exportRetentionDays: z.number().int().min(1).max(3650).optional(),
+    tracing: z.boolean().optional(),
 });
 
 /** The whole stack configuration, as validated. */
@@ -327,6 +328,7 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         retries: "batch.retries",
         "alerts.email": "batch.alertEmail",
         "alerts.noSuccessWithinHours": "batch.noSuccessWithinHours",
+        tracing: "batch.tracing",
         logRetentionDays: "logRetentionDays",
     },
 };

@@ -165,6 +165,12 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
     readonly concurrency?: number;
     /** Where failures are reported. @default a topic of its own, without subscribers */
     readonly alerts?: BatchTaskAlerts;
+    /**
+     * Trace each run with AWS X-Ray (the state machine's steps and the ECS calls): a timeline of
+     * where a slow or failed run spent its time. X-Ray charges per trace beyond its free tier.
+     * @default false
+     */
+    readonly tracing?: boolean;
     /** Tags for every taggable resource the component creates; ECS copies the service's or task definition's to the tasks. @default none */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -220,6 +226,9 @@ export const BATCH_TASK_LIMITS = {
 export const BATCH_TASK_ALERTED_STATUSES: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED"];
 
 /** Actions Step Functions needs to deliver execution logs; AWS requires resource `*` for them. */
+/** What a state machine's role needs to send traces to X-Ray (no resource-level permissions). */
+export const STEP_FUNCTIONS_TRACING_ACTIONS: readonly string[] = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"];
+
 export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
     "logs:CreateLogDelivery",
     "logs:GetLogDelivery",
@@ -414,6 +423,7 @@ interface BatchTaskPlan {
     readonly schedule?: ResolvedSchedule;
     readonly alerts: ResolvedAlerts;
     readonly concurrency: number;
+    readonly tracing: boolean;
 }
 
 function isObject(value: unknown): boolean {
@@ -510,6 +520,7 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
         retries: v.check(() => resolveRetries(v, args.retries, args.spotFallbackToOnDemand))!,
         alerts: v.check(() => resolveAlerts(v, args.alerts))!,
         concurrency: v.check(() => v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, limits.concurrency.min, limits.concurrency.max, "runs"))!,
+        tracing: args.tracing === undefined ? false : v.check(() => v.boolean("tracing", args.tracing))!,
     };
     v.check(() => validateTags(v, args.tags));
     v.done();
@@ -559,6 +570,8 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input
         { Sid: "PublishFailure", Action: ["sns:Publish"], Resource: [topicArn] },
         // Log delivery actions have no resource-level permissions: AWS requires "*".
         { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
+        // So have X-Ray's.
+        ...(plan.tracing ? [{ Sid: "Tracing", Action: [...STEP_FUNCTIONS_TRACING_ACTIONS], Resource: ["*"] }] : []),
     ]);
 }
 
@@ -609,6 +622,7 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 concurrency: plan.concurrency,
                 alertOnSkipped: plan.alerts.onSkipped,
             }),
+            ...(plan.tracing ? { tracingConfiguration: { enabled: true } } : {}),
             loggingConfiguration: {
                 logDestination: pulumi.interpolate`${logGroup.arn}:*`,
                 level: BATCH_TASK_DEFAULTS.executionLogLevel,

@@ -4,7 +4,7 @@
  * `./preview`, which throws `CannotCheckAtPreview` instead of guessing. `policies.ts` wraps each
  * check in a CrossGuard policy; the tests call both.
  */
-import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../components/batchTask";
+import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, STEP_FUNCTIONS_TRACING_ACTIONS } from "../components/batchTask";
 import { LOG_RETENTION_DAYS } from "../components/sizing";
 import { EXEC_ACTIONS, EXEC_EXEMPTION_TAG, EXEC_LOG_DISCOVERY_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
 import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
@@ -277,9 +277,9 @@ export const separateRoles: ResourceCheck = (type, props) => {
 /**
  * Actions that have no resource-level permissions, so AWS requires `Resource: "*"` for them: ECR's
  * authorization token, the ECS Exec agent's ssmmessages channels and log group lookup, Step
- * Functions' log delivery, and the load balancer reads ECS needs to shift traffic.
+ * Functions' log delivery and tracing, and the load balancer reads ECS needs to shift traffic.
  */
-export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, ...ELB_READ_ACTIONS])];
+export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...new Set(["ecr:GetAuthorizationToken", ...EXEC_ACTIONS, ...EXEC_LOG_DISCOVERY_ACTIONS, ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, ...STEP_FUNCTIONS_TRACING_ACTIONS, ...ELB_READ_ACTIONS])];
 
 /** One statement of an identity policy, normalized. */
 export interface IamStatement {

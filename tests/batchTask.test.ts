@@ -626,6 +626,17 @@ describe("BatchTask", () => {
             assert.strictEqual(mocks.one(T.subscription).inputs.topic, topicArn);
         });
 
+        it("traces runs with X-Ray when asked: tracing on the state machine, and the role's X-Ray rights on \"*\", the only resource X-Ray grants", async () => {
+            await build("job", { ...base, tracing: true });
+            assert.deepStrictEqual(mocks.one(T.stateMachine).inputs.tracingConfiguration, { enabled: true });
+            const statements = parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy).Statement;
+            assert.deepStrictEqual(statements.find((s: any) => s.Sid === "Tracing"), { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: ["*"] });
+            mocks.reset();
+            await build("job", base);
+            assert.strictEqual(mocks.one(T.stateMachine).inputs.tracingConfiguration, undefined, "off by default");
+            assert.ok(!parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy).Statement.some((s: any) => s.Sid === "Tracing"));
+        });
+
         it("alarms when a run took over 80% of its timeout, notifying on ALARM and on OK", async () => {
             const job = await build("job", { ...full, timeoutSeconds: 600 });
             const i = mocks.one(T.alarm, "job-alarm-long-run").inputs;

@@ -274,6 +274,13 @@ describe("index.ts (the program)", () => {
             });
         });
 
+        it("traces the export's runs with X-Ray (dev does not)", async () => {
+            await evaluateStack("prod");
+            assert.deepStrictEqual(mocks.one(T.sfn).inputs.tracingConfiguration, { enabled: true });
+            await evaluateStack("dev");
+            assert.strictEqual(mocks.one(T.sfn).inputs.tracingConfiguration, undefined);
+        });
+
         it("serves HTTPS on its domain, scales 2..10, protects the load balancer and the data, keeps logs a year, alerts by email", async () => {
             const outputs = await evaluateStack("prod");
             assert.strictEqual(await outputValue(outputs.url), "https://todo.example.com");
