@@ -1,5 +1,6 @@
 // Public API of fargate-workloads: the components and the building blocks they share.
 export * from "./alarms";
+export * from "./accessLogs";
 export * from "./alerts";
 export * from "./batchRunner";
 export * from "./capacity";

@@ -4,6 +4,7 @@ import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
 import { validateSubnetIds } from "./network";
 import { certificateCovers, ROUTING_LIMITS, RouteTable } from "./routing";
+import { AccessLogBucket, createAccessLogBucket } from "./accessLogs";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
 import { awsContext } from "./iam";
@@ -40,6 +41,16 @@ export interface CertificateArgs {
     readonly zoneId?: pulumi.Input<string>;
 }
 
+/**
+ * Where the load balancer writes its access logs (Security Hub ELB.5): a bucket it makes (with
+ * `retentionDays`), an existing bucket (its policy must let the Region's Elastic Load Balancing
+ * log delivery write, and it must use S3-managed encryption), or `false` for none.
+ */
+export type AccessLogsArgs =
+    | { readonly retentionDays?: number; readonly prefix?: string }
+    | { readonly bucket: pulumi.Input<string>; readonly prefix?: string }
+    | false;
+
 /** Arguments of {@link LoadBalancer}. Defaults are in {@link LOAD_BALANCER_DEFAULTS}. */
 export interface LoadBalancerArgs {
     /** VPC of the subnets (and of the services behind it). */
@@ -68,8 +79,8 @@ export interface LoadBalancerArgs {
     readonly idleTimeoutSeconds?: number;
     /** Refuse deletion of the load balancer (Security Hub ELB.6); `pulumi destroy` then fails until it is turned off. @default false */
     readonly deletionProtection?: boolean;
-    /** Write access logs to this S3 bucket (its policy must let Elastic Load Balancing write; Security Hub ELB.5). @default off */
-    readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix?: string };
+    /** Access logs (Security Hub ELB.5): a bucket the component makes, a given one, or `false`. @default a bucket of its own, logs kept 90 days */
+    readonly accessLogs?: AccessLogsArgs;
     /** The account's quota of rules per load balancer (default rules excluded): raise it after AWS raised the quota. @default 100 */
     readonly ruleQuota?: number;
     /** Tags for every taggable resource the component creates. @default none */
@@ -99,6 +110,8 @@ export const LOAD_BALANCER_DEFAULTS = {
     ruleQuota: ROUTING_LIMITS.rulesPerLoadBalancer,
     /** The load balancer answering 5xx to one request in twenty is an outage for someone. */
     errorRateAlarmPercent: 5,
+    /** Access logs on (Security Hub ELB.5), kept 90 days: long enough to look into an incident, cheap to store. */
+    accessLogRetentionDays: 90,
 } as const;
 
 /** Limits of the arguments, from AWS's documented ranges. */
@@ -270,12 +283,19 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
     const sslPolicy = v.check(() => v.oneOf(`${at}sslPolicy`, args.sslPolicy ?? d.sslPolicy, ELB17_SSL_POLICIES, `use ${d.sslPolicy} (the Security Hub ELB.17 list)`));
     const idleTimeoutSeconds = v.check(() => v.integer(`${at}idleTimeoutSeconds`, args.idleTimeoutSeconds ?? d.idleTimeoutSeconds, l.idleTimeoutSeconds.min, l.idleTimeoutSeconds.max, "seconds"));
     const deletionProtection = args.deletionProtection === undefined ? d.deletionProtection : v.check(() => v.boolean(`${at}deletionProtection`, args.deletionProtection));
-    if (args.accessLogs !== undefined) {
+    if (args.accessLogs !== undefined && args.accessLogs !== false) {
+        const logs = args.accessLogs;
         v.check(() => {
-            if (args.accessLogs!.bucket === undefined || args.accessLogs!.bucket === "") {
-                throw v.error(`${at}accessLogs.bucket`, args.accessLogs!.bucket, "is missing", "give the name of an S3 bucket that Elastic Load Balancing may write to");
+            if (typeof logs !== "object" || logs === null) {
+                throw v.error(`${at}accessLogs`, logs, "must be an object or false", "give { retentionDays }, { bucket }, or false for no access logs");
             }
-            const prefix = args.accessLogs!.prefix;
+            if ("bucket" in logs && (logs.bucket === undefined || logs.bucket === "")) {
+                throw v.error(`${at}accessLogs.bucket`, logs.bucket, "is missing", "give the name of an S3 bucket that Elastic Load Balancing may write to, or leave it out to have one made");
+            }
+            if ("retentionDays" in logs && logs.retentionDays !== undefined) {
+                v.integer(`${at}accessLogs.retentionDays`, logs.retentionDays, 1, 3650, "days");
+            }
+            const prefix = logs.prefix;
             if (prefix !== undefined && (typeof prefix !== "string" || prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("AWSLogs"))) {
                 throw v.error(`${at}accessLogs.prefix`, prefix, 'must not start or end with "/" nor contain "AWSLogs"', 'write it like "todo/web"');
             }
@@ -358,6 +378,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** What services see: the settings, the covered names and the rules claimed so far. */
     public readonly plan: LoadBalancerPlan;
+    /** The bucket of its access logs, when it made one (the default). */
+    public readonly accessLogBucket?: AccessLogBucket;
     /** The load balancer-wide 5xx-rate alarm, unless turned off. */
     public readonly errorRateAlarm?: aws.cloudwatch.MetricAlarm;
     /** The topic it notifies. */
@@ -392,7 +414,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.firstDomain = args.domains?.[0]?.name;
         const was = (role: string) => formerAliases(former, role);
 
+        const ctx = awsContext(this);
         this.securityGroup = this.createSecurityGroup(name, args, plan, was);
+        this.accessLogBucket = this.createAccessLogs(name, args, plan, ctx);
         this.loadBalancer = this.createLoadBalancer(name, args, plan, was("alb"));
         const certificateArns = this.createCertificates(name, args, former);
         this.certificates = certificateArns.issued;
@@ -404,7 +428,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.zoneId = this.loadBalancer.zoneId;
         const host = plan.coveredNames.find((c) => !c.name.startsWith("*."));
         this.url = plan.https && host ? pulumi.output(`https://${host.name}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
-        const ctx = awsContext(this);
         this.alertTopicArn = resolveAlertTopic(this, name, args.alerts ?? {}, ctx).arn;
         const dimensions = { LoadBalancer: this.loadBalancer.arnSuffix };
         const metric = (metricName: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat: "Sum" });
@@ -479,8 +502,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
         return securityGroup;
     }
 
+    /** The bucket the access logs go to, unless they are off or go to a given bucket. */
+    private createAccessLogs(name: string, args: LoadBalancerArgs, plan: LoadBalancerPlan, ctx: ReturnType<typeof awsContext>): AccessLogBucket | undefined {
+        const logs = args.accessLogs ?? {};
+        if (logs === false || "bucket" in logs) {
+            return undefined;
+        }
+        return createAccessLogBucket(this, name, ctx, { retentionDays: logs.retentionDays ?? LOAD_BALANCER_DEFAULTS.accessLogRetentionDays, prefix: logs.prefix, forceDestroy: !plan.deletionProtection });
+    }
+
     private createLoadBalancer(name: string, args: LoadBalancerArgs, plan: LoadBalancerPlan, was: pulumi.CustomResourceOptions): aws.lb.LoadBalancer {
-        const logs = args.accessLogs;
+        const given = args.accessLogs ?? {};
+        const made = this.accessLogBucket;
+        const logs = given === false ? undefined : made ? { bucket: made.bucket.bucket, prefix: given.prefix } : { bucket: (given as { bucket: pulumi.Input<string> }).bucket, prefix: given.prefix };
         return new aws.lb.LoadBalancer(
             childName(name, "alb", NAME_LIMITS.loadBalancer),
             {
@@ -495,7 +529,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableDeletionProtection: plan.deletionProtection,
                 ...(logs ? { accessLogs: { bucket: logs.bucket, enabled: true, ...(logs.prefix ? { prefix: logs.prefix } : {}) } } : {}),
             },
-            { parent: this, ...was },
+            // AWS checks that it may write to the bucket when access logging is turned on.
+            { parent: this, ...was, ...(made ? { dependsOn: [made.policy] } : {}) },
         );
     }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
-import { CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
+import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
@@ -51,8 +51,8 @@ export interface OwnLoadBalancerArgs {
     readonly idleTimeoutSeconds?: number;
     /** Refuse deletion of the load balancer (Security Hub ELB.6); `pulumi destroy` then fails until it is turned off. @default false */
     readonly deletionProtection?: boolean;
-    /** Write access logs to this S3 bucket (its policy must let Elastic Load Balancing write; Security Hub ELB.5). @default off */
-    readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix?: string };
+    /** Access logs (Security Hub ELB.5): a bucket the load balancer makes, a given one, or `false`. @default a bucket of its own, logs kept 90 days */
+    readonly accessLogs?: AccessLogsArgs;
 }
 
 /**

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { stackLoadBalancerFormerOwner, STACK_LOAD_BALANCER_NAME } from "../app/loadBalancer";
+import * as aws from "@pulumi/aws";
+import { logDeliveryPrincipal } from "../components/accessLogs";
 import { LoadBalancer, LoadBalancerArgs } from "../components/loadBalancer";
 import { outputValue } from "../components/testing";
 import { ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
@@ -78,6 +80,46 @@ describe("LoadBalancer", () => {
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
             assert.strictEqual(mocks.all(T.egress).length, 0, "no way out until a service joins");
             assert.strictEqual(lb.httpsListener, undefined);
+        });
+
+        it("writes access logs into a private, S3-encrypted, TLS-only, expiring bucket that the Region's log delivery may write to", async () => {
+            const recorder = optionsRecorder();
+            new LoadBalancer("edge", { ...lbArgs, accessLogs: { retentionDays: 30, prefix: "edge" } }, recorder.opts);
+            await mocks.settle();
+            const bucket = mocks.one("aws:s3/bucket:Bucket", "edge-access-logs");
+            assert.strictEqual(bucket.inputs.bucketPrefix, "edge-access-logs-");
+            assert.strictEqual(bucket.inputs.forceDestroy, true, "without deletion protection, destroy removes the logs too");
+            assert.deepStrictEqual(mocks.one(T.alb).inputs.accessLogs, { bucket: bucket.state.bucket, enabled: true, prefix: "edge" });
+            const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules;
+            assert.deepStrictEqual(sse, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], "S3-managed keys: ALB log delivery supports no other");
+            assert.deepStrictEqual(mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 30 } }]);
+            const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+            assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            const policy = JSON.parse(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            assert.deepStrictEqual(policy.Statement, [
+                { Sid: "LoadBalancerLogDelivery", Effect: "Allow", Principal: { AWS: "arn:aws:iam::127311923021:root" }, Action: "s3:PutObject", Resource: `${bucket.state.arn}/edge/AWSLogs/123456789012/*` },
+                { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.state.arn, `${bucket.state.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ]);
+            const dependsOn = recorder.seen.get(`${T.alb}::edge-alb`)!.dependsOn as pulumi.Resource[];
+            assert.ok(dependsOn.some((d) => d instanceof aws.s3.BucketPolicy), "AWS tests the bucket when logging is turned on: the policy comes first");
+        });
+
+        it("lets the Region's log delivery write: its Elastic Load Balancing account where AWS lists one, the service principal elsewhere", () => {
+            assert.deepStrictEqual(logDeliveryPrincipal("aws", "eu-west-1"), { AWS: "arn:aws:iam::156460612806:root" });
+            assert.deepStrictEqual(logDeliveryPrincipal("aws-us-gov", "us-gov-west-1"), { AWS: "arn:aws-us-gov:iam::048591011584:root" });
+            assert.deepStrictEqual(logDeliveryPrincipal("aws", "me-central-1"), { Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
+        });
+
+        it("writes no access logs when told, and into a given bucket without making one", async () => {
+            new LoadBalancer("edge", { ...lbArgs, accessLogs: false });
+            await mocks.settle();
+            assert.strictEqual(mocks.one(T.alb).inputs.accessLogs, undefined);
+            assert.deepStrictEqual(mocks.all("aws:s3/bucket:Bucket"), []);
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, accessLogs: { bucket: "central-logs", prefix: "edge" } });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.one(T.alb).inputs.accessLogs, { bucket: "central-logs", enabled: true, prefix: "edge" });
+            assert.deepStrictEqual(mocks.all("aws:s3/bucket:Bucket"), []);
         });
 
         it("issues a DNS-validated certificate per domain, serves the first as the listener's default and the others beside it", async () => {

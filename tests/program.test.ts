@@ -151,7 +151,7 @@ describe("index.ts (the program)", () => {
             it("exports the table nightly with a role allowed exactly that, into a private, encrypted, TLS-only, expiring bucket", async () => {
                 await evaluateStack(stack);
                 const tableArn = mocks.one(T.table).state.arn;
-                const bucket = mocks.one(T.bucket).state;
+                const bucket = mocks.one(T.bucket, "export-bucket").state;
                 assert.deepStrictEqual(policyOf("export-task-policy").Statement, [
                     { Sid: "ExportTable", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [tableArn] },
                     { Sid: "WatchExport", Effect: "Allow", Action: ["dynamodb:DescribeExport"], Resource: [`${tableArn}/export/*`] },
@@ -166,13 +166,13 @@ describe("index.ts (the program)", () => {
                 assert.deepStrictEqual(env, { AWS_REGION: "us-east-1", EXPORT_BUCKET: bucket.bucket, HOME: "/tmp", TABLE_ARN: tableArn });
                 const schedule = mocks.one(T.schedule).inputs;
                 assert.deepStrictEqual([schedule.scheduleExpression, schedule.scheduleExpressionTimezone], ["cron(0 3 * * ? *)", "UTC"]);
-                const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+                const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "export-bucket-public-access").inputs;
                 assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-                const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
+                const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "export-bucket-encryption").inputs;
                 assert.strictEqual(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-                const tls = parsed(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement[0];
+                const tls = parsed(mocks.one("aws:s3/bucketPolicy:BucketPolicy", "export-bucket-tls-only").inputs.policy).Statement[0];
                 assert.deepStrictEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
-                const expiry = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0];
+                const expiry = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "export-bucket-expiry").inputs.rules[0];
                 assert.deepStrictEqual(expiry.filter, { prefix: "exports/" });
                 assert.ok(expiry.expiration.days > 0);
             });
@@ -183,7 +183,7 @@ describe("index.ts (the program)", () => {
                 assert.strictEqual(await outputValue(outputs.clusterName), mocks.one(T.cluster).state.name);
                 assert.strictEqual(await outputValue(outputs.serviceName), mocks.one(T.service).state.name);
                 assert.strictEqual(await outputValue(outputs.tableName), mocks.one(T.table).state.name);
-                assert.strictEqual(await outputValue(outputs.exportBucket), mocks.one(T.bucket).state.bucket);
+                assert.strictEqual(await outputValue(outputs.exportBucket), mocks.one(T.bucket, "export-bucket").state.bucket);
                 assert.strictEqual(await outputValue(outputs.batchRunCommand), `aws stepfunctions start-execution --state-machine-arn ${mocks.one(T.sfn).state.arn} --region us-east-1 --input '{}'`);
             });
 
@@ -249,7 +249,7 @@ describe("index.ts (the program)", () => {
             }
             assert.strictEqual(mocks.one(T.table).inputs.deletionProtectionEnabled, false);
             assert.strictEqual(mocks.one(T.alb).inputs.enableDeletionProtection, false);
-            assert.strictEqual(mocks.one(T.bucket).inputs.forceDestroy, true);
+            assert.strictEqual(mocks.one(T.bucket, "export-bucket").inputs.forceDestroy, true);
             assert.deepStrictEqual(mocks.all(T.listener).map((l) => l.inputs.protocol), ["HTTP"]);
             assert.strictEqual(mocks.all(T.topic).length, 1, "failures are never silent: one stack topic, even without an email");
             assert.strictEqual(mocks.all(T.subscription).length, 0, "no alert email, no subscription");
@@ -290,7 +290,7 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual([target.minCapacity, target.maxCapacity], [2, 10]);
             assert.strictEqual(mocks.one(T.table).inputs.deletionProtectionEnabled, true);
             assert.strictEqual(mocks.one(T.alb).inputs.enableDeletionProtection, true);
-            assert.strictEqual(mocks.one(T.bucket).inputs.forceDestroy, false);
+            assert.strictEqual(mocks.one(T.bucket, "export-bucket").inputs.forceDestroy, false);
             for (const group of mocks.all("aws:cloudwatch/logGroup:LogGroup")) {
                 assert.strictEqual(group.inputs.retentionInDays, 365, group.name);
             }

@@ -103,7 +103,7 @@ describe("WebService", () => {
             }
             assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").urn, urn);
             const lb = mocks.one(T.lbComponent);
-            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate"].sort());
+            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate", "aws:s3/bucket:Bucket web-access-logs"].sort());
             assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => r.service), ["web"], "its rule is recorded on its load balancer");
         });
 
@@ -117,7 +117,7 @@ describe("WebService", () => {
             assert.strictEqual(alb.desyncMitigationMode, "defensive");
             assert.strictEqual(alb.idleTimeout, 60);
             assert.strictEqual(alb.enableDeletionProtection, false);
-            assert.strictEqual(alb.accessLogs, undefined);
+            assert.deepStrictEqual(alb.accessLogs, { bucket: mocks.one("aws:s3/bucket:Bucket", "web-access-logs").state.bucket, enabled: true }, "access logs on, into a bucket of its own (Security Hub ELB.5)");
             assert.deepStrictEqual(alb.securityGroups, [sgId("web-alb-sg")]);
         });
 

@@ -60,7 +60,7 @@ export const EXCLUDED = [
     "data transfer, including NAT gateway processing ($0.045 per GB)",
     "SQS (the schedule's dead-letter queue)",
     "SNS (alert messages)",
-    "S3 storage and requests (exports)",
+    "S3 storage and requests (exports, access logs)",
     "KMS requests",
     "DynamoDB on-demand requests and storage",
     "Route 53 hosted zone and queries",
