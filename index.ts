@@ -65,6 +65,7 @@ function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTo
         subnetIds: w.publicSubnetIds,
         deletionProtection: protect,
         tags: stackTags,
+        ...(web.waf ? { waf: { managed: true as const } } : {}),
         ...(web.domain ? { domains: [web.domain] } : {}),
         ...(web.certificateArn ? { certificates: [{ arn: fromConfig(secretKeys, "web", web.certificateArn), hosts: web.hostName ? [web.hostName] : [] }] } : {}),
     };

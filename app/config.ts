@@ -88,6 +88,7 @@ const webSchema = z
         secrets: z.record(z.string(), z.string()).optional(),
         user: z.string().optional(),
         capacity: capacity.optional(),
+        waf: z.boolean().optional(),
         parameterPath: z.string().regex(PARAMETER_PATH, "must start and end with / (like /fargate-workloads/dev/); fix the slashes").optional(),
     })
     .superRefine((w, ctx) => {

@@ -17,5 +17,6 @@ export * from "./sizing";
 export * from "./tags";
 export * from "./taskDefinition";
 export * from "./tokens";
+export * from "./waf";
 export * from "./webService";
 export * from "./batchTask";

@@ -10,6 +10,7 @@ import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms"
 import { assumeRolePolicy, awsContext, policyDocument } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
+import { WafArgs } from "./waf";
 import { egressEntries, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
 import { createTaskDefinition, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
@@ -53,6 +54,8 @@ export interface OwnLoadBalancerArgs {
     readonly deletionProtection?: boolean;
     /** Access logs (Security Hub ELB.5): a bucket the load balancer makes, a given one, or `false`. @default a bucket of its own, logs kept 90 days */
     readonly accessLogs?: AccessLogsArgs;
+    /** A web application firewall: `{ managed: true }` or `{ webAclArn }` (see `LoadBalancer`). @default false */
+    readonly waf?: WafArgs;
 }
 
 /**
@@ -451,6 +454,7 @@ function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string
         ...(lb.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: lb.idleTimeoutSeconds } : {}),
         ...(lb.deletionProtection !== undefined ? { deletionProtection: lb.deletionProtection } : {}),
         ...(lb.accessLogs !== undefined ? { accessLogs: lb.accessLogs } : {}),
+        ...(lb.waf !== undefined ? { waf: lb.waf } : {}),
     };
 }
 

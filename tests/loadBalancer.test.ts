@@ -104,6 +104,37 @@ describe("LoadBalancer", () => {
             assert.ok(dependsOn.some((d) => d instanceof aws.s3.BucketPolicy), "AWS tests the bucket when logging is turned on: the policy comes first");
         });
 
+        it("puts a managed web application firewall in front when asked: AWS's common and known-bad-inputs rules, then a per-IP rate limit", async () => {
+            const lb = new LoadBalancer("edge", { ...lbArgs, waf: { managed: true, rateLimitPerFiveMinutes: 500 } });
+            await mocks.settle();
+            const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "edge-waf").inputs;
+            assert.deepStrictEqual([acl.scope, acl.defaultAction], ["REGIONAL", { allow: {} }]);
+            assert.deepStrictEqual(
+                acl.rules.map((r: any) => [r.priority, r.name, r.overrideAction ?? r.action, r.statement]),
+                [
+                    [10, "aws-common-rules", { none: {} }, { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" } }],
+                    [20, "aws-known-bad-inputs", { none: {} }, { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } }],
+                    [30, "rate-limit-per-ip", { block: {} }, { rateBasedStatement: { limit: 500, aggregateKeyType: "IP" } }],
+                ],
+            );
+            assert.ok(acl.rules.every((r: any) => r.visibilityConfig.cloudwatchMetricsEnabled && /^edge-[a-z-]+$/.test(r.visibilityConfig.metricName)), "each rule has its metrics");
+            const association = mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
+            assert.deepStrictEqual([association.resourceArn, association.webAclArn], [mocks.one(T.alb).state.arn, mocks.one("aws:wafv2/webAcl:WebAcl").state.arn]);
+            assert.ok(lb.webAcl);
+        });
+
+        it("associates a given web ACL without making one, and has no firewall unless asked", async () => {
+            const arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shared/a1b2c3d4-5678-90ab-cdef-0123456789ab";
+            new LoadBalancer("edge", { ...lbArgs, waf: { webAclArn: arn } });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all("aws:wafv2/webAcl:WebAcl"), []);
+            assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.webAclArn, arn);
+            mocks.reset();
+            new LoadBalancer("edge", lbArgs);
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all("aws:wafv2/webAclAssociation:WebAclAssociation"), []);
+        });
+
         it("lets the Region's log delivery write: its Elastic Load Balancing account where AWS lists one, the service principal elsewhere", () => {
             assert.deepStrictEqual(logDeliveryPrincipal("aws", "eu-west-1"), { AWS: "arn:aws:iam::156460612806:root" });
             assert.deepStrictEqual(logDeliveryPrincipal("aws-us-gov", "us-gov-west-1"), { AWS: "arn:aws-us-gov:iam::048591011584:root" });
@@ -179,6 +210,8 @@ describe("LoadBalancer", () => {
                 { domains: Array.from({ length: 27 }, (_, i) => ({ name: `s${i}.example.com`, zoneId: ZONE })) },
                 "edge: domains and certificates give 27 certificates, but a listener holds 26 (its default and 25 more; AWS quota); use wildcard certificates to cover several names.",
             ],
+            ["a web ACL that is not regional", { waf: { webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/cf/1234" } }, 'edge: waf.webAclArn ("arn:aws:wafv2:us-east-1:123456789012:global/webacl/cf/1234") is not the ARN of a regional WAF web ACL (a load balancer takes no CloudFront one); use "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID".'],
+            ["a rate limit under 100", { waf: { managed: true, rateLimitPerFiveMinutes: 50 } }, "edge: waf.rateLimitPerFiveMinutes (50) must be a whole number from 100 to 2000000000 requests; set it within 100..2000000000."],
             ["a rule quota of 0", { ruleQuota: 0 }, "edge: ruleQuota (0) must be a whole number from 1 to 50000 rules; set it within 1..50000."],
             ["no VPC", { vpcId: "" }, 'edge: vpcId ("") is missing; give the id of the subnets\' VPC.'],
         ];

@@ -60,8 +60,11 @@ describe("npm run plan", () => {
             close(tasks.monthly, 2 * perTask); // 28.84
             close(tasks.monthlyAtMax, 10 * perTask); // 144.18
             const monitoring = 13 * 0.1 + 3; // ten alarms (the no-success alarm too) reading 13 metrics, and the dashboard
-            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring;
-            close(plan.cost.fixedMonthly, fixed); // 129.86
+            const waf = 5 + 3 * 1; // the web ACL and its three rules
+            close(line(plan, "WAF web ACL todo-waf: the ACL and 3 rules").monthly, waf);
+            close(line(plan, "WAF web ACL todo-waf: requests").monthly, 0.6);
+            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring + waf;
+            close(plan.cost.fixedMonthly, fixed); // 137.86
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 

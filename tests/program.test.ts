@@ -274,6 +274,15 @@ describe("index.ts (the program)", () => {
             });
         });
 
+        it("puts a managed web application firewall in front of the load balancer (dev has none)", async () => {
+            await evaluateStack("prod");
+            const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "todo-waf");
+            assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.webAclArn, acl.state.arn);
+            assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.resourceArn, mocks.one(T.alb).state.arn);
+            await evaluateStack("dev");
+            assert.deepStrictEqual(mocks.all("aws:wafv2/webAcl:WebAcl"), []);
+        });
+
         it("traces the export's runs with X-Ray (dev does not)", async () => {
             await evaluateStack("prod");
             assert.deepStrictEqual(mocks.one(T.sfn).inputs.tracingConfiguration, { enabled: true });

@@ -50,6 +50,8 @@ export const USAGE_ASSUMPTIONS = {
     lcuPerLoadBalancer: 1,
     /** Minutes a batch run lasts, bounded by its timeout. */
     batchRunMinutes: 15,
+    /** Requests a month a web application firewall inspects (light traffic: about 0.4 a second). */
+    requestsPerMonthMillions: 1,
     /** Step Functions state transitions per run (start, task, end). */
     transitionsPerRun: 3,
 } as const;
@@ -253,6 +255,13 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
     if (alarms.length > 0) {
         const metrics = alarmMetrics(alarms);
         add(`CloudWatch alarms: ${alarms.length}, reading ${metrics} metrics`, "fixed", `${metrics} x ${prices.alarmMetricMonth}`, metrics * prices.alarmMetricMonth);
+    }
+    for (const acl of index.ofType("aws:wafv2/webAcl:WebAcl")) {
+        const rules = Array.isArray(acl.inputs.rules) ? acl.inputs.rules.length : 0;
+        add(`WAF web ACL ${acl.name}: the ACL and ${rules} rules`, "fixed", `${prices.waf.webAclMonth} + ${rules} x ${prices.waf.ruleMonth}`, prices.waf.webAclMonth + rules * prices.waf.ruleMonth);
+        const millions = USAGE_ASSUMPTIONS.requestsPerMonthMillions;
+        add(`WAF web ACL ${acl.name}: requests`, "usage", `${millions} million x ${prices.waf.perMillionRequests}`, millions * prices.waf.perMillionRequests);
+        assumptions.push(`${acl.name}: ${millions} million requests a month inspected`);
     }
     for (const dashboard of index.ofType("aws:cloudwatch/dashboard:Dashboard")) {
         add(`CloudWatch dashboard ${dashboard.inputs.dashboardName}`, "fixed", `${prices.dashboardMonth} (three a month are free per account)`, prices.dashboardMonth);

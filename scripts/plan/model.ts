@@ -148,6 +148,21 @@ export function alarmText(i: any, index: ResourceIndex): string {
     return `${what} ${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${i.threshold} in ${i.datapointsToAlarm ?? i.evaluationPeriods} of ${i.evaluationPeriods} x ${period} s -> ${actions} (${on})`;
 }
 
+/** A web ACL's rules in evaluation order: "10 aws-common-rules: AWS AWSManagedRulesCommonRuleSet". */
+export function wafRulesText(rules: any[] | undefined): string[] {
+    return [...(rules ?? [])]
+        .sort((a, b) => a.priority - b.priority)
+        .map((r) => {
+            const s = r.statement ?? {};
+            const what = s.managedRuleGroupStatement
+                ? `${s.managedRuleGroupStatement.vendorName} ${s.managedRuleGroupStatement.name}`
+                : s.rateBasedStatement
+                  ? `${Object.keys(r.action ?? {})[0]} over ${s.rateBasedStatement.limit} requests per ${s.rateBasedStatement.aggregateKeyType} in 5 minutes`
+                  : "custom statement";
+            return `${r.priority} ${r.name}: ${what}`;
+        });
+}
+
 /** A rule's conditions: "host todo.example.com, path /api/*". */
 export function ruleConditionsText(conditions: any[] | undefined): string {
     return (conditions ?? [])
@@ -180,6 +195,8 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
                 actions: (i.defaultActions ?? []).map((a: any) => actionText(a, index)),
                 ...(index.ofType("aws:lb/listenerRule:ListenerRule").some((rule) => rule.inputs.listenerArn === r.state.arn) ? { rules: listenerRulesText(r, index) } : {}),
             };
+        case "aws:wafv2/webAcl:WebAcl":
+            return { scope: i.scope, defaultAction: Object.keys(i.defaultAction ?? {})[0], rules: wafRulesText(i.rules) };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return { alarm: alarmText(i, index) };
         case "aws:lb/listenerRule:ListenerRule":

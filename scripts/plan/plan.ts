@@ -11,7 +11,7 @@ import { MockRecorder, RecordedResource, requireFresh } from "../../components/t
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
-import { alarmText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
+import { alarmText, wafRulesText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
 
 export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
 
@@ -30,6 +30,8 @@ export interface Plan {
     readonly alarms: { readonly name: string; readonly text: string }[];
     /** The dashboards and the titles of their widgets. */
     readonly dashboards: { readonly name: string; readonly widgets: string[] }[];
+    /** Web application firewalls and their rules in evaluation order. */
+    readonly firewalls: { readonly name: string; readonly rules: string[] }[];
     readonly diagram: { readonly mermaid: string; readonly dot: string };
     readonly notes: string[];
 }
@@ -51,7 +53,7 @@ export function listenerRouting(resources: readonly RecordedResource[]): Listene
 }
 
 /** The alarms and dashboards of the stack, as the plan lists them. */
-export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "alarms" | "dashboards"> {
+export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "alarms" | "dashboards" | "firewalls"> {
     const index = new ResourceIndex(resources);
     return {
         alarms: index
@@ -62,6 +64,7 @@ export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "
             name: String(d.inputs.dashboardName),
             widgets: (JSON.parse(d.inputs.dashboardBody).widgets as any[]).map((w) => (w.type === "text" ? String(w.properties.markdown).replace(/^#+\s*/, "") : `  ${w.properties.title}`)),
         })),
+        firewalls: index.ofType("aws:wafv2/webAcl:WebAcl").map((acl) => ({ name: acl.name, rules: wafRulesText(acl.inputs.rules) })),
     };
 }
 

@@ -27,6 +27,8 @@ export interface PriceTable {
     readonly alarmMetricMonth: number;
     /** A custom dashboard a month (the account's first three are free; the estimate counts every one). */
     readonly dashboardMonth: number;
+    /** AWS WAF: a web ACL a month, a rule (or rule group) a month, a million requests. */
+    readonly waf: { readonly webAclMonth: number; readonly ruleMonth: number; readonly perMillionRequests: number };
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -51,6 +53,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         schedulerFreePerMonth: 14_000_000,
         alarmMetricMonth: 0.1,
         dashboardMonth: 3.0,
+        waf: { webAclMonth: 5.0, ruleMonth: 1.0, perMillionRequests: 0.6 },
     },
 };
 
