@@ -34,7 +34,16 @@ export function createParameters(parameterPath: string, table: aws.dynamodb.Tabl
     });
 }
 
-/** Where the nightly exports go: private, encrypted, TLS only, each export expiring after `retentionDays`. */
+/** Days a replaced or deleted export version is kept in a versioned (protected) bucket. */
+export const NONCURRENT_VERSION_DAYS = 30;
+/** Days the export bucket's server access logs are kept. */
+export const EXPORT_ACCESS_LOG_DAYS = 90;
+
+/**
+ * Where the nightly exports go: private, encrypted, TLS only, each export expiring after
+ * `retentionDays`. A protected stack (prod) also keeps object versions (an overwritten or deleted
+ * export can be restored for 30 days) and logs every request to the bucket in a second bucket.
+ */
 export function createExportBucket(retentionDays: number, protect: boolean, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
     const bucket = new aws.s3.Bucket("export-bucket", { forceDestroy: !protect, tags }, { protect, retainOnDelete: protect });
     const opts = { parent: bucket };
@@ -72,9 +81,62 @@ export function createExportBucket(retentionDays: number, protect: boolean, tags
             rules: [
                 { id: "expire-exports", status: "Enabled", filter: { prefix: "exports/" }, expiration: { days: retentionDays } },
                 { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+                ...(protect ? [{ id: "expire-old-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS } }] : []),
             ],
         },
         opts,
     );
+    if (protect) {
+        new aws.s3.BucketVersioning("export-bucket-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+        createServerAccessLogs(bucket, tags);
+    }
     return bucket;
+}
+
+/**
+ * Server access logs of the export bucket, in a bucket of their own: S3-managed encryption (the
+ * only kind a log target takes), private, TLS only, expiring after 90 days, writable by S3's
+ * logging service for this bucket and account only.
+ */
+function createServerAccessLogs(source: aws.s3.Bucket, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
+    const logs = new aws.s3.Bucket("export-bucket-access-logs", { forceDestroy: false, tags }, { parent: source });
+    const opts = { parent: logs };
+    new aws.s3.BucketPublicAccessBlock("export-bucket-access-logs-public-access", { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+    new aws.s3.BucketOwnershipControls("export-bucket-access-logs-ownership", { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketServerSideEncryptionConfiguration("export-bucket-access-logs-encryption", { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, opts);
+    new aws.s3.BucketLifecycleConfiguration(
+        "export-bucket-access-logs-expiry",
+        { bucket: logs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: "" }, expiration: { days: EXPORT_ACCESS_LOG_DAYS } }] },
+        opts,
+    );
+    const policy = new aws.s3.BucketPolicy(
+        "export-bucket-access-logs-policy",
+        {
+            bucket: logs.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "S3ServerAccessLogs",
+                        Effect: "Allow",
+                        Principal: { Service: "logging.s3.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${logs.arn}/export-bucket/*`,
+                        Condition: { ArnLike: { "aws:SourceArn": source.arn }, StringEquals: { "aws:SourceAccount": aws.getCallerIdentityOutput({}, opts).accountId } },
+                    },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [logs.arn, pulumi.interpolate`${logs.arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
+            }),
+        },
+        opts,
+    );
+    new aws.s3.BucketLogging("export-bucket-logging", { bucket: source.id, targetBucket: logs.id, targetPrefix: "export-bucket/" }, { parent: source, dependsOn: [policy] });
+    return logs;
 }

@@ -274,6 +274,34 @@ describe("index.ts (the program)", () => {
             });
         });
 
+        it("keeps export versions for 30 days and logs every request to the export bucket (dev does neither)", async () => {
+            await evaluateStack("prod");
+            const exports = mocks.one(T.bucket, "export-bucket");
+            // Every configuration of the export bucket names it by its id, as its public access block does.
+            const exportBucketId = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "export-bucket-public-access").inputs.bucket;
+            assert.ok(exportBucketId);
+            assert.deepStrictEqual(mocks.one("aws:s3/bucketVersioning:BucketVersioning").inputs, { bucket: exportBucketId, versioningConfiguration: { status: "Enabled" } });
+            assert.strictEqual(mocks.one("aws:s3/bucketLogging:BucketLogging").inputs.bucket, exportBucketId);
+            const expiry = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "export-bucket-expiry").inputs.rules;
+            assert.deepStrictEqual(expiry.find((r: any) => r.id === "expire-old-versions"), { id: "expire-old-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 30 } });
+            const logs = mocks.one(T.bucket, "export-bucket-access-logs");
+            const logging = mocks.one("aws:s3/bucketLogging:BucketLogging").inputs;
+            assert.deepStrictEqual([logging.targetBucket, logging.targetPrefix], [mocks.one("aws:s3/bucketPolicy:BucketPolicy", "export-bucket-access-logs-policy").inputs.bucket, "export-bucket/"]);
+            const policy = parsed(mocks.one("aws:s3/bucketPolicy:BucketPolicy", "export-bucket-access-logs-policy").inputs.policy);
+            assert.deepStrictEqual(policy.Statement[0], {
+                Sid: "S3ServerAccessLogs",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${logs.state.arn}/export-bucket/*`,
+                Condition: { ArnLike: { "aws:SourceArn": exports.state.arn }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+            });
+            assert.deepStrictEqual(policy.Statement[1].Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.deepStrictEqual(mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "export-bucket-access-logs-encryption").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+            await evaluateStack("dev");
+            assert.deepStrictEqual([mocks.all("aws:s3/bucketVersioning:BucketVersioning"), mocks.all("aws:s3/bucketLogging:BucketLogging")], [[], []]);
+        });
+
         it("puts a managed web application firewall in front of the load balancer (dev has none)", async () => {
             await evaluateStack("prod");
             const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "todo-waf");
