@@ -27,7 +27,10 @@ describe("the consumer's stack, built from the installed package", () => {
         assert.deepStrictEqual(service.inputs.networkConfiguration.subnets, ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]);
         assert.strictEqual(mocks.one("aws:lb/targetGroup:TargetGroup").inputs.targetType, "ip");
         const component = mocks.one("fargate-workloads:ecs:WebService", "api");
-        assert.ok(mocks.children(component).some((c) => c.type === "aws:lb/loadBalancer:LoadBalancer"));
+        // Its own load balancer is a LoadBalancer component of its own, under the service.
+        const own = mocks.children(component).find((c) => c.type === "fargate-workloads:elb:LoadBalancer");
+        assert.ok(own, "the service's own LoadBalancer component");
+        assert.ok(mocks.children(own).some((c) => c.type === "aws:lb/loadBalancer:LoadBalancer"));
         assert.match(await outputValue(program.url), /^http:\/\/api-alb-/);
     });
 
