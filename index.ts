@@ -22,6 +22,7 @@ import {
     ClusterInput,
     createAlertTopic,
     createCluster,
+    createEncryptionKey,
     LoadBalancer,
     LoadBalancerArgs,
     LoadBalancerPlan,
@@ -55,6 +56,8 @@ interface Wiring {
     readonly bucketName: pulumi.Input<string>;
     readonly bucketArn: pulumi.Input<string>;
     readonly alertTopicArn: pulumi.Input<string>;
+    /** The stack's customer-managed key, with `encryption`. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 /** The stack's load balancer, which every web service of the stack shares. */
@@ -104,6 +107,7 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
         tags: stackTags,
         // The stack's one topic: the service's alarms notify it.
         alerts: { topicArn: w.alertTopicArn },
+        ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
     };
 }
 
@@ -117,8 +121,9 @@ function batchArgs(w: Wiring): BatchTaskArgs {
         memory: batch.memory,
         architecture: batch.architecture,
         capacity: batch.capacity,
-        environment: { AWS_REGION: ctx.region, EXPORT_BUCKET: w.bucketName, HOME: "/tmp", TABLE_ARN: w.tableArn },
-        taskPolicyStatements: exportTaskPolicy(w.tableArn, w.bucketArn),
+        environment: { AWS_REGION: ctx.region, EXPORT_BUCKET: w.bucketName, HOME: "/tmp", TABLE_ARN: w.tableArn, ...(w.kmsKeyArn !== undefined ? { EXPORT_KMS_KEY: w.kmsKeyArn } : {}) },
+        taskPolicyStatements: exportTaskPolicy(w.tableArn, w.bucketArn, w.kmsKeyArn),
+        ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
         logRetentionDays,
         cluster: w.cluster,
         network: w.tasks,
@@ -145,6 +150,7 @@ const preview: Wiring = {
     bucketName: unknown,
     bucketArn: unknown,
     alertTopicArn: unknown,
+    ...(config.encryption ? { kmsKeyArn: typeof config.encryption === "object" ? config.encryption.kmsKeyArn : unknown } : {}),
 };
 // Every problem of the stack in one run: the stack file's, then each component's, named by the
 // keys the user wrote.
@@ -181,8 +187,12 @@ if (allProblems.length > 0) {
 }
 
 // 2. Create: the alerts topic, network, cluster, data, image, then the two workloads.
+// With encryption, one customer-managed key for the stack's data, logs, topic and queues.
+const kmsKeyArn: pulumi.Input<string> | undefined =
+    config.encryption === true ? createEncryptionKey(`${pulumi.getProject()}-${pulumi.getStack()}`, ctx, { tags: stackTags }).key.arn : config.encryption ? config.encryption.kmsKeyArn : undefined;
 // One topic for the stack, so the operator confirms one email (see app/alerts.ts).
 const alerts = createAlertTopic("alerts", ctx, {
+    ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
     label: `${pulumi.getProject()} ${pulumi.getStack()}`,
     email: batch.alertEmail ? fromConfig(secretKeys, "batch", batch.alertEmail) : undefined,
     tags: stackTags,
@@ -190,9 +200,9 @@ const alerts = createAlertTopic("alerts", ctx, {
 });
 const network = createNetwork(networkPlan, stackTags);
 const { cluster, capacityProviders } = createCluster(undefined, "todo", stackTags);
-const table = createTable(protect, stackTags);
+const table = createTable(protect, stackTags, kmsKeyArn);
 createParameters(parameterPath, table, stackTags);
-const exportBucketResource = createExportBucket(batch.exportRetentionDays ?? d.batch.exportRetentionDays, protect, stackTags);
+const exportBucketResource = createExportBucket(batch.exportRetentionDays ?? d.batch.exportRetentionDays, protect, stackTags, kmsKeyArn);
 const wiring: Wiring = {
     cluster,
     tasks: { vpcId: network.vpcId, subnetIds: network.taskSubnetIds, assignPublicIp: network.assignPublicIp },
@@ -203,6 +213,7 @@ const wiring: Wiring = {
     bucketName: exportBucketResource.bucket,
     bucketArn: exportBucketResource.arn,
     alertTopicArn: alerts.arn,
+    ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
 };
 // Before it was shared, the load balancer was made by the web service itself: keep its resources.
 const loadBalancer = new LoadBalancer(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(wiring), {}, stackLoadBalancerFormerOwner());

@@ -129,6 +129,8 @@ export const stackConfigSchema = z.strictObject({
     web: webSchema.optional(),
     batch: batchSchema.optional(),
     protect: z.boolean().optional(),
+    /** A customer-managed KMS key for the stack's data, logs, topics and queues: true makes one, or give an existing key's ARN. */
+    encryption: z.union([z.boolean(), z.strictObject({ kmsKeyArn: z.string().startsWith("arn:", "is not a KMS key ARN; write it like arn:aws:kms:REGION:ACCOUNT:key/ID") })]).optional(),
     /** Who answers for the stack: tagged on every resource, with the project and stack names. */
     owner: z
         .string()

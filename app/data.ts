@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The TODO app's table: lists by user (`User`) and list id (`ListId`). */
-export function createTable(protect: boolean, tags?: Readonly<Record<string, string>>): aws.dynamodb.Table {
+export function createTable(protect: boolean, tags?: Readonly<Record<string, string>>, kmsKeyArn?: pulumi.Input<string>): aws.dynamodb.Table {
     return new aws.dynamodb.Table(
         "todo-table",
         {
@@ -15,7 +15,7 @@ export function createTable(protect: boolean, tags?: Readonly<Record<string, str
             billingMode: "PAY_PER_REQUEST",
             // Point-in-time recovery also makes the nightly export possible.
             pointInTimeRecovery: { enabled: true },
-            serverSideEncryption: { enabled: true },
+            serverSideEncryption: { enabled: true, ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}) },
             deletionProtectionEnabled: protect,
             tags,
         },
@@ -44,14 +44,18 @@ export const EXPORT_ACCESS_LOG_DAYS = 90;
  * `retentionDays`. A protected stack (prod) also keeps object versions (an overwritten or deleted
  * export can be restored for 30 days) and logs every request to the bucket in a second bucket.
  */
-export function createExportBucket(retentionDays: number, protect: boolean, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
+export function createExportBucket(retentionDays: number, protect: boolean, tags?: Readonly<Record<string, string>>, kmsKeyArn?: pulumi.Input<string>): aws.s3.Bucket {
     const bucket = new aws.s3.Bucket("export-bucket", { forceDestroy: !protect, tags }, { protect, retainOnDelete: protect });
     const opts = { parent: bucket };
     new aws.s3.BucketPublicAccessBlock("export-bucket-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
     new aws.s3.BucketOwnershipControls("export-bucket-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     new aws.s3.BucketServerSideEncryptionConfiguration(
         "export-bucket-encryption",
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        {
+            bucket: bucket.id,
+            // Under the stack's key when it has one; a bucket key keeps the KMS requests (and their cost) down.
+            rules: [kmsKeyArn !== undefined ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true } : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
         opts,
     );
     new aws.s3.BucketPolicy(

@@ -10,7 +10,8 @@ import { PolicyStatement } from "../components";
  * one: every parameter comes from the run, not from the attempt. The client token is the run's id
  * (`BATCH_RUN_ID`, the execution name) and the export time, prefix and parameters derive from the
  * run's start (`BATCH_RUN_STARTED_AT`), so within DynamoDB's 8-hour idempotency window a retry
- * gets the export already started and waits for it. Reads TABLE_ARN and EXPORT_BUCKET;
+ * gets the export already started and waits for it. Reads TABLE_ARN, EXPORT_BUCKET and, for an
+ * encrypted bucket, EXPORT_KMS_KEY;
  * POLL_SECONDS sets the wait between checks (default 30).
  */
 export const EXPORT_SCRIPT = [
@@ -20,7 +21,10 @@ export const EXPORT_SCRIPT = [
     'started="${BATCH_RUN_STARTED_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"',
     'prefix="exports/$(printf %s "$started" | cut -c1-19 | tr : -)Z-$run_id"',
     'echo "Exporting $TABLE_ARN as of $started to s3://$EXPORT_BUCKET/$prefix (run $run_id, attempt ${BATCH_ATTEMPT:-1})"',
-    'arn=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-time "$started" --client-token "$run_id" --export-format DYNAMODB_JSON --query ExportDescription.ExportArn --output text)',
+    // With EXPORT_KMS_KEY, the export's objects are encrypted with that key, as the bucket is.
+    'sse=""',
+    'if [ -n "${EXPORT_KMS_KEY:-}" ]; then sse="--s3-sse-algorithm KMS --s3-sse-kms-key-id $EXPORT_KMS_KEY"; fi',
+    'arn=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-time "$started" --client-token "$run_id" --export-format DYNAMODB_JSON $sse --query ExportDescription.ExportArn --output text)',
     'echo "Export $arn"',
     "while true; do",
     '  status=$(aws dynamodb describe-export --export-arn "$arn" --query ExportDescription.ExportStatus --output text)',
@@ -53,10 +57,12 @@ export function lastAttemptStartSeconds(timeoutSeconds: number, retries: { attem
 export const EXPORT_ENTRY_POINT: readonly string[] = ["/bin/sh", "-c"];
 
 /** Exactly what the export needs: start an export of this table, watch it, write under `exports/` of this bucket. */
-export function exportTaskPolicy(tableArn: pulumi.Input<string>, bucketArn: pulumi.Input<string>): PolicyStatement[] {
+export function exportTaskPolicy(tableArn: pulumi.Input<string>, bucketArn: pulumi.Input<string>, kmsKeyArn?: pulumi.Input<string>): PolicyStatement[] {
     return [
         { Sid: "ExportTable", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [tableArn] },
         { Sid: "WatchExport", Action: ["dynamodb:DescribeExport"], Resource: [pulumi.interpolate`${tableArn}/export/*`] },
         { Sid: "WriteExport", Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [pulumi.interpolate`${bucketArn}/exports/*`] },
+        // An encrypted bucket: writing (in parts) under the key. The table's key is usable through DynamoDB by its policy.
+        ...(kmsKeyArn !== undefined ? [{ Sid: "EncryptExport", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [kmsKeyArn] }] : []),
     ];
 }

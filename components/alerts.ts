@@ -25,6 +25,8 @@ export interface AlertTopicOptions {
     readonly email?: pulumi.Input<string>;
     /** Resource options of the topic (its policy and subscription are its children). */
     readonly opts?: pulumi.CustomResourceOptions;
+    /** A customer-managed KMS key for the topic; its policy must let EventBridge and CloudWatch publish. @default unencrypted */
+    readonly kmsKeyArn?: pulumi.Input<string>;
     /** Tags of the topic. @default none */
     readonly tags?: Readonly<Record<string, string>>;
     /** Resource options of the policy and subscription, when they must keep an earlier parent. */
@@ -38,7 +40,11 @@ export interface AlertTopicOptions {
  * data. A stack makes one and gives its ARN to every component, so the operator confirms one email.
  */
 export function createAlertTopic(name: string, ctx: AwsContext, options: AlertTopicOptions): AlertTopic {
-    const topic = new aws.sns.Topic(name, { displayName: `${options.label} alerts`.slice(0, SNS_DISPLAY_NAME_MAX), ...(options.tags ? { tags: options.tags } : {}) }, options.opts);
+    const topic = new aws.sns.Topic(
+        name,
+        { displayName: `${options.label} alerts`.slice(0, SNS_DISPLAY_NAME_MAX), ...(options.kmsKeyArn !== undefined ? { kmsMasterKeyId: options.kmsKeyArn } : {}), ...(options.tags ? { tags: options.tags } : {}) },
+        options.opts,
+    );
     new aws.sns.TopicPolicy(
         `${name}-policy`,
         {
@@ -93,11 +99,11 @@ export function validateAlertDestination(v: Validator, alerts: AlertDestination,
 }
 
 /** The topic alerts go to: the given one (its policy belongs to its owner, and is documented), or a new one. */
-export function resolveAlertTopic(parent: pulumi.Resource, name: string, alerts: AlertDestination, ctx: AwsContext): AlertTopic {
+export function resolveAlertTopic(parent: pulumi.Resource, name: string, alerts: AlertDestination, ctx: AwsContext, kmsKeyArn?: pulumi.Input<string>): AlertTopic {
     if (alerts.topicArn !== undefined) {
         const arn = pulumi.output(alerts.topicArn);
         const subscription = alerts.email === undefined ? undefined : new aws.sns.TopicSubscription(childName(name, "alerts-email"), { topic: arn, protocol: "email", endpoint: alerts.email }, { parent });
         return { arn, subscription };
     }
-    return createAlertTopic(childName(name, "alerts", NAME_LIMITS.snsTopic), ctx, { label: name, email: alerts.email, opts: { parent } });
+    return createAlertTopic(childName(name, "alerts", NAME_LIMITS.snsTopic), ctx, { label: name, email: alerts.email, opts: { parent }, ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}) });
 }

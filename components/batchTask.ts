@@ -572,6 +572,13 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input
         { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
         // So have X-Ray's.
         ...(plan.tracing ? [{ Sid: "Tracing", Action: [...STEP_FUNCTIONS_TRACING_ACTIONS], Resource: ["*"] }] : []),
+        ...(plan.spec.args.kmsKeyArn !== undefined
+            ? [
+                  // The execution logs are delivered under the key; the topic it publishes to is under it too.
+                  { Sid: "EncryptedExecutionLogs", Action: ["kms:GenerateDataKey"], Resource: [plan.spec.args.kmsKeyArn], Condition: { StringLike: { "kms:EncryptionContext:SourceArn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:*` } } },
+                  { Sid: "EncryptedTopic", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [plan.spec.args.kmsKeyArn] },
+              ]
+            : []),
     ]);
 }
 
@@ -599,7 +606,12 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         opts,
     );
     const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f, topicArn) }, opts);
-    const logGroup = new aws.cloudwatch.LogGroup(childName(name, "runner-logs"), { name: executionLogGroupName(name), retentionInDays: plan.spec.logRetentionDays }, opts);
+    const kmsKeyArn = plan.spec.args.kmsKeyArn;
+    const logGroup = new aws.cloudwatch.LogGroup(
+        childName(name, "runner-logs"),
+        { name: executionLogGroupName(name), retentionInDays: plan.spec.logRetentionDays, ...(kmsKeyArn !== undefined ? { kmsKeyId: kmsKeyArn } : {}) },
+        opts,
+    );
     const stateMachine = new aws.sfn.StateMachine(
         childName(name, "runner", NAME_LIMITS.stateMachine),
         {
@@ -623,6 +635,8 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 alertOnSkipped: plan.alerts.onSkipped,
             }),
             ...(plan.tracing ? { tracingConfiguration: { enabled: true } } : {}),
+            // Execution data (inputs, outputs, the runner's state) under the customer's key.
+            ...(kmsKeyArn !== undefined ? { encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 } } : {}),
             loggingConfiguration: {
                 logDestination: pulumi.interpolate`${logGroup.arn}:*`,
                 level: BATCH_TASK_DEFAULTS.executionLogLevel,
@@ -636,7 +650,16 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
     // state machine's ARN exists only once it does (runs start after it: schedules wait for it).
     const listRuns = new aws.iam.RolePolicy(
         childName(name, "runner-list-runs"),
-        { role: role.id, policy: policyDocument([{ Sid: "CountRunningRuns", Action: ["states:ListExecutions"], Resource: [stateMachine.arn] }]) },
+        {
+            role: role.id,
+            policy: policyDocument([
+                { Sid: "CountRunningRuns", Action: ["states:ListExecutions"], Resource: [stateMachine.arn] },
+                // The runs' data is under the key, in this state machine's encryption context only.
+                ...(kmsKeyArn !== undefined
+                    ? [{ Sid: "EncryptedExecutions", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }]
+                    : []),
+            ]),
+        },
         opts,
     );
     return { stateMachine, role, logGroup, ready: [listRuns] };
@@ -655,7 +678,10 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
     const opts = { parent };
     const deadLetterQueue = new aws.sqs.Queue(
         childName(name, "schedule-dlq", NAME_LIMITS.sqsQueue),
-        { sqsManagedSseEnabled: true, messageRetentionSeconds: BATCH_TASK_DEFAULTS.deadLetterRetentionDays * 86400 },
+        {
+            ...(plan.spec.args.kmsKeyArn !== undefined ? { kmsMasterKeyId: plan.spec.args.kmsKeyArn } : { sqsManagedSseEnabled: true }),
+            messageRetentionSeconds: BATCH_TASK_DEFAULTS.deadLetterRetentionDays * 86400,
+        },
         opts,
     );
     const role = new aws.iam.Role(
@@ -670,6 +696,8 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
             policy: policyDocument([
                 { Sid: "StartRun", Action: ["states:StartExecution"], Resource: [stateMachine.arn] },
                 { Sid: "DeadLetter", Action: ["sqs:SendMessage"], Resource: [deadLetterQueue.arn] },
+                // The schedule's input and the dead-letter queue are under the key.
+                ...(plan.spec.args.kmsKeyArn !== undefined ? [{ Sid: "EncryptedScheduleAndDeadLetters", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [plan.spec.args.kmsKeyArn] }] : []),
             ]),
         },
         opts,
@@ -682,6 +710,7 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
             scheduleExpressionTimezone: schedule.timezone,
             flexibleTimeWindow: schedule.flexibleWindowMinutes === undefined ? { mode: BATCH_TASK_DEFAULTS.flexibleWindow } : { mode: "FLEXIBLE", maximumWindowInMinutes: schedule.flexibleWindowMinutes },
             state: schedule.enabled ? "ENABLED" : "DISABLED",
+            ...(plan.spec.args.kmsKeyArn !== undefined ? { kmsKeyArn: plan.spec.args.kmsKeyArn } : {}),
             target: {
                 arn: stateMachine.arn,
                 roleArn: role.arn,
@@ -903,7 +932,7 @@ export class BatchTask extends pulumi.ComponentResource {
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);
         const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, limited outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId, taskEgress(plan.network));
-        const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws);
+        const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws, args.kmsKeyArn);
         const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;
         createUnreportedFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);

@@ -8,6 +8,7 @@ export * from "./cluster";
 export * from "./deployTime";
 export * from "./errors";
 export * from "./iam";
+export * from "./kms";
 export * from "./loadBalancer";
 export * from "./metrics";
 export * from "./naming";

@@ -95,6 +95,8 @@ export interface LoadBalancerArgs {
     readonly tags?: Readonly<Record<string, string>>;
     /** Where its alarm notifies, on ALARM and on OK (the stack's topic). @default a topic of its own, without subscribers */
     readonly alerts?: AlertDestination;
+    /** A customer-managed KMS key for the topic it makes when given none (not for access logs: ALB log delivery takes S3-managed keys only). @default unencrypted */
+    readonly kmsKeyArn?: pulumi.Input<string>;
     /**
      * Percent of all requests the load balancer itself answers with 5xx (no healthy target, a
      * target that closed the connection or timed out) in 3 of 5 minutes; `false` turns it off.
@@ -443,7 +445,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.zoneId = this.loadBalancer.zoneId;
         const host = plan.coveredNames.find((c) => !c.name.startsWith("*."));
         this.url = plan.https && host ? pulumi.output(`https://${host.name}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
-        this.alertTopicArn = resolveAlertTopic(this, name, args.alerts ?? {}, ctx).arn;
+        this.alertTopicArn = resolveAlertTopic(this, name, args.alerts ?? {}, ctx, args.kmsKeyArn).arn;
         const dimensions = { LoadBalancer: this.loadBalancer.arnSuffix };
         const metric = (metricName: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat: "Sum" });
         const percent = args.errorRateAlarmPercent ?? LOAD_BALANCER_DEFAULTS.errorRateAlarmPercent;

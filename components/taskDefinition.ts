@@ -88,6 +88,13 @@ export interface TaskDefinitionArgs extends ContainerArgs {
     readonly sidecars?: readonly SidecarArgs[];
     /** Days the task's logs are kept (a CloudWatch Logs retention value). @default 30 */
     readonly logRetentionDays?: number;
+    /**
+     * A customer-managed KMS key for what the component stores: its log groups and, where the
+     * component makes them, its alerts topic and queue (a BatchTask also its schedule and state
+     * machine). Its key policy must let CloudWatch Logs use it and, for the topic, EventBridge and
+     * CloudWatch publish; `createEncryptionKey` makes such a key. @default AWS-owned keys
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
     /** KMS keys that encrypt the `secrets`; the execution role may decrypt with exactly these. @default [] */
     readonly secretKmsKeyArns?: readonly pulumi.Input<string>[];
     /** Permissions of the application (the task role) as IAM statements. @default [] */
@@ -380,6 +387,11 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
             }
         });
     });
+    if (typeof args.kmsKeyArn === "string" && !KMS_KEY_ARN.test(args.kmsKeyArn)) {
+        v.check(() => {
+            throw v.error("kmsKeyArn", args.kmsKeyArn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (key policies and grants name keys, not aliases)');
+        });
+    }
     const strategy = architecture ? v.check(() => capacityProviderStrategy(v, args.capacity, architecture)) : undefined;
     v.done();
     return {
@@ -523,12 +535,15 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
     return def;
 }
 
+/** What a writer of a log group encrypted with a customer key needs on that key (through CloudWatch Logs only). */
+export const LOGS_KEY_ACTIONS: readonly string[] = ["kms:Encrypt", "kms:ReEncrypt*", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
 function executionPolicy(spec: TaskSpec, ctx: AwsContext, logGroupArn: pulumi.Output<string>): pulumi.Output<string> {
     const images = spec.containers.map((c) => c.args.image);
     const secretRefs = spec.containers.flatMap((c) => Object.values(c.args.secrets ?? {}));
     return pulumi
-        .all([pulumi.all(images), pulumi.all(secretRefs), ctx.partition, ctx.region, ctx.accountId, logGroupArn, pulumi.all([...(spec.args.secretKmsKeyArns ?? [])])])
-        .apply(([imgs, refs, partition, region, account, logArn, kmsKeys]) => {
+        .all([pulumi.all(images), pulumi.all(secretRefs), ctx.partition, ctx.region, ctx.accountId, logGroupArn, pulumi.all([...(spec.args.secretKmsKeyArns ?? [])]), pulumi.output(spec.args.kmsKeyArn)])
+        .apply(([imgs, refs, partition, region, account, logArn, kmsKeys, logKey]) => {
             const statements: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, unknown> }[] = [];
             const repos = [...new Set(imgs.map(ecrRepositoryArn).filter((r): r is string => r !== undefined))].sort();
             if (repos.length > 0) {
@@ -537,6 +552,10 @@ function executionPolicy(spec: TaskSpec, ctx: AwsContext, logGroupArn: pulumi.Ou
                 statements.push({ Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repos });
             }
             statements.push({ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logArn}:log-stream:*`] });
+            if (logKey !== undefined) {
+                // The log group is under the component's key: writes may use it, through CloudWatch Logs only.
+                statements.push({ Sid: "EncryptedLogs", Effect: "Allow", Action: [...LOGS_KEY_ACTIONS], Resource: [logKey], Condition: { StringEquals: { "kms:ViaService": `logs.${region}.amazonaws.com` } } });
+            }
             const parameters = new Set<string>();
             const secrets = new Set<string>();
             for (const ref of refs) {
@@ -599,7 +618,11 @@ export function createTaskDefinition(parent: pulumi.Resource, spec: TaskSpec): T
     const name = spec.name;
     const ctx = awsContext(parent);
 
-    const logGroup = new aws.cloudwatch.LogGroup(childName(name, "logs"), { name: spec.logGroupName, retentionInDays: spec.logRetentionDays }, opts);
+    const logGroup = new aws.cloudwatch.LogGroup(
+        childName(name, "logs"),
+        { name: spec.logGroupName, retentionInDays: spec.logRetentionDays, ...(spec.args.kmsKeyArn !== undefined ? { kmsKeyId: spec.args.kmsKeyArn } : {}) },
+        opts,
+    );
 
     const executionRole = new aws.iam.Role(
         childName(name, "execution", NAME_LIMITS.iamRole),

@@ -1013,7 +1013,7 @@ export class WebService extends pulumi.ComponentResource {
         const ctx = awsContext(this);
         const cluster = resolveCluster(this, name, args.cluster);
         const task = createTaskDefinition(this, plan.spec);
-        const alertTopic = resolveAlertTopic(this, name, plan.alerts, ctx);
+        const alertTopic = resolveAlertTopic(this, name, plan.alerts, ctx, args.kmsKeyArn);
         const frontend = this.resolveFrontend(name, plan, alertTopic.arn);
         const { serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan, frontend);
         const targetGroup = this.createTargetGroup(name, args, plan, "tg");

@@ -61,10 +61,11 @@ describe("npm run plan", () => {
             close(tasks.monthlyAtMax, 10 * perTask); // 144.18
             const monitoring = 13 * 0.1 + 3; // ten alarms (the no-success alarm too) reading 13 metrics, and the dashboard
             const waf = 5 + 3 * 1; // the web ACL and its three rules
+            close(line(plan, "KMS key fargate-workloads-prod-key").monthly, 1);
             close(line(plan, "WAF web ACL todo-waf: the ACL and 3 rules").monthly, waf);
             close(line(plan, "WAF web ACL todo-waf: requests").monthly, 0.6);
-            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring + waf;
-            close(plan.cost.fixedMonthly, fixed); // 137.86
+            const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring + waf + 1;
+            close(plan.cost.fixedMonthly, fixed); // 138.86
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 
@@ -237,7 +238,10 @@ describe("npm run plan", () => {
         it("shows IAM actions per role and the schedule", async () => {
             const plan = await buildPlan(mocks, "prod");
             const policy = plan.resources.find((r) => r.name === "export-schedule-policy")!;
-            assert.deepStrictEqual(policy.keyInputs, { role: "export-schedule-role", statements: ["Allow states:StartExecution on export-runner", "Allow sqs:SendMessage on export-schedule-dlq"] });
+            assert.deepStrictEqual(policy.keyInputs, {
+                role: "export-schedule-role",
+                statements: ["Allow states:StartExecution on export-runner", "Allow sqs:SendMessage on export-schedule-dlq", "Allow kms:Decrypt, kms:GenerateDataKey on fargate-workloads-prod-key"],
+            });
             const schedule = plan.resources.find((r) => r.type === "aws:scheduler/schedule:Schedule")!;
             assert.deepStrictEqual(schedule.keyInputs, { expression: "cron(0 3 * * ? *)", timezone: "UTC", state: "ENABLED", target: "export-runner", deadLetterQueue: "export-schedule-dlq" });
             const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;

@@ -102,7 +102,9 @@ describe("index.ts (the program)", () => {
                 assert.deepStrictEqual(table.attributes, [{ name: "User", type: "S" }, { name: "ListId", type: "S" }]);
                 assert.deepStrictEqual([table.hashKey, table.rangeKey, table.billingMode], ["User", "ListId", "PAY_PER_REQUEST"]);
                 assert.deepStrictEqual(table.pointInTimeRecovery, { enabled: true });
-                assert.deepStrictEqual(table.serverSideEncryption, { enabled: true });
+                // prod has a customer-managed key (encryption: true); dev uses DynamoDB's own.
+                const key = mocks.all("aws:kms/key:Key")[0]?.state.arn;
+                assert.deepStrictEqual(table.serverSideEncryption, stack === "prod" ? { enabled: true, kmsKeyArn: key } : { enabled: true });
                 assert.strictEqual(mocks.one(T.parameter).inputs.name, `/fargate-workloads/${stack}/TodoTable/Name`);
             });
 
@@ -156,6 +158,7 @@ describe("index.ts (the program)", () => {
                     { Sid: "ExportTable", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [tableArn] },
                     { Sid: "WatchExport", Effect: "Allow", Action: ["dynamodb:DescribeExport"], Resource: [`${tableArn}/export/*`] },
                     { Sid: "WriteExport", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [`${bucket.arn}/exports/*`] },
+                    ...(stack === "prod" ? [{ Sid: "EncryptExport", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [mocks.one("aws:kms/key:Key").state.arn] }] : []),
                 ]);
                 const job = parsed(mocks.one(T.td, "export-task-definition").inputs.containerDefinitions)[0];
                 assert.match(job.image, /^public\.ecr\.aws\/aws-cli\/aws-cli:/);
@@ -163,13 +166,13 @@ describe("index.ts (the program)", () => {
                 assert.deepStrictEqual(job.command, [EXPORT_SCRIPT]);
                 assert.strictEqual(job.readonlyRootFilesystem, true);
                 const env = Object.fromEntries(job.environment.map((e: any) => [e.name, e.value]));
-                assert.deepStrictEqual(env, { AWS_REGION: "us-east-1", EXPORT_BUCKET: bucket.bucket, HOME: "/tmp", TABLE_ARN: tableArn });
+                assert.deepStrictEqual(env, { AWS_REGION: "us-east-1", EXPORT_BUCKET: bucket.bucket, HOME: "/tmp", TABLE_ARN: tableArn, ...(stack === "prod" ? { EXPORT_KMS_KEY: mocks.one("aws:kms/key:Key").state.arn } : {}) });
                 const schedule = mocks.one(T.schedule).inputs;
                 assert.deepStrictEqual([schedule.scheduleExpression, schedule.scheduleExpressionTimezone], ["cron(0 3 * * ? *)", "UTC"]);
                 const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "export-bucket-public-access").inputs;
                 assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
                 const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "export-bucket-encryption").inputs;
-                assert.strictEqual(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+                assert.strictEqual(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, stack === "prod" ? "aws:kms" : "AES256");
                 const tls = parsed(mocks.one("aws:s3/bucketPolicy:BucketPolicy", "export-bucket-tls-only").inputs.policy).Statement[0];
                 assert.deepStrictEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
                 const expiry = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "export-bucket-expiry").inputs.rules[0];

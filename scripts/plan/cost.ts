@@ -63,7 +63,7 @@ export const EXCLUDED = [
     "SQS (the schedule's dead-letter queue)",
     "SNS (alert messages)",
     "S3 storage and requests (exports, access logs)",
-    "KMS requests",
+    "KMS requests (a bucket key keeps the export bucket's few)",
     "DynamoDB on-demand requests and storage",
     "Route 53 hosted zone and queries",
     "ECR image storage",
@@ -255,6 +255,9 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
     if (alarms.length > 0) {
         const metrics = alarmMetrics(alarms);
         add(`CloudWatch alarms: ${alarms.length}, reading ${metrics} metrics`, "fixed", `${metrics} x ${prices.alarmMetricMonth}`, metrics * prices.alarmMetricMonth);
+    }
+    for (const key of index.ofType("aws:kms/key:Key")) {
+        add(`KMS key ${key.name}`, "fixed", `${prices.kmsKeyMonth}`, prices.kmsKeyMonth);
     }
     for (const acl of index.ofType("aws:wafv2/webAcl:WebAcl")) {
         const rules = Array.isArray(acl.inputs.rules) ? acl.inputs.rules.length : 0;

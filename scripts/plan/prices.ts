@@ -27,6 +27,8 @@ export interface PriceTable {
     readonly alarmMetricMonth: number;
     /** A custom dashboard a month (the account's first three are free; the estimate counts every one). */
     readonly dashboardMonth: number;
+    /** A customer-managed KMS key a month (requests beyond the free tier are left out). */
+    readonly kmsKeyMonth: number;
     /** AWS WAF: a web ACL a month, a rule (or rule group) a month, a million requests. */
     readonly waf: { readonly webAclMonth: number; readonly ruleMonth: number; readonly perMillionRequests: number };
 }
@@ -54,6 +56,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         alarmMetricMonth: 0.1,
         dashboardMonth: 3.0,
         waf: { webAclMonth: 5.0, ruleMonth: 1.0, perMillionRequests: 0.6 },
+        kmsKeyMonth: 1.0,
     },
 };
 
