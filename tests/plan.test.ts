@@ -151,7 +151,9 @@ describe("npm run plan", () => {
             close(batch.monthly, (730 / 24) * 0.25 * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
             assert.ok(plan.cost.assumptions.some((a) => a.includes("15 minutes")));
             assert.ok(plan.cost.assumptions.some((a) => a.includes("70% off")));
-            for (const item of ["Container Insights", "CloudWatch Logs", "data transfer", "SQS", "SNS", "S3", "KMS"]) {
+            close(line(plan, "CloudWatch Logs: 3 log groups, ingestion").monthly, 3 * 0.5 * 0.5);
+            assert.ok(plan.cost.assumptions.some((a) => a.startsWith("0.5 GB of logs a month in each log group")));
+            for (const item of ["Container Insights", "data transfer", "SQS", "SNS", "S3", "KMS"]) {
                 assert.ok(plan.cost.excluded.some((e) => e.includes(item)), `${item} is listed as left out`);
             }
             close(plan.cost.monthlyTotal, plan.cost.fixedMonthly + plan.cost.usageMonthly);

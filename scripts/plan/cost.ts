@@ -50,6 +50,10 @@ export const USAGE_ASSUMPTIONS = {
     lcuPerLoadBalancer: 1,
     /** Minutes a batch run lasts, bounded by its timeout. */
     batchRunMinutes: 15,
+    /** GB of logs a month a log group receives (light traffic). */
+    logGbPerGroupMonth: 0.5,
+    /** GB of access logs a month a load balancer or bucket writes (light traffic). */
+    accessLogGbMonth: 0.5,
     /** Requests a month a web application firewall inspects (light traffic: about 0.4 a second). */
     requestsPerMonthMillions: 1,
     /** Step Functions state transitions per run (start, task, end). */
@@ -58,7 +62,6 @@ export const USAGE_ASSUMPTIONS = {
 
 export const EXCLUDED = [
     "Container Insights metrics",
-    "CloudWatch Logs ingestion and storage",
     "data transfer, including NAT gateway processing ($0.045 per GB)",
     "SQS (the schedule's dead-letter queue)",
     "SNS (alert messages)",
@@ -256,6 +259,23 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         const metrics = alarmMetrics(alarms);
         add(`CloudWatch alarms: ${alarms.length}, reading ${metrics} metrics`, "fixed", `${metrics} x ${prices.alarmMetricMonth}`, metrics * prices.alarmMetricMonth);
     }
+    // Log storage: what is kept at steady state is a month's volume times the months of retention.
+    const logGroups = index.ofType("aws:cloudwatch/logGroup:LogGroup");
+    if (logGroups.length > 0) {
+        const gb = USAGE_ASSUMPTIONS.logGbPerGroupMonth;
+        const monthsKept = logGroups.reduce((sum, g) => sum + Number(g.inputs.retentionInDays ?? 30) / 30, 0);
+        add(`CloudWatch Logs: ${logGroups.length} log groups, ingestion`, "usage", `${logGroups.length} x ${gb} GB x ${prices.logs.ingestedGb}`, logGroups.length * gb * prices.logs.ingestedGb);
+        add(`CloudWatch Logs: ${logGroups.length} log groups, storage at their retention`, "usage", `${round(monthsKept * gb)} GB x ${prices.logs.storedGbMonth}`, monthsKept * gb * prices.logs.storedGbMonth);
+        assumptions.push(`${gb} GB of logs a month in each log group, kept for its retention`);
+    }
+    for (const lifecycle of index.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").filter((l) => (l.inputs.rules ?? []).some((r: any) => r.id === "expire-access-logs"))) {
+        const days = Number(lifecycle.inputs.rules.find((r: any) => r.id === "expire-access-logs").expiration?.days ?? 90);
+        const gb = USAGE_ASSUMPTIONS.accessLogGbMonth * (days / 30);
+        add(`Access logs ${lifecycle.name.replace(/-(lifecycle|expiry)$/, "")}: storage`, "usage", `${round(gb)} GB x ${prices.s3StandardGbMonth}`, gb * prices.s3StandardGbMonth);
+    }
+    if (index.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").some((l) => (l.inputs.rules ?? []).some((r: any) => r.id === "expire-access-logs"))) {
+        assumptions.push(`${USAGE_ASSUMPTIONS.accessLogGbMonth} GB of access logs a month per log bucket, kept until they expire`);
+    }
     for (const key of index.ofType("aws:kms/key:Key")) {
         add(`KMS key ${key.name}`, "fixed", `${prices.kmsKeyMonth}`, prices.kmsKeyMonth);
     }
@@ -277,8 +297,9 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         pricesTakenOn: prices.takenOn,
         fixedMonthly: sum("fixed", "monthly"),
         usageMonthly: sum("usage", "monthly"),
-        monthlyTotal: sum(undefined, "monthly"),
-        monthlyTotalAtMax: sum(undefined, "monthlyAtMax"),
+        // The sum of the two figures shown, so the report adds up to the cent.
+        monthlyTotal: round(sum("fixed", "monthly") + sum("usage", "monthly")),
+        monthlyTotalAtMax: round(sum("fixed", "monthlyAtMax") + sum("usage", "monthlyAtMax")),
         lines: lines.map((l) => ({ ...l, monthly: round(l.monthly), monthlyAtMax: round(l.monthlyAtMax) })),
         perService,
         assumptions,

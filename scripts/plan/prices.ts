@@ -27,6 +27,10 @@ export interface PriceTable {
     readonly alarmMetricMonth: number;
     /** A custom dashboard a month (the account's first three are free; the estimate counts every one). */
     readonly dashboardMonth: number;
+    /** CloudWatch Logs: a GB ingested, a GB stored a month. */
+    readonly logs: { readonly ingestedGb: number; readonly storedGbMonth: number };
+    /** S3 Standard storage, a GB a month. */
+    readonly s3StandardGbMonth: number;
     /** A customer-managed KMS key a month (requests beyond the free tier are left out). */
     readonly kmsKeyMonth: number;
     /** AWS WAF: a web ACL a month, a rule (or rule group) a month, a million requests. */
@@ -57,6 +61,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         dashboardMonth: 3.0,
         waf: { webAclMonth: 5.0, ruleMonth: 1.0, perMillionRequests: 0.6 },
         kmsKeyMonth: 1.0,
+        logs: { ingestedGb: 0.5, storedGbMonth: 0.03 },
+        s3StandardGbMonth: 0.023,
     },
 };
 
