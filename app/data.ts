@@ -34,6 +34,16 @@ export function createParameters(parameterPath: string, table: aws.dynamodb.Tabl
     });
 }
 
+const AES256 = { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } };
+
+/** A bucket's public access blocked, ACLs off (the owner owns every object), and its default encryption. */
+function keepPrivate(name: string, bucket: aws.s3.Bucket, encryption: aws.types.input.s3.BucketServerSideEncryptionConfigurationRule): void {
+    const opts = { parent: bucket };
+    new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, { bucket: bucket.id, rules: [encryption] }, opts);
+}
+
 /** Days a replaced or deleted export version is kept in a versioned (protected) bucket. */
 export const NONCURRENT_VERSION_DAYS = 30;
 /** Days the export bucket's server access logs are kept. */
@@ -47,17 +57,8 @@ export const EXPORT_ACCESS_LOG_DAYS = 90;
 export function createExportBucket(retentionDays: number, protect: boolean, tags?: Readonly<Record<string, string>>, kmsKeyArn?: pulumi.Input<string>): aws.s3.Bucket {
     const bucket = new aws.s3.Bucket("export-bucket", { forceDestroy: !protect, tags }, { protect, retainOnDelete: protect });
     const opts = { parent: bucket };
-    new aws.s3.BucketPublicAccessBlock("export-bucket-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
-    new aws.s3.BucketOwnershipControls("export-bucket-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        "export-bucket-encryption",
-        {
-            bucket: bucket.id,
-            // Under the stack's key when it has one; a bucket key keeps the KMS requests (and their cost) down.
-            rules: [kmsKeyArn !== undefined ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true } : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        },
-        opts,
-    );
+    // Under the stack's key when it has one; a bucket key keeps the KMS requests (and their cost) down.
+    keepPrivate("export-bucket", bucket, kmsKeyArn !== undefined ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true } : AES256);
     new aws.s3.BucketPolicy(
         "export-bucket-tls-only",
         {
@@ -105,9 +106,7 @@ export function createExportBucket(retentionDays: number, protect: boolean, tags
 function createServerAccessLogs(source: aws.s3.Bucket, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
     const logs = new aws.s3.Bucket("export-bucket-access-logs", { forceDestroy: false, tags }, { parent: source });
     const opts = { parent: logs };
-    new aws.s3.BucketPublicAccessBlock("export-bucket-access-logs-public-access", { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
-    new aws.s3.BucketOwnershipControls("export-bucket-access-logs-ownership", { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new aws.s3.BucketServerSideEncryptionConfiguration("export-bucket-access-logs-encryption", { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, opts);
+    keepPrivate("export-bucket-access-logs", logs, AES256);
     new aws.s3.BucketLifecycleConfiguration(
         "export-bucket-access-logs-expiry",
         { bucket: logs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: "" }, expiration: { days: EXPORT_ACCESS_LOG_DAYS } }] },

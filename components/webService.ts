@@ -833,6 +833,9 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     };
 }
 
+/** A count that should be zero stayed above it for five one-minute periods. */
+const ABOVE_ZERO_FOR_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 } as const;
+
 /** Dimensions of the service's load balancer metrics: its load balancer and its own target group. */
 type TrafficMetrics = { readonly LoadBalancer: pulumi.Output<string>; readonly TargetGroup: pulumi.Output<string> };
 /** Dimensions of the service's task metrics. */
@@ -1293,11 +1296,7 @@ export class WebService extends pulumi.ComponentResource {
                           role: "unhealthy-targets",
                           description: `${name}: a task has failed the load balancer's health check for 5 minutes. ECS replaces such tasks; if this stays, check the health check path and the app.`,
                           ...worst("unhealthy", "UnHealthyHostCount", "Maximum", "unhealthy targets"),
-                          comparison: "GreaterThanThreshold",
-                          threshold: 0,
-                          periodSeconds: 60,
-                          evaluationPeriods: 5,
-                          datapointsToAlarm: 5,
+                          ...ABOVE_ZERO_FOR_FIVE_MINUTES,
                       },
                       topicArn,
                   ),
@@ -1318,11 +1317,7 @@ export class WebService extends pulumi.ComponentResource {
                         role: "tasks-below-desired",
                         description: `${name}: fewer tasks running than desired for 5 minutes. Tasks fail to start or keep stopping: check the service's events and stopped tasks.`,
                         expression: { expression: "desired - running", label: "tasks missing", metrics: { desired: insights("DesiredTaskCount"), running: insights("RunningTaskCount") } },
-                        comparison: "GreaterThanThreshold",
-                        threshold: 0,
-                        periodSeconds: 60,
-                        evaluationPeriods: 5,
-                        datapointsToAlarm: 5,
+                        ...ABOVE_ZERO_FOR_FIVE_MINUTES,
                     },
                     topicArn,
                 ),

@@ -1,9 +1,8 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancer } from "../components/loadBalancer";
 import { outputValue } from "../components/testing";
 import { deployMinutes, DeploymentArgs, ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
-import { assertRejected, parsed } from "./helpers";
+import { assertRejected, parsed, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
 
 const T = {
@@ -19,16 +18,6 @@ const TOPIC = "arn:aws:sns:us-east-1:123456789012:oncall";
 const HOOK = "arn:aws:lambda:us-east-1:123456789012:function:smoke-test";
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] };
 const base: WebServiceArgs = { image: "public.ecr.aws/nginx/nginx:1.27", user: "1000", network, loadBalancer: { subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] }, alerts: { topicArn: TOPIC } };
-
-/** Resource options as the SDK saw them (the mocks do not see options). */
-function optionsRecorder() {
-    const seen = new Map<string, pulumi.CustomResourceOptions>();
-    const transformation: pulumi.ResourceTransformation = (a) => {
-        seen.set(a.name, a.opts);
-        return undefined;
-    };
-    return { seen, opts: { transformations: [transformation] } };
-}
 
 async function deploy(deployment: DeploymentArgs, args: Partial<WebServiceArgs> = {}) {
     const recorder = optionsRecorder();

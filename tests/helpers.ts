@@ -45,3 +45,17 @@ export async function assertRejected(build: () => unknown, message: string): Pro
         "no AWS resource may be registered when validation fails",
     );
 }
+
+/**
+ * Resource options as the SDK saw them, captured with an in-process transformation (the mocks do
+ * not see options), by logical name and by `type::name`.
+ */
+export function optionsRecorder() {
+    const seen = new Map<string, pulumi.CustomResourceOptions>();
+    const transformation: pulumi.ResourceTransformation = (a) => {
+        seen.set(a.name, a.opts);
+        seen.set(`${a.type}::${a.name}`, a.opts);
+        return undefined;
+    };
+    return { seen, opts: { transformations: [transformation] } };
+}

@@ -6,7 +6,7 @@ import { logDeliveryPrincipal } from "../components/accessLogs";
 import { LoadBalancer, LoadBalancerArgs } from "../components/loadBalancer";
 import { outputValue } from "../components/testing";
 import { ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
-import { assertRejected } from "./helpers";
+import { assertRejected, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
 
 const T = {
@@ -44,16 +44,6 @@ const serviceArgs: Omit<WebServiceArgs, "loadBalancer"> = {
 function sgIdOf(name: string): string {
     // The mock gives security groups ids derived from their logical names (see components/testing.ts).
     return mocks.one(T.sg, name).state.arn.split("/").pop();
-}
-
-/** Resource options as the SDK saw them (the mocks do not see options). */
-function optionsRecorder() {
-    const seen = new Map<string, pulumi.CustomResourceOptions>();
-    const transformation: pulumi.ResourceTransformation = (a) => {
-        seen.set(`${a.type}::${a.name}`, a.opts);
-        return undefined;
-    };
-    return { seen, opts: { transformations: [transformation] } };
 }
 
 /** The URNs an alias of `opts` stands for, as the engine receives them. */

@@ -7,7 +7,7 @@ import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { deployTimes } from "../scripts/plan/deployTime";
 import { outputValue } from "../components/testing";
 import { deploymentCanProgress, OwnLoadBalancerArgs, serviceRole, WebService, WebServiceArgs } from "../components/webService";
-import { assertRejected, parsed } from "./helpers";
+import { assertRejected, parsed, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
 
 const T = {
@@ -41,16 +41,6 @@ const base: WebServiceArgs = {
     network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] },
     loadBalancer: ownLb,
 };
-
-/** Resource options as the SDK saw them, captured with an in-process transformation (the mocks do not see options). */
-function optionsRecorder() {
-    const seen = new Map<string, pulumi.CustomResourceOptions>();
-    const transformation: pulumi.ResourceTransformation = (a) => {
-        seen.set(a.name, a.opts);
-        return undefined;
-    };
-    return { seen, opts: { transformations: [transformation] } };
-}
 
 async function build(args: Partial<WebServiceArgs> = {}, name = "web", opts?: pulumi.ComponentResourceOptions) {
     const web = new WebService(name, { ...base, ...args } as WebServiceArgs, opts);
