@@ -501,8 +501,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     private createSecurityGroup(name: string, args: LoadBalancerArgs, plan: LoadBalancerPlan, was: (role: string) => pulumi.CustomResourceOptions): aws.ec2.SecurityGroup {
         const securityGroup = new aws.ec2.SecurityGroup(
             childName(name, "alb-sg"),
-            // The description is the one stacks created before sharing have: EC2 cannot change it in place.
-            { vpcId: args.vpcId, description: `Load balancer of ${name}: listener ports in, the task port out` },
+            // EC2 cannot change a description in place: a group made by a WebService keeps the text it had.
+            { vpcId: args.vpcId, description: `Load balancer of ${this.former?.name ?? name}: listener ports in, the task port out` },
             { parent: this, ...was("alb-sg") },
         );
         for (const port of plan.https ? [80, 443] : [80]) {

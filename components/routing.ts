@@ -29,6 +29,8 @@ export const ROUTING_LIMITS = {
     priority: { min: 1, max: 50000 },
     /** Host and path values of one rule, in all. */
     conditionValues: 5,
+    /** Values of one condition (its hosts, or its paths). */
+    valuesPerCondition: 3,
     /** Wildcard characters ("*", "?") in a rule's values, in all. */
     conditionWildcards: 5,
     patternLength: 128,
@@ -112,6 +114,11 @@ export function validateRouting(v: Validator, path: string, routing: RoutingArgs
     const paths = routing.paths === undefined ? [] : validateList(v, `${path}.paths`, routing.paths, (p, value) => validatePath(v, p, value));
     if (hosts.length === 0 && paths.length === 0) {
         throw v.error(path, routing, "has neither hosts nor paths, but a listener rule needs a condition", 'give hosts, paths or both, such as { paths: ["/*"] } for every request');
+    }
+    for (const [key, values] of [["hosts", hosts], ["paths", paths]] as const) {
+        if (values.length > ROUTING_LIMITS.valuesPerCondition) {
+            throw v.error(`${path}.${key}`, values, `has ${values.length} values, but AWS allows ${ROUTING_LIMITS.valuesPerCondition} per condition`, "use wildcards to cover several, or split the service's routes");
+        }
     }
     if (hosts.length + paths.length > ROUTING_LIMITS.conditionValues) {
         throw v.conflict(`${path}`, `has ${hosts.length + paths.length} host and path values, but AWS allows ${ROUTING_LIMITS.conditionValues} per rule in all`, "use wildcards to cover several values, or split the service's routes");

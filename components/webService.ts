@@ -527,6 +527,9 @@ function validateRoute(v: Validator, name: string, args: WebServiceArgs, fronten
             }
         });
     }
+    if (deployment.testTraffic && route.hosts.length + route.paths.length + 1 > ROUTING_LIMITS.conditionValues) {
+        throw v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic");
+    }
     const planned = plan.routes.plan(name, route, [plan.ruleListener], shiftsTraffic(deployment) ? 2 : 1, deployment.testTraffic);
     if (!Array.isArray(planned)) {
         const conflict = planned;
@@ -712,8 +715,8 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
             if (typeof testTraffic?.header !== "string" || testTraffic.header.length === 0 || testTraffic.header.length > l.headerNameLength || !HEADER_NAME.test(testTraffic.header)) {
                 throw v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"');
             }
-            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength) {
-                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters`, 'write it like "green"');
+            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
+                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"');
             }
         }
         return {
@@ -787,6 +790,15 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
     const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
+    if (autoscaling?.requestsPerTarget !== undefined && deployment && shiftsTraffic(deployment)) {
+        v.check(() => {
+            throw v.conflict(
+                "autoscaling.requestsPerTarget",
+                `cannot follow a ${deployment.strategy} service: its requests move between two target groups and the scaling metric reads one`,
+                "scale on cpuTargetPercent or memoryTargetPercent",
+            );
+        });
+    }
     // The rules go last: a traffic-shifting deployment adds a test rule and a second target group.
     const routing = frontend && deployment ? v.check(() => validateRoute(v, name, args, frontend, deployment)) : undefined;
     const deregistrationDelaySeconds = v.check(() => {
@@ -842,13 +854,15 @@ type TrafficMetrics = { readonly LoadBalancer: pulumi.Output<string>; readonly T
 type TaskMetrics = { readonly ClusterName: pulumi.Output<string>; readonly ServiceName: pulumi.Output<string> };
 
 /** The service's dashboard widgets: requests and errors, latency, targets, CPU and memory. */
-function serviceWidgets(name: string, region: pulumi.Input<string>, traffic: TrafficMetrics, tasks: TaskMetrics): pulumi.Output<DashboardWidget>[] {
-    const alb = (metricName: string, stat: string, label: string) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: traffic, stat, label });
+function serviceWidgets(name: string, region: pulumi.Input<string>, traffic: TrafficMetrics[], tasks: TaskMetrics): pulumi.Output<DashboardWidget>[] {
+    // With two target groups (a traffic-shifting deployment), a line for each: the version taking traffic is in either.
+    const alb = (metricName: string, stat: string, label: string) =>
+        traffic.map((dimensions, i) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat, label: i === 0 ? label : `${label} (alternate)` }));
     const ecs = (metricName: string, label: string) => ({ namespace: "AWS/ECS", metricName, dimensions: tasks, stat: "Average", label });
     return [
-        metricWidget(`${name}: requests and errors`, region, [alb("RequestCount", "Sum", "requests"), alb("HTTPCode_Target_5XX_Count", "Sum", "5xx"), alb("HTTPCode_Target_4XX_Count", "Sum", "4xx")]),
-        metricWidget(`${name}: response time (s)`, region, [alb("TargetResponseTime", "p50", "p50"), alb("TargetResponseTime", "p99", "p99")]),
-        metricWidget(`${name}: targets`, region, [alb("HealthyHostCount", "Minimum", "healthy"), alb("UnHealthyHostCount", "Maximum", "unhealthy")]),
+        metricWidget(`${name}: requests and errors`, region, [...alb("RequestCount", "Sum", "requests"), ...alb("HTTPCode_Target_5XX_Count", "Sum", "5xx"), ...alb("HTTPCode_Target_4XX_Count", "Sum", "4xx")]),
+        metricWidget(`${name}: response time (s)`, region, [...alb("TargetResponseTime", "p50", "p50"), ...alb("TargetResponseTime", "p99", "p99")]),
+        metricWidget(`${name}: targets`, region, [...alb("HealthyHostCount", "Minimum", "healthy"), ...alb("UnHealthyHostCount", "Maximum", "unhealthy")]),
         metricWidget(`${name}: CPU and memory (%)`, region, [ecs("CPUUtilization", "CPU"), ecs("MemoryUtilization", "memory")]),
     ];
 }
@@ -1034,7 +1048,7 @@ export class WebService extends pulumi.ComponentResource {
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
         this.alarms = [...Object.values(trafficAlarms).filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined), ...this.createTaskAlarms(name, plan, tasks, alertTopic.arn)];
         this.alertTopicArn = alertTopic.arn;
-        this.widgets = serviceWidgets(name, ctx.region, traffic[0], tasks);
+        this.widgets = serviceWidgets(name, ctx.region, traffic, tasks);
         this.alternateTargetGroup = alternateTargetGroup;
         this.testListenerRule = testListenerRule;
         this.infrastructureRole = shifting?.role;

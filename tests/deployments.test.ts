@@ -127,6 +127,18 @@ describe("deploy strategies", () => {
         assert.deepStrictEqual(mocks.one(T.service).inputs.alarms, { alarmNames: [mocks.one(T.alarm, "web-alarm-5xx-rate").state.name, mocks.one(T.alarm, "web-alarm-p99-latency").state.name], enable: true, rollback: true });
     });
 
+    it("charts both target groups on the dashboard: the version taking traffic is in either", async () => {
+        const { web } = await deploy({ strategy: "blueGreen" });
+        const requests = (await outputValue(web.widgets[0])).properties.metrics as any[];
+        assert.deepStrictEqual(
+            requests.filter((m) => m[1] === "RequestCount").map((m) => [m[5], m[m.length - 1].label]),
+            [
+                [mocks.one(T.tg, "web-tg").state.arnSuffix, "requests"],
+                [mocks.one(T.tg, "web-tg-alt").state.arnSuffix, "requests (alternate)"],
+            ],
+        );
+    });
+
     it("rolling stays as it was: one target group, a plain forward, the rolling bounds, no deployment configuration", async () => {
         await deploy({});
         assert.deepStrictEqual(mocks.all(T.tg).map((t) => t.name), ["web-tg"]);
@@ -153,10 +165,23 @@ describe("deploy strategies", () => {
             ["a hook that is not a Lambda ARN", { strategy: "blueGreen", hooks: [{ stages: ["PRE_SCALE_UP"], lambdaArn: "smoke-test" }] }, 'web: deployment.hooks[0].lambdaArn ("smoke-test") is not a Lambda function ARN; use "arn:aws:lambda:REGION:ACCOUNT:function:NAME".'],
             ["a pause over two weeks", { strategy: "blueGreen", hooks: [{ stages: ["PRE_SCALE_UP"], pause: { timeoutMinutes: 20161 } }] }, "web: deployment.hooks[0].pause.timeoutMinutes (20161) must be a whole number from 1 to 20160 minutes; set it within 1..20160."],
             ["a test header AWS cannot match", { strategy: "blueGreen", testTraffic: { header: "X Deploy", value: "green" } }, 'web: deployment.testTraffic.header ("X Deploy") is not an HTTP header name AWS matches (1 to 40 token characters, no wildcards); write it like "X-Deploy-Test".'],
+            ["a test header value with a wildcard", { strategy: "blueGreen", testTraffic: { header: "X-Deploy-Test", value: "gr*" } }, 'web: deployment.testTraffic.value ("gr*") must be 1 to 128 characters without wildcards (only the test requests may match); write it like "green".'],
         ];
         for (const [what, deployment, message] of cases) {
             it(what, () => assertRejected(() => new WebService("web", { ...base, deployment }), message));
         }
+
+        it("a test rule that would pass AWS's five condition values per rule", () =>
+            assertRejected(
+                () => new WebService("web", { ...base, routing: { hosts: ["*.example.com", "example.com"], paths: ["/a/*", "/b/*", "/c/*"] }, deployment: { strategy: "blueGreen", testTraffic: { header: "X-Deploy-Test", value: "green" } } }),
+                "web: deployment.testTraffic adds its header value to the 5 host and path values of routing, over AWS's 5 per rule; route with fewer values, or drop testTraffic.",
+            ));
+
+        it("request-count scaling on a traffic-shifting service", () =>
+            assertRejected(
+                () => new WebService("web", { ...base, deployment: { strategy: "canary" }, autoscaling: { minCount: 1, maxCount: 4, requestsPerTarget: 100 } }),
+                'web: autoscaling.requestsPerTarget cannot follow a canary service: its requests move between two target groups and the scaling metric reads one; scale on cpuTargetPercent or memoryTargetPercent.',
+            ));
 
         it("a test rule on a load balancer created elsewhere", async () => {
             const existing: ExistingLoadBalancerArgs = { arn: "arn:x", listenerArn: "arn:y", protocol: "HTTP", securityGroupId: "sg-0123456789abcdef0" };

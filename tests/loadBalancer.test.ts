@@ -113,6 +113,12 @@ describe("LoadBalancer", () => {
             assert.ok(lb.webAcl);
         });
 
+        it("keeps the description a WebService gave the security group before the load balancer was shared (EC2 cannot change it)", async () => {
+            new LoadBalancer("todo", lbArgs, {}, { name: "web", parent: "urn:pulumi:test::fargate-workloads::fargate-workloads:ecs:WebService::web" });
+            await mocks.settle();
+            assert.strictEqual(mocks.one(T.sg, "todo-alb-sg").inputs.description, "Load balancer of web: listener ports in, the task port out");
+        });
+
         it("associates a given web ACL without making one, and has no firewall unless asked", async () => {
             const arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shared/a1b2c3d4-5678-90ab-cdef-0123456789ab";
             new LoadBalancer("edge", { ...lbArgs, waf: { webAclArn: arn } });
@@ -340,7 +346,8 @@ describe("LoadBalancer", () => {
                     { routing: { paths: ["/*"], hosts: ["TODO.example.com"] } },
                     "svc: routing matches the same hosts and paths as service web on the https listener of edge, so one of them would never receive a request; give the services different hosts or paths.",
                 ],
-                ["more than five condition values", () => undefined, { routing: { hosts: ["todo.example.com"], paths: ["/a", "/b", "/c", "/d", "/e"] } }, "svc: routing has 6 host and path values, but AWS allows 5 per rule in all; use wildcards to cover several values, or split the service's routes."],
+                ["more than five condition values", () => undefined, { routing: { hosts: ["todo.example.com", "a.example.com", "b.example.com"], paths: ["/a", "/b", "/c"] } }, "svc: routing has 6 host and path values, but AWS allows 5 per rule in all; use wildcards to cover several values, or split the service's routes."],
+                ["more than three values in one condition", () => undefined, { routing: { paths: ["/a", "/b", "/c", "/d"] } }, `svc: routing.paths (["/a","/b","/c","/d"]) has 4 values, but AWS allows 3 per condition; use wildcards to cover several, or split the service's routes.`],
                 ["a path over 128 characters", () => undefined, { routing: { paths: [`/${"p".repeat(128)}`] } }, `svc: routing.paths[0] ("/${"p".repeat(128)}") is not a path pattern AWS accepts (up to 128 characters: letters, digits, _-.$/~"'@:+& and the wildcards "*" and "?"); write it like "/api/*".`],
                 ["a host AWS refuses", () => undefined, { routing: { hosts: ["todo"] } }, 'svc: routing.hosts[0] ("todo") must contain a "." and only letters after the last "." (AWS refuses other host conditions); write it like "api.example.com" or "*.example.com".'],
                 [
