@@ -1023,6 +1023,10 @@ export class WebService extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWebService(name, args);
+        if (plan.frontend.kind === "planned") {
+            // Refused before anything is registered: a plan has no listener to add a rule to.
+            throw new Validator(name).conflict("loadBalancer", "is a LoadBalancerPlan, which only stands in for a load balancer in WebService.validate", "pass the LoadBalancer component to the constructor");
+        }
         super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts, args.tags));
         // Claimed at once, so the next service on the load balancer sees this one's rule.
         plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
@@ -1089,7 +1093,7 @@ export class WebService extends pulumi.ComponentResource {
             };
         }
         if (f.kind === "planned") {
-            throw new Error(`${name}: a LoadBalancerPlan only stands in for a load balancer in WebService.validate; pass the LoadBalancer component to the constructor`);
+            throw new Error(`${name}: unreachable, the constructor refuses a LoadBalancerPlan`);
         }
         const component = f.kind === "own" ? new LoadBalancer(name, { ...f.args, alerts: { topicArn: alertTopicArn } }, { parent: this }, { name, parent: this }) : f.component;
         if (f.kind === "own") {

@@ -328,7 +328,11 @@ describe("LoadBalancer", () => {
             );
             await mocks.settle();
             assert.strictEqual(mocks.awsResources().length, 0);
-            assert.throws(() => new WebService("web", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/*"] } }), /a LoadBalancerPlan only stands in for a load balancer in WebService\.validate/);
+            assert.throws(() => new WebService("web", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/*"] } }), /a LoadBalancerPlan, which only stands in for a load balancer in WebService\.validate/);
+            await assertRejected(
+                () => new WebService("web2", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/web2/*"] } }),
+                "web2: loadBalancer is a LoadBalancerPlan, which only stands in for a load balancer in WebService.validate; pass the LoadBalancer component to the constructor.",
+            );
         });
 
         describe("refuses, registering none of the service's resources", () => {
