@@ -284,6 +284,17 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
     const allowedCidrs = v.check(() => validateCidrs(v, at, args.allowedCidrs, ipv6 === true)) ?? [];
     const issued = v.check(() => validateDomains(v, at, args.domains)) ?? [];
     const existing = v.check(() => validateCertificates(v, at, args.certificates)) ?? [];
+    // A name on two certificates would give their listener certificates one logical name (and one is enough).
+    const issuedNames = new Set(issued.map((c) => c.name));
+    const seen = new Set<string>();
+    existing.forEach((c) => {
+        if (issuedNames.has(c.name) || seen.has(c.name)) {
+            v.check(() => {
+                throw v.error(`${at}certificates`, c.name, "names a host that another certificate of the load balancer already covers", "list each name on one certificate only");
+            });
+        }
+        seen.add(c.name);
+    });
     const certificateCount = (args.domains?.length ?? 0) + (args.certificates?.length ?? 0);
     if (certificateCount > l.certificatesPerListener) {
         v.check(() => {

@@ -200,6 +200,7 @@ describe("LoadBalancer", () => {
             ["dualstack on an internal load balancer", { internal: true, ipv6: true }, "edge: ipv6 cannot be used with internal: an internal load balancer stays IPv4; remove ipv6, or make the load balancer internet-facing."],
             ["an IPv6 CIDR without dualstack", { allowedCidrs: ["2001:db8::/32"] }, 'edge: allowedCidrs[0] ("2001:db8::/32") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; set ipv6: true (dualstack, with IPv6 subnets), or remove it.'],
             ["an existing certificate without its hosts", { certificates: [{ arn: CERT, hosts: [] }] }, 'edge: certificates[0].hosts ([]) must list the names the certificate covers (an ARN cannot be read at preview); give them as on the certificate, such as ["todo.example.com"].'],
+            ["a host on two certificates", { domains: [{ name: "a.example.com", zoneId: ZONE }], certificates: [{ arn: CERT, hosts: ["a.example.com"] }] }, 'edge: certificates ("a.example.com") names a host that another certificate of the load balancer already covers; list each name on one certificate only.'],
             ["a domain listed twice", { domains: [{ name: "a.example.com", zoneId: ZONE }, { name: "a.example.com", zoneId: ZONE }] }, 'edge: domains[1].name ("a.example.com") is listed twice; list each name once.'],
             [
                 "more certificates than a listener holds",
