@@ -311,6 +311,7 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         secrets: "web.secrets",
         user: "web.user",
         "routing.hosts": "web.hostName",
+        kmsKeyArn: "encryption.kmsKeyArn",
         logRetentionDays: "logRetentionDays",
     },
     todo: {
@@ -331,6 +332,7 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         retries: "batch.retries",
         "alerts.email": "batch.alertEmail",
         "alerts.noSuccessWithinHours": "batch.noSuccessWithinHours",
+        kmsKeyArn: "encryption.kmsKeyArn",
         tracing: "batch.tracing",
         logRetentionDays: "logRetentionDays",
     },

@@ -305,6 +305,11 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual([mocks.all("aws:s3/bucketVersioning:BucketVersioning"), mocks.all("aws:s3/bucketLogging:BucketLogging")], [[], []]);
         });
 
+        it("keeps the description the web service gave the shared load balancer's security group (EC2 would replace the group)", async () => {
+            await evaluateStack("prod");
+            assert.strictEqual(mocks.one("aws:ec2/securityGroup:SecurityGroup", "todo-alb-sg").inputs.description, "Load balancer of web: listener ports in, the task port out");
+        });
+
         it("puts a managed web application firewall in front of the load balancer (dev has none)", async () => {
             await evaluateStack("prod");
             const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "todo-waf");
@@ -461,6 +466,8 @@ describe("index.ts (the program)", () => {
             assert.match(long.message, /\n {2}- fargate-workloads:web\.domain\.name \("a{60}\.example\.com"\) is 72 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate in certificates$/);
             const noHost = await refused("dev", { "fargate-workloads:web": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } });
             assert.match(noHost.message, /\n {2}- fargate-workloads:web\.hostName \(missing\) must be given with web\.certificateArn: the host name the certificate covers, which clients use$/);
+            const alias = await refused("dev", { "fargate-workloads:encryption": { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/todo" } });
+            assert.match(alias.message, /\n {2}- fargate-workloads:encryption\.kmsKeyArn \("arn:aws:kms:us-east-1:123456789012:alias\/todo"\) is not a KMS key ARN; use "arn:aws:kms:REGION:ACCOUNT:key\/KEY-ID" \(key policies and grants name keys, not aliases\)$/);
             const hostOnly = await refused("dev", { "fargate-workloads:web": { hostName: "todo.example.com" } });
             assert.match(hostOnly.message, /\n {2}- fargate-workloads:web\.hostName \("todo\.example\.com"\) is only used with web\.certificateArn; remove it, or use web\.domain to have a certificate and DNS record made$/);
         });
