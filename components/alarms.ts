@@ -40,9 +40,12 @@ export interface AlarmSpec {
 
 /**
  * A CloudWatch alarm that notifies `topicArn` when it goes into ALARM and when it is OK again, so
- * the operator hears both. Every metric is checked against the documented dimension sets.
+ * the operator hears both (or, given `{ alarmActions }`, only invokes those, such as a scaling
+ * policy). Every metric is checked against the documented dimension sets.
  */
-export function createAlarm(parent: pulumi.Resource, name: string, spec: AlarmSpec, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm {
+export function createAlarm(parent: pulumi.Resource, name: string, spec: AlarmSpec, topicArn: pulumi.Input<string> | { readonly alarmActions: pulumi.Input<string>[] }): aws.cloudwatch.MetricAlarm {
+    const custom = typeof topicArn === "object" && topicArn !== null && !pulumi.Output.isInstance(topicArn) && "alarmActions" in topicArn;
+    const actions = custom ? { alarmActions: (topicArn as { alarmActions: pulumi.Input<string>[] }).alarmActions } : { alarmActions: [topicArn as pulumi.Input<string>], okActions: [topicArn as pulumi.Input<string>] };
     const common = {
         alarmDescription: spec.description,
         comparisonOperator: spec.comparison,
@@ -50,8 +53,7 @@ export function createAlarm(parent: pulumi.Resource, name: string, spec: AlarmSp
         evaluationPeriods: spec.evaluationPeriods,
         datapointsToAlarm: spec.datapointsToAlarm,
         treatMissingData: spec.treatMissingData ?? "notBreaching",
-        alarmActions: [topicArn],
-        okActions: [topicArn],
+        ...actions,
     };
     const metricArgs = spec.expression
         ? {
@@ -69,6 +71,28 @@ export function createAlarm(parent: pulumi.Resource, name: string, spec: AlarmSp
               return { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, period: spec.periodSeconds, ...(percentile ? { extendedStatistic: m.stat } : { statistic: m.stat }) };
           })();
     return new aws.cloudwatch.MetricAlarm(childName(name, `alarm-${spec.role}`, NAME_LIMITS.alarm), { ...common, ...metricArgs }, { parent });
+}
+
+/** A count that should be zero stayed above it for five one-minute periods. */
+export const ABOVE_ZERO_FOR_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 } as const;
+
+/** An ECS service's tasks, as its metrics name them. */
+export type ServiceMetricDimensions = { readonly ClusterName: pulumi.Input<string>; readonly ServiceName: pulumi.Input<string> };
+
+/** Fewer tasks running than desired for five minutes (Container Insights metrics). */
+export function tasksBelowDesiredAlarm(parent: pulumi.Resource, name: string, tasks: ServiceMetricDimensions, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm {
+    const insights = (metricName: string): MetricRef => ({ namespace: "ECS/ContainerInsights", metricName, dimensions: tasks, stat: "Average" });
+    return createAlarm(
+        parent,
+        name,
+        {
+            role: "tasks-below-desired",
+            description: `${name}: fewer tasks running than desired for 5 minutes. Tasks fail to start or keep stopping: check the service's events and stopped tasks.`,
+            expression: { expression: "desired - running", label: "tasks missing", metrics: { desired: insights("DesiredTaskCount"), running: insights("RunningTaskCount") } },
+            ...ABOVE_ZERO_FOR_FIVE_MINUTES,
+        },
+        topicArn,
+    );
 }
 
 /** A line of a dashboard's metric widget. */

@@ -44,7 +44,7 @@ export const DOCUMENTED_METRICS: Readonly<Record<string, MetricNamespace>> = {
     },
     "AWS/SQS": {
         source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
-        metrics: { ApproximateNumberOfMessagesVisible: [["QueueName"]], ApproximateAgeOfOldestMessage: [["QueueName"]] },
+        metrics: { ApproximateNumberOfMessagesVisible: [["QueueName"]], ApproximateNumberOfMessagesNotVisible: [["QueueName"]], ApproximateAgeOfOldestMessage: [["QueueName"]] },
     },
 };
 

@@ -65,6 +65,7 @@ const AWS_STATE: Readonly<Record<string, StateOf>> = {
     "aws:s3/bucketV2:BucketV2": bucketState,
     "aws:dynamodb/table:Table": ({ autoName, arn }) => ({ name: autoName, arn: arn("dynamodb", `table/${autoName}`), __id: autoName }),
     "aws:appautoscaling/target:Target": ({ inputs }) => ({ __id: `${inputs.serviceNamespace}/${inputs.resourceId}` }),
+    "aws:servicediscovery/httpNamespace:HttpNamespace": ({ name, autoName, arn }) => ({ arn: arn("servicediscovery", `namespace/ns-${hex(name, 16)}`), httpName: autoName, __id: `ns-${hex(name, 16)}` }),
     "aws:ecr/repository:Repository": ({ autoName, account: a, arn }) => ({ name: autoName, arn: arn("ecr", `repository/${autoName}`), repositoryUrl: `${a.accountId}.dkr.ecr.${a.region}.amazonaws.com/${autoName}` }),
 };
 

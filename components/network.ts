@@ -122,3 +122,26 @@ export function createEgressOnlySecurityGroup(parent: pulumi.Resource, name: str
     // ("all outbound") rather than being replaced under running tasks.
     return new aws.ec2.SecurityGroup(childName(name, role), { description, vpcId, ingress: [], egress: egressEntries(egress) }, { parent, ignoreChanges: ["description"] });
 }
+
+/**
+ * The outbound rules of a service's task security group, as separate rules (the group's other
+ * rules are separate too). The provider removes AWS's default allow-all egress; without HTTPS
+ * tasks cannot pull images or read secrets. HTTPS keeps the names the former allow-all rules had,
+ * so they change in place.
+ */
+export function createTaskEgressRules(parent: pulumi.Resource, name: string, securityGroupId: pulumi.Input<string>, network: TaskNetwork): aws.vpc.SecurityGroupEgressRule[] {
+    const rules: aws.vpc.SecurityGroupEgressRule[] = [];
+    for (const entry of egressEntries(taskEgress(network))) {
+        const port = entry.protocol === "tcp" && entry.fromPort !== 443 ? `${entry.fromPort}-` : "";
+        for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
+            rules.push(
+                new aws.vpc.SecurityGroupEgressRule(
+                    childName(name, `service-out-${port}${suffix}`),
+                    { securityGroupId, description: entry.description, ipProtocol: entry.protocol, ...(entry.protocol === "tcp" ? { fromPort: entry.fromPort, toPort: entry.toPort } : {}), ...cidr },
+                    { parent },
+                ),
+            );
+        }
+    }
+    return rules;
+}

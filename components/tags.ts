@@ -23,6 +23,7 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:lb/targetGroup:TargetGroup",
     "aws:s3/bucket:Bucket",
+    "aws:servicediscovery/httpNamespace:HttpNamespace",
     "aws:sfn/stateMachine:StateMachine",
     "aws:sns/topic:Topic",
     "aws:sqs/queue:Queue",

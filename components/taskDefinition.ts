@@ -207,6 +207,8 @@ interface ResolvedContainer {
     readonly args: ContainerArgs;
     readonly essential: boolean;
     readonly ports: readonly number[];
+    /** Service Connect: the name and protocol of the first port's mapping. */
+    readonly portMapping?: { readonly name: string; readonly appProtocol: "http" | "http2" | "grpc" };
     readonly cpu?: number;
     readonly memory?: number;
 }
@@ -232,6 +234,8 @@ export interface TaskSpecOptions {
     readonly port?: number;
     /** Whether ECS Exec is enabled (writable agent paths and the task role's ssmmessages rights). */
     readonly enableExecuteCommand?: boolean;
+    /** Service Connect: name and application protocol of the main container's port mapping. */
+    readonly portMapping?: { readonly name: string; readonly appProtocol: "http" | "http2" | "grpc" };
 }
 
 function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
@@ -363,7 +367,9 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     if (options.port !== undefined) {
         v.check(() => validatePort(v, "port", options.port!));
     }
-    const containers: ResolvedContainer[] = [{ name: MAIN_CONTAINER_NAME, args, essential: true, ports: options.port !== undefined ? [options.port] : [] }];
+    const containers: ResolvedContainer[] = [
+        { name: MAIN_CONTAINER_NAME, args, essential: true, ports: options.port !== undefined ? [options.port] : [], ...(options.port !== undefined && options.portMapping ? { portMapping: options.portMapping } : {}) },
+    ];
     const needs = v.check(() => resolveSidecars(v, args, options, containers));
     if (options.enableExecuteCommand) {
         v.check(() => validateExecRootFilesystems(v, containers));
@@ -407,6 +413,28 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
         enableExecuteCommand: options.enableExecuteCommand ?? false,
         args,
     };
+}
+
+/**
+ * `spec` with what the component adds once its resources exist: environment variables of the
+ * main container (a queue's URL, the URLs of called services) and task role statements (on that
+ * queue). The names were checked against the user's when the spec was resolved.
+ */
+export function extendTaskSpec(spec: TaskSpec, extra: { readonly environment?: Readonly<Record<string, pulumi.Input<string>>>; readonly taskPolicyStatements?: readonly PolicyStatement[] }): TaskSpec {
+    const environment = { ...(spec.args.environment ?? {}), ...(extra.environment ?? {}) };
+    const args: TaskDefinitionArgs = { ...spec.args, environment, taskPolicyStatements: [...(spec.args.taskPolicyStatements ?? []), ...(extra.taskPolicyStatements ?? [])] };
+    return { ...spec, args, containers: spec.containers.map((c) => (c.name === MAIN_CONTAINER_NAME ? { ...c, args: { ...c.args, environment } } : c)) };
+}
+
+/** Refuses environment variables of the user's that the component sets itself. */
+export function validateReservedEnvironment(v: Validator, environment: Readonly<Record<string, unknown>> | undefined, reserved: Readonly<Record<string, string>>): void {
+    for (const [variable, why] of Object.entries(reserved)) {
+        if (environment !== undefined && Object.prototype.hasOwnProperty.call(environment, variable)) {
+            v.check(() => {
+                throw v.conflict(`environment.${variable}`, `is set by the component (${why})`, "remove it, or have the component use another name");
+            });
+        }
+    }
 }
 
 /** Validates the sidecars, adds them to `containers`, and returns the CPU and memory they reserve. */
@@ -503,7 +531,8 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
         secrets: Object.keys(secrets)
             .sort()
             .map((name) => ({ name, valueFrom: secrets[name] })),
-        portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp" })),
+        // Service Connect finds the port by its mapping's name.
+        portMappings: c.ports.map((p, i) => ({ containerPort: p, protocol: "tcp", ...(i === 0 && c.portMapping ? { name: c.portMapping.name, appProtocol: c.portMapping.appProtocol } : {}) })),
         readonlyRootFilesystem: readonly,
         mountPoints: writableMounts(c).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
         ...(a.user !== undefined ? { user: a.user } : {}),

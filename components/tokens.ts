@@ -9,6 +9,7 @@ export const TYPE_TOKENS = {
     WebService: "fargate-workloads:ecs:WebService",
     BatchTask: "fargate-workloads:ecs:BatchTask",
     LoadBalancer: "fargate-workloads:elb:LoadBalancer",
+    WorkerService: "fargate-workloads:ecs:WorkerService",
 } as const;
 
 export type ComponentKind = keyof typeof TYPE_TOKENS;
@@ -22,6 +23,7 @@ export const PREVIOUS_TYPE_TOKENS: Record<ComponentKind, string[]> = {
     WebService: [],
     BatchTask: [],
     LoadBalancer: [],
+    WorkerService: [],
 };
 
 /**

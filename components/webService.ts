@@ -6,14 +6,15 @@ import { Validator } from "./errors";
 import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
-import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
+import { ABOVE_ZERO_FOR_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef, tasksBelowDesiredAlarm } from "./alarms";
 import { assumeRolePolicy, awsContext, policyDocument } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { WafArgs } from "./waf";
-import { egressEntries, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
+import { createTaskEgressRules, TaskNetwork, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
-import { createTaskDefinition, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
+import { claimServiceConnectName, createCallRules, ResolvedServiceConnect, ServiceConnectArgs, ServiceConnectEndpoint, serviceConnectConfiguration, serviceConnectEndpoint, validateServiceConnect } from "./serviceConnect";
+import { createTaskDefinition, extendTaskSpec, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 
 /**
  * The one-service form of `loadBalancer`: the service makes its own {@link LoadBalancer} (a child
@@ -237,6 +238,12 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly alerts?: AlertDestination;
     /** The service's alarms: thresholds, or `false` to turn one off. @default see {@link WebServiceAlarmArgs} */
     readonly alarms?: WebServiceAlarmArgs;
+    /**
+     * Join the stack's Service Connect namespace: with `name`, other services of the stack call
+     * this one at `http://<name>:<port>` without going through the load balancer; with `calls`,
+     * it calls them. @default none
+     */
+    readonly serviceConnect?: ServiceConnectArgs;
 }
 
 /**
@@ -324,6 +331,7 @@ interface WebServicePlan {
     readonly frontend: Frontend;
     readonly alerts: AlertDestination;
     readonly alarms: ResolvedAlarms;
+    readonly serviceConnect?: ResolvedServiceConnect;
     /** The service's listener rule(s), with their priorities. */
     readonly rules: readonly RouteEntry[];
     readonly route: Route;
@@ -781,7 +789,15 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const l = WEB_SERVICE_LIMITS;
     const port = args.port ?? d.port;
     const enableExecuteCommand = args.enableExecuteCommand === undefined ? d.enableExecuteCommand : v.check(() => v.boolean("enableExecuteCommand", args.enableExecuteCommand));
-    const spec = v.check(() => resolveTaskSpec(v, name, args, { port, enableExecuteCommand: enableExecuteCommand === true }));
+    const serviceConnect = v.check(() => validateServiceConnect(v, name, args.serviceConnect, port));
+    const spec = v.check(() =>
+        resolveTaskSpec(v, name, args, {
+            port,
+            enableExecuteCommand: enableExecuteCommand === true,
+            ...(serviceConnect?.server ? { portMapping: { name: serviceConnect.server.portName, appProtocol: serviceConnect.server.appProtocol } } : {}),
+        }),
+    );
+    validateReservedEnvironment(v, args.environment, Object.fromEntries(Object.keys(serviceConnect?.environment ?? {}).map((k) => [k, "a called service's URL"])));
     v.check(() => validateCluster(v, args.cluster));
     v.check(() => validateTaskNetwork(v, args.network));
     const frontend = v.check(() => validateFrontend(v, name, args));
@@ -827,6 +843,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     return {
         alerts: args.alerts ?? {},
         alarms: alarms!,
+        ...(serviceConnect ? { serviceConnect } : {}),
         spec: spec!,
         port,
         desiredCount,
@@ -844,9 +861,6 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         autoscaling,
     };
 }
-
-/** A count that should be zero stayed above it for five one-minute periods. */
-const ABOVE_ZERO_FOR_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 } as const;
 
 /** Dimensions of the service's load balancer metrics: its load balancer and its own target group. */
 type TrafficMetrics = { readonly LoadBalancer: pulumi.Output<string>; readonly TargetGroup: pulumi.Output<string> };
@@ -1007,6 +1021,8 @@ export class WebService extends pulumi.ComponentResource {
     public readonly alertTopicArn: pulumi.Output<string>;
     /** Dashboard widgets: requests and errors, latency, targets, CPU and memory (see `dashboardBody`). */
     public readonly widgets: pulumi.Output<DashboardWidget>[];
+    /** With `serviceConnect.name`: where the stack's other services reach it. */
+    public readonly serviceConnectEndpoint?: ServiceConnectEndpoint;
 
     /**
      * Checks `args` as the constructor would, without creating anything: a program can check all
@@ -1016,6 +1032,7 @@ export class WebService extends pulumi.ComponentResource {
      */
     static validate(name: string, args: WebServiceArgs): void {
         const plan = planWebService(name, args);
+        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
         if (plan.frontend.kind === "planned") {
             plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
         }
@@ -1027,16 +1044,20 @@ export class WebService extends pulumi.ComponentResource {
             // Refused before anything is registered: a plan has no listener to add a rule to.
             throw new Validator(name).conflict("loadBalancer", "is a LoadBalancerPlan, which only stands in for a load balancer in WebService.validate", "pass the LoadBalancer component to the constructor");
         }
+        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
         super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts, args.tags));
         // Claimed at once, so the next service on the load balancer sees this one's rule.
         plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
 
         const ctx = awsContext(this);
         const cluster = resolveCluster(this, name, args.cluster);
-        const task = createTaskDefinition(this, plan.spec);
+        const calls = plan.serviceConnect?.calls ?? [];
+        // The URLs of the called services reach the container (and a new one rolls the tasks, which see only the servers that existed when they started).
+        const task = createTaskDefinition(this, calls.length > 0 ? extendTaskSpec(plan.spec, { environment: plan.serviceConnect!.environment }) : plan.spec);
         const alertTopic = resolveAlertTopic(this, name, plan.alerts, ctx, args.kmsKeyArn);
         const frontend = this.resolveFrontend(name, plan, alertTopic.arn);
         const { serviceSecurityGroup, taskEgress } = this.createSecurityGroups(name, args, plan, frontend);
+        const callRules = createCallRules(this, name, serviceSecurityGroup.id, calls);
         const targetGroup = this.createTargetGroup(name, args, plan, "tg");
         // A traffic-shifting deployment runs the new version in a second target group.
         const alternateTargetGroup = shiftsTraffic(plan.deployment) ? this.createTargetGroup(name, args, plan, "tg-alt") : undefined;
@@ -1048,7 +1069,7 @@ export class WebService extends pulumi.ComponentResource {
         const shifting = alternateTargetGroup
             ? this.createTrafficShifting(name, plan, ctx, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
             : undefined;
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? [])], plan.alarms.rollbackOnAlarm ? rollbackAlarms : [], shifting);
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? []), ...callRules, ...calls.map((c) => c.service)], plan.alarms.rollbackOnAlarm ? rollbackAlarms : [], shifting);
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
         this.alarms = [...Object.values(trafficAlarms).filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined), ...this.createTaskAlarms(name, plan, tasks, alertTopic.arn)];
         this.alertTopicArn = alertTopic.arn;
@@ -1078,6 +1099,7 @@ export class WebService extends pulumi.ComponentResource {
         this.taskRole = task.taskRole;
         this.serviceSecurityGroup = serviceSecurityGroup;
         this.url = this.serviceUrl(plan, frontend);
+        this.serviceConnectEndpoint = serviceConnectEndpoint(name, plan.serviceConnect, serviceSecurityGroup.id, service);
         this.registerOutputs({ url: this.url, serviceName: service.name, clusterName: this.clusterName, listenerRuleArn: listenerRule.arn });
     }
 
@@ -1131,20 +1153,7 @@ export class WebService extends pulumi.ComponentResource {
             { securityGroupId: serviceSecurityGroup.id, description: "Container port from the load balancer", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: frontend.securityGroupId },
             opts,
         );
-        // The provider removes AWS's default allow-all egress; without HTTPS tasks cannot pull images
-        // or read secrets. HTTPS keeps the names the former allow-all rules had, so they change in place.
-        const taskEgressRules: pulumi.Resource[] = [];
-        for (const entry of egressEntries(taskEgress(args.network))) {
-            const port = entry.protocol === "tcp" && entry.fromPort !== 443 ? `${entry.fromPort}-` : "";
-            for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
-                const rule = new aws.vpc.SecurityGroupEgressRule(
-                    childName(name, `service-out-${port}${suffix}`),
-                    { securityGroupId: serviceSecurityGroup.id, description: entry.description, ipProtocol: entry.protocol, ...(entry.protocol === "tcp" ? { fromPort: entry.fromPort, toPort: entry.toPort } : {}), ...cidr },
-                    opts,
-                );
-                taskEgressRules.push(rule);
-            }
-        }
+        const taskEgressRules = createTaskEgressRules(this, name, serviceSecurityGroup.id, args.network);
         return { serviceSecurityGroup, taskEgress: taskEgressRules };
     }
 
@@ -1326,20 +1335,7 @@ export class WebService extends pulumi.ComponentResource {
         const a = plan.alarms;
         const alarms: aws.cloudwatch.MetricAlarm[] = [];
         if (a.tasksBelowDesired) {
-            const insights = (metricName: string): MetricRef => ({ namespace: "ECS/ContainerInsights", metricName, dimensions: tasks, stat: "Average" });
-            alarms.push(
-                createAlarm(
-                    this,
-                    name,
-                    {
-                        role: "tasks-below-desired",
-                        description: `${name}: fewer tasks running than desired for 5 minutes. Tasks fail to start or keep stopping: check the service's events and stopped tasks.`,
-                        expression: { expression: "desired - running", label: "tasks missing", metrics: { desired: insights("DesiredTaskCount"), running: insights("RunningTaskCount") } },
-                        ...ABOVE_ZERO_FOR_FIVE_MINUTES,
-                    },
-                    topicArn,
-                ),
-            );
+            alarms.push(tasksBelowDesiredAlarm(this, name, tasks, topicArn));
         }
         for (const [role, metricName, percent] of [["cpu-high", "CPUUtilization", a.cpuPercent], ["memory-high", "MemoryUtilization", a.memoryPercent]] as const) {
             if (percent === false) {
@@ -1417,6 +1413,7 @@ export class WebService extends pulumi.ComponentResource {
                 // The provider sends this flag with every update, so true would roll every task on a
                 // scaling or grace-period change. A new task definition revision deploys by itself.
                 forceNewDeployment: false,
+                ...(plan.serviceConnect ? { serviceConnectConfiguration: serviceConnectConfiguration(plan.serviceConnect, plan.spec.logGroupName, task.aws.region) } : {}),
                 // A deployment fails, and rolls back, while the service's own error-rate or latency alarm is in ALARM.
                 ...(rollbackAlarms.length > 0 ? { alarms: { alarmNames: rollbackAlarms.map((a) => a.name), enable: true, rollback: true } } : {}),
             },

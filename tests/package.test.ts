@@ -57,8 +57,13 @@ describe("the importable library", () => {
 
     describe("type tokens", () => {
         it("stay exactly the published ones", async () => {
-            assert.deepStrictEqual(TYPE_TOKENS, { WebService: "fargate-workloads:ecs:WebService", BatchTask: "fargate-workloads:ecs:BatchTask", LoadBalancer: "fargate-workloads:elb:LoadBalancer" });
-            assert.deepStrictEqual(PREVIOUS_TYPE_TOKENS, { WebService: [], BatchTask: [], LoadBalancer: [] }, "no rename so far");
+            assert.deepStrictEqual(TYPE_TOKENS, {
+                WebService: "fargate-workloads:ecs:WebService",
+                BatchTask: "fargate-workloads:ecs:BatchTask",
+                LoadBalancer: "fargate-workloads:elb:LoadBalancer",
+                WorkerService: "fargate-workloads:ecs:WorkerService",
+            });
+            assert.deepStrictEqual(PREVIOUS_TYPE_TOKENS, { WebService: [], BatchTask: [], LoadBalancer: [], WorkerService: [] }, "no rename so far");
         });
 
         it("pass an alias for each previous token after a rename, keeping the user's aliases", async () => {

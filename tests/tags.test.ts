@@ -4,6 +4,8 @@ import * as path from "path";
 import { BatchTask } from "../components/batchTask";
 import { LoadBalancer } from "../components/loadBalancer";
 import { TAGGABLE_TYPES } from "../components/tags";
+import { createServiceNamespace } from "../components/serviceConnect";
+import { WorkerService } from "../components/workerService";
 import { WebService } from "../components/webService";
 import { assertRejected, parsed } from "./helpers";
 import { mocks } from "./setup";
@@ -47,6 +49,9 @@ async function buildAll() {
         alerts: { email: "ops@example.com", noSuccessWithinHours: 26 },
         tags: TAGS,
     });
+    const namespace = createServiceNamespace("todo-test", { tags: TAGS });
+    const backend = new WorkerService("backend", { image: "public.ecr.aws/nginx/nginx:1.27", user: "1000", network, queue: false, port: 8080, serviceConnect: { namespace, name: "backend" }, tags: TAGS });
+    new WorkerService("worker", { image: "public.ecr.aws/nginx/nginx:1.27", user: "1000", network, scaling: { minCount: 0 }, serviceConnect: { namespace, calls: [backend] }, tags: TAGS });
     await mocks.settle();
 }
 
