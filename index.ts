@@ -26,10 +26,14 @@ import {
     LoadBalancer,
     LoadBalancerArgs,
     LoadBalancerPlan,
+    createServiceNamespace,
     RoutingArgs,
+    ServiceNamespace,
     TaskNetwork,
     WebService,
     WebServiceArgs,
+    WorkerService,
+    WorkerServiceArgs,
 } from "./components";
 
 const { config, secretKeys, problems } = readStackConfig();
@@ -38,6 +42,7 @@ const protect = config.protect ?? d.protect;
 const logRetentionDays = config.logRetentionDays ?? d.logRetentionDays;
 const web = config.web ?? {};
 const batch = config.batch ?? {};
+const worker = config.worker;
 const webArchitecture = web.architecture ?? "x86_64";
 const parameterPath = web.parameterPath ?? `/${pulumi.getProject()}/${pulumi.getStack()}/`;
 const networkPlan = planNetwork(config.network);
@@ -58,6 +63,8 @@ interface Wiring {
     readonly alertTopicArn: pulumi.Input<string>;
     /** The stack's customer-managed key, with `encryption`. */
     readonly kmsKeyArn?: pulumi.Input<string>;
+    /** The stack's Service Connect namespace, with a worker. */
+    readonly namespace?: ServiceNamespace;
 }
 
 /** The stack's load balancer, which every web service of the stack shares. */
@@ -108,6 +115,34 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
         // The stack's one topic: the service's alarms notify it.
         alerts: { topicArn: w.alertTopicArn },
         ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
+        // With a worker, the web service is callable by name inside the stack.
+        ...(w.namespace ? { serviceConnect: { namespace: w.namespace, name: d.worker.webServiceConnectName } } : {}),
+    };
+}
+
+/** The stack's queue worker: it consumes its queue and may call the web service (WEB_URL). */
+function workerArgs(w: Wiring, callee?: WebService): WorkerServiceArgs {
+    const c = worker!;
+    return {
+        image: c.image,
+        ...(c.command ? { command: c.command } : {}),
+        ...(c.user !== undefined ? { user: c.user } : {}),
+        cpu: c.cpu,
+        memory: c.memory,
+        architecture: c.architecture,
+        capacity: c.capacity,
+        ...(c.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: c.stopTimeoutSeconds } : {}),
+        environment: { AWS_REGION: ctx.region, ...Object.fromEntries(Object.entries(c.environment ?? {}).map(([k, v]) => [k, fromConfig(secretKeys, "worker", v)])) },
+        queue: { create: { visibilityTimeoutSeconds: c.visibilityTimeoutSeconds, maxReceiveCount: c.maxReceiveCount } },
+        scaling: { minCount: c.minCount, maxCount: c.maxCount, backlogPerTask: c.backlogPerTask },
+        logRetentionDays,
+        cluster: w.cluster,
+        network: w.tasks,
+        tags: stackTags,
+        alerts: { topicArn: w.alertTopicArn },
+        ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
+        // The calls are wired once the web service exists; the check before it sees the namespace only.
+        serviceConnect: { namespace: w.namespace!, ...(callee ? { calls: [callee] } : {}) },
     };
 }
 
@@ -151,6 +186,7 @@ const preview: Wiring = {
     bucketArn: unknown,
     alertTopicArn: unknown,
     ...(config.encryption ? { kmsKeyArn: typeof config.encryption === "object" ? config.encryption.kmsKeyArn : unknown } : {}),
+    ...(worker ? { namespace: { arn: unknown } } : {}),
 };
 // Every problem of the stack in one run: the stack file's, then each component's, named by the
 // keys the user wrote.
@@ -161,6 +197,7 @@ const checks = [
     () => (loadBalancerPlan = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(preview))),
     () => loadBalancerPlan && WebService.validate("web", webArgs(preview, loadBalancerPlan)),
     () => BatchTask.validate("export", batchArgs(preview)),
+    () => worker && WorkerService.validate("worker", workerArgs(preview)),
 ];
 for (const check of checks) {
     try {
@@ -214,18 +251,22 @@ const wiring: Wiring = {
     bucketArn: exportBucketResource.arn,
     alertTopicArn: alerts.arn,
     ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+    // Service Connect names of the stack's services, when there is more than one service to connect.
+    ...(worker ? { namespace: createServiceNamespace(`${pulumi.getProject()}-${pulumi.getStack()}`, { tags: stackTags }) } : {}),
 };
 // Before it was shared, the load balancer was made by the web service itself: keep its resources.
 const loadBalancer = new LoadBalancer(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(wiring), {}, stackLoadBalancerFormerOwner());
 // The services run on the cluster's capacity providers: create those first.
 const frontend = new WebService("web", webArgs(wiring, loadBalancer), { dependsOn: [capacityProviders] });
 const exportJob = new BatchTask("export", batchArgs(wiring), { dependsOn: [capacityProviders] });
+const queueWorker = worker ? new WorkerService("worker", workerArgs(wiring, frontend), { dependsOn: [capacityProviders] }) : undefined;
 
 // One dashboard for the stack: the load balancer, the web service, the batch job.
 const stackDashboard = createStackDashboard(ctx, [
     { title: `Load balancer ${STACK_LOAD_BALANCER_NAME}`, widgets: loadBalancer.widgets },
     { title: "Web service web", widgets: frontend.widgets },
     { title: "Batch task export", widgets: exportJob.widgets },
+    ...(queueWorker ? [{ title: "Worker worker", widgets: queueWorker.widgets }] : []),
 ]);
 
 export const url = frontend.url;
@@ -237,3 +278,4 @@ export const batchRunCommand = exportJob.runCommand;
 export const alertTopicArn = alerts.arn;
 export const batchStateMachineArn = exportJob.stateMachine.arn;
 export const dashboardUrl = stackDashboard.url;
+export const workerQueueUrl = queueWorker?.queueUrl;

@@ -123,11 +123,33 @@ const batchSchema = z.strictObject({
     tracing: z.boolean().optional(),
 });
 
+/**
+ * An optional queue worker of the stack: its image consumes the queue the program creates and may
+ * call the web service by name (Service Connect, `WEB_URL`).
+ */
+const workerSchema = z.strictObject({
+    image: z.string().min(1),
+    command: z.array(z.string()).optional(),
+    user: z.string().optional(),
+    cpu: z.number().optional(),
+    memory: z.number().optional(),
+    architecture: architecture.optional(),
+    capacity: capacity.optional(),
+    minCount: z.number().optional(),
+    maxCount: z.number().optional(),
+    backlogPerTask: z.number().optional(),
+    visibilityTimeoutSeconds: z.number().optional(),
+    maxReceiveCount: z.number().optional(),
+    stopTimeoutSeconds: z.number().optional(),
+    environment: z.record(z.string(), z.string()).optional(),
+});
+
 /** The whole stack configuration, as validated. */
 export const stackConfigSchema = z.strictObject({
     network: networkSchema.optional(),
     web: webSchema.optional(),
     batch: batchSchema.optional(),
+    worker: workerSchema.optional(),
     protect: z.boolean().optional(),
     /** A customer-managed KMS key for the stack's data, logs, topics and queues: true makes one, or give an existing key's ARN. */
     encryption: z.union([z.boolean(), z.strictObject({ kmsKeyArn: z.string().startsWith("arn:", "is not a KMS key ARN; write it like arn:aws:kms:REGION:ACCOUNT:key/ID") })]).optional(),
@@ -143,6 +165,7 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type WebConfig = z.infer<typeof webSchema>;
 export type BatchConfig = z.infer<typeof batchSchema>;
+export type WorkerConfig = z.infer<typeof workerSchema>;
 
 /** Defaults of the stack configuration; the README's configuration reference repeats them. */
 export const STACK_DEFAULTS = {
@@ -173,6 +196,10 @@ export const STACK_DEFAULTS = {
         /** Retries of a failed export: the defaults of BatchTask, stated so the 8-hour check reads them. */
         retries: { attempts: 2, intervalSeconds: 60, backoffRate: 2 },
         exportRetentionDays: 30,
+    },
+    worker: {
+        /** With a worker, the web service joins the stack's namespace under this name; the worker finds it in WEB_URL. */
+        webServiceConnectName: "web",
     },
     protect: false,
     logRetentionDays: 30,
@@ -334,6 +361,24 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         "alerts.noSuccessWithinHours": "batch.noSuccessWithinHours",
         kmsKeyArn: "encryption.kmsKeyArn",
         tracing: "batch.tracing",
+        logRetentionDays: "logRetentionDays",
+    },
+    worker: {
+        image: "worker.image",
+        command: "worker.command",
+        user: "worker.user",
+        cpu: "worker.cpu",
+        memory: "worker.memory",
+        architecture: "worker.architecture",
+        capacity: "worker.capacity",
+        "scaling.minCount": "worker.minCount",
+        "scaling.maxCount": "worker.maxCount",
+        "scaling.backlogPerTask": "worker.backlogPerTask",
+        "queue.create.visibilityTimeoutSeconds": "worker.visibilityTimeoutSeconds",
+        "queue.create.maxReceiveCount": "worker.maxReceiveCount",
+        stopTimeoutSeconds: "worker.stopTimeoutSeconds",
+        environment: "worker.environment",
+        kmsKeyArn: "encryption.kmsKeyArn",
         logRetentionDays: "logRetentionDays",
     },
 };

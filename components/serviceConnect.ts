@@ -32,7 +32,7 @@ export interface ServiceConnectArgs {
     readonly port?: number;
     /** With `name`: the name of the container's port mapping (lowercase letters, digits, `_`, `-`; at most 64; not starting with `-`). @default "http" */
     readonly portName?: string;
-    /** With `name`: the protocol the proxy speaks to the container. @default "http" */
+    /** With `name`: the protocol the proxy speaks to the container. ECS cannot change it on a running Service Connect service: choose it at creation. @default "http" */
     readonly appProtocol?: ServiceConnectProtocol;
     /**
      * Services of the stack this one calls (servers in the same namespace). Each call gets exactly
@@ -69,6 +69,9 @@ export interface ServiceConnectEndpoint {
 
 /** Defaults of {@link ServiceConnectArgs}. */
 export const SERVICE_CONNECT_DEFAULTS = { portName: "http", appProtocol: "http" as ServiceConnectProtocol } as const;
+
+/** The start of the description of a call's outbound rule; the callee's name follows. */
+export const SERVICE_CONNECT_CALL_PREFIX = "Service Connect calls to ";
 
 /** Stream prefix of the Service Connect proxy's logs, in the service's own log group. */
 export const SERVICE_CONNECT_LOG_PREFIX = "service-connect";
@@ -228,7 +231,7 @@ export function createCallRules(parent: pulumi.Resource, component: string, call
         return [
             new aws.vpc.SecurityGroupEgressRule(
                 childName(component, `calls-${callee.name}-out`),
-                { securityGroupId: callerSecurityGroupId, description: `Service Connect calls to ${callee.component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callee.securityGroupId },
+                { securityGroupId: callerSecurityGroupId, description: `${SERVICE_CONNECT_CALL_PREFIX}${callee.component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callee.securityGroupId },
                 opts,
             ),
             new aws.vpc.SecurityGroupIngressRule(

@@ -236,7 +236,12 @@ export interface TaskSpecOptions {
     readonly enableExecuteCommand?: boolean;
     /** Service Connect: name and application protocol of the main container's port mapping. */
     readonly portMapping?: { readonly name: string; readonly appProtocol: "http" | "http2" | "grpc" };
+    /** Service Connect adds its proxy to the task: a size chosen by the component leaves it {@link SERVICE_CONNECT_PROXY_RESERVE}. */
+    readonly serviceConnectProxy?: boolean;
 }
+
+/** What AWS recommends adding to a task for the Service Connect proxy: 256 CPU units and at least 64 MiB. */
+export const SERVICE_CONNECT_PROXY_RESERVE: TaskSize = { cpu: 256, memory: 64 };
 
 function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
     const at = (field: string) => (path ? `${path}.${field}` : field);
@@ -370,7 +375,10 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     const containers: ResolvedContainer[] = [
         { name: MAIN_CONTAINER_NAME, args, essential: true, ports: options.port !== undefined ? [options.port] : [], ...(options.port !== undefined && options.portMapping ? { portMapping: options.portMapping } : {}) },
     ];
-    const needs = v.check(() => resolveSidecars(v, args, options, containers));
+    const sidecarNeeds = v.check(() => resolveSidecars(v, args, options, containers));
+    // Only when the component picks the size: a given cpu and memory are the user's to size.
+    const proxy = options.serviceConnectProxy && args.cpu === undefined && args.memory === undefined ? SERVICE_CONNECT_PROXY_RESERVE : { cpu: 0, memory: 0 };
+    const needs = sidecarNeeds ? { cpu: sidecarNeeds.cpu + proxy.cpu, memory: sidecarNeeds.memory + proxy.memory } : undefined;
     if (options.enableExecuteCommand) {
         v.check(() => validateExecRootFilesystems(v, containers));
     }

@@ -795,6 +795,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
             port,
             enableExecuteCommand: enableExecuteCommand === true,
             ...(serviceConnect?.server ? { portMapping: { name: serviceConnect.server.portName, appProtocol: serviceConnect.server.appProtocol } } : {}),
+                ...(serviceConnect ? { serviceConnectProxy: true } : {}),
         }),
     );
     validateReservedEnvironment(v, args.environment, Object.fromEntries(Object.keys(serviceConnect?.environment ?? {}).map((k) => [k, "a called service's URL"])));

@@ -39,7 +39,7 @@ export interface CreateQueueArgs {
 
 /** A queue made elsewhere. */
 export interface ExistingQueueArgs {
-    /** ARN of the queue: the task role may consume exactly it. */
+    /** ARN of the queue, in the stack's Region (its metrics and the key condition are read there): the task role may consume exactly it. */
     readonly arn: pulumi.Input<string>;
     /** Its URL, given to the container. */
     readonly url: pulumi.Input<string>;
@@ -152,6 +152,9 @@ const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}
 const SQS_QUEUE_URL = /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$|^https:\/\/[a-z0-9-]+\.queue\.amazonaws\.com\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Seconds after the scale-from-zero policy added a task before it may add another: time for the task to start and be counted. */
+export const WAKE_COOLDOWN_SECONDS = 300;
 
 /** The actions a consumer uses on its queue: receive, delete when done, and extend or release a message. */
 export const QUEUE_CONSUMER_ACTIONS: readonly string[] = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:ReceiveMessage"];
@@ -304,6 +307,7 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
                 ...(port !== undefined ? { port } : {}),
                 enableExecuteCommand,
                 ...(serviceConnect?.server ? { portMapping: { name: serviceConnect.server.portName, appProtocol: serviceConnect.server.appProtocol } } : {}),
+                ...(serviceConnect ? { serviceConnectProxy: true } : {}),
             },
         ),
     );
@@ -410,7 +414,7 @@ export class WorkerService extends pulumi.ComponentResource {
     public readonly deadLetterQueue?: aws.sqs.Queue;
     /** URL of the queue the worker consumes (also in the container's `QUEUE_URL`, or `queue.urlVariable`). */
     public readonly queueUrl?: pulumi.Output<string>;
-    /** ARN of the queue the worker consumes: producers need `sqs:SendMessage` on it. */
+    /** ARN of the queue the worker consumes: producers need `sqs:SendMessage` on it (and, with a customer-managed key, `kms:GenerateDataKey` and `kms:Decrypt` on the key). */
     public readonly queueArn?: pulumi.Output<string>;
     public readonly service: aws.ecs.Service;
     public readonly taskDefinition: aws.ecs.TaskDefinition;
@@ -584,8 +588,10 @@ export class WorkerService extends pulumi.ComponentResource {
             {
                 policyType: "StepScaling",
                 ...scope,
-                // Exactly one task (never fewer than running: it fires only when none runs); the backlog policy takes over from there.
-                stepScalingPolicyConfiguration: { adjustmentType: "ExactCapacity", cooldown: s.scaleOutCooldownSeconds, metricAggregationType: "Maximum", stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }] },
+                // One more task, never a set count: should the alarm fire while tasks run (a late task
+                // count), it adds one instead of scaling a busy service in. The cooldown keeps the
+                // alarm, invoked every minute while in ALARM, from adding more before the first task counts.
+                stepScalingPolicyConfiguration: { adjustmentType: "ChangeInCapacity", cooldown: WAKE_COOLDOWN_SECONDS, metricAggregationType: "Maximum", stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }] },
             },
             o,
         );
@@ -599,8 +605,9 @@ export class WorkerService extends pulumi.ComponentResource {
                 comparison: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
                 periodSeconds: 60,
-                evaluationPeriods: 1,
-                datapointsToAlarm: 1,
+                // Two minutes, so one late task count does not start a task.
+                evaluationPeriods: 2,
+                datapointsToAlarm: 2,
             },
             { alarmActions: [wake.arn] },
         );
@@ -643,6 +650,9 @@ export class WorkerService extends pulumi.ComponentResource {
                         periodSeconds: 60,
                         evaluationPeriods: 1,
                         datapointsToAlarm: 1,
+                        // SQS stops sending metrics of a queue nobody touches for six hours: the alarm
+                        // stays in ALARM then, instead of turning OK while the message is still there.
+                        treatMissingData: "missing",
                     },
                     topicArn,
                 ),

@@ -184,6 +184,32 @@ describe("npm run plan", () => {
             close(batch.monthly, (730 / 24) * (5 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
         });
 
+        it("with a worker: shows its queue, scaling policies and Service Connect names, and costs its requests and its tasks at minCount", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+            const worker = ["  fargate-workloads:worker:", "    image: public.ecr.aws/docker/library/python:3.13-slim", "    minCount: 1", "    maxCount: 4", "    capacity: spot"];
+            fs.writeFileSync(path.join(dir, "Pulumi.worker.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").trimEnd() + "\n" + worker.join("\n") + "\n");
+            const plan = await buildPlan(mocks, "worker", dir);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const queue = plan.workloads.queues.find((q) => q.name === "worker-queue");
+            assert.strictEqual(queue?.text, "visibility 300 s, kept 345600 s, long polling 20 s, after 5 receives to worker-dlq, SQS-managed encryption");
+            assert.deepStrictEqual(plan.workloads.scaling, [
+                {
+                    name: "worker-scale-backlog",
+                    text: "keep (visible / running) at 10 (1..4 tasks), where visible = AWS/SQS ApproximateNumberOfMessagesVisible Sum, running = ECS/ContainerInsights RunningTaskCount Average",
+                },
+            ]);
+            assert.deepStrictEqual(plan.workloads.serviceConnect, [
+                { service: "web-service", text: "namespace fargate-workloads-worker, serves http://web:8080" },
+                { service: "worker-service-spot", text: "namespace fargate-workloads-worker, calls web on 8080" },
+            ]);
+            // One spot task of 512/1024 (the proxy's share) at 30%, long polling 3 times a minute.
+            const perTask = (0.5 * 0.04048 + 1 * 0.004445) * H;
+            close(line(plan, "Service worker-service-spot: 1 task (up to 4)").monthly, perTask * 0.3);
+            close(line(plan, "Service worker-service-spot: 1 task (up to 4)").monthlyAtMax, 4 * perTask * 0.3);
+            close(line(plan, "SQS worker-queue: requests").monthly, ((200_000 * 3 + 3 * 60 * 730) / 1e6) * 0.4);
+            assert.match(renderText(plan), /\nQueues\n {2}export-schedule-dlq: .*\n {2}worker-dlq: .*\n {2}worker-queue: visibility 300 s/);
+        });
+
         it("falls back to us-east-1 prices with a note in another region", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
             fs.writeFileSync(path.join(dir, "Pulumi.eu.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("aws:region: us-east-1", "aws:region: eu-west-1"));

@@ -449,6 +449,33 @@ describe("index.ts (the program)", () => {
             ]);
         });
 
+        it("with a worker: a namespace per stack, the web service callable as web, the worker's queue and calls", async () => {
+            const outputs = await evaluateStack("dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/python:3.13-slim", user: "1000", minCount: 0, maxCount: 3 } });
+            const namespace = mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace");
+            assert.strictEqual(namespace.inputs.name, "fargate-workloads-dev");
+            const web = mocks.one("aws:ecs/service:Service", "web-service");
+            assert.deepStrictEqual(web.inputs.serviceConnectConfiguration.services, [{ portName: "http", discoveryName: "web", clientAlias: [{ port: 8080, dnsName: "web" }] }]);
+            assert.strictEqual(web.inputs.serviceConnectConfiguration.namespace, namespace.state.arn);
+            const workerService = mocks.one("aws:ecs/service:Service", "worker-service");
+            assert.deepStrictEqual([workerService.inputs.desiredCount, workerService.inputs.serviceConnectConfiguration.namespace], [0, namespace.state.arn]);
+            const env = parsed(mocks.one("aws:ecs/taskDefinition:TaskDefinition", "worker-task-definition").inputs.containerDefinitions)[0].environment.map((e: any) => e.name);
+            assert.deepStrictEqual(env, ["AWS_REGION", "QUEUE_URL", "WEB_URL"]);
+            assert.strictEqual(await outputValue(outputs.workerQueueUrl!), mocks.one("aws:sqs/queue:Queue", "worker-queue").state.url);
+            // The proxy's share: the component sizes the web task for it (dev gives no cpu).
+            assert.deepStrictEqual([mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.cpu, mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.memory], ["512", "1024"]);
+            const body = JSON.parse(await outputValue(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody));
+            assert.ok(body.widgets.some((w: any) => w.properties?.markdown === "## Worker worker"));
+        });
+
+        it("names a worker's problems by its stack keys", async () => {
+            const error = (await refused("dev", { "fargate-workloads:worker": { image: "x:1", visibilityTimeoutSeconds: 30, maxReceiveCount: 0, minCount: 4, maxCount: 2 } })) as ConfigError;
+            assert.deepStrictEqual(error.problems, [
+                "fargate-workloads:worker.visibilityTimeoutSeconds (30) is shorter than the container's stop timeout (120 s): a task told to stop may work on a message that another worker already received; raise it to at least 120, or lower stopTimeoutSeconds",
+                "fargate-workloads:worker.maxReceiveCount (0) must be a whole number from 1 to 1000 receives; set it within 1..1000",
+                "fargate-workloads:worker.minCount (4) is greater than scaling.maxCount (2); lower minCount or raise maxCount",
+            ]);
+        });
+
         it("names a component's problem by the stack key the user wrote, still before anything exists", async () => {
             const web = await refused("dev", { "fargate-workloads:web": { cpu: 300 } });
             assert.strictEqual(

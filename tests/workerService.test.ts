@@ -148,14 +148,14 @@ describe("WorkerService", () => {
         assert.deepStrictEqual(recorder.seen.get("thumbs-service")!.ignoreChanges, ["desiredCount"]);
     });
 
-    it("scales to zero: minCount 0 starts with no task, and a step policy sets one task when messages wait and none runs", async () => {
+    it("scales to zero: minCount 0 starts with no task, and a step policy adds one task when messages wait and none runs, for two minutes", async () => {
         await worker({ scaling: { minCount: 0, maxCount: 4 } });
         assert.strictEqual(mocks.one(T.service).inputs.desiredCount, 0);
         assert.strictEqual(mocks.one(T.scalingTarget).inputs.minCapacity, 0);
         const wake = mocks.one(T.scalingPolicy, "thumbs-scale-from-zero");
         assert.deepStrictEqual(wake.inputs.stepScalingPolicyConfiguration, {
-            adjustmentType: "ExactCapacity",
-            cooldown: 60,
+            adjustmentType: "ChangeInCapacity",
+            cooldown: 300,
             metricAggregationType: "Maximum",
             stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
         });
@@ -164,7 +164,7 @@ describe("WorkerService", () => {
         assert.strictEqual(alarm.inputs.okActions, undefined, "and notifies nobody: it is scaling, not an incident");
         const result = alarm.inputs.metricQueries.find((q: any) => q.returnData);
         assert.strictEqual(result.expression, "IF(FILL(running, 0) < 1 AND FILL(visible, 0) > 0, 1, 0)");
-        assert.deepStrictEqual([alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.datapointsToAlarm], ["GreaterThanOrEqualToThreshold", 1, 1, 1]);
+        assert.deepStrictEqual([alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.datapointsToAlarm], ["GreaterThanOrEqualToThreshold", 1, 2, 2]);
     });
 
     it("alarms on the oldest message's age and on dead letters, to the given topic on ALARM and OK", async () => {
@@ -176,6 +176,7 @@ describe("WorkerService", () => {
         const dead = mocks.one(T.alarm, "thumbs-alarm-dead-letters");
         assert.deepStrictEqual(dead.inputs.dimensions, { QueueName: mocks.one(T.queue, "thumbs-dlq").state.name });
         assert.deepStrictEqual([dead.inputs.metricName, dead.inputs.comparisonOperator, dead.inputs.threshold], ["ApproximateNumberOfMessagesVisible", "GreaterThanThreshold", 0]);
+        assert.strictEqual(dead.inputs.treatMissingData, "missing", "an untouched queue's metrics stop: the alarm keeps its state");
         for (const a of [age, dead, mocks.one(T.alarm, "thumbs-alarm-tasks-below-desired")]) {
             assert.deepStrictEqual([a.inputs.alarmActions, a.inputs.okActions], [[topicArn], [topicArn]], a.name);
         }
@@ -302,6 +303,18 @@ describe("Service Connect", () => {
         assert.ok(ingress.every((r) => r.inputs.fromPort === 8080), "on the container port, where the callee's proxy listens");
         assert.deepStrictEqual(mocks.one(T.service, "web-service").inputs.serviceConnectConfiguration.services, [{ portName: "http", discoveryName: "todo", clientAlias: [{ port: 80, dnsName: "todo" }] }]);
         assert.deepStrictEqual(container("thumbs-task-definition").environment.find((e: any) => e.name === "TODO_URL"), { name: "TODO_URL", value: "http://todo:80" });
+    });
+
+    it("leaves the proxy AWS's recommended 256 CPU units and 64 MiB when the component sizes the task, and keeps a given size", async () => {
+        const ns = namespace();
+        await worker({ queue: false, port: 8080, serviceConnect: { namespace: ns, name: "api" } }, "api");
+        const sized = mocks.one(T.td, "api-task-definition").inputs;
+        assert.deepStrictEqual([sized.cpu, sized.memory], ["512", "1024"], "256 + 128 for the app needs the 512 size");
+        await worker({ queue: false, port: 8080, cpu: 256, memory: 512, serviceConnect: { namespace: ns, name: "small" } }, "small");
+        const given = mocks.one(T.td, "small-task-definition").inputs;
+        assert.deepStrictEqual([given.cpu, given.memory], ["256", "512"]);
+        await worker({}, "plain");
+        assert.deepStrictEqual([mocks.one(T.td, "plain-task-definition").inputs.cpu], ["256"], "no proxy, no share");
     });
 
     it("creates a stack's namespace as an HTTP namespace", async () => {

@@ -58,12 +58,19 @@ export const USAGE_ASSUMPTIONS = {
     requestsPerMonthMillions: 1,
     /** Step Functions state transitions per run (start, task, end). */
     transitionsPerRun: 3,
+    /** Messages a month a worker's queue takes (light traffic: about 4 a minute). */
+    workerMessagesPerMonth: 200_000,
+    /** Requests per message: send, receive, delete. */
+    requestsPerMessage: 3,
+    /** Receives a month one idle, long-polling task makes (20 s waits: 3 a minute, 730 hours). */
+    idleReceivesPerTaskMonth: 3 * 60 * 730,
 } as const;
 
 export const EXCLUDED = [
     "Container Insights metrics",
     "data transfer, including NAT gateway processing ($0.045 per GB)",
-    "SQS (the schedule's dead-letter queue)",
+    "SQS requests of dead-letter queues (a few a month)",
+    "Service Connect and the Cloud Map namespace it registers tasks in (not priced here)",
     "SNS (alert messages)",
     "S3 storage and requests (exports, access logs)",
     "KMS requests (a bucket key keeps the export bucket's few)",
@@ -252,6 +259,23 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
         add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
         assumptions.push(`${sm.name}: each run lasts ${minutes} minutes (at most its timeout) and succeeds on the first attempt; ${USAGE_ASSUMPTIONS.transitionsPerRun} state transitions a run`);
+    }
+
+    // A worker's queue: its messages (send, receive, delete) and the receives its idle tasks make while long polling.
+    for (const queue of index.ofType("aws:sqs/queue:Queue").filter((q) => typeof q.inputs.redrivePolicy === "string")) {
+        const consumer = index.ofType("aws:ecs/service:Service").find((svc) => svc.parent !== undefined && svc.parent === queue.parent);
+        const tasks = Number(consumer?.inputs.desiredCount ?? 0);
+        const u = USAGE_ASSUMPTIONS;
+        const requests = u.workerMessagesPerMonth * u.requestsPerMessage + tasks * u.idleReceivesPerTaskMonth;
+        add(
+            `SQS ${queue.name}: requests`,
+            "usage",
+            `(${u.workerMessagesPerMonth} messages x ${u.requestsPerMessage} + ${tasks} idle task${tasks === 1 ? "" : "s"} x ${u.idleReceivesPerTaskMonth} receives) / 1e6 x ${prices.sqs.perMillionRequests}`,
+            (requests / 1e6) * prices.sqs.perMillionRequests,
+        );
+        assumptions.push(
+            `${queue.name}: ${u.workerMessagesPerMonth} messages a month of at most 64 KB, each sent, received and deleted once; each task at the minimum count long-polls 3 times a minute; the account's ${prices.sqs.freeRequestsPerMonth / 1e6} million free requests a month are not deducted`,
+        );
     }
 
     const alarms = index.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");

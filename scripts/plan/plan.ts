@@ -8,6 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { readStackFile } from "../../app/stackFile";
 import { MockRecorder, RecordedResource, requireFresh } from "../../components/testing";
+import { SERVICE_CONNECT_CALL_PREFIX } from "../../components/serviceConnect";
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
@@ -32,6 +33,8 @@ export interface Plan {
     readonly dashboards: { readonly name: string; readonly widgets: string[] }[];
     /** Web application firewalls and their rules in evaluation order. */
     readonly firewalls: { readonly name: string; readonly rules: string[] }[];
+    /** Queues (settings, dead-letter queue), scaling policies and Service Connect names. */
+    readonly workloads: Workloads;
     readonly diagram: { readonly mermaid: string; readonly dot: string };
     readonly notes: string[];
 }
@@ -68,6 +71,65 @@ export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "
     };
 }
 
+export interface Workloads {
+    readonly queues: { readonly name: string; readonly text: string }[];
+    readonly scaling: { readonly name: string; readonly text: string }[];
+    /** `service: namespace, serves http://name:port, calls ...` */
+    readonly serviceConnect: { readonly service: string; readonly text: string }[];
+}
+
+/** What the queue workers and connected services of the stack do, as the plan lists it. */
+export function workloads(resources: readonly RecordedResource[]): Workloads {
+    const index = new ResourceIndex(resources);
+    const queues = index.ofType("aws:sqs/queue:Queue").map((q) => {
+        const i = q.inputs;
+        const redrive = typeof i.redrivePolicy === "string" ? JSON.parse(i.redrivePolicy) : undefined;
+        const parts = [
+            ...(i.visibilityTimeoutSeconds !== undefined ? [`visibility ${i.visibilityTimeoutSeconds} s`] : []),
+            `kept ${i.messageRetentionSeconds ?? 345600} s`,
+            ...(i.receiveWaitTimeSeconds ? [`long polling ${i.receiveWaitTimeSeconds} s`] : []),
+            ...(redrive ? [`after ${redrive.maxReceiveCount} receives to ${index.label(redrive.deadLetterTargetArn)}`] : []),
+            i.kmsMasterKeyId ? `encrypted with ${index.label(i.kmsMasterKeyId)}` : "SQS-managed encryption",
+        ];
+        return { name: q.name, text: parts.join(", ") };
+    });
+    const scaling = index.ofType("aws:appautoscaling/policy:Policy").map((p) => {
+        const target = index.ofType("aws:appautoscaling/target:Target").find((t) => t.inputs.resourceId === p.inputs.resourceId);
+        const bounds = target ? ` (${target.inputs.minCapacity}..${target.inputs.maxCapacity} tasks)` : "";
+        const tt = p.inputs.targetTrackingScalingPolicyConfiguration;
+        if (tt) {
+            const custom = tt.customizedMetricSpecification?.metrics as any[] | undefined;
+            const metric = custom ? `(${custom.find((m) => m.returnData)?.expression})` : tt.predefinedMetricSpecification?.predefinedMetricType;
+            const where = custom
+                ? `, where ${custom
+                      .filter((m) => m.metricStat)
+                      .map((m) => `${m.id} = ${m.metricStat.metric.namespace} ${m.metricStat.metric.metricName} ${m.metricStat.stat}`)
+                      .join(", ")}`
+                : "";
+            return { name: p.name, text: `keep ${metric} at ${tt.targetValue}${bounds}${where}` };
+        }
+        const step = p.inputs.stepScalingPolicyConfiguration;
+        const alarm = index.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => (a.inputs.alarmActions ?? []).includes(p.state.arn));
+        const adjustment = (step?.stepAdjustments ?? []).map((a: any) => (step.adjustmentType === "ExactCapacity" ? `set ${a.scalingAdjustment}` : `${a.scalingAdjustment >= 0 ? "add" : "remove"} ${Math.abs(a.scalingAdjustment)}`)).join(", ");
+        return { name: p.name, text: `${adjustment} task${bounds} when ${alarm ? alarm.name : "its alarm"} fires` };
+    });
+    const serviceConnect = index
+        .ofType("aws:ecs/service:Service")
+        .filter((svc) => svc.inputs.serviceConnectConfiguration?.enabled)
+        .map((svc) => {
+            const sc = svc.inputs.serviceConnectConfiguration;
+            const serves = (sc.services ?? []).flatMap((s: any) => (s.clientAlias ?? []).map((a: any) => `serves http://${a.dnsName}:${a.port}`));
+            // Each call is a rule pair the caller's component made: its outbound rule names the callee.
+            const groups: unknown[] = svc.inputs.networkConfiguration?.securityGroups ?? [];
+            const calls = index
+                .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+                .filter((r) => groups.includes(r.inputs.securityGroupId) && String(r.inputs.description ?? "").startsWith(SERVICE_CONNECT_CALL_PREFIX))
+                .map((r) => `calls ${String(r.inputs.description).slice(SERVICE_CONNECT_CALL_PREFIX.length)} on ${r.inputs.fromPort}`);
+            return { service: svc.name, text: [`namespace ${index.label(sc.namespace)}`, ...serves, ...calls].join(", ") };
+        });
+    return { queues, scaling, serviceConnect };
+}
+
 /** The project name from Pulumi.yaml. */
 export function projectName(root: string = REPOSITORY_ROOT): string {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
@@ -93,5 +155,5 @@ export async function buildPlan(mocks: MockRecorder, stack: string, configDir: s
         "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
         ...cost.notes,
     ];
-    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), ...monitoring(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
+    return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), ...monitoring(recorded), workloads: workloads(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };
 }

@@ -33,6 +33,8 @@ export interface PriceTable {
     readonly s3StandardGbMonth: number;
     /** A customer-managed KMS key a month (requests beyond the free tier are left out). */
     readonly kmsKeyMonth: number;
+    /** Amazon SQS standard queue: a million requests (each 64 KB of a payload is one request), and the requests a month the account gets free. */
+    readonly sqs: { readonly perMillionRequests: number; readonly freeRequestsPerMonth: number };
     /** AWS WAF: a web ACL a month, a rule (or rule group) a month, a million requests. */
     readonly waf: { readonly webAclMonth: number; readonly ruleMonth: number; readonly perMillionRequests: number };
 }
@@ -60,6 +62,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         alarmMetricMonth: 0.1,
         dashboardMonth: 3.0,
         waf: { webAclMonth: 5.0, ruleMonth: 1.0, perMillionRequests: 0.6 },
+        sqs: { perMillionRequests: 0.4, freeRequestsPerMonth: 1_000_000 },
         kmsKeyMonth: 1.0,
         logs: { ingestedGb: 0.5, storedGbMonth: 0.03 },
         s3StandardGbMonth: 0.023,

@@ -74,6 +74,7 @@ export function renderText(plan: Plan): string {
         "Routing (rules in evaluation order, lowest priority first)",
         ...plan.routing.flatMap((r) => [`  ${r.loadBalancer} ${r.listener}`, ...r.rules.map((rule) => `    ${rule}`)]),
         "",
+        ...workloadsText(plan).flatMap(([title, lines]) => [title, ...lines.map((l) => `  ${l}`)]),
         "Alarms",
         ...plan.alarms.map((a) => `  ${a.name}: ${a.text}`),
         "Dashboards",
@@ -88,6 +89,16 @@ export function renderText(plan: Plan): string {
         "Architecture: see architecture.mmd / architecture.dot with --out DIR, or --format markdown.",
     ];
     return out.join("\n") + "\n";
+}
+
+/** The queues, scaling policies and Service Connect names, as titled lists (none when the stack has none). */
+function workloadsText(plan: Plan): [string, string[]][] {
+    const w = plan.workloads;
+    return [
+        ["Queues", w.queues.map((q) => `${q.name}: ${q.text}`)],
+        ["Scaling", w.scaling.map((s) => `${s.name}: ${s.text}`)],
+        ["Service Connect", w.serviceConnect.map((s) => `${s.service}: ${s.text}`)],
+    ].filter(([, lines]) => lines.length > 0) as [string, string[]][];
 }
 
 export function renderMarkdown(plan: Plan): string {
@@ -120,6 +131,7 @@ export function renderMarkdown(plan: Plan): string {
         "",
         ...plan.routing.flatMap((r) => [`- \`${r.loadBalancer}\` ${r.listener}: ${r.rules.map((rule) => `\`${rule}\``).join("; ")}`]),
         "",
+        ...workloadsText(plan).flatMap(([title, lines]) => [`### ${title}`, "", ...lines.map((l) => `- ${l.replace(/^(\S+):/, "`$1`:")}`), ""]),
         "### Alarms",
         "",
         ...plan.alarms.map((a) => `- \`${a.name}\`: ${a.text}`),
@@ -161,6 +173,7 @@ export function renderJson(plan: Plan): string {
                 resources: plan.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, keyInputs: r.keyInputs, ...(r.willCreate ? { willCreate: r.willCreate } : {}) })),
                 counts: plan.counts,
                 cost: plan.cost,
+                workloads: plan.workloads,
                 deployTimes: plan.deployTimes.map((d) => ({ service: d.service, totalSeconds: d.estimate.totalSeconds, terms: d.estimate.terms })),
                 diagram: plan.diagram,
                 notes: plan.notes,
