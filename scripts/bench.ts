@@ -7,6 +7,7 @@ import { describeDeployTime, rollingDeployEstimate } from "../components/deployT
 import { TASK_DEFINITION_DEFAULTS } from "../components/taskDefinition";
 import { LoadBalancer } from "../components/loadBalancer";
 import { WEB_SERVICE_DEFAULTS, WebService, WebServiceArgs } from "../components/webService";
+import { WorkerService } from "../components/workerService";
 
 if (!process.env.SOURCE_MAPS) {
     useFastStackTraces();
@@ -50,6 +51,10 @@ const subjects: Subject[] = [
             shared = new LoadBalancer(`edge-${round}-${count}`, { vpcId: webArgs.network.vpcId, subnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"], certificates: [{ arn: "arn:aws:acm:us-east-1:123456789012:certificate/bench", hosts: ["*.example.com"] }] });
         },
         create: (name, i) => new WebService(name, { ...webArgs, loadBalancer: shared!, routing: { hosts: [`s${i}.example.com`] } }),
+    },
+    {
+        label: "WorkerService (queue, scale from zero)",
+        create: (name) => new WorkerService(name, { image: batchArgs.image, user: "1000", cluster: batchArgs.cluster, network: batchArgs.network, scaling: { minCount: 0, maxCount: 10 } }),
     },
 ];
 

@@ -159,6 +159,13 @@ describe("policy pack (policy/)", () => {
             assert.deepStrictEqual(found.filter((d) => d.level === "mandatory"), []);
         });
 
+        it("prod with a queue worker and Service Connect passes every mandatory policy", async () => {
+            const worker = { image: "public.ecr.aws/docker/library/python:3.13-slim", user: "1000", minCount: 0 };
+            const found = await runPack(await evaluateStackForPolicies("prod", false, { "fargate-workloads:worker": worker }));
+            assert.ok(mocks.all("aws:sqs/queue:Queue").some((q) => q.name === "worker-queue"), "the worker is in the stack");
+            assert.deepStrictEqual(found.filter((d) => d.level === "mandatory"), []);
+        });
+
         it("dev's failures are the HTTP listener (mandatory) and its public-subnet tasks (advisory)", async () => {
             const found = await runPack(stacks.dev);
             assert.deepStrictEqual(

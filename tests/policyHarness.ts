@@ -74,9 +74,9 @@ export function useStackWithOptions(stack: string, stackOptions: Parameters<type
  * `evaluateStack`, recording resource options too; with `preview`, as a new stack's first
  * `pulumi preview` (see {@link useStackWithOptions}).
  */
-export async function evaluateStackForPolicies(stack: string, preview = false): Promise<RecordedResource[]> {
+export async function evaluateStackForPolicies(stack: string, preview = false, extraConfig: Record<string, unknown> = {}): Promise<RecordedResource[]> {
     const file = readStackFile(ROOT, stack);
-    useStackWithOptions(stack, { config: file.config, secretKeys: file.secretKeys, preview });
+    useStackWithOptions(stack, { config: { ...file.config, ...extraConfig }, secretKeys: file.secretKeys, preview });
     requireFresh(`${ROOT}/index.ts`);
     await mocks.settle();
     return mocks.all();

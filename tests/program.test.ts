@@ -411,6 +411,24 @@ describe("index.ts (the program)", () => {
             // A plain value that is not an address is still refused.
             await refused("prod", { "fargate-workloads:batch": { alertEmail: "[secret" } });
         });
+
+        it("with a worker: a namespace per stack, the web service callable as web, the worker's queue and calls", async () => {
+            const outputs = await evaluateStack("dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/python:3.13-slim", user: "1000", minCount: 0, maxCount: 3 } });
+            const namespace = mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace");
+            assert.strictEqual(namespace.inputs.name, "fargate-workloads-dev");
+            const web = mocks.one("aws:ecs/service:Service", "web-service");
+            assert.deepStrictEqual(web.inputs.serviceConnectConfiguration.services, [{ portName: "http", discoveryName: "web", clientAlias: [{ port: 8080, dnsName: "web" }] }]);
+            assert.strictEqual(web.inputs.serviceConnectConfiguration.namespace, namespace.state.arn);
+            const workerService = mocks.one("aws:ecs/service:Service", "worker-service");
+            assert.deepStrictEqual([workerService.inputs.desiredCount, workerService.inputs.serviceConnectConfiguration.namespace], [0, namespace.state.arn]);
+            const env = parsed(mocks.one("aws:ecs/taskDefinition:TaskDefinition", "worker-task-definition").inputs.containerDefinitions)[0].environment.map((e: any) => e.name);
+            assert.deepStrictEqual(env, ["AWS_REGION", "QUEUE_URL", "WEB_URL"]);
+            assert.strictEqual(await outputValue(outputs.workerQueueUrl!), mocks.one("aws:sqs/queue:Queue", "worker-queue").state.url);
+            // The proxy's share: the component sizes the web task for it (dev gives no cpu).
+            assert.deepStrictEqual([mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.cpu, mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.memory], ["512", "1024"]);
+            const body = JSON.parse(await outputValue(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody));
+            assert.ok(body.widgets.some((w: any) => w.properties?.markdown === "## Worker worker"));
+        });
     });
 
     describe("refuses bad configuration before registering anything", () => {
@@ -447,24 +465,6 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual(other.problems, [
                 'fargate-workloads:network.privateSubnetIds (["subnet-0aaaaaaaaaaaaaaa1"]) needs vpcId (subnets of an existing VPC); add vpcId or remove the subnets to build a new VPC',
             ]);
-        });
-
-        it("with a worker: a namespace per stack, the web service callable as web, the worker's queue and calls", async () => {
-            const outputs = await evaluateStack("dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/python:3.13-slim", user: "1000", minCount: 0, maxCount: 3 } });
-            const namespace = mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace");
-            assert.strictEqual(namespace.inputs.name, "fargate-workloads-dev");
-            const web = mocks.one("aws:ecs/service:Service", "web-service");
-            assert.deepStrictEqual(web.inputs.serviceConnectConfiguration.services, [{ portName: "http", discoveryName: "web", clientAlias: [{ port: 8080, dnsName: "web" }] }]);
-            assert.strictEqual(web.inputs.serviceConnectConfiguration.namespace, namespace.state.arn);
-            const workerService = mocks.one("aws:ecs/service:Service", "worker-service");
-            assert.deepStrictEqual([workerService.inputs.desiredCount, workerService.inputs.serviceConnectConfiguration.namespace], [0, namespace.state.arn]);
-            const env = parsed(mocks.one("aws:ecs/taskDefinition:TaskDefinition", "worker-task-definition").inputs.containerDefinitions)[0].environment.map((e: any) => e.name);
-            assert.deepStrictEqual(env, ["AWS_REGION", "QUEUE_URL", "WEB_URL"]);
-            assert.strictEqual(await outputValue(outputs.workerQueueUrl!), mocks.one("aws:sqs/queue:Queue", "worker-queue").state.url);
-            // The proxy's share: the component sizes the web task for it (dev gives no cpu).
-            assert.deepStrictEqual([mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.cpu, mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs.memory], ["512", "1024"]);
-            const body = JSON.parse(await outputValue(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody));
-            assert.ok(body.widgets.some((w: any) => w.properties?.markdown === "## Worker worker"));
         });
 
         it("names a worker's problems by its stack keys", async () => {

@@ -1,7 +1,7 @@
 // A platform team's own project: an existing VPC, a shared cluster, and both components.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BatchTask, WebService } from "fargate-workloads";
+import { BatchTask, createServiceNamespace, WebService, WorkerService } from "fargate-workloads";
 
 const config = new pulumi.Config();
 const vpcId = config.get("vpcId") ?? "vpc-0123456789abcdef0";
@@ -10,6 +10,8 @@ const privateSubnetIds = config.getObject<string[]>("privateSubnetIds") ?? ["sub
 
 const cluster = new aws.ecs.Cluster("platform", { settings: [{ name: "containerInsights", value: "enabled" }] });
 const providers = new aws.ecs.ClusterCapacityProviders("platform-providers", { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] });
+// The services call each other by name inside this namespace.
+const namespace = createServiceNamespace("platform");
 
 export const api = new WebService(
     "api",
@@ -20,6 +22,20 @@ export const api = new WebService(
         network: { vpcId, subnetIds: privateSubnetIds },
         loadBalancer: { subnetIds: publicSubnetIds },
         healthCheck: { path: "/" },
+        serviceConnect: { namespace, name: "api" },
+    },
+    { dependsOn: [providers] },
+);
+
+export const thumbnails = new WorkerService(
+    "thumbnails",
+    {
+        image: "public.ecr.aws/docker/library/python:3.13-slim",
+        user: "65534",
+        cluster,
+        network: { vpcId, subnetIds: privateSubnetIds },
+        scaling: { minCount: 0, maxCount: 4 },
+        serviceConnect: { namespace, calls: [api] },
     },
     { dependsOn: [providers] },
 );
@@ -41,3 +57,4 @@ export const report = new BatchTask(
 
 export const url = api.url;
 export const runReport = report.runCommand;
+export const thumbnailsQueueUrl = thumbnails.queueUrl;

@@ -22,7 +22,7 @@ describe("the consumer's stack, built from the installed package", () => {
     });
 
     it("creates the web service in the consumer's cluster and network", async () => {
-        const service = mocks.one("aws:ecs/service:Service");
+        const service = mocks.one("aws:ecs/service:Service", "api-service");
         assert.strictEqual(service.inputs.cluster, mocks.one("aws:ecs/cluster:Cluster", "platform").state.arn);
         assert.deepStrictEqual(service.inputs.networkConfiguration.subnets, ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]);
         assert.strictEqual(mocks.one("aws:lb/targetGroup:TargetGroup").inputs.targetType, "ip");
@@ -41,6 +41,15 @@ describe("the consumer's stack, built from the installed package", () => {
         assert.deepStrictEqual(definition.States.RunTask.Arguments.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 }]);
         assert.strictEqual(mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "platform@example.com");
         assert.match(await outputValue(program.runReport), /^aws stepfunctions start-execution --state-machine-arn arn:aws:states:us-east-1:123456789012:stateMachine:report-runner-/);
+    });
+
+    it("runs the worker on its queue, scaled from zero, calling the web service by name", async () => {
+        const queue = mocks.one("aws:sqs/queue:Queue", "thumbnails-queue");
+        assert.strictEqual(await outputValue(program.thumbnailsQueueUrl!), queue.state.url);
+        assert.deepStrictEqual(mocks.one("aws:appautoscaling/target:Target").inputs.minCapacity, 0);
+        const container = JSON.parse(mocks.one("aws:ecs/taskDefinition:TaskDefinition", "thumbnails-task-definition").inputs.containerDefinitions)[0];
+        assert.deepStrictEqual(container.environment, [{ name: "API_URL", value: "http://api:8080" }, { name: "QUEUE_URL", value: queue.state.url }]);
+        assert.strictEqual(mocks.one("aws:ecs/service:Service", "thumbnails-service").inputs.serviceConnectConfiguration.namespace, mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace").state.arn);
     });
 
     it("throws on an invoke the harness does not know, naming it", async () => {
