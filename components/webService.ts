@@ -359,6 +359,40 @@ export function serviceRole(strategy: readonly CapacityProviderStrategyItem[]): 
     return `service-${strategy.map((i) => `${i.capacityProvider === "FARGATE" ? "od" : "spot"}${i.weight}b${i.base}`).join("-")}`;
 }
 
+/**
+ * What every long-running service of the library has: its cluster, task definition and count,
+ * the capacity strategy of its task spec (a service of its own per strategy, see
+ * {@link serviceRole}), platform `LATEST`, the task subnets and security group.
+ */
+export function serviceBaseArgs(cluster: ResolvedCluster, taskDefinition: aws.ecs.TaskDefinition, desiredCount: number, strategy: readonly CapacityProviderStrategyItem[], network: TaskNetwork, securityGroup: aws.ec2.SecurityGroup) {
+    return {
+        cluster: cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount,
+        capacityProviderStrategies: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base })),
+        platformVersion: "LATEST",
+        networkConfiguration: { subnets: network.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: network.assignPublicIp ?? false },
+    };
+}
+
+/**
+ * The safety settings every long-running service shares: a failed deploy rolls back, tasks
+ * rebalance over zones, tags reach the tasks, and an update never redeploys by itself.
+ */
+export function serviceSafetyArgs(enableExecuteCommand: boolean, waitForSteadyState: boolean) {
+    return {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        availabilityZoneRebalancing: "ENABLED",
+        propagateTags: "SERVICE",
+        enableEcsManagedTags: true,
+        enableExecuteCommand,
+        waitForSteadyState,
+        // The provider sends this flag with every update, so true would roll every task on a
+        // scaling or grace-period change. A new task definition revision deploys by itself.
+        forceNewDeployment: false,
+    };
+}
+
 /** True when a rolling deploy of `count` tasks can start a new task before stopping an old one, or stop one first. */
 export function deploymentCanProgress(count: number, minHealthyPercent: number, maxPercent: number): boolean {
     return Math.floor((count * maxPercent) / 100) > Math.ceil((count * minHealthyPercent) / 100);
@@ -1379,12 +1413,7 @@ export class WebService extends pulumi.ComponentResource {
         return new aws.ecs.Service(
             childName(name, serviceRole(strategy)),
             {
-                cluster: cluster.arn,
-                taskDefinition: task.taskDefinition.arn,
-                desiredCount: plan.desiredCount,
-                capacityProviderStrategies: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base })),
-                platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: args.network.assignPublicIp ?? false },
+                ...serviceBaseArgs(cluster, task.taskDefinition, plan.desiredCount, strategy, args.network, securityGroup),
                 loadBalancers: [
                     {
                         targetGroupArn: targetGroup.arn,
@@ -1405,15 +1434,7 @@ export class WebService extends pulumi.ComponentResource {
                 healthCheckGracePeriodSeconds: plan.healthCheckGracePeriodSeconds,
                 // Rolling bounds; a traffic-shifting deploy starts the whole new version beside the old.
                 ...(shifting ? { deploymentConfiguration: deploymentConfiguration(plan.deployment, shifting) } : { deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent, deploymentMaximumPercent: plan.deployment.maxPercent }),
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                availabilityZoneRebalancing: "ENABLED",
-                propagateTags: "SERVICE",
-                enableEcsManagedTags: true,
-                enableExecuteCommand: plan.enableExecuteCommand,
-                waitForSteadyState: plan.waitForSteadyState,
-                // The provider sends this flag with every update, so true would roll every task on a
-                // scaling or grace-period change. A new task definition revision deploys by itself.
-                forceNewDeployment: false,
+                ...serviceSafetyArgs(plan.enableExecuteCommand, plan.waitForSteadyState),
                 ...(plan.serviceConnect ? { serviceConnectConfiguration: serviceConnectConfiguration(plan.serviceConnect, plan.spec.logGroupName, task.aws.region) } : {}),
                 // A deployment fails, and rolls back, while the service's own error-rate or latency alarm is in ALARM.
                 ...(rollbackAlarms.length > 0 ? { alarms: { alarmNames: rollbackAlarms.map((a) => a.name), enable: true, rollback: true } } : {}),

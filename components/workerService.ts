@@ -21,7 +21,7 @@ import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
 import { createTaskDefinition, extendTaskSpec, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { deploymentCanProgress, serviceRole } from "./webService";
+import { deploymentCanProgress, serviceBaseArgs, serviceRole, serviceSafetyArgs } from "./webService";
 
 /** A queue the component creates, with its dead-letter queue. */
 export interface CreateQueueArgs {
@@ -473,22 +473,10 @@ export class WorkerService extends pulumi.ComponentResource {
         const service = new aws.ecs.Service(
             childName(name, serviceRole(strategy)),
             {
-                cluster: cluster.arn,
-                taskDefinition: task.taskDefinition.arn,
-                desiredCount: plan.desiredCount,
-                capacityProviderStrategies: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base })),
-                platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: args.network.assignPublicIp ?? false },
+                ...serviceBaseArgs(cluster, task.taskDefinition, plan.desiredCount, strategy, args.network, serviceSecurityGroup),
                 deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent,
                 deploymentMaximumPercent: plan.deployment.maxPercent,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                availabilityZoneRebalancing: "ENABLED",
-                propagateTags: "SERVICE",
-                enableEcsManagedTags: true,
-                enableExecuteCommand: plan.spec.enableExecuteCommand,
-                waitForSteadyState: plan.waitForSteadyState,
-                // As for WebService: true would roll every task on every update.
-                forceNewDeployment: false,
+                ...serviceSafetyArgs(plan.spec.enableExecuteCommand, plan.waitForSteadyState),
                 ...(plan.serviceConnect ? { serviceConnectConfiguration: serviceConnectConfiguration(plan.serviceConnect, plan.spec.logGroupName, ctx.region) } : {}),
             },
             {
