@@ -208,6 +208,10 @@ describe("npm run plan", () => {
             close(line(plan, "Service worker-service-spot: 1 task (up to 4)").monthlyAtMax, 4 * perTask * 0.3);
             close(line(plan, "SQS worker-queue: requests").monthly, ((200_000 * 3 + 3 * 60 * 730) / 1e6) * 0.4);
             assert.match(renderText(plan), /\nQueues\n {2}export-schedule-dlq: .*\n {2}worker-dlq: .*\n {2}worker-queue: visibility 300 s/);
+            const { mermaid } = plan.diagram;
+            assert.ok(mermaid.includes('worker_queue -->|"messages"| worker_service_spot'), mermaid);
+            assert.ok(mermaid.includes('worker_queue -.->|"after 5 receives"| worker_dlq'));
+            assert.ok(mermaid.includes('worker_service_spot -->|"Service Connect http://web:8080"| web_service'));
         });
 
         it("falls back to us-east-1 prices with a note in another region", async () => {

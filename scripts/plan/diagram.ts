@@ -128,6 +128,27 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
         for (const d of dataTouchedBy(td?.inputs.taskRoleArn, index, data)) {
             edges.push({ from: id(svc), to: id(d) });
         }
+        // A worker's queue (and where its failed messages go), from the component that made both.
+        for (const queue of index.ofType("aws:sqs/queue:Queue").filter((q) => q.parent !== undefined && q.parent === svc.parent && typeof q.inputs.redrivePolicy === "string")) {
+            nodes.push({ id: id(queue), label: `SQS queue ${queue.name}`, shape: "round" });
+            edges.push({ from: id(queue), to: id(svc), label: "messages" });
+            const dlq = index.find(parse(queue.inputs.redrivePolicy)?.deadLetterTargetArn);
+            if (dlq) {
+                nodes.push({ id: id(dlq), label: `SQS dead-letter queue ${dlq.name}`, shape: "round" });
+                edges.push({ from: id(queue), to: id(dlq), label: `after ${parse(queue.inputs.redrivePolicy).maxReceiveCount} receives`, dashed: true });
+            }
+        }
+    }
+    // Service Connect calls: the caller's outbound rule to the callee's security group.
+    for (const svc of index.ofType("aws:ecs/service:Service")) {
+        const groups: unknown[] = svc.inputs.networkConfiguration?.securityGroups ?? [];
+        for (const rule of index.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => groups.includes(r.inputs.securityGroupId) && r.inputs.referencedSecurityGroupId !== undefined)) {
+            const callee = index.ofType("aws:ecs/service:Service").find((other) => other !== svc && (other.inputs.networkConfiguration?.securityGroups ?? []).includes(rule.inputs.referencedSecurityGroupId));
+            if (callee) {
+                const alias = (callee.inputs.serviceConnectConfiguration?.services ?? []).flatMap((x: any) => x.clientAlias ?? [])[0];
+                edges.push({ from: id(svc), to: id(callee), label: alias ? `Service Connect http://${alias.dnsName}:${alias.port}` : `:${rule.inputs.fromPort}` });
+            }
+        }
     }
     for (const sm of index.ofType("aws:sfn/stateMachine:StateMachine")) {
         const run = summarizeRunner(parse(sm.inputs.definition));
