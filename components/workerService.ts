@@ -59,14 +59,16 @@ export interface WorkerQueueArgs {
     readonly urlVariable?: string;
 }
 
-/** Backlog-per-task autoscaling of a queue worker. */
+/** Autoscaling: a queue worker on its backlog per task, an internal service on CPU. */
 export interface WorkerScalingArgs {
-    /** Fewest tasks; 0 lets an idle worker cost nothing, at the price of a slower first message (see the README). @default 1 */
+    /** Fewest tasks; 0 lets an idle queue worker cost nothing, at the price of a slower first message (see the README); at least 1 without a queue. @default 1 (2 without a queue) */
     readonly minCount?: number;
     /** Most tasks. @default 5 */
     readonly maxCount?: number;
-    /** Visible messages per running task to keep: how many one task may have waiting (acceptable wait / seconds per message). @default 10 */
+    /** With a queue: visible messages per running task to keep, how many one task may have waiting (acceptable wait / seconds per message). @default 10 */
     readonly backlogPerTask?: number;
+    /** Keep average CPU near this percentage, 1 to 100 (with a queue, besides the backlog: the larger count wins). @default 60 without a queue, none with one */
+    readonly cpuTargetPercent?: number;
     /** Seconds after a scale-out before another. @default 60 */
     readonly scaleOutCooldownSeconds?: number;
     /** Seconds after a scale-in before another. @default 300 */
@@ -91,12 +93,15 @@ export interface WorkerServiceArgs extends TaskDefinitionArgs {
     readonly network: TaskNetwork;
     /**
      * The SQS queue the worker consumes, or `false` for an internal service without one (an API
-     * other services call through `serviceConnect`, at a fixed `desiredCount`). @default { create: {} }
+     * other services call through `serviceConnect`, at `desiredCount` or scaled on CPU). @default { create: {} }
      */
     readonly queue?: WorkerQueueArgs | false;
-    /** With a queue: scale on the backlog per task. @default { minCount: 1, maxCount: 5, backlogPerTask: 10 } */
+    /**
+     * Scale the task count: with a queue on the backlog per task (always), without one on CPU
+     * (when given). @default with a queue { minCount: 1, maxCount: 5, backlogPerTask: 10 }; without one, off
+     */
     readonly scaling?: WorkerScalingArgs;
-    /** Without a queue: the number of tasks. @default 2 */
+    /** Without a queue and without `scaling`: the number of tasks. @default 2 */
     readonly desiredCount?: number;
     /** The port the main container listens on, for Service Connect callers. @default none (no port, nothing admitted) */
     readonly port?: number;
@@ -131,6 +136,8 @@ export const WORKER_SERVICE_DEFAULTS = {
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.max,
     /** One task keeps the queue polled (its metrics flowing) and answers at once; 0 is a choice. */
     scaling: { minCount: 1, maxCount: 5, backlogPerTask: 10, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
+    /** An internal service's scaling, when given: two tasks over two zones at least, CPU as a web service's. */
+    internalScaling: { minCount: 2, cpuTargetPercent: 60 },
     /** An internal service: two tasks over two zones survive one failing. */
     desiredCount: 2,
     deployment: { minHealthyPercent: 100, maxPercent: 200 },
@@ -168,7 +175,7 @@ type ResolvedQueue =
 interface WorkerServicePlan {
     readonly spec: TaskSpec;
     readonly queue?: ResolvedQueue;
-    readonly scaling?: Required<WorkerScalingArgs>;
+    readonly scaling?: ResolvedScaling;
     readonly desiredCount: number;
     readonly port?: number;
     readonly serviceConnect?: ResolvedServiceConnect;
@@ -241,32 +248,58 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
     return { kind: "create", visibilityTimeoutSeconds: visibilityTimeoutSeconds!, messageRetentionSeconds: messageRetentionSeconds!, maxReceiveCount: maxReceiveCount!, urlVariable };
 }
 
-function validateScaling(v: Validator, s: WorkerScalingArgs | undefined): Required<WorkerScalingArgs> {
+/** Scaling with its defaults; `backlogPerTask` only with a queue, `cpuTargetPercent` when on. */
+type ResolvedScaling = Required<Omit<WorkerScalingArgs, "backlogPerTask" | "cpuTargetPercent">> & { readonly backlogPerTask?: number; readonly cpuTargetPercent?: number };
+
+function validateScaling(v: Validator, s: WorkerScalingArgs | undefined, hasQueue: boolean): ResolvedScaling {
     if (s !== undefined && (typeof s !== "object" || s === null)) {
         throw v.error("scaling", s, "must be an object", "give { minCount, maxCount, backlogPerTask }");
     }
     const d = WORKER_SERVICE_DEFAULTS.scaling;
     const l = WORKER_SERVICE_LIMITS;
     const a = s ?? {};
-    const minCount = v.check(() => v.integer("scaling.minCount", a.minCount ?? d.minCount, l.count.min, l.count.max, "tasks"));
+    const minCount = v.check(() => {
+        const value = v.integer("scaling.minCount", a.minCount ?? (hasQueue ? d.minCount : WORKER_SERVICE_DEFAULTS.internalScaling.minCount), l.count.min, l.count.max, "tasks");
+        if (!hasQueue && value < 1) {
+            // No task, no answer: and a CPU metric needs a task to exist.
+            throw v.error("scaling.minCount", value, "must be at least 1 without a queue: an internal service with no task cannot answer its callers, nor scale out on CPU", "set minCount to 1 or more");
+        }
+        return value;
+    });
     const maxCount = v.check(() => v.integer("scaling.maxCount", a.maxCount ?? d.maxCount, 1, l.count.max, "tasks"));
     if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
         v.check(() => {
             throw v.error("scaling.minCount", minCount, `is greater than scaling.maxCount (${maxCount})`, "lower minCount or raise maxCount");
         });
     }
-    const backlogPerTask = v.check(() => {
-        const value = a.backlogPerTask ?? d.backlogPerTask;
-        if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-            throw v.error("scaling.backlogPerTask", value, "must be a positive number of messages per task", "set how many waiting messages one task may have, such as 10");
-        }
-        return value;
-    });
+    if (!hasQueue && a.backlogPerTask !== undefined) {
+        v.check(() => {
+            throw v.conflict("scaling.backlogPerTask", "needs a queue, and queue is false", "scale an internal service on cpuTargetPercent, or give it a queue");
+        });
+    }
+    const backlogPerTask = !hasQueue
+        ? undefined
+        : v.check(() => {
+              const value = a.backlogPerTask ?? d.backlogPerTask;
+              if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+                  throw v.error("scaling.backlogPerTask", value, "must be a positive number of messages per task", "set how many waiting messages one task may have, such as 10");
+              }
+              return value;
+          });
+    const cpu = a.cpuTargetPercent ?? (hasQueue ? undefined : WORKER_SERVICE_DEFAULTS.internalScaling.cpuTargetPercent);
+    const cpuTargetPercent = cpu === undefined ? undefined : v.check(() => v.number("scaling.cpuTargetPercent", cpu, 1, 100));
     const c = l.cooldownSeconds;
     const out = v.check(() => v.integer("scaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"));
     const inn = v.check(() => v.integer("scaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"));
     v.done();
-    return { minCount: minCount!, maxCount: maxCount!, backlogPerTask: backlogPerTask!, scaleOutCooldownSeconds: out!, scaleInCooldownSeconds: inn! };
+    return {
+        minCount: minCount!,
+        maxCount: maxCount!,
+        ...(backlogPerTask !== undefined ? { backlogPerTask } : {}),
+        ...(cpuTargetPercent !== undefined ? { cpuTargetPercent } : {}),
+        scaleOutCooldownSeconds: out!,
+        scaleInCooldownSeconds: inn!,
+    };
 }
 
 function validateWorkerAlarms(v: Validator, alarms: WorkerAlarmArgs | undefined): WorkerServicePlan["alarms"] {
@@ -322,22 +355,17 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
         reserved[variable] = "a called service's URL";
     }
     validateReservedEnvironment(v, args.environment, reserved);
-    let scaling: Required<WorkerScalingArgs> | undefined;
+    let scaling: ResolvedScaling | undefined;
     let desiredCount: number = d.desiredCount;
-    if (args.queue === false) {
-        if (args.scaling !== undefined) {
-            v.check(() => {
-                throw v.conflict("scaling", "scales on the queue's backlog, and queue is false", "set desiredCount instead, or give the worker a queue");
-            });
-        }
+    if (args.queue === false && args.scaling === undefined) {
         desiredCount = v.check(() => v.integer("desiredCount", args.desiredCount ?? d.desiredCount, WORKER_SERVICE_LIMITS.count.min, WORKER_SERVICE_LIMITS.count.max, "tasks")) ?? d.desiredCount;
     } else {
         if (args.desiredCount !== undefined) {
             v.check(() => {
-                throw v.conflict("desiredCount", "is set by the backlog scaling of a worker with a queue", "set scaling.minCount and scaling.maxCount instead");
+                throw v.conflict("desiredCount", `is set by the scaling of ${args.queue === false ? "the service" : "a worker with a queue"}`, "set scaling.minCount and scaling.maxCount instead");
             });
         }
-        scaling = v.check(() => validateScaling(v, args.scaling));
+        scaling = v.check(() => validateScaling(v, args.scaling, args.queue !== false));
         desiredCount = scaling?.minCount ?? 0;
     }
     const deployment = v.check(() => {
@@ -422,7 +450,7 @@ export class WorkerService extends pulumi.ComponentResource {
     public readonly executionRole: aws.iam.Role;
     public readonly taskRole: aws.iam.Role;
     public readonly serviceSecurityGroup: aws.ec2.SecurityGroup;
-    /** The autoscaling target, for a worker with a queue. */
+    /** The autoscaling target, for a worker with a queue or a scaled internal service. */
     public readonly scalingTarget?: aws.appautoscaling.Target;
     /** The backlog-per-task target tracking policy, and with `minCount` 0 the step policy that starts the first task. */
     public readonly scalingPolicies: aws.appautoscaling.Policy[];
@@ -487,7 +515,7 @@ export class WorkerService extends pulumi.ComponentResource {
             },
         );
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
-        const scaled = plan.scaling && queue ? this.createScaling(name, plan.scaling, cluster, service, queue.name) : undefined;
+        const scaled = plan.scaling ? this.createScaling(name, plan.scaling, cluster, service, queue?.name) : undefined;
         this.alarms = [...this.createAlarms(name, plan, queue, tasks, alertTopic.arn), ...(scaled?.wakeAlarm ? [scaled.wakeAlarm] : [])];
         this.widgets = workerWidgets(name, ctx.region, queue, tasks);
 
@@ -539,13 +567,36 @@ export class WorkerService extends pulumi.ComponentResource {
      * `minCount` 0 also a step policy that sets one task when messages wait and none runs: the
      * backlog per task has no value at zero tasks (a division by zero drops the point).
      */
-    private createScaling(name: string, s: Required<WorkerScalingArgs>, cluster: ResolvedCluster, service: aws.ecs.Service, queueName: pulumi.Output<string>) {
+    private createScaling(name: string, s: ResolvedScaling, cluster: ResolvedCluster, service: aws.ecs.Service, queueName: pulumi.Output<string> | undefined) {
         const o = { parent: this };
         const target = new aws.appautoscaling.Target(
             childName(name, "scaling-target"),
             { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`, minCapacity: s.minCount, maxCapacity: s.maxCount },
             o,
         );
+        const scope = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+        const cpu =
+            s.cpuTargetPercent === undefined
+                ? []
+                : [
+                      new aws.appautoscaling.Policy(
+                          childName(name, "scale-cpu"),
+                          {
+                              policyType: "TargetTrackingScaling",
+                              ...scope,
+                              targetTrackingScalingPolicyConfiguration: {
+                                  targetValue: s.cpuTargetPercent,
+                                  predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                                  scaleOutCooldown: s.scaleOutCooldownSeconds,
+                                  scaleInCooldown: s.scaleInCooldownSeconds,
+                              },
+                          },
+                          o,
+                      ),
+                  ];
+        if (queueName === undefined || s.backlogPerTask === undefined) {
+            return { target, policies: cpu };
+        }
         const visible: MetricRef = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queueName }, stat: "Sum" };
         const running: MetricRef = { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: { ClusterName: cluster.name, ServiceName: service.name }, stat: "Average" };
         const stat = (id: string, m: MetricRef) => ({
@@ -553,7 +604,6 @@ export class WorkerService extends pulumi.ComponentResource {
             returnData: false,
             metricStat: { metric: { namespace: m.namespace, metricName: m.metricName, dimensions: Object.entries(m.dimensions).map(([n, value]) => ({ name: n, value })) }, stat: m.stat },
         });
-        const scope = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
         const backlog = new aws.appautoscaling.Policy(
             childName(name, "scale-backlog"),
             {
@@ -569,7 +619,7 @@ export class WorkerService extends pulumi.ComponentResource {
             o,
         );
         if (s.minCount > 0) {
-            return { target, policies: [backlog] };
+            return { target, policies: [backlog, ...cpu] };
         }
         const wake = new aws.appautoscaling.Policy(
             childName(name, "scale-from-zero"),
@@ -599,7 +649,7 @@ export class WorkerService extends pulumi.ComponentResource {
             },
             { alarmActions: [wake.arn] },
         );
-        return { target, policies: [backlog, wake], wakeAlarm };
+        return { target, policies: [backlog, wake, ...cpu], wakeAlarm };
     }
 
     private createAlarms(name: string, plan: WorkerServicePlan, queue: { name: pulumi.Output<string>; deadLetterQueue?: aws.sqs.Queue } | undefined, tasks: { ClusterName: pulumi.Output<string>; ServiceName: pulumi.Output<string> }, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm[] {

@@ -198,6 +198,19 @@ describe("WorkerService", () => {
         assert.deepStrictEqual(container("thumbs-task-definition").portMappings, [{ containerPort: 8080, protocol: "tcp" }]);
     });
 
+    it("scales an internal service on CPU, from two tasks by default, and a queue worker on CPU too when asked", async () => {
+        await worker({ queue: false, port: 8080, scaling: { maxCount: 6 } }, "api");
+        const target = mocks.one(T.scalingTarget);
+        assert.deepStrictEqual([target.inputs.minCapacity, target.inputs.maxCapacity, mocks.one(T.service).inputs.desiredCount], [2, 6, 2]);
+        const [cpu] = mocks.all(T.scalingPolicy);
+        assert.strictEqual(cpu.name, "api-scale-cpu");
+        assert.deepStrictEqual(cpu.inputs.targetTrackingScalingPolicyConfiguration, { targetValue: 60, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" }, scaleOutCooldown: 60, scaleInCooldown: 300 });
+        mocks.reset();
+        await worker({ scaling: { minCount: 0, cpuTargetPercent: 70 } });
+        assert.deepStrictEqual(mocks.all(T.scalingPolicy).map((p) => p.name).sort(), ["thumbs-scale-backlog", "thumbs-scale-cpu", "thumbs-scale-from-zero"]);
+        assert.strictEqual(mocks.one(T.scalingPolicy, "thumbs-scale-cpu").inputs.targetTrackingScalingPolicyConfiguration.targetValue, 70);
+    });
+
     describe("refuses, before anything is registered", () => {
         const cases: [string, Partial<WorkerServiceArgs>, string][] = [
             [
@@ -225,8 +238,15 @@ describe("WorkerService", () => {
             ],
             ["an existing queue ARN that is not one", { queue: { existing: { arn: "orders", url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders" } } }, 'w: queue.existing.arn ("orders") is not an SQS queue ARN; use "arn:aws:sqs:REGION:ACCOUNT:NAME".'],
             ["the queue's variable in environment", { environment: { QUEUE_URL: "x" } }, "w: environment.QUEUE_URL is set by the component (the queue's URL); remove it, or have the component use another name."],
-            ["desiredCount on a worker with a queue", { desiredCount: 3 }, "w: desiredCount is set by the backlog scaling of a worker with a queue; set scaling.minCount and scaling.maxCount instead."],
-            ["scaling without a queue", { queue: false, scaling: { maxCount: 3 } }, "w: scaling scales on the queue's backlog, and queue is false; set desiredCount instead, or give the worker a queue."],
+            ["desiredCount on a worker with a queue", { desiredCount: 3 }, "w: desiredCount is set by the scaling of a worker with a queue; set scaling.minCount and scaling.maxCount instead."],
+            ["a backlog target without a queue", { queue: false, scaling: { backlogPerTask: 5 } }, "w: scaling.backlogPerTask needs a queue, and queue is false; scale an internal service on cpuTargetPercent, or give it a queue."],
+            [
+                "an internal service scaled to zero",
+                { queue: false, scaling: { minCount: 0 } },
+                "w: scaling.minCount (0) must be at least 1 without a queue: an internal service with no task cannot answer its callers, nor scale out on CPU; set minCount to 1 or more.",
+            ],
+            ["desiredCount with an internal service's scaling", { queue: false, desiredCount: 3, scaling: {} }, "w: desiredCount is set by the scaling of the service; set scaling.minCount and scaling.maxCount instead."],
+            ["a CPU target over 100%", { scaling: { cpuTargetPercent: 101 } }, "w: scaling.cpuTargetPercent (101) must be a number from 1 to 100; set it within 1..100."],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, "w: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
         ];
         for (const [what, args, message] of cases) {
