@@ -186,7 +186,7 @@ const preview: Wiring = {
     bucketArn: unknown,
     alertTopicArn: unknown,
     ...(config.encryption ? { kmsKeyArn: typeof config.encryption === "object" ? config.encryption.kmsKeyArn : unknown } : {}),
-    ...(worker ? { namespace: { arn: unknown } } : {}),
+    ...(worker ? { namespace: { arn: worker.namespaceArn ?? unknown } } : {}),
 };
 // Every problem of the stack in one run: the stack file's, then each component's, named by the
 // keys the user wrote.
@@ -252,7 +252,7 @@ const wiring: Wiring = {
     alertTopicArn: alerts.arn,
     ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
     // Service Connect names of the stack's services, when there is more than one service to connect.
-    ...(worker ? { namespace: createServiceNamespace(`${pulumi.getProject()}-${pulumi.getStack()}`, { tags: stackTags }) } : {}),
+    ...(worker ? { namespace: worker.namespaceArn ? { arn: worker.namespaceArn } : createServiceNamespace(`${pulumi.getProject()}-${pulumi.getStack()}`, { tags: stackTags }) } : {}),
 };
 // Before it was shared, the load balancer was made by the web service itself: keep its resources.
 const loadBalancer = new LoadBalancer(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(wiring), {}, stackLoadBalancerFormerOwner());

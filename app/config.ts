@@ -142,6 +142,8 @@ const workerSchema = z.strictObject({
     maxReceiveCount: z.number().optional(),
     stopTimeoutSeconds: z.number().optional(),
     environment: z.record(z.string(), z.string()).optional(),
+    /** The Cloud Map namespace the stack's services join, when one exists already (else the program makes one). */
+    namespaceArn: z.string().startsWith("arn:", "is not a Cloud Map namespace ARN; write it like arn:aws:servicediscovery:REGION:ACCOUNT:namespace/ns-ID").optional(),
 });
 
 /** The whole stack configuration, as validated. */
@@ -338,6 +340,8 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         secrets: "web.secrets",
         user: "web.user",
         "routing.hosts": "web.hostName",
+        // With a worker, the web service joins the namespace the worker's key names.
+        "serviceConnect.namespace.arn": "worker.namespaceArn",
         kmsKeyArn: "encryption.kmsKeyArn",
         logRetentionDays: "logRetentionDays",
     },
@@ -378,6 +382,7 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         "queue.create.maxReceiveCount": "worker.maxReceiveCount",
         stopTimeoutSeconds: "worker.stopTimeoutSeconds",
         environment: "worker.environment",
+        "serviceConnect.namespace.arn": "worker.namespaceArn",
         kmsKeyArn: "encryption.kmsKeyArn",
         logRetentionDays: "logRetentionDays",
     },

@@ -467,6 +467,18 @@ describe("index.ts (the program)", () => {
             ]);
         });
 
+        it("with a worker and a given namespace: no namespace made, both services in the given one", async () => {
+            const arn = "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-0123456789abcdef";
+            await evaluateStack("dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/python:3.13-slim", namespaceArn: arn } });
+            assert.deepStrictEqual(mocks.all("aws:servicediscovery/httpNamespace:HttpNamespace"), []);
+            for (const svc of ["web-service", "worker-service"]) {
+                assert.strictEqual(mocks.one("aws:ecs/service:Service", svc).inputs.serviceConnectConfiguration.namespace, arn);
+            }
+            const bad = await refused("dev", { "fargate-workloads:worker": { image: "x:1", namespaceArn: "arn:aws:servicediscovery:us-east-1:123456789012:namespace/todo" } });
+            assert.strictEqual((bad as ConfigError).problems.length, 1, "the web service's and the worker's problem are one line");
+            assert.match(bad.message, /\n {2}- fargate-workloads:worker\.namespaceArn \("arn:aws:servicediscovery:us-east-1:123456789012:namespace\/todo"\) is not a Cloud Map namespace ARN; use "arn:aws:servicediscovery:REGION:ACCOUNT:namespace\/ns-ID"$/);
+        });
+
         it("names a worker's problems by its stack keys", async () => {
             const error = (await refused("dev", { "fargate-workloads:worker": { image: "x:1", visibilityTimeoutSeconds: 30, maxReceiveCount: 0, minCount: 4, maxCount: 2 } })) as ConfigError;
             assert.deepStrictEqual(error.problems, [
