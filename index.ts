@@ -28,6 +28,7 @@ import {
     LoadBalancerPlan,
     createServiceNamespace,
     RoutingArgs,
+    ServiceConnectCallee,
     ServiceNamespace,
     TaskNetwork,
     WebService,
@@ -121,7 +122,7 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
 }
 
 /** The stack's queue worker: it consumes its queue and may call the web service (WEB_URL). */
-function workerArgs(w: Wiring, callee?: WebService): WorkerServiceArgs {
+function workerArgs(w: Wiring, callee: ServiceConnectCallee): WorkerServiceArgs {
     const c = worker!;
     return {
         image: c.image,
@@ -141,9 +142,19 @@ function workerArgs(w: Wiring, callee?: WebService): WorkerServiceArgs {
         tags: stackTags,
         alerts: { topicArn: w.alertTopicArn },
         ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
-        // The calls are wired once the web service exists; the check before it sees the namespace only.
-        serviceConnect: { namespace: w.namespace!, ...(callee ? { calls: [callee] } : {}) },
+        serviceConnect: { namespace: w.namespace!, calls: [callee] },
     };
+}
+
+/**
+ * The web service's Service Connect endpoint as the worker's check sees it before anything exists
+ * (the same name, port and URL the web service will serve), so `WEB_URL` clashes fail then too.
+ */
+function webEndpointStandIn(w: Wiring): ServiceConnectCallee {
+    const port = web.port ?? d.web.port;
+    const name = d.worker.webServiceConnectName;
+    // `service` orders the deploy; a check registers nothing, so nothing reads it.
+    return { serviceConnectEndpoint: { component: "web", name, port, containerPort: port, url: `http://${name}:${port}`, namespace: w.namespace!, securityGroupId: unknown, service: undefined as unknown as pulumi.Resource } };
 }
 
 function batchArgs(w: Wiring): BatchTaskArgs {
@@ -197,7 +208,7 @@ const checks = [
     () => (loadBalancerPlan = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(preview))),
     () => loadBalancerPlan && WebService.validate("web", webArgs(preview, loadBalancerPlan)),
     () => BatchTask.validate("export", batchArgs(preview)),
-    () => worker && WorkerService.validate("worker", workerArgs(preview)),
+    () => worker && WorkerService.validate("worker", workerArgs(preview, webEndpointStandIn(preview))),
 ];
 for (const check of checks) {
     try {

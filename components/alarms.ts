@@ -35,7 +35,7 @@ export interface AlarmSpec {
     readonly evaluationPeriods: number;
     readonly datapointsToAlarm: number;
     /** No data (no requests, no tasks) is not a problem unless said otherwise. @default "notBreaching" */
-    readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
+    readonly treatMissingData?: "notBreaching" | "breaching" | "missing" | "ignore";
 }
 
 /**

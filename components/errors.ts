@@ -84,6 +84,11 @@ export class Validator {
         return this.found.length > 0;
     }
 
+    /** How many problems are recorded so far: compare before and after a group of checks to know whether it passed. */
+    get problemCount(): number {
+        return this.found.length;
+    }
+
     /**
      * Throws every recorded problem as one {@link ArgumentError}, if there is any, and forgets them
      * (a `check` around this call records them again, once).

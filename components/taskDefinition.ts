@@ -434,13 +434,15 @@ export function extendTaskSpec(spec: TaskSpec, extra: { readonly environment?: R
     return { ...spec, args, containers: spec.containers.map((c) => (c.name === MAIN_CONTAINER_NAME ? { ...c, args: { ...c.args, environment } } : c)) };
 }
 
-/** Refuses environment variables of the user's that the component sets itself. */
-export function validateReservedEnvironment(v: Validator, environment: Readonly<Record<string, unknown>> | undefined, reserved: Readonly<Record<string, string>>): void {
+/** Refuses environment variables (and secrets) of the user's that the component sets itself. */
+export function validateReservedEnvironment(v: Validator, environment: Readonly<Record<string, unknown>> | undefined, reserved: Readonly<Record<string, string>>, secrets?: Readonly<Record<string, unknown>>): void {
     for (const [variable, why] of Object.entries(reserved)) {
-        if (environment !== undefined && Object.prototype.hasOwnProperty.call(environment, variable)) {
-            v.check(() => {
-                throw v.conflict(`environment.${variable}`, `is set by the component (${why})`, "remove it, or have the component use another name");
-            });
+        for (const [key, given] of [["environment", environment], ["secrets", secrets]] as const) {
+            if (given !== undefined && given !== null && typeof given === "object" && Object.prototype.hasOwnProperty.call(given, variable)) {
+                v.check(() => {
+                    throw v.conflict(`${key}.${variable}`, `is set by the component (${why})`, "remove it, or have the component use another name");
+                });
+            }
         }
     }
 }

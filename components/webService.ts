@@ -832,7 +832,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
                 ...(serviceConnect ? { serviceConnectProxy: true } : {}),
         }),
     );
-    validateReservedEnvironment(v, args.environment, Object.fromEntries(Object.keys(serviceConnect?.environment ?? {}).map((k) => [k, "a called service's URL"])));
+    validateReservedEnvironment(v, args.environment, Object.fromEntries(Object.keys(serviceConnect?.environment ?? {}).map((k) => [k, "a called service's URL"])), args.secrets);
     v.check(() => validateCluster(v, args.cluster));
     v.check(() => validateTaskNetwork(v, args.network));
     const frontend = v.check(() => validateFrontend(v, name, args));

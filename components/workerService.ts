@@ -87,6 +87,8 @@ export interface WorkerAlarmArgs {
 
 /** Arguments of {@link WorkerService}. Defaults are in {@link WORKER_SERVICE_DEFAULTS}. */
 export interface WorkerServiceArgs extends TaskDefinitionArgs {
+    /** Seconds between SIGTERM and SIGKILL when a task stops, 2 to 120; at most the queue's visibility timeout. @default 120 (Fargate's maximum) */
+    readonly stopTimeoutSeconds?: number;
     /** Cluster to run in (with Container Insights: the scaling metric counts running tasks with it). @default a new cluster with Container Insights and both Fargate providers */
     readonly cluster?: ClusterInput;
     /** Subnets and VPC of the tasks. */
@@ -156,7 +158,8 @@ export const WORKER_SERVICE_LIMITS = {
 } as const;
 
 const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-const SQS_QUEUE_URL = /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$|^https:\/\/[a-z0-9-]+\.queue\.amazonaws\.com\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+/** The regional endpoint (and its FIPS form), or the legacy `queue.amazonaws.com` forms. */
+const SQS_QUEUE_URL = /^https:\/\/(sqs(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|queue\.amazonaws\.com|[a-z0-9-]+\.queue\.amazonaws\.com)\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -189,12 +192,18 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
     if (queue === false) {
         return undefined;
     }
+    const before = v.problemCount;
     const q = queue ?? {};
     if (typeof q !== "object" || q === null) {
         throw v.error("queue", q, "must be an object or false", "give { create: {...} }, { existing: { arn, url } }, or false for a service without a queue");
     }
     if (q.create !== undefined && q.existing !== undefined) {
         throw v.conflict("queue", "has both create and existing", "give create to have a queue made, or existing to consume one made elsewhere, not both");
+    }
+    for (const key of ["create", "existing"] as const) {
+        if (q[key] !== undefined && (typeof q[key] !== "object" || q[key] === null)) {
+            throw v.error(`queue.${key}`, q[key], "must be an object", key === "create" ? "give the queue's settings, or {} for the defaults" : "give { arn, url }");
+        }
     }
     const d = WORKER_SERVICE_DEFAULTS.queue;
     const l = WORKER_SERVICE_LIMITS;
@@ -236,7 +245,16 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
         if (e.visibilityTimeoutSeconds !== undefined) {
             v.check(() => visibility("queue.existing.visibilityTimeoutSeconds", e.visibilityTimeoutSeconds!));
         }
-        return { kind: "existing", args: e, urlVariable };
+        if (typeof e.arn === "string" && typeof e.url === "string" && SQS_QUEUE_ARN.test(e.arn) && SQS_QUEUE_URL.test(e.url)) {
+            const [account, queueName] = e.arn.split(":").slice(4);
+            const [urlAccount, urlName] = e.url.split("/").slice(-2);
+            if (account !== urlAccount || queueName !== urlName) {
+                v.check(() => {
+                    throw v.conflict("queue.existing.url", `(${e.url}) names another queue than queue.existing.arn (${e.arn})`, "give the ARN and URL of the same queue");
+                });
+            }
+        }
+        return v.problemCount > before ? undefined : { kind: "existing", args: e, urlVariable };
     }
     const c = q.create ?? {};
     const visibilityTimeoutSeconds = v.check(() => visibility("queue.create.visibilityTimeoutSeconds", c.visibilityTimeoutSeconds ?? d.create.visibilityTimeoutSeconds));
@@ -244,17 +262,21 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
         v.integer("queue.create.messageRetentionSeconds", c.messageRetentionSeconds ?? d.create.messageRetentionSeconds, l.messageRetentionSeconds.min, l.messageRetentionSeconds.max, "seconds"),
     );
     const maxReceiveCount = v.check(() => v.integer("queue.create.maxReceiveCount", c.maxReceiveCount ?? d.create.maxReceiveCount, l.maxReceiveCount.min, l.maxReceiveCount.max, "receives"));
-    v.done();
+    if (v.problemCount > before) {
+        // Recorded, not thrown: the worker's other checks still run.
+        return undefined;
+    }
     return { kind: "create", visibilityTimeoutSeconds: visibilityTimeoutSeconds!, messageRetentionSeconds: messageRetentionSeconds!, maxReceiveCount: maxReceiveCount!, urlVariable };
 }
 
 /** Scaling with its defaults; `backlogPerTask` only with a queue, `cpuTargetPercent` when on. */
 type ResolvedScaling = Required<Omit<WorkerScalingArgs, "backlogPerTask" | "cpuTargetPercent">> & { readonly backlogPerTask?: number; readonly cpuTargetPercent?: number };
 
-function validateScaling(v: Validator, s: WorkerScalingArgs | undefined, hasQueue: boolean): ResolvedScaling {
+function validateScaling(v: Validator, s: WorkerScalingArgs | undefined, hasQueue: boolean): ResolvedScaling | undefined {
     if (s !== undefined && (typeof s !== "object" || s === null)) {
         throw v.error("scaling", s, "must be an object", "give { minCount, maxCount, backlogPerTask }");
     }
+    const before = v.problemCount;
     const d = WORKER_SERVICE_DEFAULTS.scaling;
     const l = WORKER_SERVICE_LIMITS;
     const a = s ?? {};
@@ -291,7 +313,9 @@ function validateScaling(v: Validator, s: WorkerScalingArgs | undefined, hasQueu
     const c = l.cooldownSeconds;
     const out = v.check(() => v.integer("scaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"));
     const inn = v.check(() => v.integer("scaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"));
-    v.done();
+    if (v.problemCount > before) {
+        return undefined;
+    }
     return {
         minCount: minCount!,
         maxCount: maxCount!,
@@ -302,18 +326,19 @@ function validateScaling(v: Validator, s: WorkerScalingArgs | undefined, hasQueu
     };
 }
 
-function validateWorkerAlarms(v: Validator, alarms: WorkerAlarmArgs | undefined): WorkerServicePlan["alarms"] {
+function validateWorkerAlarms(v: Validator, alarms: WorkerAlarmArgs | undefined): WorkerServicePlan["alarms"] | undefined {
     const d = WORKER_SERVICE_DEFAULTS.alarms;
     if (alarms !== undefined && (typeof alarms !== "object" || alarms === null)) {
         throw v.error("alarms", alarms, "must be an object", "give thresholds such as { oldestMessageAgeSeconds: 600 }, or false for an alarm to turn it off");
     }
     const a = alarms ?? {};
     const age = a.oldestMessageAgeSeconds ?? d.oldestMessageAgeSeconds;
-    return {
-        oldestMessageAgeSeconds: age === false ? false : v.integer("alarms.oldestMessageAgeSeconds", age, 60, WORKER_SERVICE_LIMITS.messageRetentionSeconds.max, "seconds"),
-        deadLetterMessages: a.deadLetterMessages === undefined ? d.deadLetterMessages : v.boolean("alarms.deadLetterMessages", a.deadLetterMessages),
-        tasksBelowDesired: a.tasksBelowDesired === undefined ? d.tasksBelowDesired : v.boolean("alarms.tasksBelowDesired", a.tasksBelowDesired),
+    const resolved = {
+        oldestMessageAgeSeconds: age === false ? false : v.check(() => v.integer("alarms.oldestMessageAgeSeconds", age, 60, WORKER_SERVICE_LIMITS.messageRetentionSeconds.max, "seconds")),
+        deadLetterMessages: a.deadLetterMessages === undefined ? d.deadLetterMessages : v.check(() => v.boolean("alarms.deadLetterMessages", a.deadLetterMessages)),
+        tasksBelowDesired: a.tasksBelowDesired === undefined ? d.tasksBelowDesired : v.check(() => v.boolean("alarms.tasksBelowDesired", a.tasksBelowDesired)),
     };
+    return Object.values(resolved).includes(undefined) ? undefined : (resolved as WorkerServicePlan["alarms"]);
 }
 
 function planWorkerService(name: string, args: WorkerServiceArgs): WorkerServicePlan {
@@ -325,10 +350,8 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
     }
     const d = WORKER_SERVICE_DEFAULTS;
     const stopTimeoutSeconds = args.stopTimeoutSeconds ?? d.stopTimeoutSeconds;
+    // Checked with the task (resolveTaskSpec): a port mapping's range.
     const port = args.port;
-    if (port !== undefined) {
-        v.check(() => v.integer("port", port, 1, 65535));
-    }
     const enableExecuteCommand = args.enableExecuteCommand === undefined ? d.enableExecuteCommand : v.check(() => v.boolean("enableExecuteCommand", args.enableExecuteCommand)) === true;
     const serviceConnect = v.check(() => validateServiceConnect(v, name, args.serviceConnect, port));
     const spec = v.check(() =>
@@ -348,13 +371,19 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
     v.check(() => validateTaskNetwork(v, args.network));
     const queue = v.check(() => validateQueue(v, args.queue, stopTimeoutSeconds));
     const reserved: Record<string, string> = {};
-    if (queue) {
-        reserved[queue.urlVariable] = "the queue's URL";
-    }
     for (const variable of Object.keys(serviceConnect?.environment ?? {})) {
         reserved[variable] = "a called service's URL";
     }
-    validateReservedEnvironment(v, args.environment, reserved);
+    const queueVariable = args.queue === false ? undefined : (args.queue?.urlVariable ?? d.queue.urlVariable);
+    if (typeof queueVariable === "string") {
+        if (reserved[queueVariable] !== undefined) {
+            v.check(() => {
+                throw v.conflict("serviceConnect.calls", `give ${queueVariable} to a called service and to the queue's URL`, "set queue.urlVariable to another name");
+            });
+        }
+        reserved[queueVariable] = "the queue's URL";
+    }
+    validateReservedEnvironment(v, args.environment, reserved, args.secrets);
     let scaling: ResolvedScaling | undefined;
     let desiredCount: number = d.desiredCount;
     if (args.queue === false && args.scaling === undefined) {
@@ -369,9 +398,14 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
         desiredCount = scaling?.minCount ?? 0;
     }
     const deployment = v.check(() => {
+        if (args.deployment !== undefined && (typeof args.deployment !== "object" || args.deployment === null)) {
+            throw v.error("deployment", args.deployment, "must be an object", "give { minHealthyPercent, maxPercent }");
+        }
         const minHealthyPercent = v.integer("deployment.minHealthyPercent", args.deployment?.minHealthyPercent ?? d.deployment.minHealthyPercent, 0, 100, "percent");
         const maxPercent = v.integer("deployment.maxPercent", args.deployment?.maxPercent ?? d.deployment.maxPercent, 100, 200, "percent");
-        const counts = scaling ? [Math.max(scaling.minCount, 1), scaling.maxCount] : [desiredCount];
+        // With scaling refused, its defaults stand in, so this check still runs in the same pass.
+        const bounds = scaling ?? (args.queue === false && args.scaling === undefined ? undefined : d.scaling);
+        const counts = bounds ? [Math.max(bounds.minCount, 1), bounds.maxCount] : [desiredCount];
         const stuck = counts.find((n) => n > 0 && !deploymentCanProgress(n, minHealthyPercent, maxPercent));
         if (stuck !== undefined) {
             throw v.conflict("deployment", `lets no task be started or stopped with ${stuck} tasks (minHealthyPercent ${minHealthyPercent}, maxPercent ${maxPercent})`, "raise maxPercent or lower minHealthyPercent");
@@ -452,7 +486,7 @@ export class WorkerService extends pulumi.ComponentResource {
     public readonly serviceSecurityGroup: aws.ec2.SecurityGroup;
     /** The autoscaling target, for a worker with a queue or a scaled internal service. */
     public readonly scalingTarget?: aws.appautoscaling.Target;
-    /** The backlog-per-task target tracking policy, and with `minCount` 0 the step policy that starts the first task. */
+    /** The backlog-per-task target tracking policy, with `minCount` 0 the step policy that starts the first task, and the CPU policy when `cpuTargetPercent` is set (or there is no queue). */
     public readonly scalingPolicies: aws.appautoscaling.Policy[];
     /** The cluster, when the component created it. */
     public readonly cluster?: aws.ecs.Cluster;
@@ -689,8 +723,8 @@ export class WorkerService extends pulumi.ComponentResource {
                         evaluationPeriods: 1,
                         datapointsToAlarm: 1,
                         // SQS stops sending metrics of a queue nobody touches for six hours: the alarm
-                        // stays in ALARM then, instead of turning OK while the message is still there.
-                        treatMissingData: "missing",
+                        // keeps its state then, instead of turning OK while the message is still there.
+                        treatMissingData: "ignore",
                     },
                     topicArn,
                 ),

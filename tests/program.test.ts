@@ -479,6 +479,11 @@ describe("index.ts (the program)", () => {
             assert.match(bad.message, /\n {2}- fargate-workloads:worker\.namespaceArn \("arn:aws:servicediscovery:us-east-1:123456789012:namespace\/todo"\) is not a Cloud Map namespace ARN; use "arn:aws:servicediscovery:REGION:ACCOUNT:namespace\/ns-ID"$/);
         });
 
+        it("refuses a worker variable the program sets (WEB_URL) before anything is registered", async () => {
+            const error = (await refused("dev", { "fargate-workloads:worker": { image: "x:1", environment: { WEB_URL: "http://elsewhere" } } })) as ConfigError;
+            assert.deepStrictEqual(error.problems, ["fargate-workloads:worker.environment.WEB_URL is set by the component (a called service's URL); remove it, or have the component use another name"]);
+        });
+
         it("names a worker's problems by its stack keys", async () => {
             const error = (await refused("dev", { "fargate-workloads:worker": { image: "x:1", visibilityTimeoutSeconds: 30, maxReceiveCount: 0, minCount: 4, maxCount: 2 } })) as ConfigError;
             assert.deepStrictEqual(error.problems, [

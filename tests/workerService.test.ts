@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
+import { ArgumentError } from "../components/errors";
 import { outputValue } from "../components/testing";
 import { WebService, WebServiceArgs } from "../components/webService";
 import { QUEUE_CONSUMER_ACTIONS, WORKER_SERVICE_DEFAULTS, WorkerService, WorkerServiceArgs } from "../components/workerService";
@@ -176,7 +176,7 @@ describe("WorkerService", () => {
         const dead = mocks.one(T.alarm, "thumbs-alarm-dead-letters");
         assert.deepStrictEqual(dead.inputs.dimensions, { QueueName: mocks.one(T.queue, "thumbs-dlq").state.name });
         assert.deepStrictEqual([dead.inputs.metricName, dead.inputs.comparisonOperator, dead.inputs.threshold], ["ApproximateNumberOfMessagesVisible", "GreaterThanThreshold", 0]);
-        assert.strictEqual(dead.inputs.treatMissingData, "missing", "an untouched queue's metrics stop: the alarm keeps its state");
+        assert.strictEqual(dead.inputs.treatMissingData, "ignore", "an untouched queue's metrics stop: the alarm keeps its state");
         for (const a of [age, dead, mocks.one(T.alarm, "thumbs-alarm-tasks-below-desired")]) {
             assert.deepStrictEqual([a.inputs.alarmActions, a.inputs.okActions], [[topicArn], [topicArn]], a.name);
         }
@@ -248,6 +248,14 @@ describe("WorkerService", () => {
             ["desiredCount with an internal service's scaling", { queue: false, desiredCount: 3, scaling: {} }, "w: desiredCount is set by the scaling of the service; set scaling.minCount and scaling.maxCount instead."],
             ["a CPU target over 100%", { scaling: { cpuTargetPercent: 101 } }, "w: scaling.cpuTargetPercent (101) must be a number from 1 to 100; set it within 1..100."],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, "w: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
+            ["the queue's variable in secrets", { secrets: { QUEUE_URL: "/app/queue" } }, "w: secrets.QUEUE_URL is set by the component (the queue's URL); remove it, or have the component use another name."],
+            ["an existing queue that is not an object", { queue: { existing: null as unknown as { arn: string; url: string } } }, "w: queue.existing (null) must be an object; give { arn, url }."],
+            ["deployment that is not an object", { deployment: null as unknown as WorkerServiceArgs["deployment"] }, "w: deployment (null) must be an object; give { minHealthyPercent, maxPercent }."],
+            [
+                "an existing queue's URL of another queue than its ARN",
+                { queue: { existing: { arn: "arn:aws:sqs:us-east-1:123456789012:orders", url: "https://sqs.us-east-1.amazonaws.com/123456789012/invoices" } } },
+                "w: queue.existing.url (https://sqs.us-east-1.amazonaws.com/123456789012/invoices) names another queue than queue.existing.arn (arn:aws:sqs:us-east-1:123456789012:orders); give the ARN and URL of the same queue.",
+            ],
         ];
         for (const [what, args, message] of cases) {
             it(`refuses ${what}`, async () => {
@@ -255,16 +263,33 @@ describe("WorkerService", () => {
             });
         }
 
-        it("reports every problem of the worker in one run", async () => {
-            let message = "";
+        it("reports every problem of the worker in one run, the queue's and scaling's beside the others", async () => {
+            let thrown: unknown;
             try {
-                new WorkerService("w", { ...base, queue: { create: { maxReceiveCount: 0, visibilityTimeoutSeconds: 10 } }, scaling: { minCount: 9, maxCount: 2, backlogPerTask: 0 } });
+                new WorkerService("w", {
+                    ...base,
+                    image: "",
+                    environment: { QUEUE_URL: "x" },
+                    deployment: { minHealthyPercent: 100, maxPercent: 100 },
+                    queue: { create: { maxReceiveCount: 0, visibilityTimeoutSeconds: 10 } },
+                    scaling: { minCount: 9, maxCount: 2, backlogPerTask: 0 },
+                    alarms: { oldestMessageAgeSeconds: 5, tasksBelowDesired: "yes" as unknown as boolean },
+                });
             } catch (e) {
-                message = (e as Error).message;
+                thrown = e;
             }
-            for (const path of ["queue.create.maxReceiveCount", "queue.create.visibilityTimeoutSeconds", "scaling.minCount", "scaling.backlogPerTask"]) {
-                assert.ok(message.includes(path), `${path} in: ${message}`);
-            }
+            assert.ok(thrown instanceof ArgumentError);
+            assert.deepStrictEqual(thrown.problems.map((p) => p.path).sort(), [
+                "alarms.oldestMessageAgeSeconds",
+                "alarms.tasksBelowDesired",
+                "deployment",
+                "environment.QUEUE_URL",
+                "image",
+                "queue.create.maxReceiveCount",
+                "queue.create.visibilityTimeoutSeconds",
+                "scaling.backlogPerTask",
+                "scaling.minCount",
+            ]);
         });
     });
 });
@@ -338,10 +363,11 @@ describe("Service Connect", () => {
     });
 
     it("creates a stack's namespace as an HTTP namespace", async () => {
-        const ns = createServiceNamespace("todo-dev");
-        assert.ok(ns instanceof aws.servicediscovery.HttpNamespace);
+        const ns = createServiceNamespace("todo-dev", { tags: { team: "a" } });
         await mocks.settle();
-        assert.strictEqual(mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace").inputs.name, "todo-dev");
+        const recorded = mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace");
+        assert.deepStrictEqual([recorded.inputs.name, recorded.inputs.tags], ["todo-dev", { team: "a" }]);
+        assert.strictEqual(await outputValue(ns.arn), recorded.state.arn);
     });
 
     describe("refuses, before anything is registered", () => {
@@ -372,6 +398,24 @@ describe("Service Connect", () => {
             );
             // Another namespace object may hold the name.
             new WorkerService("api3", { ...base, queue: false, port: 8080, serviceConnect: { namespace: namespace(), name: "api" } });
+        });
+
+        it("refuses a callee whose variable is the queue's", async () => {
+            const ns = namespace();
+            const queueApi = new WorkerService("queue-api", { ...base, queue: false, port: 8080, serviceConnect: { namespace: ns, name: "queue" } });
+            await mocks.settle();
+            await assertRejected(
+                () => new WorkerService("w", { ...base, serviceConnect: { namespace: ns, calls: [queueApi] } }),
+                "w: serviceConnect.calls give QUEUE_URL to a called service and to the queue's URL; set queue.urlVariable to another name.",
+            );
+            await worker({ queue: { urlVariable: "JOBS_URL" }, serviceConnect: { namespace: ns, calls: [queueApi] } }, "w2");
+            assert.deepStrictEqual(container("w2-task-definition").environment.map((e: any) => e.name), ["JOBS_URL", "QUEUE_URL"]);
+        });
+
+        it("accepts an existing queue's legacy and FIPS URLs", async () => {
+            for (const url of ["https://queue.amazonaws.com/123456789012/orders", "https://sqs-fips.us-east-1.amazonaws.com/123456789012/orders"]) {
+                WorkerService.validate("w", { ...base, queue: { existing: { arn: "arn:aws:sqs:us-east-1:123456789012:orders", url } } });
+            }
         });
 
         it("refuses a call to a service that is not a server, in another namespace or listed twice, and a variable it sets", async () => {
