@@ -9,7 +9,7 @@ import { RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, runnerDefinition, RunnerRetries } f
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
-import { createTaskDefinition, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
+import { createTaskDefinition, ENV_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec } from "./taskDefinition";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
@@ -352,7 +352,6 @@ interface ResolvedSchedule {
     readonly input: string;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Validates a run's input as the runner reads it (`command`, `environment`) and returns it as the

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "./errors";
 import { childName } from "./naming";
+import { awslogsOptions } from "./taskDefinition";
 
 /**
  * A Cloud Map namespace the services of a stack share: an `aws.servicediscovery.HttpNamespace`
@@ -70,9 +71,6 @@ export interface ServiceConnectEndpoint {
 /** Defaults of {@link ServiceConnectArgs}. */
 export const SERVICE_CONNECT_DEFAULTS = { portName: "http", appProtocol: "http" as ServiceConnectProtocol } as const;
 
-/** The start of the description of a call's outbound rule; the callee's name follows. */
-export const SERVICE_CONNECT_CALL_PREFIX = "Service Connect calls to ";
-
 /** Stream prefix of the Service Connect proxy's logs, in the service's own log group. */
 export const SERVICE_CONNECT_LOG_PREFIX = "service-connect";
 
@@ -81,6 +79,8 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** A port mapping name as ECS accepts it. */
 const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
 const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/ns-[a-z0-9]+$/;
+/** What Cloud Map accepts as a namespace name (terraform-provider-aws `internal/service/servicediscovery/validate.go`). */
+const NAMESPACE_NAME = /^[0-9A-Za-z._-]{1,1024}$/;
 const PROTOCOLS: readonly ServiceConnectProtocol[] = ["http", "http2", "grpc"];
 
 /** Service Connect settings, validated, with defaults. */
@@ -144,6 +144,9 @@ export function validateServiceConnect(v: Validator, component: string, args: Se
             const appProtocol = v.oneOf(at("appProtocol"), args.appProtocol ?? SERVICE_CONNECT_DEFAULTS.appProtocol, PROTOCOLS);
             return { name, port, containerPort, portName, appProtocol };
         });
+        if (server && typeof ns === "object" && ns !== null) {
+            v.check(() => claimServiceConnectName(v, component, ns, server!.name));
+        }
     }
     const calls: ServiceConnectEndpoint[] = [];
     const callees = args.calls ?? [];
@@ -181,19 +184,16 @@ const CLAIMED = new WeakMap<object, Map<string, string>>();
 /**
  * Records that `component` serves `name` in the namespace; throws when another component of the
  * program already does. Claiming again for the same component (its `validate`, then its
- * constructor) is allowed.
+ * constructor) is allowed. Part of the validation, so a clash is reported with the other problems.
  */
-export function claimServiceConnectName(v: Validator, component: string, sc: ResolvedServiceConnect | undefined): void {
-    if (!sc?.server) {
-        return;
-    }
-    const claimed = CLAIMED.get(sc.namespace) ?? new Map<string, string>();
-    const holder = claimed.get(sc.server.name);
+function claimServiceConnectName(v: Validator, component: string, namespace: ServiceNamespace, name: string): void {
+    const claimed = CLAIMED.get(namespace) ?? new Map<string, string>();
+    const holder = claimed.get(name);
     if (holder !== undefined && holder !== component) {
-        throw v.conflict("serviceConnect.name", `("${sc.server.name}") is already served by ${holder} in this namespace`, "choose another name: callers find a service by it");
+        throw v.conflict("serviceConnect.name", `("${name}") is already served by ${holder} in this namespace`, "choose another name: callers find a service by it");
     }
-    claimed.set(sc.server.name, component);
-    CLAIMED.set(sc.namespace, claimed);
+    claimed.set(name, component);
+    CLAIMED.set(namespace, claimed);
 }
 
 /** The endpoint a server publishes to its callers. */
@@ -212,7 +212,7 @@ export function serviceConnectConfiguration(sc: ResolvedServiceConnect, logGroup
         namespace: sc.namespace.arn,
         logConfiguration: {
             logDriver: "awslogs",
-            options: { "awslogs-group": logGroupName, "awslogs-region": region, "awslogs-stream-prefix": SERVICE_CONNECT_LOG_PREFIX, mode: "non-blocking", "max-buffer-size": "25m" } as pulumi.Input<Record<string, pulumi.Input<string>>>,
+            options: awslogsOptions(logGroupName, region, SERVICE_CONNECT_LOG_PREFIX) as pulumi.Input<Record<string, pulumi.Input<string>>>,
         },
         ...(sc.server
             ? { services: [{ portName: sc.server.portName, discoveryName: sc.server.name, clientAlias: [{ port: sc.server.port, dnsName: sc.server.name }] }] }
@@ -231,7 +231,7 @@ export function createCallRules(parent: pulumi.Resource, component: string, call
         return [
             new aws.vpc.SecurityGroupEgressRule(
                 childName(component, `calls-${callee.name}-out`),
-                { securityGroupId: callerSecurityGroupId, description: `${SERVICE_CONNECT_CALL_PREFIX}${callee.component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callee.securityGroupId },
+                { securityGroupId: callerSecurityGroupId, description: `Service Connect calls to ${callee.component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callee.securityGroupId },
                 opts,
             ),
             new aws.vpc.SecurityGroupIngressRule(
@@ -248,6 +248,10 @@ export function createCallRules(parent: pulumi.Resource, component: string, call
  * name is what tools show; callers use the short names of the services.
  */
 export function createServiceNamespace(name: string, args: { readonly description?: string; readonly tags?: Readonly<Record<string, string>> } = {}, opts?: pulumi.CustomResourceOptions): aws.servicediscovery.HttpNamespace {
+    if (typeof name !== "string" || !NAMESPACE_NAME.test(name)) {
+        // Cloud Map would refuse it at deploy (the provider's validNamespaceName).
+        throw new Validator("createServiceNamespace").error("name", name, "is not a Cloud Map namespace name (1 to 1024 letters, digits, '.', '_' and '-')", 'use a name such as "shop-prod"');
+    }
     return new aws.servicediscovery.HttpNamespace(
         name,
         { name, description: args.description ?? `Service Connect names of ${name}`, ...(args.tags ? { tags: { ...args.tags } } : {}) },

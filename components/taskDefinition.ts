@@ -147,13 +147,15 @@ export const EXEC_LOG_DISCOVERY_ACTIONS: readonly string[] = ["logs:DescribeLogG
 /** The ECS Exec agent writes session output to the container's log group (cluster logging DEFAULT). */
 export const EXEC_LOG_ACTIONS: readonly string[] = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"];
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A task definition holds at most 10 containers: the main one and 9 sidecars. */
 export const MAX_SIDECARS = 9;
 /** ECS allows 255 characters for a container name, but its `/tmp` volume is named `<container>-tmp` (4 more), which must fit 255 too. */
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,251}$/;
 const USER = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** A KMS key ARN (aliases cannot be granted or named in key policies). */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._\/-]+)(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
 
 /** A parsed `secrets` reference. */
@@ -559,19 +561,21 @@ function containerDefinition(spec: TaskSpec, c: ResolvedContainer, region: pulum
                   },
               }
             : {}),
-        logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-                "awslogs-group": spec.logGroupName,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": c.name,
-                // A slow log endpoint must not stall the application.
-                mode: "non-blocking",
-                "max-buffer-size": "25m",
-            },
-        },
+        logConfiguration: { logDriver: "awslogs", options: awslogsOptions(spec.logGroupName, region, c.name) },
     };
     return def;
+}
+
+/** The awslogs options of every container the components log, the Service Connect proxy included. */
+export function awslogsOptions(logGroupName: string, region: pulumi.Input<string>, streamPrefix: string) {
+    return {
+        "awslogs-group": logGroupName,
+        "awslogs-region": region,
+        "awslogs-stream-prefix": streamPrefix,
+        // A slow log endpoint must not stall the application.
+        mode: "non-blocking",
+        "max-buffer-size": "25m",
+    };
 }
 
 /** What a writer of a log group encrypted with a customer key needs on that key (through CloudWatch Logs only). */

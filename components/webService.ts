@@ -13,7 +13,7 @@ import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { WafArgs } from "./waf";
 import { createTaskEgressRules, TaskNetwork, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
-import { claimServiceConnectName, createCallRules, ResolvedServiceConnect, ServiceConnectArgs, ServiceConnectEndpoint, serviceConnectConfiguration, serviceConnectEndpoint, validateServiceConnect } from "./serviceConnect";
+import { createCallRules, ResolvedServiceConnect, ServiceConnectArgs, ServiceConnectEndpoint, serviceConnectConfiguration, serviceConnectEndpoint, validateServiceConnect } from "./serviceConnect";
 import { createTaskDefinition, extendTaskSpec, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 
 /**
@@ -1067,7 +1067,6 @@ export class WebService extends pulumi.ComponentResource {
      */
     static validate(name: string, args: WebServiceArgs): void {
         const plan = planWebService(name, args);
-        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
         if (plan.frontend.kind === "planned") {
             plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
         }
@@ -1079,7 +1078,6 @@ export class WebService extends pulumi.ComponentResource {
             // Refused before anything is registered: a plan has no listener to add a rule to.
             throw new Validator(name).conflict("loadBalancer", "is a LoadBalancerPlan, which only stands in for a load balancer in WebService.validate", "pass the LoadBalancer component to the constructor");
         }
-        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
         super(TYPE_TOKENS.WebService, name, {}, componentOptions("WebService", opts, args.tags));
         // Claimed at once, so the next service on the load balancer sees this one's rule.
         plan.frontend.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createAlarm, DashboardWidget, MetricRef, metricWidget, tasksBelowDesiredAlarm } from "./alarms";
+import { createAlarm, DashboardWidget, documented, MetricRef, metricWidget, tasksBelowDesiredAlarm } from "./alarms";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
@@ -8,7 +8,6 @@ import { awsContext, AwsContext, PolicyStatement } from "./iam";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { createTaskEgressRules, TaskNetwork, validateTaskNetwork } from "./network";
 import {
-    claimServiceConnectName,
     createCallRules,
     ResolvedServiceConnect,
     ServiceConnectArgs,
@@ -19,9 +18,9 @@ import {
 } from "./serviceConnect";
 import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
-import { createTaskDefinition, extendTaskSpec, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
+import { createTaskDefinition, ENV_NAME, extendTaskSpec, KMS_KEY_ARN, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { deploymentCanProgress, serviceBaseArgs, serviceRole, serviceSafetyArgs } from "./webService";
+import { deploymentCanProgress, serviceBaseArgs, serviceRole, serviceSafetyArgs, WEB_SERVICE_LIMITS } from "./webService";
 
 /** A queue the component creates, with its dead-letter queue. */
 export interface CreateQueueArgs {
@@ -153,15 +152,14 @@ export const WORKER_SERVICE_LIMITS = {
     visibilityTimeoutSeconds: { min: 0, max: 43200 },
     messageRetentionSeconds: { min: 60, max: 1209600 },
     maxReceiveCount: { min: 1, max: 1000 },
-    count: { min: 0, max: 5000 },
-    cooldownSeconds: { min: 0, max: 86400 },
+    /** Tasks of a service and cooldowns: as for a web service. */
+    count: WEB_SERVICE_LIMITS.desiredCount,
+    cooldownSeconds: WEB_SERVICE_LIMITS.cooldownSeconds,
 } as const;
 
 const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 /** The regional endpoint (and its FIPS form), or the legacy `queue.amazonaws.com` forms. */
 const SQS_QUEUE_URL = /^https:\/\/(sqs(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|queue\.amazonaws\.com|[a-z0-9-]+\.queue\.amazonaws\.com)\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Seconds after the scale-from-zero policy added a task before it may add another: time for the task to start and be counted. */
 export const WAKE_COOLDOWN_SECONDS = 300;
@@ -501,13 +499,11 @@ export class WorkerService extends pulumi.ComponentResource {
 
     /** Checks `args` as the constructor would, without creating anything. */
     static validate(name: string, args: WorkerServiceArgs): void {
-        const plan = planWorkerService(name, args);
-        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
+        planWorkerService(name, args);
     }
 
     constructor(name: string, args: WorkerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planWorkerService(name, args);
-        claimServiceConnectName(new Validator(name), name, plan.serviceConnect);
         super(TYPE_TOKENS.WorkerService, name, {}, componentOptions("WorkerService", opts, args.tags));
         const o = { parent: this };
         const ctx = awsContext(this);
@@ -633,11 +629,11 @@ export class WorkerService extends pulumi.ComponentResource {
         }
         const visible: MetricRef = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queueName }, stat: "Sum" };
         const running: MetricRef = { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: { ClusterName: cluster.name, ServiceName: service.name }, stat: "Average" };
-        const stat = (id: string, m: MetricRef) => ({
-            id,
-            returnData: false,
-            metricStat: { metric: { namespace: m.namespace, metricName: m.metricName, dimensions: Object.entries(m.dimensions).map(([n, value]) => ({ name: n, value })) }, stat: m.stat },
-        });
+        // Checked against the documented dimension sets, as every alarm and widget is.
+        const stat = (id: string, metric: MetricRef) => {
+            const m = documented(metric);
+            return { id, returnData: false, metricStat: { metric: { namespace: m.namespace, metricName: m.metricName, dimensions: Object.entries(m.dimensions).map(([n, value]) => ({ name: n, value })) }, stat: m.stat } };
+        };
         const backlog = new aws.appautoscaling.Policy(
             childName(name, "scale-backlog"),
             {

@@ -200,7 +200,7 @@ describe("npm run plan", () => {
             ]);
             assert.deepStrictEqual(plan.workloads.serviceConnect, [
                 { service: "web-service", text: "namespace fargate-workloads-worker, serves http://web:8080" },
-                { service: "worker-service-spot", text: "namespace fargate-workloads-worker, calls web on 8080" },
+                { service: "worker-service-spot", text: "namespace fargate-workloads-worker, calls http://web:8080 (web-service) on 8080" },
             ]);
             // One spot task of 512/1024 (the proxy's share) at 30%, long polling 3 times a minute.
             const perTask = (0.5 * 0.04048 + 1 * 0.004445) * H;

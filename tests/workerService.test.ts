@@ -368,6 +368,10 @@ describe("Service Connect", () => {
         const recorded = mocks.one("aws:servicediscovery/httpNamespace:HttpNamespace");
         assert.deepStrictEqual([recorded.inputs.name, recorded.inputs.tags], ["todo-dev", { team: "a" }]);
         assert.strictEqual(await outputValue(ns.arn), recorded.state.arn);
+        await assertRejected(
+            () => createServiceNamespace("todo dev"),
+            'createServiceNamespace: name ("todo dev") is not a Cloud Map namespace name (1 to 1024 letters, digits, \'.\', \'_\' and \'-\'); use a name such as "shop-prod".',
+        );
     });
 
     describe("refuses, before anything is registered", () => {
@@ -396,6 +400,15 @@ describe("Service Connect", () => {
                 () => new WorkerService("api2", { ...base, queue: false, port: 8081, serviceConnect: { namespace: ns, name: "api" } }),
                 'api2: serviceConnect.name ("api") is already served by api in this namespace; choose another name: callers find a service by it.',
             );
+            // A clash is one problem among the others of the same run.
+            let thrown: unknown;
+            try {
+                new WorkerService("api4", { ...base, queue: false, port: 0, serviceConnect: { namespace: ns, name: "api" } });
+            } catch (e) {
+                thrown = e;
+            }
+            assert.ok(thrown instanceof ArgumentError);
+            assert.deepStrictEqual(thrown.problems.map((p) => p.path).sort(), ["port", "serviceConnect.name"]);
             // Another namespace object may hold the name.
             new WorkerService("api3", { ...base, queue: false, port: 8080, serviceConnect: { namespace: namespace(), name: "api" } });
         });

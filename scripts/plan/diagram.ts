@@ -5,7 +5,7 @@
  */
 import { summarizeRunner } from "../../components/batchRunner";
 import { RecordedResource } from "../../components/testing";
-import { ResourceIndex, ruleConditionsText } from "./model";
+import { ResourceIndex, ruleConditionsText, serviceCalls } from "./model";
 
 export interface GraphNode {
     readonly id: string;
@@ -139,16 +139,8 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
             }
         }
     }
-    // Service Connect calls: the caller's outbound rule to the callee's security group.
-    for (const svc of index.ofType("aws:ecs/service:Service")) {
-        const groups: unknown[] = svc.inputs.networkConfiguration?.securityGroups ?? [];
-        for (const rule of index.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => groups.includes(r.inputs.securityGroupId) && r.inputs.referencedSecurityGroupId !== undefined)) {
-            const callee = index.ofType("aws:ecs/service:Service").find((other) => other !== svc && (other.inputs.networkConfiguration?.securityGroups ?? []).includes(rule.inputs.referencedSecurityGroupId));
-            if (callee) {
-                const alias = (callee.inputs.serviceConnectConfiguration?.services ?? []).flatMap((x: any) => x.clientAlias ?? [])[0];
-                edges.push({ from: id(svc), to: id(callee), label: alias ? `Service Connect http://${alias.dnsName}:${alias.port}` : `:${rule.inputs.fromPort}` });
-            }
-        }
+    for (const call of serviceCalls(index)) {
+        edges.push({ from: id(call.caller), to: id(call.callee), label: call.url ? `Service Connect ${call.url}` : `:${call.port}` });
     }
     for (const sm of index.ofType("aws:sfn/stateMachine:StateMachine")) {
         const run = summarizeRunner(parse(sm.inputs.definition));

@@ -149,6 +149,28 @@ export function alarmText(i: any, index: ResourceIndex): string {
 }
 
 /** A web ACL's rules in evaluation order: "10 aws-common-rules: AWS AWSManagedRulesCommonRuleSet". */
+/**
+ * The Service Connect calls between the stack's ECS services: an outbound rule of a service's
+ * security group to another service's group is a call (the components make no other such rule).
+ */
+export function serviceCalls(index: ResourceIndex): { readonly caller: RecordedResource; readonly callee: RecordedResource; readonly port: number; readonly url?: string }[] {
+    const services = index.ofType("aws:ecs/service:Service");
+    const groupsOf = (svc: RecordedResource): unknown[] => svc.inputs.networkConfiguration?.securityGroups ?? [];
+    return services.flatMap((caller) =>
+        index
+            .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .filter((r) => groupsOf(caller).includes(r.inputs.securityGroupId) && r.inputs.referencedSecurityGroupId !== undefined)
+            .flatMap((rule) => {
+                const callee = services.find((other) => other !== caller && groupsOf(other).includes(rule.inputs.referencedSecurityGroupId));
+                if (!callee) {
+                    return [];
+                }
+                const alias = (callee.inputs.serviceConnectConfiguration?.services ?? []).flatMap((x: any) => x.clientAlias ?? [])[0];
+                return [{ caller, callee, port: Number(rule.inputs.fromPort), ...(alias ? { url: `http://${alias.dnsName}:${alias.port}` } : {}) }];
+            }),
+    );
+}
+
 export function wafRulesText(rules: any[] | undefined): string[] {
     return [...(rules ?? [])]
         .sort((a, b) => a.priority - b.priority)

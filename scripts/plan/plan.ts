@@ -8,11 +8,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { readStackFile } from "../../app/stackFile";
 import { MockRecorder, RecordedResource, requireFresh } from "../../components/testing";
-import { SERVICE_CONNECT_CALL_PREFIX } from "../../components/serviceConnect";
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
-import { alarmText, wafRulesText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
+import { alarmText, serviceCalls, wafRulesText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
 
 export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
 
@@ -119,12 +118,9 @@ export function workloads(resources: readonly RecordedResource[]): Workloads {
         .map((svc) => {
             const sc = svc.inputs.serviceConnectConfiguration;
             const serves = (sc.services ?? []).flatMap((s: any) => (s.clientAlias ?? []).map((a: any) => `serves http://${a.dnsName}:${a.port}`));
-            // Each call is a rule pair the caller's component made: its outbound rule names the callee.
-            const groups: unknown[] = svc.inputs.networkConfiguration?.securityGroups ?? [];
-            const calls = index
-                .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
-                .filter((r) => groups.includes(r.inputs.securityGroupId) && String(r.inputs.description ?? "").startsWith(SERVICE_CONNECT_CALL_PREFIX))
-                .map((r) => `calls ${String(r.inputs.description).slice(SERVICE_CONNECT_CALL_PREFIX.length)} on ${r.inputs.fromPort}`);
+            const calls = serviceCalls(index)
+                .filter((c) => c.caller === svc)
+                .map((c) => `calls ${c.url ?? c.callee.name} (${c.callee.name}) on ${c.port}`);
             return { service: svc.name, text: [`namespace ${index.label(sc.namespace)}`, ...serves, ...calls].join(", ") };
         });
     return { queues, scaling, serviceConnect };
