@@ -791,8 +791,21 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
             throw v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it');
         }
     }
-    const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment?.minHealthyPercent ?? d.minHealthyPercent, 0, 100, "percent");
-    const maxPercent = v.integer("deployment.maxPercent", deployment?.maxPercent ?? d.maxPercent, 100, 200, "percent");
+    return { strategy, ...validateRollingBounds(v, deployment ?? {}, d, counts), hooks: [] };
+}
+
+/**
+ * A rolling deploy's bounds, as percentages of the desired count, checked to make progress with
+ * each of `counts` tasks (the counts a service may have when it deploys).
+ */
+export function validateRollingBounds(
+    v: Validator,
+    deployment: { readonly minHealthyPercent?: number; readonly maxPercent?: number },
+    defaults: { readonly minHealthyPercent: number; readonly maxPercent: number },
+    counts: readonly number[],
+): { minHealthyPercent: number; maxPercent: number } {
+    const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent");
+    const maxPercent = v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent");
     for (const count of counts.filter((c) => c > 0)) {
         if (!deploymentCanProgress(count, minHealthyPercent, maxPercent)) {
             throw v.conflict(
@@ -802,7 +815,7 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
             );
         }
     }
-    return { strategy, minHealthyPercent, maxPercent, hooks: [] };
+    return { minHealthyPercent, maxPercent };
 }
 
 /** True for the strategies that move traffic between two target groups. */

@@ -20,7 +20,7 @@ import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
 import { createTaskDefinition, ENV_NAME, extendTaskSpec, KMS_KEY_ARN, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { deploymentCanProgress, serviceBaseArgs, serviceRole, serviceSafetyArgs, WEB_SERVICE_LIMITS } from "./webService";
+import { serviceBaseArgs, serviceRole, serviceSafetyArgs, validateRollingBounds, WEB_SERVICE_LIMITS } from "./webService";
 
 /** A queue the component creates, with its dead-letter queue. */
 export interface CreateQueueArgs {
@@ -399,16 +399,9 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
         if (args.deployment !== undefined && (typeof args.deployment !== "object" || args.deployment === null)) {
             throw v.error("deployment", args.deployment, "must be an object", "give { minHealthyPercent, maxPercent }");
         }
-        const minHealthyPercent = v.integer("deployment.minHealthyPercent", args.deployment?.minHealthyPercent ?? d.deployment.minHealthyPercent, 0, 100, "percent");
-        const maxPercent = v.integer("deployment.maxPercent", args.deployment?.maxPercent ?? d.deployment.maxPercent, 100, 200, "percent");
         // With scaling refused, its defaults stand in, so this check still runs in the same pass.
         const bounds = scaling ?? (args.queue === false && args.scaling === undefined ? undefined : d.scaling);
-        const counts = bounds ? [Math.max(bounds.minCount, 1), bounds.maxCount] : [desiredCount];
-        const stuck = counts.find((n) => n > 0 && !deploymentCanProgress(n, minHealthyPercent, maxPercent));
-        if (stuck !== undefined) {
-            throw v.conflict("deployment", `lets no task be started or stopped with ${stuck} tasks (minHealthyPercent ${minHealthyPercent}, maxPercent ${maxPercent})`, "raise maxPercent or lower minHealthyPercent");
-        }
-        return { minHealthyPercent, maxPercent };
+        return validateRollingBounds(v, args.deployment ?? {}, d.deployment, bounds ? [Math.max(bounds.minCount, 1), bounds.maxCount] : [desiredCount]);
     });
     const waitForSteadyState = args.waitForSteadyState === undefined ? d.waitForSteadyState : v.check(() => v.boolean("waitForSteadyState", args.waitForSteadyState));
     v.check(() => validateTags(v, args.tags));

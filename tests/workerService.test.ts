@@ -248,6 +248,11 @@ describe("WorkerService", () => {
             ["desiredCount with an internal service's scaling", { queue: false, desiredCount: 3, scaling: {} }, "w: desiredCount is set by the scaling of the service; set scaling.minCount and scaling.maxCount instead."],
             ["a CPU target over 100%", { scaling: { cpuTargetPercent: 101 } }, "w: scaling.cpuTargetPercent (101) must be a number from 1 to 100; set it within 1..100."],
             ["a stop timeout over Fargate's 120 s", { stopTimeoutSeconds: 121 }, "w: stopTimeoutSeconds (121) must be a whole number from 2 to 120 seconds; set it within 2..120."],
+            [
+                "rolling bounds that let no task start or stop",
+                { deployment: { minHealthyPercent: 100, maxPercent: 100 } },
+                "w: deployment (minHealthyPercent 100, maxPercent 100) can never make progress with 1 task: ECS may run at most 1 and must keep 1; raise maxPercent or lower minHealthyPercent.",
+            ],
             ["the queue's variable in secrets", { secrets: { QUEUE_URL: "/app/queue" } }, "w: secrets.QUEUE_URL is set by the component (the queue's URL); remove it, or have the component use another name."],
             ["an existing queue that is not an object", { queue: { existing: null as unknown as { arn: string; url: string } } }, "w: queue.existing (null) must be an object; give { arn, url }."],
             ["deployment that is not an object", { deployment: null as unknown as WorkerServiceArgs["deployment"] }, "w: deployment (null) must be an object; give { minHealthyPercent, maxPercent }."],
