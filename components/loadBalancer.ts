@@ -175,7 +175,7 @@ export interface LoadBalancerPlan {
     readonly https: boolean;
     /** Every name the certificates cover, the default certificate's first. */
     readonly coveredNames: readonly CoveredName[];
-    /** One stable key per certificate, in listener order (the default first): the issued name, or the hosts a given one covers. */
+    /** One stable key per certificate, in listener order (the default first): the issued name, or a given one's ARN (its hosts when the ARN is not known at preview). */
     readonly certificateKeys: readonly string[];
     /** The listener services add their rules to: `https` when HTTPS is on, else `http`. */
     readonly ruleListener: "http" | "https";
@@ -243,10 +243,18 @@ function validateCertificates(v: Validator, at: string, certificates: readonly C
     if (!Array.isArray(certificates)) {
         throw v.error(`${at}certificates`, certificates, "must be a list", "give [{ arn, hosts }]");
     }
+    const arns = new Set<string>();
     return certificates.flatMap((c, i) => {
         const path = `${at}certificates[${i}]`;
         if (c?.arn === undefined || (typeof c.arn === "string" && !CERTIFICATE_ARN.test(c.arn))) {
             throw v.error(`${path}.arn`, c?.arn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
+        }
+        if (typeof c.arn === "string") {
+            // Its attachment is named by the ARN: one entry per certificate.
+            if (arns.has(c.arn)) {
+                throw v.error(`${path}.arn`, c.arn, "is listed twice", "give the certificate once, with every host it covers");
+            }
+            arns.add(c.arn);
         }
         if (!Array.isArray(c.hosts) || c.hosts.length === 0) {
             throw v.error(`${path}.hosts`, c.hosts, "must list the names the certificate covers (an ARN cannot be read at preview)", 'give them as on the certificate, such as ["todo.example.com"]');
@@ -335,7 +343,12 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
         deletionProtection: deletionProtection ?? d.deletionProtection,
         https,
         coveredNames: [...issued, ...existing],
-        certificateKeys: [...(Array.isArray(args.domains) ? args.domains.map((d) => String(d?.name)) : []), ...(Array.isArray(args.certificates) ? args.certificates.map((c) => String(c?.hosts)) : [])],
+        // A given certificate's attachment is named by its ARN when known, so editing its hosts
+        // does not replace (and for a moment remove) the attachment; else by its hosts.
+        certificateKeys: [
+            ...(Array.isArray(args.domains) ? args.domains.map((d) => String(d?.name)) : []),
+            ...(Array.isArray(args.certificates) ? args.certificates.map((c) => (typeof c?.arn === "string" ? c.arn : String(c?.hosts))) : []),
+        ],
         ruleListener: https ? "https" : "http",
         routes: new RouteTable(name, ruleQuota ?? d.ruleQuota),
     };
@@ -579,8 +592,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
             let record = records.get(base);
             if (!record) {
                 const option = certificate.domainValidationOptions.apply((o) => o[0]);
+                // Named by the base name the wildcard and its apex share, not by whichever comes
+                // first: reordering them must not delete the record ACM renews with.
                 record = new aws.route53.Record(
-                    childName(name, `${role}-validation-record`),
+                    childName(name, `${certificateRole(base)}-validation-record`),
                     { zoneId: domain.zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 60, allowOverwrite: true },
                     { parent: this, ...was("certificate-validation-record") },
                 );

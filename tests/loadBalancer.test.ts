@@ -189,6 +189,35 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.all(T.cert).map((c) => `${c.name} ${c.inputs.domainName}`).sort(), before);
         });
 
+        it("keeps the shared validation record and a given certificate's attachment when the domains are reordered or the hosts edited", async () => {
+            // Reordering the domains moves the listener's default certificate, but not the record ACM renews with.
+            const records = () => mocks.all(T.record).map((r) => r.name);
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "example.com", zoneId: ZONE }, { name: "*.example.com", zoneId: ZONE }] });
+            await mocks.settle();
+            const before = records();
+            assert.strictEqual(before.length, 1, "the wildcard and its apex share one record");
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "*.example.com", zoneId: ZONE }, { name: "example.com", zoneId: ZONE }] });
+            await mocks.settle();
+            assert.deepStrictEqual(records(), before);
+            // Editing the hosts of a given certificate keeps its attachment to the listener.
+            const other = "arn:aws:acm:us-east-1:123456789012:certificate/99999999-2222-3333-4444-555555555555";
+            const attachments = () => mocks.all(T.listenerCertificate).map((r) => `${r.name} ${r.inputs.certificateArn}`);
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "example.com", zoneId: ZONE }], certificates: [{ arn: other, hosts: ["shop.example.net"] }] });
+            await mocks.settle();
+            const attached = attachments();
+            assert.strictEqual(attached.length, 1);
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, domains: [{ name: "example.com", zoneId: ZONE }], certificates: [{ arn: other, hosts: ["shop.example.net", "www.example.net"] }] });
+            await mocks.settle();
+            assert.deepStrictEqual(attachments(), attached);
+            await assertRejected(
+                () => new LoadBalancer("edge2", { ...lbArgs, certificates: [{ arn: CERT, hosts: ["a.example.net"] }, { arn: CERT, hosts: ["b.example.net"] }] }),
+                `edge2: certificates[1].arn ("${CERT}") is listed twice; give the certificate once, with every host it covers.`,
+            );
+        });
+
         it("answers IPv6 clients too when dualstack, admitting ::/0 by default", async () => {
             new LoadBalancer("edge", { ...lbArgs, ipv6: true });
             await mocks.settle();
