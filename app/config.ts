@@ -99,7 +99,8 @@ const webSchema = z
             ctx.addIssue({ code: "custom", path: ["certificateArn"], input: w.certificateArn, message: "conflicts with web.domain (a domain gets its own certificate); remove one of them" });
         }
         if (w.certificateArn !== undefined && w.hostName === undefined && w.domain === undefined) {
-            ctx.addIssue({ code: "custom", path: ["hostName"], input: w.hostName, message: "must be given with web.certificateArn: the host name the certificate covers, which clients use" });
+            // Reported at the missing key; set aside the key that asks for it, so the rest is still checked.
+            ctx.addIssue({ code: "custom", path: ["hostName"], input: w.hostName, params: { setAside: "certificateArn" }, message: "must be given with web.certificateArn: the host name the certificate covers, which clients use" });
         }
         if (w.hostName !== undefined && w.certificateArn === undefined) {
             ctx.addIssue({ code: "custom", path: ["hostName"], input: w.hostName, message: "is only used with web.certificateArn; remove it, or use web.domain to have a certificate and DNS record made" });
@@ -302,9 +303,16 @@ export function checkStackConfig(raw: Record<string, unknown>): { config: StackC
             problems.push(...result.error.issues.flatMap(describeIssue));
         }
         for (const issue of result.error.issues) {
-            const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+            // A problem of a missing key goes away only without the key that asked for it (`setAside`), or else its parent.
+            const setAside = issue.code === "custom" ? (issue.params as { setAside?: string } | undefined)?.setAside : undefined;
+            const paths =
+                issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : setAside !== undefined ? [[...issue.path.slice(0, -1), setAside]] : [issue.path];
             for (const path of paths) {
+                const before = JSON.stringify(current);
                 current = path.length === 0 ? {} : withoutPath(current, path);
+                if (JSON.stringify(current) === before && path.length > 0) {
+                    current = withoutPath(current, path.slice(0, -1));
+                }
             }
         }
     }
@@ -393,7 +401,9 @@ export function problemAsStackKey(problem: { component: string; path: string; me
     const keys = ARGUMENT_KEYS[problem.component] ?? {};
     const parts = problem.path.split(".");
     for (let n = parts.length; n > 0; n--) {
-        const key = keys[parts.slice(0, n).join(".")];
+        // A list the program builds from one key (`routing.hosts[0]` from web.hostName) maps without its index.
+        const prefix = parts.slice(0, n).join(".");
+        const key = keys[prefix] ?? (n === parts.length ? keys[prefix.replace(/\[\d+\]$/, "")] : undefined);
         if (key !== undefined) {
             const rest = parts.slice(n).join(".");
             const prefix = `${problem.component}: ${problem.path}`;

@@ -493,6 +493,13 @@ describe("index.ts (the program)", () => {
             ]);
         });
 
+        it("still checks the other keys when a required key is missing", async () => {
+            const error = (await refused("dev", { "fargate-workloads:web": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", cpu: 300 }, "fargate-workloads:batch": { timeoutSeconds: 0 } })) as ConfigError;
+            assert.deepStrictEqual(error.problems.map((p) => p.split(" ")[0]).sort(), ["fargate-workloads:batch.timeoutSeconds", "fargate-workloads:web.cpu", "fargate-workloads:web.hostName"]);
+            const network = (await refused("dev", { "fargate-workloads:network": { vpcId: "vpc-0abcdef0123456789" }, "fargate-workloads:web": { cpu: 300 } })) as ConfigError;
+            assert.deepStrictEqual(network.problems.map((p) => p.split(" ")[0]).sort(), ["fargate-workloads:network.publicSubnetIds", "fargate-workloads:web.cpu"]);
+        });
+
         it("names a component's problem by the stack key the user wrote, still before anything exists", async () => {
             const web = await refused("dev", { "fargate-workloads:web": { cpu: 300 } });
             assert.strictEqual(
@@ -503,6 +510,14 @@ describe("index.ts (the program)", () => {
             assert.match(spot.message, /\n {2}- fargate-workloads:batch\.capacity \("spot"\) uses Fargate Spot, which runs only x86_64 tasks, but architecture is "arm64"; set architecture to "x86_64" or capacity to "on-demand"$/);
             const schedule = await refused("dev", { "fargate-workloads:batch": { schedule: "cron(0 3 * * *)" } });
             assert.match(schedule.message, /\n {2}- fargate-workloads:batch\.schedule \("cron\(0 3 \* \* \*\)"\) has 5 fields/);
+        });
+
+        it("names a bad web.hostName by its key, not by the list the program builds from it", async () => {
+            const error = (await refused("dev", { "fargate-workloads:web": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", hostName: "Todo.Example.com" } })) as ConfigError;
+            assert.ok(error.problems.length > 0);
+            for (const problem of error.problems) {
+                assert.match(problem, /^fargate-workloads:web\.hostName \("Todo\.Example\.com"\) /, problem);
+            }
         });
 
         it("names the shared load balancer's problems by the web keys they came from, and pairs certificateArn with hostName", async () => {
