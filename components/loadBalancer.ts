@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { isIPv6 } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
@@ -10,6 +11,7 @@ import { AlertDestination, resolveAlertTopic, validateAlertDestination } from ".
 import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
 import { awsContext } from "./iam";
 import { validateTags } from "./tags";
+import { validateKmsKeyArn } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
 /** TLS policies that pass Security Hub ELB.17 (the older `-TLS13-1-2-2021-06` no longer does). */
@@ -191,14 +193,15 @@ function validateCidrs(v: Validator, at: string, cidrs: readonly string[] | unde
     }
     allowedCidrs.forEach((cidr, i) => {
         const path = `${at}allowedCidrs[${i}]`;
-        if (typeof cidr === "string" && IPV6_CIDR.test(cidr)) {
+        if (typeof cidr === "string" && IPV6_CIDR.test(cidr) && isIPv6(cidr.slice(0, cidr.indexOf("/")))) {
             if (!ipv6) {
                 throw v.error(path, cidr, "is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one", `set ${at}ipv6: true (dualstack, with IPv6 subnets), or remove it`);
             }
         } else if (typeof cidr !== "string" || !IPV4_CIDR.test(cidr)) {
             throw v.error(path, cidr, `is not an IPv4${ipv6 ? " or IPv6" : ""} CIDR block`, 'write it like "203.0.113.0/24"');
         }
-        if (allowedCidrs.indexOf(cidr) !== i) {
+        // EC2 compares addresses, not spellings: 2001:DB8::/32 and 2001:db8::/32 are one rule.
+        if (allowedCidrs.findIndex((c) => typeof c === "string" && c.toLowerCase() === cidr.toLowerCase()) !== i) {
             throw v.error(path, cidr, "is listed twice", "list each CIDR once");
         }
     });
@@ -309,6 +312,8 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
             throw v.conflict(`${at}domains`, `and ${at}certificates give ${certificateCount} certificates, but a listener holds ${l.certificatesPerListener} (its default and 25 more; AWS quota)`, "use wildcard certificates to cover several names");
         });
     }
+    // Its own topic is under the key: an alias would leave CloudWatch unable to publish.
+    v.check(() => validateKmsKeyArn(v, `${at}kmsKeyArn`, args.kmsKeyArn));
     const sslPolicy = v.check(() => v.oneOf(`${at}sslPolicy`, args.sslPolicy ?? d.sslPolicy, ELB17_SSL_POLICIES, `use ${d.sslPolicy} (the Security Hub ELB.17 list)`));
     const idleTimeoutSeconds = v.check(() => v.integer(`${at}idleTimeoutSeconds`, args.idleTimeoutSeconds ?? d.idleTimeoutSeconds, l.idleTimeoutSeconds.min, l.idleTimeoutSeconds.max, "seconds"));
     const deletionProtection = args.deletionProtection === undefined ? d.deletionProtection : v.check(() => v.boolean(`${at}deletionProtection`, args.deletionProtection));

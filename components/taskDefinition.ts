@@ -403,11 +403,7 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
             }
         });
     });
-    if (typeof args.kmsKeyArn === "string" && !KMS_KEY_ARN.test(args.kmsKeyArn)) {
-        v.check(() => {
-            throw v.error("kmsKeyArn", args.kmsKeyArn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (key policies and grants name keys, not aliases)');
-        });
-    }
+    v.check(() => validateKmsKeyArn(v, "kmsKeyArn", args.kmsKeyArn));
     const strategy = architecture ? v.check(() => capacityProviderStrategy(v, args.capacity, architecture)) : undefined;
     v.done();
     return {
@@ -446,6 +442,13 @@ export function validateReservedEnvironment(v: Validator, environment: Readonly<
                 });
             }
         }
+    }
+}
+
+/** Refuses a plain string that is not a KMS key ARN (an alias cannot be named in a key policy or a grant). */
+export function validateKmsKeyArn(v: Validator, path: string, arn: pulumi.Input<string> | undefined): void {
+    if (typeof arn === "string" && !KMS_KEY_ARN.test(arn)) {
+        throw v.error(path, arn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (key policies and grants name keys, not aliases)');
     }
 }
 

@@ -18,7 +18,7 @@ import {
 } from "./serviceConnect";
 import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
-import { createTaskDefinition, ENV_NAME, extendTaskSpec, KMS_KEY_ARN, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
+import { createTaskDefinition, ENV_NAME, extendTaskSpec, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateKmsKeyArn, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { serviceBaseArgs, serviceRole, serviceSafetyArgs, validateRollingBounds, WEB_SERVICE_LIMITS } from "./webService";
 
@@ -235,11 +235,7 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
                 throw v.error("queue.existing.url", e.url, "is not an SQS queue URL", 'use "https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"');
             });
         }
-        if (typeof e.kmsKeyArn === "string" && !KMS_KEY_ARN.test(e.kmsKeyArn)) {
-            v.check(() => {
-                throw v.error("queue.existing.kmsKeyArn", e.kmsKeyArn, "is not a KMS key ARN", 'use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID"');
-            });
-        }
+        v.check(() => validateKmsKeyArn(v, "queue.existing.kmsKeyArn", e.kmsKeyArn));
         if (e.visibilityTimeoutSeconds !== undefined) {
             v.check(() => visibility("queue.existing.visibilityTimeoutSeconds", e.visibilityTimeoutSeconds!));
         }

@@ -226,6 +226,13 @@ describe("LoadBalancer", () => {
         });
 
         const rejected: [string, Partial<LoadBalancerArgs>, string][] = [
+            ["one IPv6 CIDR twice in two spellings", { ipv6: true, allowedCidrs: ["2001:db8::/32", "2001:DB8::/32"] }, 'edge: allowedCidrs[1] ("2001:DB8::/32") is listed twice; list each CIDR once.'],
+            ["a malformed IPv6 CIDR", { ipv6: true, allowedCidrs: [":::/0"] }, 'edge: allowedCidrs[0] (":::/0") is not an IPv4 or IPv6 CIDR block; write it like "203.0.113.0/24".'],
+            [
+                "a KMS alias for its topic's key",
+                { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/aws/sns" },
+                'edge: kmsKeyArn ("arn:aws:kms:us-east-1:123456789012:alias/aws/sns") is not a KMS key ARN; use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (key policies and grants name keys, not aliases).',
+            ],
             ["dualstack on an internal load balancer", { internal: true, ipv6: true }, "edge: ipv6 cannot be used with internal: an internal load balancer stays IPv4; remove ipv6, or make the load balancer internet-facing."],
             ["an IPv6 CIDR without dualstack", { allowedCidrs: ["2001:db8::/32"] }, 'edge: allowedCidrs[0] ("2001:db8::/32") is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one; set ipv6: true (dualstack, with IPv6 subnets), or remove it.'],
             ["an existing certificate without its hosts", { certificates: [{ arn: CERT, hosts: [] }] }, 'edge: certificates[0].hosts ([]) must list the names the certificate covers (an ARN cannot be read at preview); give them as on the certificate, such as ["todo.example.com"].'],

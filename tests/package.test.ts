@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import { builtinModules } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, PREVIOUS_TYPE_TOKENS, TYPE_TOKENS } from "../components/tokens";
@@ -14,7 +15,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 function importsOf(file: string): string[] {
     const text = fs.readFileSync(file, "utf8");
     const names = [...text.matchAll(/^import [^;]*? from "([^".][^"]*)";$/gm), ...text.matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => m[1]);
-    return names.map((n) => (n.startsWith("@") ? n.split("/").slice(0, 2).join("/") : n.split("/")[0])).filter((n) => !["fs", "path", "crypto", "os", "child_process", "util"].includes(n));
+    return names.map((n) => (n.startsWith("@") ? n.split("/").slice(0, 2).join("/") : n.split("/")[0])).filter((n) => !n.startsWith("node:") && !builtinModules.includes(n));
 }
 
 describe("the importable library", () => {
