@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "../components";
 
 /** The TODO app's table: lists by user (`User`) and list id (`ListId`). */
 export function createTable(protect: boolean, tags?: Readonly<Record<string, string>>, kmsKeyArn?: pulumi.Input<string>): aws.dynamodb.Table {
@@ -66,14 +67,7 @@ export function createExportBucket(retentionDays: number, protect: boolean, tags
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(bucket.arn),
                 ],
             }),
         },
@@ -127,14 +121,7 @@ function createServerAccessLogs(source: aws.s3.Bucket, tags?: Readonly<Record<st
                         Resource: pulumi.interpolate`${logs.arn}/export-bucket/*`,
                         Condition: { ArnLike: { "aws:SourceArn": source.arn }, StringEquals: { "aws:SourceAccount": aws.getCallerIdentityOutput({}, opts).accountId } },
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [logs.arn, pulumi.interpolate`${logs.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(logs.arn),
                 ],
             }),
         },

@@ -79,7 +79,7 @@ export function createAccessLogBucket(parent: pulumi.Resource, name: string, ctx
                     Version: "2012-10-17",
                     Statement: [
                         { Sid: "LoadBalancerLogDelivery", Effect: "Allow", Principal: logDeliveryPrincipal(partition, region), Action: "s3:PutObject", Resource: `${arn}/${logs}/${accountId}/*` },
-                        { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                        denyInsecureTransport(arn, "TlsOnly"),
                     ],
                 }),
             ),
@@ -87,4 +87,17 @@ export function createAccessLogBucket(parent: pulumi.Resource, name: string, ctx
         child,
     );
     return { bucket, policy };
+}
+
+/** A bucket policy statement that refuses every request to the bucket and its objects not made over TLS (Security Hub S3.5). */
+export function denyInsecureTransport<T extends pulumi.Input<string>>(bucketArn: T, sid = "DenyInsecureTransport") {
+    return {
+        Sid: sid,
+        Effect: "Deny" as const,
+        Principal: "*",
+        Action: "s3:*",
+        // A plain ARN (inside an apply) stays plain, so the statement can be JSON.stringify'd there.
+        Resource: (typeof bucketArn === "string" ? [bucketArn, `${bucketArn}/*`] : [bucketArn, pulumi.interpolate`${bucketArn}/*`]) as T extends string ? string[] : pulumi.Input<string>[],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Validator } from "./errors";
 import { AwsContext } from "./iam";
 import { childName } from "./naming";
 
@@ -66,9 +67,12 @@ export function encryptionKeyPolicy(partition: string, region: string, accountId
 
 /**
  * A customer-managed symmetric key, rotated yearly, with {@link encryptionKeyPolicy}, and an
- * alias `alias/<name>`. Give its ARN as `kmsKeyArn` to the components. About $1 a month.
+ * alias `alias/<name>` (characters KMS refuses in an alias become `-`). Give its ARN as `kmsKeyArn` to the components. About $1 a month.
  */
 export function createEncryptionKey(name: string, ctx: AwsContext, options: EncryptionKeyOptions = {}): { key: aws.kms.Key; alias: aws.kms.Alias } {
+    const deletionWindowDays = options.deletionWindowDays ?? 30;
+    // KMS refuses another window at deploy.
+    new Validator(name).integer("deletionWindowDays", deletionWindowDays, 7, 30, "days");
     const opts = options.parent ? { parent: options.parent } : {};
     const key = new aws.kms.Key(
         childName(name, "key"),
@@ -77,12 +81,13 @@ export function createEncryptionKey(name: string, ctx: AwsContext, options: Encr
             keyUsage: "ENCRYPT_DECRYPT",
             customerMasterKeySpec: "SYMMETRIC_DEFAULT",
             enableKeyRotation: true,
-            deletionWindowInDays: options.deletionWindowDays ?? 30,
+            deletionWindowInDays: deletionWindowDays,
             policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId]).apply(([partition, region, accountId]) => JSON.stringify(encryptionKeyPolicy(partition, region, accountId))),
             ...(options.tags ? { tags: options.tags } : {}),
         },
         opts,
     );
-    const alias = new aws.kms.Alias(childName(name, "key-alias"), { name: `alias/${name}`, targetKeyId: key.keyId }, opts);
+    // An alias takes letters, digits, "/", "_" and "-" only (a stack name may hold "."; KMS would refuse it at deploy).
+    const alias = new aws.kms.Alias(childName(name, "key-alias"), { name: `alias/${name.replace(/[^A-Za-z0-9/_-]/g, "-")}`, targetKeyId: key.keyId }, opts);
     return { key, alias };
 }

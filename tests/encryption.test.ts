@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { BatchTask } from "../components/batchTask";
-import { encryptionKeyPolicy } from "../components/kms";
+import * as pulumi from "@pulumi/pulumi";
+import { createEncryptionKey, encryptionKeyPolicy } from "../components/kms";
 import { outputValue } from "../components/testing";
 import { WebService } from "../components/webService";
 import { assertRejected, parsed } from "./helpers";
@@ -79,6 +80,14 @@ describe("encryption with a customer-managed key", () => {
             () => new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network, kmsKeyArn: "alias/todo" }),
             'job: kmsKeyArn ("alias/todo") is not a KMS key ARN; use "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID" (key policies and grants name keys, not aliases).',
         ));
+
+    it("makes an alias KMS accepts from any stack name, and refuses a deletion window KMS would refuse", async () => {
+        const ctx = { partition: pulumi.output("aws"), region: pulumi.output("us-east-1"), accountId: pulumi.output("123456789012") };
+        createEncryptionKey("todo-dev.eu", ctx);
+        await mocks.settle();
+        assert.strictEqual(mocks.one("aws:kms/alias:Alias").inputs.name, "alias/todo-dev-eu");
+        await assertRejected(() => createEncryptionKey("todo", ctx, { deletionWindowDays: 5 }), "todo: deletionWindowDays (5) must be a whole number from 7 to 30 days; set it within 7..30.");
+    });
 
     describe("the prod stack (encryption: true)", () => {
         after(() => mocks.useStack("test"));
