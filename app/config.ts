@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { TAG_LIMITS, TAG_TEXT } from "../components/tags";
 
 /** The project's config namespace. */
 export const NAMESPACE = "fargate-workloads";
@@ -159,7 +160,9 @@ export const stackConfigSchema = z.strictObject({
     /** Who answers for the stack: tagged on every resource, with the project and stack names. */
     owner: z
         .string()
-        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "is not a tag value AWS accepts (1 to 256 letters, digits, spaces and _.:/=+-@); change it")
+        .min(1)
+        .max(TAG_LIMITS.valueLength)
+        .regex(TAG_TEXT, `is not a tag value AWS accepts (1 to ${TAG_LIMITS.valueLength} letters, digits, spaces and _.:/=+-@); change it`)
         .optional(),
     logRetentionDays: z.number().optional(),
 });

@@ -225,10 +225,10 @@ export const BATCH_TASK_LIMITS = {
 /** Execution statuses the EventBridge rule alerts on (FAILED only when the runner did not report it). */
 export const BATCH_TASK_ALERTED_STATUSES: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED"];
 
-/** Actions Step Functions needs to deliver execution logs; AWS requires resource `*` for them. */
 /** What a state machine's role needs to send traces to X-Ray (no resource-level permissions). */
 export const STEP_FUNCTIONS_TRACING_ACTIONS: readonly string[] = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"];
 
+/** Actions Step Functions needs to deliver execution logs; AWS requires resource `*` for them. */
 export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
     "logs:CreateLogDelivery",
     "logs:GetLogDelivery",
@@ -243,8 +243,6 @@ export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: readonly string[] = [
 /** The managed rule through which `ecs:runTask.sync` learns that the task stopped. */
 const SYNC_RULE_NAME = "StepFunctionsGetEventsForECSTaskRule";
 const EXPRESSION_FORMS = '"rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)"';
-/** AWS limits of texts that hold the component name (names have no length limit). */
-const SECURITY_GROUP_DESCRIPTION_MAX = 255;
 
 /** Why AWS would refuse a schedule expression, and how to fix it. */
 export interface ScheduleExpressionProblem {
@@ -930,7 +928,7 @@ export class BatchTask extends pulumi.ComponentResource {
 
         const task = createTaskDefinition(this, plan.spec);
         const cluster = resolveCluster(this, name, args.cluster);
-        const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, limited outbound`.slice(0, SECURITY_GROUP_DESCRIPTION_MAX), plan.network.vpcId, taskEgress(plan.network));
+        const securityGroup = createEgressOnlySecurityGroup(this, name, "sg", `Batch task ${name}: no inbound traffic, limited outbound`, plan.network.vpcId, taskEgress(plan.network));
         const alertTopic = resolveAlertTopic(this, name, plan.alerts, task.aws, args.kmsKeyArn);
         const runner = createRunner(this, plan, { task, cluster, securityGroup }, alertTopic.arn);
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;

@@ -37,7 +37,7 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
 export const TAG_LIMITS = { count: 45, keyLength: 128, valueLength: 256 } as const;
 
 // Letters, digits, white space and _ . : / = + - @, in any language (AWS's tagging rules).
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Checks `tags` (at `path`) against AWS's tagging rules; returns them. */
 export function validateTags(v: Validator, tags: Readonly<Record<string, string>> | undefined, path = "tags"): Readonly<Record<string, string>> | undefined {
