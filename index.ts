@@ -1,8 +1,9 @@
 /**
  * The fargate-workloads program: per stack (`Pulumi.<stack>.yaml`), the TODO-list web app as a
  * load-balanced Fargate service with its DynamoDB table, a nightly batch job that exports the
- * table to S3 and, when `worker` is configured, a queue worker that calls the web app by name. It reads and validates the configuration and every component's arguments first,
- * so a mistake fails before the first resource is created, then wires the components together.
+ * table to S3 and, when `worker` is configured, a queue worker that calls the web app by name.
+ * It reads and validates the configuration and every component's arguments first, so a mistake
+ * fails before the first resource is created, then wires the components together.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, fromConfig, problemAsStackKey, readStackConfig, STACK_DEFAULTS } from "./app/config";
