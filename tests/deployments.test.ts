@@ -83,7 +83,8 @@ describe("deploy strategies", () => {
     });
 
     it("canary and linear: their share of traffic and bake times on the service, and the time pulumi up waits", async () => {
-        await deploy({ strategy: "canary", canary: { percent: 2.5, bakeMinutes: 15 }, bakeTimeMinutes: 5 });
+        const canary = await deploy({ strategy: "canary", canary: { percent: 2.5, bakeMinutes: 15 }, bakeTimeMinutes: 5 });
+        assert.deepStrictEqual(canary.seen.get("web-service")!.customTimeouts, { create: "50m", update: "50m" });
         assert.deepStrictEqual(mocks.one(T.service).inputs.deploymentConfiguration, { strategy: "CANARY", bakeTimeInMinutes: "5", canaryConfiguration: { canaryPercent: 2.5, canaryBakeTimeInMinutes: "15" } });
         mocks.reset();
         const { seen } = await deploy({ strategy: "linear", linear: { stepPercent: 20, stepBakeMinutes: 3 }, bakeTimeMinutes: 0 });

@@ -66,6 +66,8 @@ describe("encryption with a customer-managed key", () => {
         });
         const runner = mocks.one("aws:iam/rolePolicy:RolePolicy", "job-runner-policy").inputs.policy;
         assert.deepStrictEqual(statement(runner, "EncryptedExecutionLogs").Condition, { StringLike: { "kms:EncryptionContext:SourceArn": "arn:aws:logs:us-east-1:123456789012:*" } });
+        assert.deepStrictEqual(statement(runner, "EncryptedExecutionLogs"), { Sid: "EncryptedExecutionLogs", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [KEY], Condition: { StringLike: { "kms:EncryptionContext:SourceArn": "arn:aws:logs:us-east-1:123456789012:*" } } });
+        assert.deepStrictEqual(statement(runner, "EncryptedTopic"), { Sid: "EncryptedTopic", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [KEY] });
         assert.deepStrictEqual(statement(runner, "EncryptedTopic").Action, ["kms:GenerateDataKey*", "kms:Decrypt"]);
         assert.deepStrictEqual(statement(mocks.one("aws:iam/rolePolicy:RolePolicy", "job-schedule-policy").inputs.policy, "EncryptedScheduleAndDeadLetters"), {
             Sid: "EncryptedScheduleAndDeadLetters",

@@ -291,6 +291,8 @@ describe("LoadBalancer", () => {
             const aliases = mocks.all(T.record).filter((r) => r.inputs.type === "A");
             assert.deepStrictEqual(aliases.map((r) => [r.name, r.inputs.name, r.inputs.zoneId]), [["edge-alias-c79e8f90", "todo.example.com", ZONE]]);
             assert.strictEqual(api.aliasRecords[0], web.aliasRecords[0]);
+            assert.deepStrictEqual([api.aliasRecords.length, web.aliasRecords.length], [1, 1]);
+            assert.strictEqual(await outputValue(api.aliasRecords[0].urn), mocks.one(T.record, "edge-alias-c79e8f90").urn);
             assert.deepStrictEqual(lb.plan.routes.rules.map((r) => r.service), ["api", "web"]);
             assert.strictEqual(lb.plan.routes.targetGroups, 2);
             const webService = mocks.one(T.service, "web-service").inputs;

@@ -12,7 +12,7 @@ import { parseCommandLine, USAGE, withConsoleOnStderr } from "../scripts/plan/cl
 import { WebService } from "../components/webService";
 import { estimateCost, runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
-import { buildPlan, Plan } from "../scripts/plan/plan";
+import { buildPlan, listenerRouting, Plan } from "../scripts/plan/plan";
 import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
 import { ROOT } from "./program";
 import { mocks } from "./setup";
@@ -98,6 +98,7 @@ describe("npm run plan", () => {
             });
             await mocks.settle();
             const two = estimateCost(mocks.resources, "us-east-1");
+            assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "47617: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
             assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.78, 50.44]);
             close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
             assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 11.66], ["api-service", "todo-alb", 11.66]]);

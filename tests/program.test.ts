@@ -300,6 +300,7 @@ describe("index.ts (the program)", () => {
                 Condition: { ArnLike: { "aws:SourceArn": exports.state.arn }, StringEquals: { "aws:SourceAccount": "123456789012" } },
             });
             assert.deepStrictEqual(policy.Statement[1].Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.deepStrictEqual([exportBucketId, logging.targetBucket, mocks.one("aws:s3/bucketPolicy:BucketPolicy", "export-bucket-access-logs-policy").inputs.bucket], [exports.state.bucket, logs.state.bucket, logs.state.bucket]);
             assert.deepStrictEqual(mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "export-bucket-access-logs-encryption").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
             await evaluateStack("dev");
             assert.deepStrictEqual([mocks.all("aws:s3/bucketVersioning:BucketVersioning"), mocks.all("aws:s3/bucketLogging:BucketLogging")], [[], []]);

@@ -165,6 +165,7 @@ describe("WorkerService", () => {
         const result = alarm.inputs.metricQueries.find((q: any) => q.returnData);
         assert.strictEqual(result.expression, "IF(FILL(running, 0) < 1 AND FILL(visible, 0) > 0, 1, 0)");
         assert.deepStrictEqual([alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.datapointsToAlarm], ["GreaterThanOrEqualToThreshold", 1, 2, 2]);
+        assert.deepStrictEqual(alarm.inputs.metricQueries.filter((q: any) => q.metric).map((q: any) => [q.id, q.metric.period]), [["visible", 60], ["running", 60]], "two one-minute periods");
     });
 
     it("alarms on the oldest message's age and on dead letters, to the given topic on ALARM and OK", async () => {
@@ -363,6 +364,8 @@ describe("Service Connect", () => {
         await worker({ queue: false, port: 8080, cpu: 256, memory: 512, serviceConnect: { namespace: ns, name: "small" } }, "small");
         const given = mocks.one(T.td, "small-task-definition").inputs;
         assert.deepStrictEqual([given.cpu, given.memory], ["256", "512"]);
+        await worker({ queue: false, port: 8080, sidecars: [{ name: "side", image: "public.ecr.aws/x/y:1", cpu: 128, memory: 705 }], serviceConnect: { namespace: ns, name: "sided" } }, "sided");
+        assert.deepStrictEqual([mocks.one(T.td, "sided-task-definition").inputs.cpu, mocks.one(T.td, "sided-task-definition").inputs.memory], ["512", "2048"], "705 MiB + the proxy's 64 + 256 for the app is over 1024");
         await worker({}, "plain");
         assert.deepStrictEqual([mocks.one(T.td, "plain-task-definition").inputs.cpu], ["256"], "no proxy, no share");
     });
