@@ -1,14 +1,136 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
+import { REPLACEMENT_SOURCE, REPLACEMENTS, ReplacementRule, TypeReplacements } from "../components/replacements";
 import { buildTable, readPatches } from "../scripts/replacements/generate";
 import { PulumiInputs } from "../scripts/replacements/pulumiNames";
 import { attrConstantValue, openSource } from "../scripts/replacements/source";
+import { RESOURCE_TYPES } from "../scripts/replacements/types";
+import { evaluateStack } from "./program";
+import { mocks } from "./setup";
 
 const AWS_DIR = path.dirname(require.resolve("@pulumi/aws/package.json"));
 
+function entry(token: string): TypeReplacements {
+    const e = REPLACEMENTS[token];
+    assert.ok(e, `${token} is in the table`);
+    return e;
+}
+
+function rules(token: string, p: string): readonly ReplacementRule[] {
+    return entry(token).replaceOn.filter((r) => r.path === p);
+}
+
 const TG = "aws:lb/targetGroup:TargetGroup";
+const RULE = "aws:lb/listenerRule:ListenerRule";
 const SERVICE = "aws:ecs/service:Service";
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+describe("which changes replace a resource (components/replacements.ts)", () => {
+    after(() => mocks.useStack("test"));
+
+    it("was generated for the installed @pulumi/aws: upgrading it without regenerating the table fails here", () => {
+        const installed = (JSON.parse(fs.readFileSync(path.join(AWS_DIR, "package.json"), "utf8")) as { version: string }).version;
+        assert.strictEqual(REPLACEMENT_SOURCE.pulumiAws, installed, "run `npm run replacements` (see docs/aws-behaviour.md, \"Which changes replace a resource\")");
+    });
+
+    describe("the entries the update planner's correctness hangs on", () => {
+        it("replaces a target group when its port, protocol, VPC or target type changes (defect 4 of issue 23 rests on this)", () => {
+            for (const p of ["port", "protocol", "vpcId", "targetType"]) {
+                assert.deepStrictEqual(rules(TG, p).map((r) => r.how), ["ForceNew"], `targetGroup.${p} forces a new target group`);
+            }
+            assert.deepStrictEqual(rules(TG, "healthCheck.protocol"), [], "a health check's protocol is updated in place");
+            assert.strictEqual(entry(TG).autoNamed, "name");
+        });
+
+        it("replaces a listener rule when it moves to another listener, and changes its priority in place", () => {
+            assert.deepStrictEqual(rules(RULE, "listenerArn").map((r) => r.how), ["ForceNew"]);
+            assert.deepStrictEqual(rules(RULE, "priority"), [], "priority is updated with SetRulePriorities, not by a replacement");
+            assert.deepStrictEqual(rules(RULE, "conditions"), []);
+        });
+
+        it("refuses a capacity provider strategy change on an existing service unless forceNewDeployment is set, and never replaces for it", () => {
+            assert.deepStrictEqual(rules(SERVICE, "capacityProviderStrategies"), [], "the strategy is not ForceNew");
+            const refused = (entry(SERVICE).refusedChanges ?? []).filter((r) => r.path === "capacityProviderStrategies");
+            assert.strictEqual(refused.length, 1);
+            assert.strictEqual(refused[0].how, "CustomizeDiff");
+            assert.strictEqual(refused[0].unless, "forceNewDeployment");
+            assert.match(refused[0].note ?? "", /d\.Id\(\) != "" && d\.HasChange\(names\.AttrCapacityProviderStrategy\)/, "only an existing service's change is refused");
+            assert.match(refused[0].note ?? "", /force_new_deployment should be true when capacity_provider_strategy is being updated/);
+            assert.deepStrictEqual(rules(SERVICE, "forceNewDeployment"), []);
+            assert.deepStrictEqual(
+                entry(SERVICE).replaceOn.filter((r) => r.how === "ForceNew").map((r) => r.path),
+                ["cluster", "iamRole", "launchType", "name", "schedulingStrategy"],
+            );
+        });
+
+        for (const token of [INGRESS, EGRESS]) {
+            it(`replaces a ${token.split(":").pop()} when its security group changes, or its source changes kind, and updates everything else in place`, () => {
+                assert.deepStrictEqual(rules(token, "securityGroupId"), [
+                    { path: "securityGroupId", how: "RequiresReplace", source: "index/internal/service/ec2/method.securityGroupRuleResource.Schema.goindex:83" },
+                ]);
+                for (const source of ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"]) {
+                    const [rule] = rules(token, source);
+                    assert.strictEqual(rule?.how, "RequiresReplace", `${source}: a change of the source's kind (from or to ${source}) replaces the rule`);
+                    assert.match(rule.note ?? "", /^ModifyPlan: .*sourceAttributeName\(\).*new != old/);
+                }
+                for (const inPlace of ["ipProtocol", "fromPort", "toPort", "description", "tags"]) {
+                    assert.deepStrictEqual(rules(token, inPlace), [], `${inPlace} is updated in place`);
+                }
+                assert.strictEqual(entry(token).framework, "plugin-framework");
+            });
+        }
+
+        it("replaces a task definition for any change of its container definitions (a new revision)", () => {
+            assert.deepStrictEqual(rules(TASK, "containerDefinitions").map((r) => r.how), ["ForceNew"]);
+        });
+
+        it("replaces a log group when its name changes, and the name is the one the bridge auto-names", () => {
+            assert.deepStrictEqual(rules(LOG_GROUP, "name").map((r) => r.how), ["ForceNew"]);
+            assert.deepStrictEqual(rules(LOG_GROUP, "retentionInDays"), []);
+            assert.strictEqual(entry(LOG_GROUP).autoNamed, "name");
+        });
+
+        it("marks an ECS service's alarms, circuit breaker and deployment controller blocks as suppressed when removed (SuppressMissingOptionalConfigurationBlock)", () => {
+            assert.deepStrictEqual(
+                entry(SERVICE).suppressedWhenRemoved.map((s) => s.path),
+                ["alarms", "deploymentCircuitBreaker", "deploymentController"],
+            );
+            assert.strictEqual(entry(SERVICE).suppressedWhenRemoved[0].source, "index/internal/service/ecs/func.resourceService.goindex:539");
+        });
+    });
+
+    describe("coverage of the types the program creates", () => {
+        it("lists each type of scripts/replacements/types.ts once, and nothing else", () => {
+            const listed = RESOURCE_TYPES.map((t) => t.token).sort();
+            assert.deepStrictEqual(new Set(listed).size, listed.length, "a token is listed twice in scripts/replacements/types.ts");
+            assert.deepStrictEqual(Object.keys(REPLACEMENTS).sort(), listed, "components/replacements.ts is stale: run `npm run replacements` (docs/aws-behaviour.md, \"Which changes replace a resource\")");
+        });
+
+        const stacks: [string, Record<string, unknown>][] = [
+            ["dev", {}],
+            ["prod", {}],
+            ["dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/busybox:1.37" } }],
+            ["prod", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/busybox:1.37" } }],
+        ];
+        for (const [stack, edit] of stacks) {
+            it(`knows every aws: type the ${stack} stack creates${Object.keys(edit).length ? " with a worker" : ""}`, async () => {
+                await evaluateStack(stack, edit);
+                const created = [...new Set(mocks.resources.map((r) => r.type))].filter((t) => t.startsWith("aws:")).sort();
+                assert.ok(created.length > 20, "the stack was evaluated");
+                const missing = created.filter((t) => !(t in REPLACEMENTS));
+                assert.deepStrictEqual(
+                    missing,
+                    [],
+                    `the ${stack} stack creates ${missing.join(", ")}, which components/replacements.ts lacks: add each to RESOURCE_TYPES in scripts/replacements/types.ts and regenerate the table with \`npm run replacements\` (docs/aws-behaviour.md, "Which changes replace a resource")`,
+                );
+            });
+        }
+    });
+});
 
 describe("the replacement table's generator (scripts/replacements)", () => {
     const fixture = path.join(__dirname, "fixtures", "replacements", "provider");
