@@ -60,9 +60,9 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
         framework: "sdkv2",
         replaceOn: [
             { path: "certificateAuthorityArn", how: "ForceNew", source: "index/internal/service/acm/func.resourceCertificate.goindex:53" },
-            { path: "domainName", how: "CustomizeDiff", source: "index/internal/service/acm/func.resourceCertificate.goindex:345", note: "switch diff.Get(names.AttrType).(string) => default => diff.HasChange(names.AttrDomainName)" },
+            { path: "domainName", how: "CustomizeDiff", source: "index/internal/service/acm/func.resourceCertificate.goindex:345", note: "!(diff.Id() == \"\") => switch diff.Get(names.AttrType).(string) => default => diff.HasChange(names.AttrDomainName)" },
             { path: "keyAlgorithm", how: "ForceNew", source: "index/internal/service/acm/func.resourceCertificate.goindex:110" },
-            { path: "subjectAlternativeNames", how: "CustomizeDiff", source: "index/internal/service/acm/func.resourceCertificate.goindex:350", note: "switch diff.Get(names.AttrType).(string) => default => diff.HasChange(\"subject_alternative_names\")" },
+            { path: "subjectAlternativeNames", how: "CustomizeDiff", source: "index/internal/service/acm/func.resourceCertificate.goindex:350", note: "!(diff.Id() == \"\") => switch diff.Get(names.AttrType).(string) => default => diff.HasChange(\"subject_alternative_names\")" },
             { path: "validationMethod", how: "ForceNew", source: "index/internal/service/acm/func.resourceCertificate.goindex:223" },
             { path: "validationOptions", how: "ForceNew", source: "index/internal/service/acm/func.resourceCertificate.goindex:230" },
             { path: "validationOptions.domainName", how: "ForceNew", source: "index/internal/service/acm/func.resourceCertificate.goindex:236" },
@@ -210,7 +210,7 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
         terraformType: "aws_vpc",
         framework: "sdkv2",
         replaceOn: [
-            { path: "cidrBlock", how: "CustomizeDiff", source: "index/internal/service/ec2/func.resourceVPCCustomizeDiff.goindex:53", note: "diff.Id() != \"\" && diff.HasChange(names.AttrCIDRBlock)" },
+            { path: "cidrBlock", how: "CustomizeDiff", source: "index/internal/service/ec2/func.resourceVPCCustomizeDiff.goindex:53", note: "diff.Id() != \"\" && diff.HasChange(names.AttrCIDRBlock) => !(diff.Get(\"ipv4_netmask_length\") != 0)" },
             { path: "cidrBlock", how: "ForceNew", source: "index/internal/service/ec2/func.resourceVPC.goindex:64" },
             { path: "instanceTenancy", how: "CustomizeDiff", source: "index/internal/service/ec2/func.resourceVPCCustomizeDiff.goindex:43", note: "diff.HasChange(\"instance_tenancy\") => old.(string) != string(awstypes.TenancyDedicated) || new.(string) != string(awstypes.TenancyDefault)" },
             { path: "ipv4IpamPoolId", how: "ForceNew", source: "index/internal/service/ec2/func.resourceVPC.goindex:108" },
@@ -442,15 +442,15 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
             { path: "loadBalancerType", how: "ForceNew", source: "index/internal/service/elbv2/func.resourceLoadBalancer.goindex:281" },
             { path: "name", how: "ForceNew", source: "index/internal/service/elbv2/func.resourceLoadBalancer.goindex:304" },
             { path: "namePrefix", how: "ForceNew", source: "index/internal/service/elbv2/func.resourceLoadBalancer.goindex:312" },
-            { path: "secondaryIpsAutoAssignedPerSubnet", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:94", note: "rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => o, n := state.SecondaryIPsAutoAssignedPerSubnet.ValueInt64(), plan.SecondaryIPsAutoAssignedPerSubnet.ValueInt64(); n < o" },
-            { path: "securityGroups", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:74", note: "rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => o, n := state.SecurityGroups, plan.SecurityGroups; !n.IsFullyKnown() => o.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}) == 0 && !n.IsNull()" },
-            { path: "securityGroups", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:85", note: "rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => !(o, n := state.SecurityGroups, plan.SecurityGroups; !n.IsFullyKnown()) => !n.Equal(o) => oLen, nLen := o.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}), n.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}); (oLen == 0 && nLen > 0) || (oLen > 0 && nLen == 0)" },
-            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:64", note: "hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN == 0" },
-            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:70", note: "hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN < 0 => os.Intersection(ns).Len() != ns.Len()" },
-            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:77", note: "hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN > 0 => ns.Intersection(os).Len() != os.Len()" },
-            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:80", note: "hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN < 0" },
-            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:86", note: "hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN > 0 => ns.Intersection(os).Len() != os.Len()" },
-            { path: "subnets", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:104", note: "hasSubnetsChanges => v := config.GetAttr(names.AttrSubnets); v.IsWhollyKnown() => deltaN := ns.Len() - os.Len(); deltaN <= 0" },
+            { path: "secondaryIpsAutoAssignedPerSubnet", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:94", note: "!(err := tfcty.ToFramework(ctx, diff.GetRawPlan(), &plan); err != nil) => !(plan.LoadBalancerType.IsUnknown()) => rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => !(err := tfcty.ToFramework(ctx, rawState, &state); err != nil) => o, n := state.SecondaryIPsAutoAssignedPerSubnet.ValueInt64(), plan.SecondaryIPsAutoAssignedPerSubnet.ValueInt64(); n < o" },
+            { path: "securityGroups", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:74", note: "!(err := tfcty.ToFramework(ctx, diff.GetRawPlan(), &plan); err != nil) => !(plan.LoadBalancerType.IsUnknown()) => rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => !(err := tfcty.ToFramework(ctx, rawState, &state); err != nil) => o, n := state.SecurityGroups, plan.SecurityGroups; !n.IsFullyKnown() => o.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}) == 0 && !n.IsNull() => !(err := diff.SetNew(names.AttrSecurityGroups, []string{\"unknown\"}); err != nil)" },
+            { path: "securityGroups", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.resourceLoadBalancerCustomizeDiff.goindex:85", note: "!(err := tfcty.ToFramework(ctx, diff.GetRawPlan(), &plan); err != nil) => !(plan.LoadBalancerType.IsUnknown()) => rawState := diff.GetRawState(); !rawState.IsNull() => switch lbType := cmp.Or(plan.LoadBalancerType.ValueEnum(), awstypes.LoadBalancerTypeEnumApplication); lbType => case awstypes.LoadBalancerTypeEnumApplication => !(err := tfcty.ToFramework(ctx, rawState, &state); err != nil) => !(o, n := state.SecurityGroups, plan.SecurityGroups; !n.IsFullyKnown()) => !n.Equal(o) => oLen, nLen := o.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}), n.Length(basetypes.CollectionLengthOptions{UnhandledNullAsZero: true}); (oLen == 0 && nLen > 0) || (oLen > 0 && nLen == 0)" },
+            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:64", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumApplication) => !(diff.Id() == \"\") => hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN == 0" },
+            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:70", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumApplication) => !(diff.Id() == \"\") => hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN < 0 => os.Intersection(ns).Len() != ns.Len()" },
+            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerALB.goindex:77", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumApplication) => !(diff.Id() == \"\") => hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN > 0 => ns.Intersection(os).Len() != os.Len()" },
+            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:80", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumNetwork) => !(diff.Id() == \"\") => hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN < 0" },
+            { path: "subnetMappings", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:86", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumNetwork) => !(diff.Id() == \"\") => hasSubnetMappingChanges => v := config.GetAttr(\"subnet_mapping\"); v.IsWhollyKnown() => switch => case deltaN > 0 => ns.Intersection(os).Len() != os.Len()" },
+            { path: "subnets", how: "CustomizeDiff", source: "index/internal/service/elbv2/func.customizeDiffLoadBalancerNLB.goindex:104", note: "!(lbType := awstypes.LoadBalancerTypeEnum(diff.Get(\"load_balancer_type\").(string)); lbType != awstypes.LoadBalancerTypeEnumNetwork) => !(diff.Id() == \"\") => hasSubnetsChanges => v := config.GetAttr(names.AttrSubnets); v.IsWhollyKnown() => deltaN := ns.Len() - os.Len(); deltaN <= 0" },
         ],
         suppressedWhenRemoved: [
             { path: "accessLogs", source: "index/internal/service/elbv2/func.resourceLoadBalancer.goindex:66" },
@@ -511,7 +511,7 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
         framework: "sdkv2",
         replaceOn: [
             { path: "bucket", how: "ForceNew", source: "index/internal/service/s3/func.resourceBucketLogging.goindex:34" },
-            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketLogging.goindex:145", note: "d.HasChange(names.AttrExpectedBucketOwner)" },
+            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketLogging.goindex:145", note: "!(d.Id() == \"\") => d.HasChange(names.AttrExpectedBucketOwner) => !(os == ns) => !(os == \"\" && ns == meta.(*conns.AWSClient).AccountID(ctx))" },
         ],
         suppressedWhenRemoved: [],
     },
@@ -544,7 +544,7 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
         framework: "sdkv2",
         replaceOn: [
             { path: "bucket", how: "ForceNew", source: "index/internal/service/s3/func.resourceBucketServerSideEncryptionConfiguration.goindex:35" },
-            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketServerSideEncryptionConfiguration.goindex:101", note: "d.HasChange(names.AttrExpectedBucketOwner)" },
+            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketServerSideEncryptionConfiguration.goindex:101", note: "!(d.Id() == \"\") => d.HasChange(names.AttrExpectedBucketOwner) => !(os == ns) => !(os == \"\" && ns == meta.(*conns.AWSClient).AccountID(ctx))" },
         ],
         suppressedWhenRemoved: [],
     },
@@ -553,9 +553,12 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
         framework: "sdkv2",
         replaceOn: [
             { path: "bucket", how: "ForceNew", source: "index/internal/service/s3/func.resourceBucketVersioning.goindex:37" },
-            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketVersioning.goindex:104", note: "d.HasChange(names.AttrExpectedBucketOwner)" },
+            { path: "expectedBucketOwner", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketVersioning.goindex:104", note: "!(d.Id() == \"\") => d.HasChange(names.AttrExpectedBucketOwner) => !(os == ns) => !(os == \"\" && ns == meta.(*conns.AWSClient).AccountID(ctx))" },
         ],
         suppressedWhenRemoved: [],
+        refusedChanges: [
+            { path: "versioningConfiguration.status", how: "CustomizeDiff", source: "index/internal/service/s3/func.resourceBucketVersioning.goindex:86", note: "if !(diff.Id() == \"\" || !diff.HasChange(\"versioning_configuration.0.status\")) => newStatus == bucketVersioningStatusDisabled && (oldStatus == string(awstypes.BucketVersioningStatusEnabled) || oldStatus == string(awstypes.BucketVersioningStatusSuspended)) { return fmt.Errorf(\"versioning_configuration.status cannot be updated from '%s' to '%s'\", oldStatus, newStatus) }" },
+        ],
     },
     "aws:scheduler/schedule:Schedule": {
         terraformType: "aws_scheduler_schedule",
@@ -593,7 +596,7 @@ export const REPLACEMENTS: Readonly<Record<string, TypeReplacements>> = {
             { path: "tracingConfiguration", source: "index/internal/service/sfn/func.resourceStateMachine.goindex:175" },
         ],
         refusedChanges: [
-            { path: "definition", how: "CustomizeDiff", source: "index/internal/service/sfn/func.stateMachineDefinitionValidate.goindex:56", note: "if d.HasChange(\"definition\") => result := output.Result; result != awstypes.ValidateStateMachineDefinitionResultCodeOk { return fmt.Errorf(\"invalid Step Functions State Machine definition: %w\", errors.Join(errs...)) }" },
+            { path: "definition", how: "CustomizeDiff", source: "index/internal/service/sfn/func.stateMachineDefinitionValidate.goindex:56", note: "if d.HasChange(\"definition\") => !(definition == \"\") => !(err != nil) => result := output.Result; result != awstypes.ValidateStateMachineDefinitionResultCodeOk { return fmt.Errorf(\"invalid Step Functions State Machine definition: %w\", errors.Join(errs...)) }" },
         ],
     },
     "aws:sns/topic:Topic": {

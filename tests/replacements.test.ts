@@ -158,8 +158,9 @@ describe("the replacement table's generator (scripts/replacements)", () => {
         const service = table.get(SERVICE)!;
         assert.deepStrictEqual(
             service.refusedChanges.map((r) => [r.path, r.unless, r.source]),
-            [["capacityProviderStrategies", "forceNewDeployment", at("ecs/service.go", 45)]],
+            [["capacityProviderStrategies", "forceNewDeployment", at("ecs/service.go", 48)]],
         );
+        assert.match(service.refusedChanges[0].note ?? "", /^if !\(d\.Id\(\) == ""\) => d\.HasChange\("capacity_provider_strategy"\) => v := d\.Get/, "an early return's condition holds, negated, for what follows it");
         assert.deepStrictEqual(
             service.replaceOn.map((r) => [r.path, r.how, r.source]),
             [

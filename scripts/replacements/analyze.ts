@@ -255,15 +255,23 @@ export class Analyzer {
     /** Walks a CustomizeDiff function body, keeping the conditions that lead to each statement. */
     private diffBody(a: Analysis, at: At, body: Group, conds: readonly string[], depth: number, diffVar: string): void {
         let label: string | undefined;
+        let passed: string[] = [];
         for (const stmt of statements(body)) {
             let s: readonly Node[] = stmt;
             if (isToken(s[0], "case") || isToken(s[0], "default")) {
                 const colon = s.findIndex((n) => isToken(n, ":"));
                 label = textOf(at.file, s.slice(0, colon));
+                passed = [];
                 s = s.slice(colon + 1);
                 if (!s.length) continue;
             }
-            this.diffStatement(a, at, s, label ? [...conds, label] : conds, depth, diffVar);
+            this.diffStatement(a, at, s, [...conds, ...(label ? [label] : []), ...passed], depth, diffVar);
+            // Statements after `if cond { ...; return }` (no else) run only when cond is false.
+            const bodyAt = isToken(s[0], "if") ? s.findIndex((n) => isGroup(n, "{")) : -1;
+            if (bodyAt > 0 && bodyAt === s.length - 1) {
+                const last = statements(s[bodyAt] as Group).pop();
+                if (last && isToken(last[0], "return")) passed = [...passed, `!(${textOf(at.file, s.slice(1, bodyAt))})`];
+            }
         }
     }
 
