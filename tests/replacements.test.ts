@@ -1,3 +1,5 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -28,6 +30,14 @@ const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+/** The value inside pulumi.Input<...>, array elements included. */
+type Plain<T> = NonNullable<T> extends infer U ? (U extends pulumi.OutputInstance<infer V> ? Plain<V> : U extends Promise<infer V> ? Plain<V> : U extends readonly (infer E)[] ? Plain<E> : U) : never;
+type HasPath<T, P extends string> = P extends `${infer H}.${infer R}` ? (H extends keyof Plain<T> ? HasPath<Plain<T>[H], R> : false) : P extends keyof Plain<T> ? true : false;
+/** A path the compiler has checked against the resource's Args type: a misspelt or renamed input fails `npm run typecheck`. */
+function inputPath<Args>() {
+    return <P extends string>(p: P & (HasPath<Args, P> extends true ? unknown : never)): string => p;
+}
 
 describe("which changes replace a resource (components/replacements.ts)", () => {
     after(() => mocks.useStack("test"));
@@ -101,6 +111,26 @@ describe("which changes replace a resource (components/replacements.ts)", () => 
             );
             assert.strictEqual(entry(SERVICE).suppressedWhenRemoved[0].source, "index/internal/service/ecs/func.resourceService.goindex:539");
         });
+    });
+
+    it("names inputs as @pulumi/aws's TypeScript types spell them (a sample, checked by the compiler)", () => {
+        const sample: [string, string][] = [
+            ["aws:lb/listenerRule:ListenerRule", inputPath<aws.lb.ListenerRuleArgs>()("actions.forward.stickiness")],
+            ["aws:lb/listener:Listener", inputPath<aws.lb.ListenerArgs>()("defaultActions.forward.stickiness")],
+            [TASK, inputPath<aws.ecs.TaskDefinitionArgs>()("volumes.efsVolumeConfiguration.authorizationConfig.accessPointId")],
+            ["aws:acm/certificate:Certificate", inputPath<aws.acm.CertificateArgs>()("validationOptions.validationDomain")],
+            ["aws:dynamodb/table:Table", inputPath<aws.dynamodb.TableArgs>()("localSecondaryIndexes.projectionType")],
+            ["aws:ecr/repository:Repository", inputPath<aws.ecr.RepositoryArgs>()("encryptionConfigurations.kmsKey")],
+            ["aws:sns/topicSubscription:TopicSubscription", inputPath<aws.sns.TopicSubscriptionArgs>()("topic")],
+            ["aws:cloudwatch/metricAlarm:MetricAlarm", inputPath<aws.cloudwatch.MetricAlarmArgs>()("name")],
+            [SERVICE, inputPath<aws.ecs.ServiceArgs>()("deploymentCircuitBreaker")],
+            [INGRESS, inputPath<aws.vpc.SecurityGroupIngressRuleArgs>()("referencedSecurityGroupId")],
+        ];
+        for (const [token, p] of sample) {
+            const e = entry(token);
+            const paths = [...e.replaceOn, ...e.suppressedWhenRemoved, ...(e.refusedChanges ?? [])].map((r) => r.path);
+            assert.ok(paths.includes(p), `${token}: ${p} is in the table`);
+        }
     });
 
     describe("coverage of the types the program creates", () => {
