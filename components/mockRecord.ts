@@ -1,3 +1,5 @@
+import { RecordedOptions } from "./mockMonitor";
+
 /**
  * The record the mock harness (`fargate-workloads/testing`) keeps of a program's registrations
  * and invokes, and the queries tests make of it.
@@ -21,6 +23,10 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** Id given to a read (`.get`) or import, if any. */
     readonly readId?: string;
+    /** The id the mocks answered. */
+    readonly id: string;
+    /** The resource options of the registration (what `pulumi up` applies to its next update). */
+    readonly options: RecordedOptions;
 }
 
 /** Registrations and invokes in the order they reached the mocks, and the queries on them. */
