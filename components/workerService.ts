@@ -20,7 +20,8 @@ import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
 import { createTaskDefinition, ENV_NAME, extendTaskSpec, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateKmsKeyArn, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { serviceBaseArgs, serviceRole, serviceSafetyArgs, validateRollingBounds, WEB_SERVICE_LIMITS } from "./webService";
+import { serviceBaseArgs, serviceName, serviceSafetyArgs, validateRollingBounds } from "./deployment";
+import { WEB_SERVICE_LIMITS } from "./webService";
 
 /** A queue the component creates, with its dead-letter queue. */
 export interface CreateQueueArgs {
@@ -517,8 +518,9 @@ export class WorkerService extends pulumi.ComponentResource {
         const calls = plan.serviceConnect?.calls ?? [];
         const callRules = createCallRules(this, name, serviceSecurityGroup.id, calls);
         const strategy = plan.spec.capacityProviderStrategy;
+        const logical = serviceName(name, strategy);
         const service = new aws.ecs.Service(
-            childName(name, serviceRole(strategy)),
+            logical.name,
             {
                 ...serviceBaseArgs(cluster, task.taskDefinition, plan.desiredCount, strategy, args.network, serviceSecurityGroup),
                 deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent,
@@ -528,6 +530,7 @@ export class WorkerService extends pulumi.ComponentResource {
             },
             {
                 parent: this,
+                aliases: logical.aliases,
                 // A caller's tasks see only the servers that existed when they started: the callees first.
                 dependsOn: [...cluster.dependencies, ...egress, ...callRules, ...calls.map((c) => c.service)],
                 ignoreChanges: plan.scaling ? ["desiredCount"] : [],
