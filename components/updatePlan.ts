@@ -21,7 +21,7 @@
  */
 import { urnIn } from "./mockMonitor";
 import type { RecordedResource } from "./mockRecord";
-import { REPLACED_WHEN } from "./replacementConditions";
+import { COMPONENT_IN_PLACE, REPLACED_WHEN } from "./replacementConditions";
 import { REPLACEMENTS, ReplacementRule, TypeReplacements } from "./replacements";
 import { identityValues, isUnknown, Node, parsePath, pathCovers, PlanContext, PlannedStep, ProgramSnapshot, ReplaceReason, StepOp, tablePath, Unknown, UpdatePlan, UpdateRule, valueAt } from "./updateModel";
 import { UPDATE_RULES } from "./updateRules";
@@ -350,8 +350,10 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
 
         if (!r.custom) {
             // Components have no provider: only a remote one (awsx) hides children that may change.
-            const remote = r.type.startsWith("awsx:");
-            stepOf.set(r.urn, step(remote && changed.length > 0 ? "unknown" : changed.length > 0 ? "update" : "same", r, { ...base, ...(remote && changed.length > 0 ? { reason: `${r.type} is a component whose children the mocks cannot see; its inputs ${changed.join(", ")} change, which may replace any of them (a new cidrBlock replaces the VPC)` } : {}) }));
+            const inPlace = COMPONENT_IN_PLACE[r.type] ?? [];
+            const opaque = r.type.startsWith("awsx:") ? changed.filter((p) => !inPlace.some((i) => pathCovers(i, p))) : [];
+            const reason = `${r.type} is a component whose children the mocks cannot see; its inputs ${opaque.join(", ")} change, which may replace any of them (a new cidrBlock replaces the VPC, a new zone count its subnets)`;
+            stepOf.set(r.urn, step(opaque.length > 0 ? "unknown" : changed.length > 0 ? "update" : "same", r, { ...base, ...(opaque.length > 0 ? { reason } : {}) }));
             continue;
         }
         if (changed.length === 0 && !r.options.replaceWith.some((u) => stepOf.get(u)?.op === "replace")) {

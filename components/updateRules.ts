@@ -414,8 +414,12 @@ const trafficShiftingRuleMadeAnew: UpdateRule = (ctx) => {
 };
 
 /** Steps whose replacement the planner cannot know: a warning each, never "safe". */
-const replacementUnknown: UpdateRule = (ctx) =>
-    [...ctx.stepOf.values()].filter((s) => s.op === "unknown").map((s) => ({ rule: "replacement-unknown", severity: "warning" as const, urns: [s.urn], message: `${s.name}: ${s.reason}.` }));
+const replacementUnknown: UpdateRule = (ctx) => [
+    ...[...ctx.stepOf.values()].filter((s) => s.op === "unknown").map((s) => ({ rule: "replacement-unknown", severity: "warning" as const, urns: [s.urn], message: `${s.name}: ${s.reason}.` })),
+    ...[...ctx.stepOf.values()]
+        .filter((s) => s.op === "delete" && s.type.startsWith("awsx:"))
+        .map((s) => ({ rule: "replacement-unknown", severity: "warning" as const, urns: [s.urn], message: `${s.name}: ${s.type} is deleted with every child it made, which the mocks cannot see (for a VPC: its subnets, gateways and routes).` })),
+];
 
 /** Every rule, in the order their problems are listed. */
 export const UPDATE_RULES: readonly UpdateRule[] = [replacementUnknown, uniqueKeys, staleReferences, suppressedRemovals, providerRefuses, statefulAndProtected, serviceCount, trafficShiftingRuleMadeAnew];
