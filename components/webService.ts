@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityProviderStrategyItem } from "./capacity";
+import { capacityProviderStrategy, CapacityProviderStrategyItem } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
@@ -414,17 +414,20 @@ function validateHealthCheck(v: Validator, hc: TargetHealthCheckArgs | undefined
     const d = WEB_SERVICE_DEFAULTS.healthCheck;
     const l = WEB_SERVICE_LIMITS.healthCheck;
     const merged = { ...d, ...(hc ?? {}) };
+    // Each setting is checked on its own; interval and timeout are compared only when both are valid.
+    const before = v.problemCount;
     if (typeof merged.path !== "string" || !merged.path.startsWith("/") || merged.path.length > l.pathLength) {
-        throw v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"');
+        v.record(v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"'));
     }
-    v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds");
-    v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds");
-    if (merged.intervalSeconds <= merged.timeoutSeconds) {
-        throw v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout");
+    const interval = v.check(() => v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds"));
+    const timeout = v.check(() => v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds"));
+    if (interval !== undefined && timeout !== undefined && interval <= timeout) {
+        v.record(v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout"));
     }
-    v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max);
-    v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max);
-    validateMatcher(v, merged.matcher);
+    v.check(() => v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => validateMatcher(v, merged.matcher));
+    v.throwSince(before);
     return merged;
 }
 
@@ -452,33 +455,40 @@ function isPlan(lb: WebServiceLoadBalancer): lb is LoadBalancerPlan {
 
 /** Checks the one-service form's own arguments, then the load balancer they make. */
 function validateOwnLoadBalancer(v: Validator, name: string, lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string>): Frontend {
+    // Each problem is recorded, and the load balancer is checked even then (its subnets, say).
+    const before = v.problemCount;
     if (lb.certificateArn !== undefined && lb.domain !== undefined) {
-        throw v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them");
+        v.record(v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them"));
     }
     if (typeof lb.certificateArn === "string" && !CERTIFICATE_ARN.test(lb.certificateArn)) {
-        throw v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
+        v.record(v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"'));
     }
-    if (lb.certificateArn !== undefined && lb.hostName === undefined) {
-        throw v.conflict(
+    if (lb.certificateArn !== undefined && lb.hostName === undefined && lb.domain === undefined) {
+        v.record(v.conflict(
             "loadBalancer.hostName",
             "is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer's own DNS name)",
             'give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer',
-        );
+        ));
     }
     if (lb.hostName !== undefined) {
         if (lb.certificateArn === undefined) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name");
-        }
-        if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"');
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name"));
+        } else if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"'));
         }
     }
     if (lb.domain !== undefined) {
-        validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn");
+        v.check(() => validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn"));
     }
-    const args = ownLoadBalancerArgs(lb, vpcId);
+    const refused = v.problemCount > before;
+    // With those refused, the rest of the load balancer is still checked, without the certificate.
+    const args = ownLoadBalancerArgs(refused ? { ...lb, domain: undefined, certificateArn: undefined, hostName: undefined } : lb, vpcId);
     // Problems of the shared settings are recorded by the plan; the service's other checks go on.
     const plan = planLoadBalancer(v, name, args, "loadBalancer.");
+    if (refused) {
+        // The service's rule depends on the certificate: no frontend to check it against.
+        v.throwSince(before);
+    }
     return { kind: "own", args, plan, ...(lb.domain ? { domainName: lb.domain.name } : {}) };
 }
 
@@ -501,21 +511,24 @@ function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string
 }
 
 function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs): Frontend {
-    const protocol = v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener");
+    // Every missing or wrong setting is reported; the rule is checked only against a valid listener.
+    const before = v.problemCount;
+    const protocol = v.check(() => v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener"));
     for (const key of ["arn", "listenerArn", "securityGroupId"] as const) {
         if (lb[key] === undefined || lb[key] === "") {
-            throw v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`);
+            v.record(v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`));
         }
     }
-    if (protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) {
-        throw v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]');
+    if ((protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) || (lb.certificateHosts !== undefined && !Array.isArray(lb.certificateHosts))) {
+        v.record(v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]'));
     }
-    (lb.certificateHosts ?? []).forEach((h, i) => {
+    (Array.isArray(lb.certificateHosts) ? lb.certificateHosts : []).forEach((h, i) => {
         if (typeof h !== "string" || !DOMAIN_NAME.test(h)) {
-            throw v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"');
+            v.record(v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"'));
         }
     });
-    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.integer("loadBalancer.ruleQuota", lb.ruleQuota, 1, ROUTING_LIMITS.priority.max, "rules");
+    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.check(() => v.integer("loadBalancer.ruleQuota", lb.ruleQuota!, 1, ROUTING_LIMITS.priority.max, "rules"))!;
+    v.throwSince(before);
     let routes = EXISTING_ROUTES.get(lb);
     if (!routes) {
         routes = new RouteTable("the given load balancer", ruleQuota, false);
@@ -561,22 +574,25 @@ function validateRoute(v: Validator, name: string, args: WebServiceArgs, fronten
         route = host !== undefined ? { hosts: [host], paths: [] } : { hosts: [], paths: ["/*"] };
     }
     const plan = frontend.plan;
+    // Every uncovered host is named, and the rule's place on the listener is checked still.
+    const before = v.problemCount;
     if (plan.https) {
         route.hosts.forEach((host, i) => {
             if (!coveringName(plan, host)) {
                 const names = plan.coveredNames.map((c) => c.name).join(", ");
-                throw v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host");
+                v.record(v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host"));
             }
         });
     }
     if (deployment.testTraffic && route.hosts.length + route.paths.length + 1 > ROUTING_LIMITS.conditionValues) {
-        throw v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic");
+        v.record(v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic"));
     }
     const planned = plan.routes.plan(name, route, [plan.ruleListener], shiftsTraffic(deployment) ? 2 : 1, deployment.testTraffic);
     if (!Array.isArray(planned)) {
         const conflict = planned;
         throw conflict.path === "routing.priority" && route.priority !== undefined ? v.error(conflict.path, route.priority, conflict.problem, conflict.fix) : v.conflict(conflict.path, conflict.problem, conflict.fix);
     }
+    v.throwSince(before);
     return { route, rules: planned };
 }
 
@@ -585,36 +601,39 @@ function validateAutoscaling(v: Validator, a: AutoscalingArgs | undefined, desir
         return undefined;
     }
     const max = WEB_SERVICE_LIMITS.desiredCount.max;
-    const minCount = v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks");
-    const maxCount = v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks");
-    if (minCount > maxCount) {
-        throw v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount");
-    }
-    if (desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
-        throw v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out");
+    // Each setting is checked on its own; the bounds are compared only when both are valid.
+    const before = v.problemCount;
+    const minCount = v.check(() => v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks"));
+    const maxCount = v.check(() => v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks"));
+    if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
+        v.record(v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount"));
+    } else if (minCount !== undefined && maxCount !== undefined && desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
+        v.record(v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out"));
     }
     const d = WEB_SERVICE_DEFAULTS.autoscaling;
     const none = a.cpuTargetPercent === undefined && a.memoryTargetPercent === undefined && a.requestsPerTarget === undefined;
     const cpuTargetPercent = none ? d.cpuTargetPercent : a.cpuTargetPercent;
     if (cpuTargetPercent !== undefined) {
-        v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100));
     }
     if (a.memoryTargetPercent !== undefined) {
-        v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent!, 1, 100));
     }
     if (a.requestsPerTarget !== undefined) {
-        v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget, 1, 1000000, "requests per task per minute");
+        v.check(() => v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget!, 1, 1000000, "requests per task per minute"));
     }
     const c = WEB_SERVICE_LIMITS.cooldownSeconds;
-    return {
-        minCount,
-        maxCount,
+    const resolved = {
+        minCount: minCount!,
+        maxCount: maxCount!,
         cpuTargetPercent,
         memoryTargetPercent: a.memoryTargetPercent,
         requestsPerTarget: a.requestsPerTarget,
-        scaleOutCooldownSeconds: v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"),
-        scaleInCooldownSeconds: v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"),
+        scaleOutCooldownSeconds: v.check(() => v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"))!,
+        scaleInCooldownSeconds: v.check(() => v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 /** Alarm settings with the defaults filled in; `false` is off. */
@@ -634,11 +653,13 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         throw v.error("alarms", alarms, "must be an object", "give thresholds such as { errorRatePercent: 2 }, or false for an alarm to turn it off");
     }
     const a = alarms ?? {};
+    // Each threshold is checked on its own (undefined when refused).
+    const before = v.problemCount;
     const level = (key: "errorRatePercent" | "p99LatencySeconds" | "cpuPercent" | "memoryPercent", min: number, max: number): number | false => {
         const value = a[key] ?? d[key];
-        return value === false ? false : v.number(`alarms.${key}`, value, min, max);
+        return value === false ? false : v.check(() => v.number(`alarms.${key}`, value, min, max))!;
     };
-    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.boolean(`alarms.${key}`, a[key]));
+    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.check(() => v.boolean(`alarms.${key}`, a[key]))!);
     const resolved: ResolvedAlarms = {
         errorRatePercent: level("errorRatePercent", 0.1, 100),
         p99LatencySeconds: level("p99LatencySeconds", 0.001, 4000),
@@ -648,9 +669,10 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         memoryPercent: level("memoryPercent", 1, 100),
         rollbackOnAlarm: flag("rollbackOnAlarm"),
     };
-    if (resolved.rollbackOnAlarm && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
-        throw v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false");
+    if (resolved.rollbackOnAlarm === true && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
+        v.record(v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false"));
     }
+    v.throwSince(before);
     return resolved;
 }
 
@@ -702,36 +724,41 @@ function validateHooks(v: Validator, hooks: readonly DeploymentHookArgs[] | unde
     if (!Array.isArray(hooks)) {
         throw v.error("deployment.hooks", hooks, "must be a list", "give [{ stages, lambdaArn }] or [{ stages, pause }]");
     }
+    // Every hook, and every part of one, is reported: one wrong stage does not hide the next hook.
+    const before = v.problemCount;
     hooks.forEach((hook, i) => {
         const path = `deployment.hooks[${i}]`;
         if ((hook?.lambdaArn === undefined) === (hook?.pause === undefined)) {
-            throw v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause");
+            v.record(v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause"));
         }
-        if (typeof hook.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
-            throw v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"');
+        if (typeof hook?.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
+            v.record(v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"'));
         }
-        if (!Array.isArray(hook.stages) || hook.stages.length === 0) {
-            throw v.error(`${path}.stages`, hook.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`);
+        if (!Array.isArray(hook?.stages) || hook.stages.length === 0) {
+            v.record(v.error(`${path}.stages`, hook?.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`));
         }
-        hook.stages.forEach((stage: DeploymentStage, j: number) => {
-            v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES);
+        (Array.isArray(hook?.stages) ? hook.stages : []).forEach((stage: DeploymentStage, j: number) => {
+            if (v.check(() => v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES)) === undefined) {
+                return;
+            }
             if (hook.pause !== undefined && PAUSE_FORBIDDEN_STAGES.includes(stage)) {
-                throw v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook");
+                return v.record(v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook"));
             }
             if (!testTraffic && (stage === "TEST_TRAFFIC_SHIFT" || stage === "POST_TEST_TRAFFIC_SHIFT")) {
-                throw v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage");
+                v.record(v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage"));
             }
         });
-        if (hook.pause !== undefined) {
+        if (hook?.pause !== undefined) {
             const t = DEPLOYMENT_LIMITS.pauseTimeoutMinutes;
             if (hook.pause.timeoutMinutes !== undefined) {
-                v.integer(`${path}.pause.timeoutMinutes`, hook.pause.timeoutMinutes, t.min, t.max, "minutes");
+                v.check(() => v.integer(`${path}.pause.timeoutMinutes`, hook.pause!.timeoutMinutes!, t.min, t.max, "minutes"));
             }
             if (hook.pause.onTimeout !== undefined) {
-                v.oneOf(`${path}.pause.onTimeout`, hook.pause.onTimeout, ["ROLLBACK", "CONTINUE"] as const);
+                v.check(() => v.oneOf(`${path}.pause.onTimeout`, hook.pause!.onTimeout, ["ROLLBACK", "CONTINUE"] as const));
             }
         }
     });
+    v.throwSince(before);
     return [...hooks];
 }
 
@@ -739,59 +766,65 @@ function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined
     const d = WEB_SERVICE_DEFAULTS.deployment;
     const l = DEPLOYMENT_LIMITS;
     const strategy = v.oneOf("deployment.strategy", deployment?.strategy ?? d.strategy, Object.keys(ECS_DEPLOYMENT_STRATEGIES) as DeploymentStrategy[]);
+    // Each setting is checked on its own (which ones apply depends on the strategy).
+    const before = v.problemCount;
     if (strategy !== "rolling") {
         // Settings that only a rolling deploy reads would be ignored: refuse them rather than mislead.
         for (const key of ["minHealthyPercent", "maxPercent"] as const) {
             if (deployment?.[key] !== undefined) {
-                throw v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`);
+                v.record(v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`));
             }
         }
         if (deployment?.canary !== undefined && strategy !== "canary") {
-            throw v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"');
+            v.record(v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"'));
         }
         if (deployment?.linear !== undefined && strategy !== "linear") {
-            throw v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"');
+            v.record(v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"'));
         }
         const testTraffic = deployment?.testTraffic;
         if (testTraffic !== undefined) {
             if (typeof testTraffic?.header !== "string" || testTraffic.header.length === 0 || testTraffic.header.length > l.headerNameLength || !HEADER_NAME.test(testTraffic.header)) {
-                throw v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"');
+                v.record(v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"'));
             }
-            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
-                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"');
+            if (typeof testTraffic?.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
+                v.record(v.error("deployment.testTraffic.value", testTraffic?.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"'));
             }
         }
-        return {
+        const resolved: ResolvedDeployment = {
             strategy,
             minHealthyPercent: d.minHealthyPercent,
             maxPercent: d.maxPercent,
-            bakeTimeMinutes: v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+            bakeTimeMinutes: v.check(() => v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes")),
             ...(strategy === "canary"
                 ? {
                       canary: {
-                          percent: tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max),
-                          bakeMinutes: v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                          percent: v.check(() => tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max))!,
+                          bakeMinutes: v.check(() => v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"))!,
                       },
                   }
                 : {}),
             ...(strategy === "linear"
                 ? {
                       linear: {
-                          stepPercent: tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max),
-                          stepBakeMinutes: v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                          stepPercent: v.check(() => tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max))!,
+                          stepBakeMinutes: v.check(() => v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"))!,
                       },
                   }
                 : {}),
             ...(testTraffic ? { testTraffic: { header: testTraffic.header, value: testTraffic.value } } : {}),
-            hooks: validateHooks(v, deployment?.hooks, testTraffic !== undefined),
+            hooks: v.check(() => validateHooks(v, deployment?.hooks, testTraffic !== undefined))!,
         };
+        v.throwSince(before);
+        return resolved;
     }
     for (const key of ["bakeTimeMinutes", "canary", "linear", "testTraffic", "hooks"] as const) {
         if (deployment?.[key] !== undefined) {
-            throw v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it');
+            v.record(v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it'));
         }
     }
-    return { strategy, ...validateRollingBounds(v, deployment ?? {}, d, counts), hooks: [] };
+    const bounds = v.check(() => validateRollingBounds(v, deployment ?? {}, d, counts));
+    v.throwSince(before);
+    return { strategy, ...bounds!, hooks: [] };
 }
 
 /**
@@ -804,8 +837,11 @@ export function validateRollingBounds(
     defaults: { readonly minHealthyPercent: number; readonly maxPercent: number },
     counts: readonly number[],
 ): { minHealthyPercent: number; maxPercent: number } {
-    const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent");
-    const maxPercent = v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent");
+    // Both bounds are checked; whether they make progress, only when both are valid.
+    const before = v.problemCount;
+    const minHealthyPercent = v.check(() => v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent"))!;
+    const maxPercent = v.check(() => v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent"))!;
+    v.throwSince(before);
     for (const count of counts.filter((c) => c > 0)) {
         if (!deploymentCanProgress(count, minHealthyPercent, maxPercent)) {
             throw v.conflict(
@@ -851,7 +887,8 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const frontend = v.check(() => validateFrontend(v, name, args));
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
-    const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
+    // A refused desiredCount is left out of the bounds check, which still runs.
+    const autoscaling = v.check(() => validateAutoscaling(v, args.autoscaling, countOk ? args.desiredCount : undefined));
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
     const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
     if (autoscaling?.requestsPerTarget !== undefined && deployment && shiftsTraffic(deployment)) {
@@ -864,10 +901,17 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         });
     }
     // The rules go last: a traffic-shifting deployment adds a test rule and a second target group.
-    const routing = frontend && deployment ? v.check(() => validateRoute(v, name, args, frontend, deployment)) : undefined;
+    // With the deployment refused, the rule is checked as a rolling one's; without a load balancer, only routing's own values.
+    const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend, deployment ?? { strategy: "rolling", minHealthyPercent: d.deployment.minHealthyPercent, maxPercent: d.deployment.maxPercent, hooks: [] })) : undefined;
+    if (!frontend) {
+        v.check(() => validateRouting(v, "routing", args.routing, typeof args.loadBalancer === "object" && args.loadBalancer !== null && isExisting(args.loadBalancer)));
+    }
     const deregistrationDelaySeconds = v.check(() => {
         const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
-        const usesSpot = spec?.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
+        // With the task refused, its capacity alone still says whether tasks run on Spot.
+        const scratch = new Validator(name);
+        const strategy = spec?.capacityProviderStrategy ?? scratch.check(() => capacityProviderStrategy(scratch, args.capacity, undefined));
+        const usesSpot = strategy?.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
         if (usesSpot && delay >= l.spotDeregistrationDelaySeconds) {
             throw v.error("deregistrationDelaySeconds", delay, `must be under ${l.spotDeregistrationDelaySeconds} seconds with Fargate Spot (an interruption gives two minutes' notice)`, "lower it, or run on demand");
         }
