@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { ConfigError } from "../app/config";
+import { ConfigError, providerNamespaces, regionProblems, unknownNamespaceProblems } from "../app/config";
 import { readStackFile } from "../app/stackFile";
 import { BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { ArgumentError } from "../components/errors";
@@ -297,6 +297,8 @@ describe("a stack file with several mistakes", () => {
         { set: { "fargate-workloads:logRetentionDays": 8 }, problem: "fargate-workloads:logRetentionDays" },
         { set: { "fargate-workloads:owner": "todo team!" }, problem: "fargate-workloads:owner" },
         { set: { "fargate-workloads:encryption": { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/todo" } }, problem: "fargate-workloads:encryption.kmsKeyArn" },
+        { set: { "aws:region": "us-east-7" }, problem: "aws:region" },
+        { set: { "fargate-workload:protect": true }, problem: "fargate-workload:protect" },
     ];
 
     /** The dev stack file's configuration with the mistakes' values set inside its keys. */
@@ -407,5 +409,54 @@ describe("a check that needs a refused value waits for it, and no longer", () =>
                 "  - web: deregistrationDelaySeconds (300) must be under 120 seconds with Fargate Spot (an interruption gives two minutes' notice); lower it, or run on demand.",
             ].join("\n"),
         });
+    });
+});
+
+describe("stack keys nothing reads, and Regions the provider does not know", () => {
+    after(() => mocks.useStack("test"));
+    const awsVersion = (require("@pulumi/aws/package.json") as { version: string }).version; // eslint-disable-line @typescript-eslint/no-require-imports
+
+    it("reads the project's namespace, Pulumi's own and the providers' the program depends on (awsx's docker-build too)", () => {
+        assert.deepStrictEqual(providerNamespaces(), ["aws", "awsx", "docker", "docker-build"]);
+        assert.deepStrictEqual(unknownNamespaceProblems(["fargate-workloads:protect", "pulumi:disable-default-providers", "aws:region", "awsx:x", "docker-build:registries"]), []);
+    });
+
+    it("refuses a key under a namespace nothing reads, with a did-you-mean and the namespaces it may use (prod would have lost its deletion protection)", async () => {
+        let error: unknown;
+        try {
+            await evaluateStack("prod", { "fargate-workloads:protect": undefined, "fargate-workload:protect": true });
+        } catch (e) {
+            error = e;
+        }
+        assert.deepStrictEqual((error as ConfigError).problems, [
+            "fargate-workload:protect is under namespace \"fargate-workload\", which nothing in this program reads; did you mean `fargate-workloads:protect`? fix the namespace or remove the key (namespaces read: fargate-workloads (this project), pulumi (Pulumi itself), aws, awsx, docker, docker-build (the providers))",
+        ]);
+        assert.deepStrictEqual(unknownNamespaceProblems(["kubernetes:context"], ["aws"]), [
+            'kubernetes:context is under namespace "kubernetes", which nothing in this program reads; fix the namespace or remove the key (namespaces read: fargate-workloads (this project), pulumi (Pulumi itself), aws (the providers))',
+        ]);
+    });
+
+    it("refuses an aws:region that @pulumi/aws does not list, naming the list and its version, with a did-you-mean", async () => {
+        let error: unknown;
+        try {
+            await evaluateStack("dev", { "aws:region": "us-east-7" });
+        } catch (e) {
+            error = e;
+        }
+        assert.deepStrictEqual((error as ConfigError).problems, [
+            `aws:region ("us-east-7") is not one of the 46 Regions of @pulumi/aws ${awsVersion} (aws.Region); did you mean "us-east-1"? use a listed Region, or set aws:skipRegionValidation: true for one the provider does not list yet`,
+        ]);
+        assert.deepStrictEqual(regionProblems({ "aws:region": "Frankfurt" }, { regions: ["eu-central-1"], source: "a list" }), [
+            'aws:region ("Frankfurt") is not one of the 1 Regions of a list (aws.Region); use a listed Region, or set aws:skipRegionValidation: true for one the provider does not list yet',
+        ]);
+    });
+
+    it("takes every Region of aws.Region, none when aws:region is unset, and any with aws:skipRegionValidation: true, as the provider does", async () => {
+        for (const region of ["us-east-1", "eu-central-2", "ap-southeast-7", "us-gov-west-1", "cn-north-1"]) {
+            assert.deepStrictEqual(regionProblems({ "aws:region": region }), [], region);
+        }
+        assert.deepStrictEqual(regionProblems({}), []);
+        await evaluateStack("dev", { "aws:region": "us-east-7", "aws:skipRegionValidation": true });
+        assert.strictEqual(mocks.one("aws:ecs/cluster:Cluster").state.arn.split(":")[3], "us-east-7");
     });
 });
