@@ -388,6 +388,103 @@ describe("what one problem used to hide", () => {
     });
 });
 
+describe("every wrong entry of a list, and every wrong part of an entry, in one run", () => {
+    it("a load balancer's subnets, CIDRs, domains, certificates and tags", () => {
+        const args: LoadBalancerArgs = {
+            vpcId: "vpc-0123456789abcdef0",
+            subnetIds: ["subnet-1"],
+            allowedCidrs: ["10.0.0.0/33", "300.0.0.0/8"],
+            domains: [{ name: "Todo.Example.com", zoneId: "" }],
+            certificates: [{ arn: "arn:aws:iam::123456789012:server-certificate/x", hosts: ["Todo.Example.org"] }],
+            tags: { "aws:a": "x", "aws:b": "y" },
+        };
+        assert.deepStrictEqual(problemPaths(() => LoadBalancer.validate("edge", args)), [
+            "allowedCidrs[0]",
+            "allowedCidrs[1]",
+            "certificates[0].arn",
+            "certificates[0].hosts[0]",
+            "domains[0].name",
+            "domains[0].zoneId",
+            "subnetIds",
+            "subnetIds[0]",
+            "tags.aws:a",
+            "tags.aws:b",
+        ]);
+    });
+
+    it("a service's policy statements, secrets, hooks and Exec containers", () => {
+        const args = {
+            image: "public.ecr.aws/nginx/nginx:1.27",
+            user: "101",
+            network: NETWORK,
+            loadBalancer: { subnetIds: LB_SUBNETS },
+            enableExecuteCommand: true,
+            sidecars: [{ name: "log", image: "public.ecr.aws/x/y:1", readonlyRootFilesystem: true }],
+            secrets: { "1TOKEN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:token" },
+            taskPolicyStatements: [{ Effect: "Maybe", Action: "s3:*", Resource: [] }, { Action: "s3:GetObject", Resource: "*", NotResource: "x" }],
+            deployment: { strategy: "blueGreen", hooks: [{ stages: [], lambdaArn: "smoke-test" }, { stages: ["NOW"], pause: { onTimeout: "WAIT" } }] },
+        } as unknown as WebServiceArgs;
+        assert.deepStrictEqual(problemPaths(() => WebService.validate("web", args)), [
+            "deployment.hooks[0].lambdaArn",
+            "deployment.hooks[0].stages",
+            "deployment.hooks[1].pause.onTimeout",
+            "deployment.hooks[1].stages[0]",
+            "enableExecuteCommand",
+            "secrets.1TOKEN",
+            "secrets.1TOKEN",
+            "sidecars[0].readonlyRootFilesystem",
+            "taskPolicyStatements[0].Action",
+            "taskPolicyStatements[0].Effect",
+            "taskPolicyStatements[0].Resource",
+            "taskPolicyStatements[1]",
+        ]);
+    });
+
+    it("a rule's hosts, paths and priority", () => {
+        const args = { image: "public.ecr.aws/nginx/nginx:1.27", user: "101", network: NETWORK, loadBalancer: { subnetIds: LB_SUBNETS }, routing: { hosts: ["todo", "api"], paths: ["x"], priority: 0 } };
+        assert.deepStrictEqual(problemPaths(() => WebService.validate("web", args)), ["routing.hosts[0]", "routing.hosts[1]", "routing.paths[0]", "routing.priority"]);
+        const elsewhere = {
+            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/edge/0123456789abcdef",
+            listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/0123456789abcdef/0123456789abcdef",
+            securityGroupId: "sg-0123456789abcdef0",
+            protocol: "HTTPS" as const,
+            certificateHosts: ["*.example.com"],
+        };
+        const uncovered = { ...args, loadBalancer: elsewhere, routing: { hosts: ["todo.example.org", "api.example.org"], priority: 10 } };
+        assert.deepStrictEqual(problemPaths(() => WebService.validate("web", uncovered)), ["routing.hosts[0]", "routing.hosts[1]"]);
+    });
+
+    it("a worker's queue given both ways, and the existing one's ARN", () => {
+        const args = {
+            image: "public.ecr.aws/docker/library/python:3.13-slim",
+            user: "1000",
+            network: NETWORK,
+            queue: { create: {}, existing: { arn: "arn:aws:sqs:us-east-1:123456789012", url: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" } },
+        } as unknown as WorkerServiceArgs;
+        assert.deepStrictEqual(problemPaths(() => WorkerService.validate("worker", args)), ["queue", "queue.existing.arn"]);
+    });
+
+    it("a run input's keys and variables, and eleven sidecars each checked", () => {
+        const sidecars = Array.from({ length: 11 }, (_, i) => ({ name: i === 10 ? "Bad Name" : `s${i}`, image: "public.ecr.aws/x/y:1" }));
+        const args = {
+            image: "public.ecr.aws/aws-cli/aws-cli:2.22.35",
+            user: "1000",
+            network: NETWORK,
+            sidecars,
+            schedule: { expression: "rate(1 day)", input: { mode: "full", dryRun: true, environment: { BATCH_RUN_ID: "x", "1X": 1 } } },
+        } as unknown as BatchTaskArgs;
+        assert.deepStrictEqual(problemPaths(() => BatchTask.validate("export", args)), [
+            "schedule.input.dryRun",
+            "schedule.input.environment.1X",
+            "schedule.input.environment.1X",
+            "schedule.input.environment.BATCH_RUN_ID",
+            "schedule.input.mode",
+            "sidecars",
+            "sidecars[10].name",
+        ]);
+    });
+});
+
 describe("a check that needs a refused value waits for it, and no longer", () => {
     it("a refused ipv6 leaves the CIDRs' address family unjudged", () => {
         assert.throws(() => LoadBalancer.validate("edge", { vpcId: "vpc-0123456789abcdef0", subnetIds: LB_SUBNETS, ipv6: "true" as never, allowedCidrs: ["::/0"] }), {
