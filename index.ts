@@ -122,6 +122,16 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
     };
 }
 
+/**
+ * With the stack's load balancer refused, the web service is still checked (its size, health
+ * check, scaling...), on a load balancer without the refused domain or certificate: its rule then
+ * routes every path, since the host it would route is the refused key's.
+ */
+function webArgsWithoutLoadBalancer(w: Wiring): WebServiceArgs {
+    const plain = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, { vpcId: w.tasks.vpcId, subnetIds: w.publicSubnetIds });
+    return { ...webArgs(w, plain), routing: { paths: ["/*"] } };
+}
+
 /** The stack's queue worker: it consumes its queue and may call the web service (WEB_URL). */
 function workerArgs(w: Wiring, callee: ServiceConnectCallee): WorkerServiceArgs {
     const c = worker!;
@@ -207,10 +217,12 @@ const allProblems = [...problems];
 let loadBalancerPlan: LoadBalancerPlan | undefined;
 const checks = [
     () => (loadBalancerPlan = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(preview))),
-    () => loadBalancerPlan && WebService.validate("web", webArgs(preview, loadBalancerPlan)),
+    () => WebService.validate("web", loadBalancerPlan ? webArgs(preview, loadBalancerPlan) : webArgsWithoutLoadBalancer(preview)),
     () => BatchTask.validate("export", batchArgs(preview)),
     () => worker && WorkerService.validate("worker", workerArgs(preview, webEndpointStandIn(preview))),
 ];
+// The arguments a component refused, as `component:argument`, so no check builds on them.
+const refused = new Set<string>();
 for (const check of checks) {
     try {
         check();
@@ -219,13 +231,14 @@ for (const check of checks) {
             throw e;
         }
         allProblems.push(...e.problems.map(problemAsStackKey));
+        e.problems.forEach((p) => refused.add(`${p.component}:${p.path.split(/[.[]/)[0]}`));
     }
 }
 // Every attempt of a run must reuse its export (DynamoDB cannot cancel one): all must start
-// within the client token's 8 hours.
+// within the client token's 8 hours. Only with a timeout and retries the job accepted.
 const exportRetries = { ...d.batch.retries, ...(batch.retries ?? {}) };
 const lastStart = lastAttemptStartSeconds(batch.timeoutSeconds ?? d.batch.timeoutSeconds, exportRetries);
-if (lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
+if (!refused.has("export:timeoutSeconds") && !refused.has("export:retries") && lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
     allProblems.push(
         `fargate-workloads:batch.timeoutSeconds and fargate-workloads:batch.retries let the export's last attempt start ${lastStart} s after the run, past DynamoDB's ${EXPORT_CLIENT_TOKEN_SECONDS} s client-token window, so a retry could start (and bill) a second export; lower the timeout, the retries or their interval`,
     );

@@ -363,32 +363,34 @@ export function validateRunInput(v: Validator, path: string, input: unknown): st
         throw v.error(path, input, "must be an object", 'give { command?, environment? }, for example { environment: { MODE: "full" } }');
     }
     const record = input as Record<string, unknown>;
+    // Every key and variable is reported, not only the first wrong one.
+    const before = v.problemCount;
     for (const key of Object.keys(record)) {
         if (!RUN_INPUT_KEYS.includes(key)) {
-            throw v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling");
+            v.record(v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling"));
         }
     }
     const command = record.command;
     if (command !== undefined && (!Array.isArray(command) || command.some((c) => typeof c !== "string"))) {
-        throw v.error(`${path}.command`, command, "must be a list of strings", 'write it as ["executable", "arg"]');
+        v.record(v.error(`${path}.command`, command, "must be a list of strings", 'write it as ["executable", "arg"]'));
     }
     const environment = record.environment;
     if (environment !== undefined) {
         if (!isObject(environment)) {
-            throw v.error(`${path}.environment`, environment, "must be an object of names to strings", 'write it like { MODE: "full" }');
+            v.record(v.error(`${path}.environment`, environment, "must be an object of names to strings", 'write it like { MODE: "full" }'));
         }
-        for (const [name, value] of Object.entries(environment as Record<string, unknown>)) {
+        for (const [name, value] of Object.entries(isObject(environment) ? (environment as Record<string, unknown>) : {})) {
             if (!ENV_NAME.test(name)) {
-                throw v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-            }
-            if (name.startsWith("BATCH_")) {
-                throw v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name");
+                v.record(v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable"));
+            } else if (name.startsWith("BATCH_")) {
+                v.record(v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name"));
             }
             if (typeof value !== "string") {
-                throw v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value");
+                v.record(v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value"));
             }
         }
     }
+    v.throwSince(before);
     let text: string;
     try {
         text = JSON.stringify(input);
@@ -435,47 +437,56 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
         throw v.error("schedule", schedule, "must be an object", 'give { expression }, for example { expression: "cron(0 3 * * ? *)" }');
     }
     const limits = BATCH_TASK_LIMITS.flexibleWindowMinutes;
-    return {
-        expression: validateScheduleExpression(v, "schedule.expression", schedule.expression),
-        timezone: validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone),
-        flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, limits.min, limits.max, "minutes"),
-        enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.boolean("schedule.enabled", schedule.enabled),
-        input: validateRunInput(v, "schedule.input", schedule.input),
+    // Each field is checked on its own: a wrong expression does not hide a wrong time zone.
+    const before = v.problemCount;
+    const resolved = {
+        expression: v.check(() => validateScheduleExpression(v, "schedule.expression", schedule.expression))!,
+        timezone: v.check(() => validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone))!,
+        flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.check(() => v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes!, limits.min, limits.max, "minutes")),
+        enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.check(() => v.boolean("schedule.enabled", schedule.enabled))!,
+        input: v.check(() => validateRunInput(v, "schedule.input", schedule.input))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined, fallback: unknown): RunnerRetries {
     const d = BATCH_TASK_DEFAULTS;
     const l = BATCH_TASK_LIMITS;
-    const onDemandFallback = fallback === undefined ? d.spotFallbackToOnDemand : v.boolean("spotFallbackToOnDemand", fallback);
+    // Each setting is checked on its own; the capacity delays are compared only when both are valid.
+    const before = v.problemCount;
+    const onDemandFallback = fallback === undefined ? d.spotFallbackToOnDemand : v.check(() => v.boolean("spotFallbackToOnDemand", fallback));
     if (retries !== undefined && !isObject(retries)) {
         throw v.error("retries", retries, "must be an object", "give { attempts, intervalSeconds?, backoffRate?, capacity? }");
     }
     const r = retries ?? d.retries;
-    const attempts = v.integer("retries.attempts", r.attempts, l.retryAttempts.min, l.retryAttempts.max);
-    const intervalSeconds = v.integer("retries.intervalSeconds", r.intervalSeconds ?? d.retries.intervalSeconds, l.retryIntervalSeconds.min, l.retryIntervalSeconds.max, "seconds");
+    const attempts = v.check(() => v.integer("retries.attempts", r.attempts, l.retryAttempts.min, l.retryAttempts.max));
+    const intervalSeconds = v.check(() => v.integer("retries.intervalSeconds", r.intervalSeconds ?? d.retries.intervalSeconds, l.retryIntervalSeconds.min, l.retryIntervalSeconds.max, "seconds"));
     const backoffRate = r.backoffRate ?? d.retries.backoffRate;
     if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < l.backoffRate.min || backoffRate > l.backoffRate.max) {
-        throw v.error("retries.backoffRate", backoffRate, `must be a number from ${l.backoffRate.min} to ${l.backoffRate.max} (1 keeps the wait constant, 2 doubles it)`, `set it within ${l.backoffRate.min}..${l.backoffRate.max}`);
+        v.record(v.error("retries.backoffRate", backoffRate, `must be a number from ${l.backoffRate.min} to ${l.backoffRate.max} (1 keeps the wait constant, 2 doubles it)`, `set it within ${l.backoffRate.min}..${l.backoffRate.max}`));
     }
     const capacity = (r as BatchTaskRetries).capacity;
     if (capacity !== undefined && !isObject(capacity)) {
-        throw v.error("retries.capacity", capacity, "must be an object", "give { attempts?, intervalSeconds?, maxDelaySeconds? }");
+        v.record(v.error("retries.capacity", capacity, "must be an object", "give { attempts?, intervalSeconds?, maxDelaySeconds? }"));
     }
+    const given = isObject(capacity) ? capacity : undefined;
     const c = d.capacityRetries;
-    const capacityIntervalSeconds = v.integer("retries.capacity.intervalSeconds", capacity?.intervalSeconds ?? c.intervalSeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
-    const capacityMaxDelaySeconds = v.integer("retries.capacity.maxDelaySeconds", capacity?.maxDelaySeconds ?? c.maxDelaySeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
-    if (capacityMaxDelaySeconds < capacityIntervalSeconds) {
-        throw v.error("retries.capacity.maxDelaySeconds", capacityMaxDelaySeconds, `is shorter than retries.capacity.intervalSeconds (${capacityIntervalSeconds})`, "raise maxDelaySeconds or lower intervalSeconds");
+    const capacityIntervalSeconds = v.check(() => v.integer("retries.capacity.intervalSeconds", given?.intervalSeconds ?? c.intervalSeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds"));
+    const capacityMaxDelaySeconds = v.check(() => v.integer("retries.capacity.maxDelaySeconds", given?.maxDelaySeconds ?? c.maxDelaySeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds"));
+    if (capacityIntervalSeconds !== undefined && capacityMaxDelaySeconds !== undefined && capacityMaxDelaySeconds < capacityIntervalSeconds) {
+        v.record(v.error("retries.capacity.maxDelaySeconds", capacityMaxDelaySeconds, `is shorter than retries.capacity.intervalSeconds (${capacityIntervalSeconds})`, "raise maxDelaySeconds or lower intervalSeconds"));
     }
+    const capacityAttempts = v.check(() => v.integer("retries.capacity.attempts", given?.attempts ?? c.attempts, l.capacityAttempts.min, l.capacityAttempts.max));
+    v.throwSince(before);
     return {
-        attempts,
-        intervalSeconds,
+        attempts: attempts!,
+        intervalSeconds: intervalSeconds!,
         backoffRate,
-        capacityAttempts: v.integer("retries.capacity.attempts", capacity?.attempts ?? c.attempts, l.capacityAttempts.min, l.capacityAttempts.max),
-        capacityIntervalSeconds,
-        capacityMaxDelaySeconds,
-        onDemandFallback,
+        capacityAttempts: capacityAttempts!,
+        capacityIntervalSeconds: capacityIntervalSeconds!,
+        capacityMaxDelaySeconds: capacityMaxDelaySeconds!,
+        onDemandFallback: onDemandFallback!,
     };
 }
 
@@ -486,14 +497,18 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
     if (!isObject(alerts)) {
         throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
     }
-    validateAlertDestination(v, alerts);
+    // A wrong address does not hide a wrong threshold.
+    const before = v.problemCount;
+    v.check(() => validateAlertDestination(v, alerts));
     const limits = BATCH_TASK_LIMITS.noSuccessWithinHours;
-    return {
+    const resolved = {
         email: alerts.email,
         topicArn: alerts.topicArn,
-        noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours, limits.min, limits.max, "hours"),
-        onSkipped: alerts.onSkipped === undefined ? BATCH_TASK_DEFAULTS.alertOnSkipped : v.boolean("alerts.onSkipped", alerts.onSkipped),
+        noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.check(() => v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours!, limits.min, limits.max, "hours")),
+        onSkipped: alerts.onSkipped === undefined ? BATCH_TASK_DEFAULTS.alertOnSkipped : v.check(() => v.boolean("alerts.onSkipped", alerts.onSkipped))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 /** Validates every plain argument and applies the defaults. Throws on the first problem; registers nothing. */

@@ -133,36 +133,41 @@ function validateHooks(v: Validator, hooks: readonly DeploymentHookArgs[] | unde
     if (!Array.isArray(hooks)) {
         throw v.error("deployment.hooks", hooks, "must be a list", "give [{ stages, lambdaArn }] or [{ stages, pause }]");
     }
+    // Every hook, and every part of one, is reported: one wrong stage does not hide the next hook.
+    const before = v.problemCount;
     hooks.forEach((hook, i) => {
         const path = `deployment.hooks[${i}]`;
         if ((hook?.lambdaArn === undefined) === (hook?.pause === undefined)) {
-            throw v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause");
+            v.record(v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause"));
         }
-        if (typeof hook.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
-            throw v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"');
+        if (typeof hook?.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
+            v.record(v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"'));
         }
-        if (!Array.isArray(hook.stages) || hook.stages.length === 0) {
-            throw v.error(`${path}.stages`, hook.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`);
+        if (!Array.isArray(hook?.stages) || hook.stages.length === 0) {
+            v.record(v.error(`${path}.stages`, hook?.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`));
         }
-        hook.stages.forEach((stage: DeploymentStage, j: number) => {
-            v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES);
+        (Array.isArray(hook?.stages) ? hook.stages : []).forEach((stage: DeploymentStage, j: number) => {
+            if (v.check(() => v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES)) === undefined) {
+                return;
+            }
             if (hook.pause !== undefined && PAUSE_FORBIDDEN_STAGES.includes(stage)) {
-                throw v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook");
+                return v.record(v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook"));
             }
             if (!testTraffic && (stage === "TEST_TRAFFIC_SHIFT" || stage === "POST_TEST_TRAFFIC_SHIFT")) {
-                throw v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage");
+                v.record(v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage"));
             }
         });
-        if (hook.pause !== undefined) {
+        if (hook?.pause !== undefined) {
             const t = DEPLOYMENT_LIMITS.pauseTimeoutMinutes;
             if (hook.pause.timeoutMinutes !== undefined) {
-                v.integer(`${path}.pause.timeoutMinutes`, hook.pause.timeoutMinutes, t.min, t.max, "minutes");
+                v.check(() => v.integer(`${path}.pause.timeoutMinutes`, hook.pause!.timeoutMinutes!, t.min, t.max, "minutes"));
             }
             if (hook.pause.onTimeout !== undefined) {
-                v.oneOf(`${path}.pause.onTimeout`, hook.pause.onTimeout, ["ROLLBACK", "CONTINUE"] as const);
+                v.check(() => v.oneOf(`${path}.pause.onTimeout`, hook.pause!.onTimeout, ["ROLLBACK", "CONTINUE"] as const));
             }
         }
     });
+    v.throwSince(before);
     return [...hooks];
 }
 
@@ -171,59 +176,65 @@ export function validateDeployment(v: Validator, deployment: DeploymentArgs | un
     const d = DEPLOYMENT_DEFAULTS;
     const l = DEPLOYMENT_LIMITS;
     const strategy = v.oneOf("deployment.strategy", deployment?.strategy ?? d.strategy, Object.keys(ECS_DEPLOYMENT_STRATEGIES) as DeploymentStrategy[]);
+    // Each setting is checked on its own (which ones apply depends on the strategy).
+    const before = v.problemCount;
     if (strategy !== "rolling") {
         // Settings that only a rolling deploy reads would be ignored: refuse them rather than mislead.
         for (const key of ["minHealthyPercent", "maxPercent"] as const) {
             if (deployment?.[key] !== undefined) {
-                throw v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`);
+                v.record(v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`));
             }
         }
         if (deployment?.canary !== undefined && strategy !== "canary") {
-            throw v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"');
+            v.record(v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"'));
         }
         if (deployment?.linear !== undefined && strategy !== "linear") {
-            throw v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"');
+            v.record(v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"'));
         }
         const testTraffic = deployment?.testTraffic;
         if (testTraffic !== undefined) {
             if (typeof testTraffic?.header !== "string" || testTraffic.header.length === 0 || testTraffic.header.length > l.headerNameLength || !HEADER_NAME.test(testTraffic.header)) {
-                throw v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"');
+                v.record(v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"'));
             }
-            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
-                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"');
+            if (typeof testTraffic?.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
+                v.record(v.error("deployment.testTraffic.value", testTraffic?.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"'));
             }
         }
-        return {
+        const resolved: ResolvedDeployment = {
             strategy,
             minHealthyPercent: d.minHealthyPercent,
             maxPercent: d.maxPercent,
-            bakeTimeMinutes: v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+            bakeTimeMinutes: v.check(() => v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes")),
             ...(strategy === "canary"
                 ? {
                       canary: {
-                          percent: tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max),
-                          bakeMinutes: v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                          percent: v.check(() => tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max))!,
+                          bakeMinutes: v.check(() => v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"))!,
                       },
                   }
                 : {}),
             ...(strategy === "linear"
                 ? {
                       linear: {
-                          stepPercent: tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max),
-                          stepBakeMinutes: v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
+                          stepPercent: v.check(() => tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max))!,
+                          stepBakeMinutes: v.check(() => v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"))!,
                       },
                   }
                 : {}),
             ...(testTraffic ? { testTraffic: { header: testTraffic.header, value: testTraffic.value } } : {}),
-            hooks: validateHooks(v, deployment?.hooks, testTraffic !== undefined),
+            hooks: v.check(() => validateHooks(v, deployment?.hooks, testTraffic !== undefined))!,
         };
+        v.throwSince(before);
+        return resolved;
     }
     for (const key of ["bakeTimeMinutes", "canary", "linear", "testTraffic", "hooks"] as const) {
         if (deployment?.[key] !== undefined) {
-            throw v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it');
+            v.record(v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it'));
         }
     }
-    return { strategy, ...validateRollingBounds(v, deployment ?? {}, d, counts), hooks: [] };
+    const bounds = v.check(() => validateRollingBounds(v, deployment ?? {}, d, counts));
+    v.throwSince(before);
+    return { strategy, ...bounds!, hooks: [] };
 }
 
 /**
@@ -236,8 +247,11 @@ export function validateRollingBounds(
     defaults: { readonly minHealthyPercent: number; readonly maxPercent: number },
     counts: readonly number[],
 ): { minHealthyPercent: number; maxPercent: number } {
-    const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent");
-    const maxPercent = v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent");
+    // Both bounds are checked; whether they make progress, only when both are valid.
+    const before = v.problemCount;
+    const minHealthyPercent = v.check(() => v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent"))!;
+    const maxPercent = v.check(() => v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent"))!;
+    v.throwSince(before);
     for (const count of counts.filter((c) => c > 0)) {
         if (!deploymentCanProgress(count, minHealthyPercent, maxPercent)) {
             throw v.conflict(

@@ -88,13 +88,16 @@ function validateList(v: Validator, path: string, list: unknown, each: (p: strin
     if (!Array.isArray(list) || list.length === 0) {
         throw v.error(path, list, "must be a non-empty list", "list at least one value, or leave it out");
     }
-    const values = list.map((value, i) => each(`${path}[${i}]`, value));
+    // Every wrong value is named, not only the first.
+    const before = v.problemCount;
+    const values = list.map((value, i) => v.check(() => each(`${path}[${i}]`, value)));
     values.forEach((value, i) => {
-        if (values.indexOf(value) !== i) {
-            throw v.error(`${path}[${i}]`, list[i], "is listed twice", "list each value once");
+        if (value !== undefined && values.indexOf(value) !== i) {
+            v.record(v.error(`${path}[${i}]`, list[i], "is listed twice", "list each value once"));
         }
     });
-    return values;
+    v.throwSince(before);
+    return values as string[];
 }
 
 /**
@@ -112,8 +115,17 @@ export function validateRouting(v: Validator, path: string, routing: RoutingArgs
     if (typeof routing !== "object" || routing === null) {
         throw v.error(path, routing, "must be an object", "give { hosts?, paths?, priority? }");
     }
-    const hosts = routing.hosts === undefined ? [] : validateList(v, `${path}.hosts`, routing.hosts, (p, h) => validateHost(v, p, h));
-    const paths = routing.paths === undefined ? [] : validateList(v, `${path}.paths`, routing.paths, (p, value) => validatePath(v, p, value));
+    // Wrong hosts do not hide wrong paths nor a wrong priority; the rule's totals need both lists.
+    const before = v.problemCount;
+    const hosts = routing.hosts === undefined ? [] : v.check(() => validateList(v, `${path}.hosts`, routing.hosts, (p, h) => validateHost(v, p, h)));
+    const paths = routing.paths === undefined ? [] : v.check(() => validateList(v, `${path}.paths`, routing.paths, (p, value) => validatePath(v, p, value)));
+    if (hosts === undefined || paths === undefined) {
+        if (routing.priority !== undefined) {
+            v.check(() => v.integer(`${path}.priority`, routing.priority!, ROUTING_LIMITS.priority.min, ROUTING_LIMITS.priority.max));
+        }
+        v.throwSince(before);
+        return undefined; // not reached: a list was refused, so the line above threw
+    }
     if (hosts.length === 0 && paths.length === 0) {
         throw v.error(path, routing, "has neither hosts nor paths, but a listener rule needs a condition", 'give hosts, paths or both, such as { paths: ["/*"] } for every request');
     }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { capacityProviderStrategy } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
@@ -310,17 +311,20 @@ function validateHealthCheck(v: Validator, hc: TargetHealthCheckArgs | undefined
     const d = WEB_SERVICE_DEFAULTS.healthCheck;
     const l = WEB_SERVICE_LIMITS.healthCheck;
     const merged = { ...d, ...(hc ?? {}) };
+    // Each setting is checked on its own; interval and timeout are compared only when both are valid.
+    const before = v.problemCount;
     if (typeof merged.path !== "string" || !merged.path.startsWith("/") || merged.path.length > l.pathLength) {
-        throw v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"');
+        v.record(v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"'));
     }
-    v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds");
-    v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds");
-    if (merged.intervalSeconds <= merged.timeoutSeconds) {
-        throw v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout");
+    const interval = v.check(() => v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds"));
+    const timeout = v.check(() => v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds"));
+    if (interval !== undefined && timeout !== undefined && interval <= timeout) {
+        v.record(v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout"));
     }
-    v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max);
-    v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max);
-    validateMatcher(v, merged.matcher);
+    v.check(() => v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => validateMatcher(v, merged.matcher));
+    v.throwSince(before);
     return merged;
 }
 
@@ -348,33 +352,40 @@ function isPlan(lb: WebServiceLoadBalancer): lb is LoadBalancerPlan {
 
 /** Checks the one-service form's own arguments, then the load balancer they make. */
 function validateOwnLoadBalancer(v: Validator, name: string, lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string>): Frontend {
+    // Each problem is recorded, and the load balancer is checked even then (its subnets, say).
+    const before = v.problemCount;
     if (lb.certificateArn !== undefined && lb.domain !== undefined) {
-        throw v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them");
+        v.record(v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them"));
     }
     if (typeof lb.certificateArn === "string" && !CERTIFICATE_ARN.test(lb.certificateArn)) {
-        throw v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
+        v.record(v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"'));
     }
-    if (lb.certificateArn !== undefined && lb.hostName === undefined) {
-        throw v.conflict(
+    if (lb.certificateArn !== undefined && lb.hostName === undefined && lb.domain === undefined) {
+        v.record(v.conflict(
             "loadBalancer.hostName",
             "is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer's own DNS name)",
             'give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer',
-        );
+        ));
     }
     if (lb.hostName !== undefined) {
         if (lb.certificateArn === undefined) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name");
-        }
-        if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"');
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name"));
+        } else if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"'));
         }
     }
     if (lb.domain !== undefined) {
-        validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn");
+        v.check(() => validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn"));
     }
-    const args = ownLoadBalancerArgs(lb, vpcId);
+    const refused = v.problemCount > before;
+    // With those refused, the rest of the load balancer is still checked, without the certificate.
+    const args = ownLoadBalancerArgs(refused ? { ...lb, domain: undefined, certificateArn: undefined, hostName: undefined } : lb, vpcId);
     // Problems of the shared settings are recorded by the plan; the service's other checks go on.
     const plan = planLoadBalancer(v, name, args, "loadBalancer.");
+    if (refused) {
+        // The service's rule depends on the certificate: no frontend to check it against.
+        v.throwSince(before);
+    }
     return { kind: "own", args, plan, ...(lb.domain ? { domainName: lb.domain.name } : {}) };
 }
 
@@ -397,21 +408,24 @@ function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string
 }
 
 function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs): Frontend {
-    const protocol = v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener");
+    // Every missing or wrong setting is reported; the rule is checked only against a valid listener.
+    const before = v.problemCount;
+    const protocol = v.check(() => v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener"));
     for (const key of ["arn", "listenerArn", "securityGroupId"] as const) {
         if (lb[key] === undefined || lb[key] === "") {
-            throw v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`);
+            v.record(v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`));
         }
     }
-    if (protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) {
-        throw v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]');
+    if ((protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) || (lb.certificateHosts !== undefined && !Array.isArray(lb.certificateHosts))) {
+        v.record(v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]'));
     }
-    (lb.certificateHosts ?? []).forEach((h, i) => {
+    (Array.isArray(lb.certificateHosts) ? lb.certificateHosts : []).forEach((h, i) => {
         if (typeof h !== "string" || !DOMAIN_NAME.test(h)) {
-            throw v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"');
+            v.record(v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"'));
         }
     });
-    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.integer("loadBalancer.ruleQuota", lb.ruleQuota, 1, ROUTING_LIMITS.priority.max, "rules");
+    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.check(() => v.integer("loadBalancer.ruleQuota", lb.ruleQuota!, 1, ROUTING_LIMITS.priority.max, "rules"))!;
+    v.throwSince(before);
     let routes = EXISTING_ROUTES.get(lb);
     if (!routes) {
         routes = new RouteTable("the given load balancer", ruleQuota, false);
@@ -457,22 +471,25 @@ function validateRoute(v: Validator, name: string, args: WebServiceArgs, fronten
         route = host !== undefined ? { hosts: [host], paths: [] } : { hosts: [], paths: ["/*"] };
     }
     const plan = frontend.plan;
+    // Every uncovered host is named, and the rule's place on the listener is checked still.
+    const before = v.problemCount;
     if (plan.https) {
         route.hosts.forEach((host, i) => {
             if (!coveringName(plan, host)) {
                 const names = plan.coveredNames.map((c) => c.name).join(", ");
-                throw v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host");
+                v.record(v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host"));
             }
         });
     }
     if (deployment.testTraffic && route.hosts.length + route.paths.length + 1 > ROUTING_LIMITS.conditionValues) {
-        throw v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic");
+        v.record(v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic"));
     }
     const planned = plan.routes.plan(name, route, [plan.ruleListener], shiftsTraffic(deployment) ? 2 : 1, deployment.testTraffic);
     if (!Array.isArray(planned)) {
         const conflict = planned;
         throw conflict.path === "routing.priority" && route.priority !== undefined ? v.error(conflict.path, route.priority, conflict.problem, conflict.fix) : v.conflict(conflict.path, conflict.problem, conflict.fix);
     }
+    v.throwSince(before);
     return { route, rules: planned };
 }
 
@@ -481,36 +498,39 @@ function validateAutoscaling(v: Validator, a: AutoscalingArgs | undefined, desir
         return undefined;
     }
     const max = WEB_SERVICE_LIMITS.desiredCount.max;
-    const minCount = v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks");
-    const maxCount = v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks");
-    if (minCount > maxCount) {
-        throw v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount");
-    }
-    if (desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
-        throw v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out");
+    // Each setting is checked on its own; the bounds are compared only when both are valid.
+    const before = v.problemCount;
+    const minCount = v.check(() => v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks"));
+    const maxCount = v.check(() => v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks"));
+    if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
+        v.record(v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount"));
+    } else if (minCount !== undefined && maxCount !== undefined && desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
+        v.record(v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out"));
     }
     const d = WEB_SERVICE_DEFAULTS.autoscaling;
     const none = a.cpuTargetPercent === undefined && a.memoryTargetPercent === undefined && a.requestsPerTarget === undefined;
     const cpuTargetPercent = none ? d.cpuTargetPercent : a.cpuTargetPercent;
     if (cpuTargetPercent !== undefined) {
-        v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100));
     }
     if (a.memoryTargetPercent !== undefined) {
-        v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent!, 1, 100));
     }
     if (a.requestsPerTarget !== undefined) {
-        v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget, 1, 1000000, "requests per task per minute");
+        v.check(() => v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget!, 1, 1000000, "requests per task per minute"));
     }
     const c = WEB_SERVICE_LIMITS.cooldownSeconds;
-    return {
-        minCount,
-        maxCount,
+    const resolved = {
+        minCount: minCount!,
+        maxCount: maxCount!,
         cpuTargetPercent,
         memoryTargetPercent: a.memoryTargetPercent,
         requestsPerTarget: a.requestsPerTarget,
-        scaleOutCooldownSeconds: v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"),
-        scaleInCooldownSeconds: v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"),
+        scaleOutCooldownSeconds: v.check(() => v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"))!,
+        scaleInCooldownSeconds: v.check(() => v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 /** Alarm settings with the defaults filled in; `false` is off. */
@@ -530,11 +550,13 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         throw v.error("alarms", alarms, "must be an object", "give thresholds such as { errorRatePercent: 2 }, or false for an alarm to turn it off");
     }
     const a = alarms ?? {};
+    // Each threshold is checked on its own (undefined when refused).
+    const before = v.problemCount;
     const level = (key: "errorRatePercent" | "p99LatencySeconds" | "cpuPercent" | "memoryPercent", min: number, max: number): number | false => {
         const value = a[key] ?? d[key];
-        return value === false ? false : v.number(`alarms.${key}`, value, min, max);
+        return value === false ? false : v.check(() => v.number(`alarms.${key}`, value, min, max))!;
     };
-    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.boolean(`alarms.${key}`, a[key]));
+    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.check(() => v.boolean(`alarms.${key}`, a[key]))!);
     const resolved: ResolvedAlarms = {
         errorRatePercent: level("errorRatePercent", 0.1, 100),
         p99LatencySeconds: level("p99LatencySeconds", 0.001, 4000),
@@ -544,9 +566,10 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         memoryPercent: level("memoryPercent", 1, 100),
         rollbackOnAlarm: flag("rollbackOnAlarm"),
     };
-    if (resolved.rollbackOnAlarm && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
-        throw v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false");
+    if (resolved.rollbackOnAlarm === true && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
+        v.record(v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false"));
     }
+    v.throwSince(before);
     return resolved;
 }
 
@@ -578,7 +601,8 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const frontend = v.check(() => validateFrontend(v, name, args));
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
-    const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
+    // A refused desiredCount is left out of the bounds check, which still runs.
+    const autoscaling = v.check(() => validateAutoscaling(v, args.autoscaling, countOk ? args.desiredCount : undefined));
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
     const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
     if (autoscaling?.requestsPerTarget !== undefined && deployment && shiftsTraffic(deployment)) {
@@ -591,10 +615,17 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         });
     }
     // The rules go last: a traffic-shifting deployment adds a test rule and a second target group.
-    const routing = frontend && deployment ? v.check(() => validateRoute(v, name, args, frontend, deployment)) : undefined;
+    // With the deployment refused, the rule is checked as a rolling one's; without a load balancer, only routing's own values.
+    const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend, deployment ?? { strategy: "rolling", minHealthyPercent: d.deployment.minHealthyPercent, maxPercent: d.deployment.maxPercent, hooks: [] })) : undefined;
+    if (!frontend) {
+        v.check(() => validateRouting(v, "routing", args.routing, typeof args.loadBalancer === "object" && args.loadBalancer !== null && isExisting(args.loadBalancer)));
+    }
     const deregistrationDelaySeconds = v.check(() => {
         const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
-        const usesSpot = spec?.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
+        // With the task refused, its capacity alone still says whether tasks run on Spot.
+        const scratch = new Validator(name);
+        const strategy = spec?.capacityProviderStrategy ?? scratch.check(() => capacityProviderStrategy(scratch, args.capacity, undefined));
+        const usesSpot = strategy?.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
         if (usesSpot && delay >= l.spotDeregistrationDelaySeconds) {
             throw v.error("deregistrationDelaySeconds", delay, `must be under ${l.spotDeregistrationDelaySeconds} seconds with Fargate Spot (an interruption gives two minutes' notice)`, "lower it, or run on demand");
         }
