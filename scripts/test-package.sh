@@ -17,14 +17,15 @@ tarball=$(ls "$pack_dir"/*.tgz)
 
 echo "Packed $tarball:"
 tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
-# Only the compiled components, their types, the command line (dist/cli), the README, the license and package.json.
-unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|dist/cli/[A-Za-z]+\.js|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+# Only the compiled components, their types, the command line (dist/cli) and its reference
+# (docs/batch-cli.md, which its --help names), the README, the license and package.json.
+unexpected=$(grep -vE '^package/(dist/[A-Za-z]+\.(js|d\.ts)|dist/cli/[A-Za-z]+\.js|docs/batch-cli\.md|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
 if [ -n "$unexpected" ]; then
     echo "The package holds files it must not ship:" >&2
     echo "$unexpected" >&2
     exit 1
 fi
-for required in package/dist/index.js package/dist/index.d.ts package/dist/testing.js package/dist/testing.d.ts; do
+for required in package/dist/index.js package/dist/index.d.ts package/dist/testing.js package/dist/testing.d.ts package/docs/batch-cli.md; do
     grep -qx "$required" "$pack_dir/contents" || { echo "The package lacks $required" >&2; exit 1; }
 done
 

@@ -24,7 +24,7 @@ describe("the importable library", () => {
         assert.strictEqual(pkg.types, "dist/index.d.ts");
         assert.deepStrictEqual(pkg.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
         assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/testing.d.ts", default: "./dist/testing.js" });
-        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "README.md", "LICENSE"]);
+        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "docs/batch-cli.md", "README.md", "LICENSE"]);
     });
 
     it("maps every typed subpath export in typesVersions, for consumers on node10 resolution (module commonjs)", () => {
