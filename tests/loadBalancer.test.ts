@@ -82,7 +82,11 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.one(T.alb).inputs.accessLogs, { bucket: bucket.state.bucket, enabled: true, prefix: "edge" });
             const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules;
             assert.deepStrictEqual(sse, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], "S3-managed keys: ALB log delivery supports no other");
-            assert.deepStrictEqual(mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 30 } }]);
+            // Unfinished multipart uploads are removed after a day, over the whole bucket (Checkov CKV_AWS_300).
+            assert.deepStrictEqual(mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [
+                { id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 30 } },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+            ]);
             const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
             assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
             const policy = JSON.parse(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy);

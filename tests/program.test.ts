@@ -306,6 +306,19 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual([mocks.all("aws:s3/bucketVersioning:BucketVersioning"), mocks.all("aws:s3/bucketLogging:BucketLogging")], [[], []]);
         });
 
+        it("aborts unfinished multipart uploads after a day in every bucket of prod, over the whole bucket (Checkov CKV_AWS_300)", async () => {
+            await evaluateStack("prod");
+            const lifecycles = mocks.all("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            // The export bucket, its server access logs and the load balancer's access logs.
+            assert.deepStrictEqual(lifecycles.map((l) => l.name).sort(), ["export-bucket-access-logs-expiry", "export-bucket-expiry", "todo-access-logs-lifecycle"]);
+            // An empty filter, or an empty prefix, selects every object of the bucket (S3's lifecycle filter rules).
+            const wholeBucket = (filter: any) => filter === undefined || Object.keys(filter).length === 0 || (Object.keys(filter).length === 1 && filter.prefix === "");
+            for (const lifecycle of lifecycles) {
+                const abort = (lifecycle.inputs.rules as any[]).filter((r) => r.status === "Enabled" && r.abortIncompleteMultipartUpload?.daysAfterInitiation === 1 && wholeBucket(r.filter));
+                assert.strictEqual(abort.length, 1, `${lifecycle.name} aborts unfinished uploads`);
+            }
+        });
+
         it("keeps the description the web service gave the shared load balancer's security group (EC2 would replace the group)", async () => {
             await evaluateStack("prod");
             assert.strictEqual(mocks.one("aws:ec2/securityGroup:SecurityGroup", "todo-alb-sg").inputs.description, "Load balancer of web: listener ports in, the task port out");
