@@ -965,6 +965,16 @@ export function deploymentConfiguration(d: ResolvedDeployment, shifting: Pick<Tr
     };
 }
 
+/**
+ * The trust policy of the roles ECS assumes to move traffic and invoke hooks: `ecs.amazonaws.com`
+ * without the `aws:SourceAccount` condition, as AWS's documented trust policy for these roles has
+ * none and no AWS page says ECS sends that key (a condition on a key the caller does not send
+ * denies every AssumeRole, and so every deploy).
+ */
+export function ecsTrustPolicy(): pulumi.Output<string> {
+    return assumeRolePolicy("ecs.amazonaws.com");
+}
+
 /** What ECS reads to move traffic; Elastic Load Balancing grants them on "*" only. */
 export const ELB_READ_ACTIONS: readonly string[] = ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"];
 
@@ -1280,7 +1290,7 @@ export class WebService extends pulumi.ComponentResource {
         testRule: aws.lb.ListenerRule | undefined,
     ): TrafficShifting {
         const opts = { parent: this };
-        const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS moves traffic between the target groups of ${name}` }, opts);
+        const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: ecsTrustPolicy(), description: `ECS moves traffic between the target groups of ${name}` }, opts);
         const policy = new aws.iam.RolePolicy(
             childName(name, "ecs-traffic-policy"),
             {
@@ -1298,7 +1308,7 @@ export class WebService extends pulumi.ComponentResource {
         let hooksRole: aws.iam.Role | undefined;
         const ready: pulumi.Resource[] = [policy];
         if (lambdas.length > 0) {
-            hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS invokes the deployment hooks of ${name}` }, opts);
+            hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: ecsTrustPolicy(), description: `ECS invokes the deployment hooks of ${name}` }, opts);
             ready.push(
                 new aws.iam.RolePolicy(
                     childName(name, "ecs-hooks-policy"),
