@@ -481,6 +481,31 @@ describe("index.ts (the program)", () => {
             ]);
         });
 
+        it("refuses a VPC range whose subnets EC2 would refuse, or whose task subnets cannot hold the peak task count", async () => {
+            // prod: two zones, public and private subnets: a /27 VPC gives /29 subnets.
+            const small = (await refused("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/27", availabilityZones: 2, natGateways: "OnePerAz" } })) as ConfigError;
+            assert.deepStrictEqual(small.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/27") gives subnets of /29 (the VPC\'s /27, split over 2 Availability Zones and into public and private subnets), but EC2 takes subnets from /16 to /28; use a VPC of /26 or larger, or fewer zones',
+            ]);
+            // /26: private subnets of /28 hold 11 addresses; web at 10 tasks x 200% over 2 zones is 10 per subnet, and a batch run.
+            const tight = (await refused("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/26", availabilityZones: 2, natGateways: "OnePerAz" }, "fargate-workloads:web": { autoscaling: { minCount: 2, maxCount: 11, cpuTargetPercent: 60 } } })) as ConfigError;
+            assert.deepStrictEqual(tight.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/26") gives task subnets of /28 with 11 free addresses each (AWS reserves 5), fewer than the 12 a subnet may need at once (web 11 x 200% over 2 zones = 11, and a batch run); use a larger VPC range, or lower the maximum task counts',
+            ]);
+            // dev: no NAT, so public subnets only, shared with the load balancer's 8 addresses.
+            const shared = (await refused("dev", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/28", natGateways: "None", availabilityZones: 2 } })) as ConfigError;
+            assert.deepStrictEqual(shared.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/28") gives subnets of /29 (the VPC\'s /28, split over 2 Availability Zones), but EC2 takes subnets from /16 to /28; use a VPC of /27 or larger, or fewer zones',
+            ]);
+            const crowded = (await refused("dev", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/27", natGateways: "None", availabilityZones: 2 }, "fargate-workloads:web": { architecture: "arm64", desiredCount: 3 } })) as ConfigError;
+            assert.deepStrictEqual(crowded.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/27") gives task subnets of /28 with 11 free addresses each (AWS reserves 5), fewer than the 12 a subnet may need at once (web 3 x 200% over 2 zones = 3, and a batch run, and the load balancer\'s 8 in the same public subnets); use a larger VPC range, or lower the maximum task counts',
+            ]);
+            // The smallest ranges that fit deploy.
+            await evaluateStack("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/26", availabilityZones: 2, natGateways: "OnePerAz" } });
+            assert.strictEqual(mocks.one("awsx:ec2:Vpc").inputs.cidrBlock, "10.0.0.0/26");
+        });
+
         it("with a worker and a given namespace: no namespace made, both services in the given one", async () => {
             const arn = "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-0123456789abcdef";
             await evaluateStack("dev", { "fargate-workloads:worker": { image: "public.ecr.aws/docker/library/python:3.13-slim", namespaceArn: arn } });
