@@ -125,6 +125,7 @@ describe("alarms and dashboards", () => {
         it("chart a service's requests and errors, latency, targets, CPU and memory, each a documented metric", async () => {
             const web = new WebService("web", base);
             const widgets = await Promise.all(web.widgets.map((w) => outputValue(w)));
+            assert.ok(widgets.every((w) => w.properties.region === "us-east-1"), "each widget reads the stack's Region");
             assert.deepStrictEqual(
                 widgets.map((w) => [w.properties.title, (w.properties.metrics as any[]).map((m) => `${m[1]} ${m[m.length - 1].stat}`)]),
                 [

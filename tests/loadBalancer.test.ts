@@ -66,7 +66,7 @@ describe("LoadBalancer", () => {
                 [alb.ipAddressType, alb.internal, alb.dropInvalidHeaderFields, alb.desyncMitigationMode, alb.securityGroups],
                 ["ipv4", false, true, "defensive", [sgIdOf("edge-alb-sg")]],
             );
-            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4]), [["edge-alb-in-80-any-ipv4", 80, "0.0.0.0/0"]]);
+            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [["edge-alb-in-80-any-ipv4", "tcp", 80, 80, "0.0.0.0/0"]]);
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
             assert.strictEqual(mocks.all(T.egress).length, 0, "no way out until a service joins");
             assert.strictEqual(lb.httpsListener, undefined);
@@ -112,6 +112,8 @@ describe("LoadBalancer", () => {
                 ],
             );
             assert.ok(acl.rules.every((r: any) => r.visibilityConfig.cloudwatchMetricsEnabled && /^edge-[a-z-]+$/.test(r.visibilityConfig.metricName)), "each rule has its metrics");
+            // Sampled requests are what the console shows of a rule's matches.
+            assert.ok([acl, ...acl.rules].every((r: any) => r.visibilityConfig.sampledRequestsEnabled === true), "each rule keeps sampled requests");
             const association = mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
             assert.deepStrictEqual([association.resourceArn, association.webAclArn], [mocks.one(T.alb).state.arn, mocks.one("aws:wafv2/webAcl:WebAcl").state.arn]);
             assert.ok(lb.webAcl);
@@ -169,6 +171,8 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.all(T.cert).map((c) => c.inputs.domainName).sort(), ["*.todo.example.com", "admin.example.org", "todo.example.com"]);
             // A wildcard and its apex share one validation record (AWS gives both the same CNAME).
             assert.deepStrictEqual(mocks.all(T.record).map((r) => r.inputs.zoneId).sort(), [ZONE, "Z0ORG"]);
+            // The record may exist already (the certificate was issued before): it is taken over, not refused.
+            assert.ok(mocks.all(T.record).every((r) => r.inputs.allowOverwrite === true && r.inputs.ttl === 60 && r.inputs.records.length === 1));
             assert.strictEqual(mocks.all(T.certValidation).length, 3, "every certificate waits for its validation");
             const https = mocks.one(T.listener, "edge-https");
             assert.deepStrictEqual([https.inputs.certificateArn, https.inputs.sslPolicy, https.inputs.defaultActions], [cert("todo.example.com"), "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", NOT_FOUND]);
