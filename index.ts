@@ -70,9 +70,12 @@ interface Wiring {
 }
 
 /** The stack's load balancer, which every web service of the stack shares. */
-function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTopicArn">): LoadBalancerArgs {
+function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTopicArn" | "kmsKeyArn">): LoadBalancerArgs {
     return {
         alerts: { topicArn: w.alertTopicArn },
+        // The web application firewall's logs are kept and encrypted as the stack's other logs.
+        logRetentionDays,
+        ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
         vpcId: w.tasks.vpcId,
         subnetIds: w.publicSubnetIds,
         deletionProtection: protect,

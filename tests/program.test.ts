@@ -327,6 +327,10 @@ describe("index.ts (the program)", () => {
         it("puts a managed web application firewall in front of the load balancer (dev has none)", async () => {
             await evaluateStack("prod");
             const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "todo-waf");
+            // It logs (Security Hub WAF.11) as long as, and under the key of, the stack's other logs.
+            const wafLogs = mocks.one("aws:cloudwatch/logGroup:LogGroup", "todo-waf-logs").inputs;
+            assert.deepStrictEqual([wafLogs.namePrefix, wafLogs.retentionInDays, wafLogs.kmsKeyId], ["aws-waf-logs-todo-", 365, mocks.one("aws:kms/key:Key").state.arn]);
+            assert.strictEqual(mocks.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").inputs.resourceArn, acl.state.arn);
             assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.webAclArn, acl.state.arn);
             assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.resourceArn, mocks.one(T.alb).state.arn);
             await evaluateStack("dev");

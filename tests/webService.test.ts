@@ -93,7 +93,7 @@ describe("WebService", () => {
             }
             assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").urn, urn);
             const lb = mocks.one(T.lbComponent);
-            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate", "aws:s3/bucket:Bucket web-access-logs"].sort());
+            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate", "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-no-target", "aws:s3/bucket:Bucket web-access-logs"].sort());
             assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => r.service), ["web"], "its rule is recorded on its load balancer");
         });
 
