@@ -13,7 +13,7 @@ import { createStackDashboard } from "./app/dashboard";
 import { buildWebImage } from "./app/image";
 import { stackAlertTopicAliases } from "./app/alerts";
 import { STACK_LOAD_BALANCER_NAME, stackLoadBalancerFormerOwner } from "./app/loadBalancer";
-import { createNetwork, planNetwork } from "./app/network";
+import { createNetwork, networkSizeProblems, planNetwork } from "./app/network";
 import { webTaskPolicy } from "./app/webPolicy";
 import {
     ArgumentError,
@@ -71,9 +71,12 @@ interface Wiring {
 }
 
 /** The stack's load balancer, which every web service of the stack shares. */
-function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTopicArn">): LoadBalancerArgs {
+function loadBalancerArgs(w: Pick<Wiring, "tasks" | "publicSubnetIds" | "alertTopicArn" | "kmsKeyArn">): LoadBalancerArgs {
     return {
         alerts: { topicArn: w.alertTopicArn },
+        // The web application firewall's logs are kept and encrypted as the stack's other logs.
+        logRetentionDays,
+        ...(w.kmsKeyArn !== undefined ? { kmsKeyArn: w.kmsKeyArn } : {}),
         vpcId: w.tasks.vpcId,
         subnetIds: w.publicSubnetIds,
         deletionProtection: protect,
@@ -213,7 +216,7 @@ const preview: Wiring = {
 };
 // Every problem of the stack in one run: the stack file's, then each component's, named by the
 // keys the user wrote.
-const allProblems = [...problems];
+const allProblems = [...problems, ...networkSizeProblems(config)];
 // The services are checked against the load balancer's plan, which records their rules.
 let loadBalancerPlan: LoadBalancerPlan | undefined;
 let exportTiming: BatchTaskTiming | undefined;

@@ -369,6 +369,8 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         "domains[0]": "web.domain",
         "certificates[0].arn": "web.certificateArn",
         "certificates[0].hosts": "web.hostName",
+        kmsKeyArn: "encryption.kmsKeyArn",
+        logRetentionDays: "logRetentionDays",
     },
     export: {
         image: "batch.image",

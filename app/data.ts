@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransport } from "../components";
+import { ABORT_INCOMPLETE_UPLOADS, denyInsecureTransport } from "../components";
 
 /** The TODO app's table: lists by user (`User`) and list id (`ListId`). */
 export function createTable(protect: boolean, tags?: Readonly<Record<string, string>>, kmsKeyArn?: pulumi.Input<string>): aws.dynamodb.Table {
@@ -94,8 +94,8 @@ export function createExportBucket(retentionDays: number, protect: boolean, tags
 
 /**
  * Server access logs of the export bucket, in a bucket of their own: S3-managed encryption (the
- * only kind a log target takes), private, TLS only, expiring after 90 days, writable by S3's
- * logging service for this bucket and account only.
+ * only kind a log target takes), private, TLS only, expiring after 90 days (unfinished multipart
+ * uploads after a day), writable by S3's logging service for this bucket and account only.
  */
 function createServerAccessLogs(source: aws.s3.Bucket, tags?: Readonly<Record<string, string>>): aws.s3.Bucket {
     const logs = new aws.s3.Bucket("export-bucket-access-logs", { forceDestroy: false, tags }, { parent: source });
@@ -103,7 +103,7 @@ function createServerAccessLogs(source: aws.s3.Bucket, tags?: Readonly<Record<st
     keepPrivate("export-bucket-access-logs", logs, AES256);
     new aws.s3.BucketLifecycleConfiguration(
         "export-bucket-access-logs-expiry",
-        { bucket: logs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: "" }, expiration: { days: EXPORT_ACCESS_LOG_DAYS } }] },
+        { bucket: logs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: "" }, expiration: { days: EXPORT_ACCESS_LOG_DAYS } }, ABORT_INCOMPLETE_UPLOADS] },
         opts,
     );
     const policy = new aws.s3.BucketPolicy(

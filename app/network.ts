@@ -1,6 +1,8 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig, STACK_DEFAULTS } from "./config";
+import { WEB_SERVICE_DEFAULTS } from "../components/webService";
+import { WORKER_SERVICE_DEFAULTS } from "../components/workerService";
+import { NAMESPACE, NetworkConfig, STACK_DEFAULTS, StackConfig } from "./config";
 
 /** What the configuration decides about the network, known before anything is created. */
 export interface NetworkPlan {
@@ -63,4 +65,78 @@ export function createNetwork(plan: NetworkPlan, tags?: Readonly<Record<string, 
         assignPublicIp: plan.assignPublicIp,
         vpc,
     };
+}
+
+/**
+ * What EC2 and the load balancer take of a subnet: CIDR blocks from /16 to /28, the first four
+ * and the last address of each reserved by AWS, and 8 free addresses in each of a load balancer's
+ * subnets (VPC and ALB user guides; docs/aws-behaviour.md).
+ */
+export const SUBNET_LIMITS = { smallestMask: 28, largestMask: 16, reservedAddresses: 5, loadBalancerFreeAddresses: 8 } as const;
+
+/** The bits awsx adds to a prefix for `count` blocks (`newBits` in awsx's `subnetDistributorNew.ts`). */
+function newBits(count: number): number {
+    return count === 0 ? 0 : Math.ceil(Math.log2(count));
+}
+
+/** The prefix length of each subnet awsx's "Auto" strategy carves from the VPC: one block per zone, split per subnet type. */
+export function subnetMask(vpcMask: number, availabilityZones: number, subnetTypes: number): number {
+    return vpcMask + newBits(availabilityZones) + newBits(subnetTypes);
+}
+
+/** Addresses a subnet of `mask` leaves to its resources. */
+export function freeAddresses(mask: number): number {
+    return 2 ** (32 - mask) - SUBNET_LIMITS.reservedAddresses;
+}
+
+/**
+ * The most tasks the stack runs at once in one task subnet: each service at its maximum count
+ * times its deployment's maximum percent (old and new tasks during a deploy), spread evenly over
+ * the zones as ECS spreads a service's tasks, plus one batch run.
+ */
+export function peakTasksPerSubnet(config: StackConfig, availabilityZones: number): { tasks: number; how: string } {
+    const web = config.web ?? {};
+    const webMax = web.autoscaling?.maxCount ?? web.desiredCount ?? WEB_SERVICE_DEFAULTS.desiredCount;
+    const services: [string, number, number][] = [["web", webMax, WEB_SERVICE_DEFAULTS.deployment.maxPercent]];
+    if (config.worker) {
+        services.push(["worker", config.worker.maxCount ?? WORKER_SERVICE_DEFAULTS.scaling.maxCount, WORKER_SERVICE_DEFAULTS.deployment.maxPercent]);
+    }
+    const parts = services.map(([name, count, maxPercent]) => ({ name, count, maxPercent, perSubnet: Math.ceil(Math.floor((count * maxPercent) / 100) / availabilityZones) }));
+    const tasks = parts.reduce((sum, p) => sum + p.perSubnet, 0) + 1;
+    const how = `${parts.map((p) => `${p.name} ${p.count} x ${p.maxPercent}% over ${availabilityZones} zones = ${p.perSubnet}`).join(", ")}, and a batch run`;
+    return { tasks, how };
+}
+
+/**
+ * Problems of a new VPC's range, named by the stack key: subnets EC2 would refuse (smaller than
+ * /28), and task subnets with fewer free addresses than the tasks that may run in them at once
+ * (with the load balancer's 8 when tasks share its subnets).
+ */
+export function networkSizeProblems(config: StackConfig): string[] {
+    const plan = planNetwork(config.network);
+    if (plan.natGateways === "existing") {
+        return [];
+    }
+    const d = STACK_DEFAULTS.network;
+    const cidr = config.network?.cidrBlock ?? d.cidrBlock;
+    const vpcMask = Number(cidr.split("/")[1]);
+    const zones = config.network?.availabilityZones ?? d.availabilityZones;
+    const types = plan.assignPublicIp ? 1 : 2;
+    const mask = subnetMask(vpcMask, zones, types);
+    const key = `${NAMESPACE}:network.cidrBlock (${JSON.stringify(cidr)})`;
+    const split = `the VPC's /${vpcMask}, split over ${zones} Availability Zones${types > 1 ? " and into public and private subnets" : ""}`;
+    if (mask > SUBNET_LIMITS.smallestMask) {
+        return [`${key} gives subnets of /${mask} (${split}), but EC2 takes subnets from /${SUBNET_LIMITS.largestMask} to /${SUBNET_LIMITS.smallestMask}; use a VPC of /${vpcMask - (mask - SUBNET_LIMITS.smallestMask)} or larger, or fewer zones`];
+    }
+    const problems: string[] = [];
+    const peak = peakTasksPerSubnet(config, zones);
+    const shared = plan.assignPublicIp ? SUBNET_LIMITS.loadBalancerFreeAddresses : 0;
+    const need = peak.tasks + shared;
+    const free = freeAddresses(mask);
+    if (need > free) {
+        problems.push(
+            `${key} gives task subnets of /${mask} with ${free} free addresses each (AWS reserves ${SUBNET_LIMITS.reservedAddresses}), fewer than the ${need} a subnet may need at once (${peak.how}${shared ? `, and the load balancer's ${shared} in the same public subnets` : ""}); use a larger VPC range, or lower the maximum task counts`,
+        );
+    }
+    return problems;
 }

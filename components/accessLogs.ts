@@ -44,6 +44,13 @@ export function logDeliveryPrincipal(partition: string, region: string): { AWS: 
     return account ? { AWS: `arn:${partition}:iam::${account}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
 }
 
+/**
+ * A lifecycle rule that removes the parts of multipart uploads left unfinished for a day, over the
+ * whole bucket (an empty filter): S3 bills stored parts until the upload completes or is aborted
+ * (Checkov CKV_AWS_300).
+ */
+export const ABORT_INCOMPLETE_UPLOADS = { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } };
+
 /** A bucket of access logs, made by the load balancer. */
 export interface AccessLogBucket {
     readonly bucket: aws.s3.Bucket;
@@ -54,7 +61,8 @@ export interface AccessLogBucket {
 /**
  * A private bucket for a load balancer's access logs: S3-managed encryption (the only kind ALB
  * log delivery supports: a KMS key would stop delivery), TLS only, objects expiring after
- * `retentionDays`, and a policy that lets the Region's log delivery write under `prefix`.
+ * `retentionDays` (unfinished multipart uploads after a day), and a policy that lets the Region's
+ * log delivery write under `prefix`.
  */
 export function createAccessLogBucket(parent: pulumi.Resource, name: string, ctx: AwsContext, options: { retentionDays: number; prefix?: string; forceDestroy: boolean }): AccessLogBucket {
     const opts = { parent };
@@ -66,7 +74,7 @@ export function createAccessLogBucket(parent: pulumi.Resource, name: string, ctx
     new aws.s3.BucketServerSideEncryptionConfiguration(childName(name, "access-logs-encryption"), { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, child);
     new aws.s3.BucketLifecycleConfiguration(
         childName(name, "access-logs-lifecycle"),
-        { bucket: bucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: options.retentionDays } }] },
+        { bucket: bucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: options.retentionDays } }, ABORT_INCOMPLETE_UPLOADS] },
         child,
     );
     const logs = options.prefix ? `${options.prefix}/AWSLogs` : "AWSLogs";

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem } from "./capacity";
 import { ResolvedCluster } from "./cluster";
 import { Validator } from "./errors";
-import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
+import { assumeRolePolicy, policyDocument } from "./iam";
 import { childName, NAME_LIMITS } from "./naming";
 import { TaskNetwork } from "./network";
 
@@ -310,6 +310,16 @@ export function deploymentConfiguration(d: ResolvedDeployment, shifting: Pick<Tr
     };
 }
 
+/**
+ * The trust policy of the roles ECS assumes to move traffic and invoke hooks: `ecs.amazonaws.com`
+ * without the `aws:SourceAccount` condition, as AWS's documented trust policy for these roles has
+ * none and no AWS page says ECS sends that key (a condition on a key the caller does not send
+ * denies every AssumeRole, and so every deploy).
+ */
+export function ecsTrustPolicy(): pulumi.Output<string> {
+    return assumeRolePolicy("ecs.amazonaws.com");
+}
+
 /** What ECS reads to move traffic; Elastic Load Balancing grants them on "*" only. */
 export const ELB_READ_ACTIONS: readonly string[] = ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"];
 
@@ -335,7 +345,6 @@ export function createTrafficShifting(
     parent: pulumi.Resource,
     name: string,
     deployment: ResolvedDeployment,
-    ctx: AwsContext,
     targetGroups: aws.lb.TargetGroup[],
     rules: aws.lb.ListenerRule[],
     alternateTargetGroup: aws.lb.TargetGroup,
@@ -343,7 +352,7 @@ export function createTrafficShifting(
     testRule: aws.lb.ListenerRule | undefined,
 ): TrafficShifting {
     const opts = { parent };
-    const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS moves traffic between the target groups of ${name}` }, opts);
+    const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: ecsTrustPolicy(), description: `ECS moves traffic between the target groups of ${name}` }, opts);
     const policy = new aws.iam.RolePolicy(
         childName(name, "ecs-traffic-policy"),
         {
@@ -361,7 +370,7 @@ export function createTrafficShifting(
     let hooksRole: aws.iam.Role | undefined;
     const ready: pulumi.Resource[] = [policy];
     if (lambdas.length > 0) {
-        hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS invokes the deployment hooks of ${name}` }, opts);
+        hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: ecsTrustPolicy(), description: `ECS invokes the deployment hooks of ${name}` }, opts);
         ready.push(
             new aws.iam.RolePolicy(
                 childName(name, "ecs-hooks-policy"),

@@ -3,14 +3,15 @@ import { isIPv6 } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "./errors";
 import { childName, NAME_LIMITS, stableHash, validateComponentName } from "./naming";
-import { validateSubnetIds } from "./network";
+import { countRules, overQuota, SECURITY_GROUP_LIMITS, validateRuleQuota, validateSubnetIds } from "./network";
 import { certificateCovers, ROUTING_LIMITS, RouteTable } from "./routing";
 import { AccessLogBucket, createAccessLogBucket } from "./accessLogs";
 import { createWaf, validateWaf, WafArgs } from "./waf";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
-import { createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
+import { ABOVE_ZERO_FOR_THREE_OF_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
 import { awsContext } from "./iam";
 import { validateTags } from "./tags";
+import { validateLogRetention } from "./sizing";
 import { validateKmsKeyArn } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 
@@ -87,24 +88,41 @@ export interface LoadBalancerArgs {
     /**
      * A web application firewall (Security Hub ELB.16): `{ managed: true }` makes a web ACL with
      * AWS's common and known-bad-inputs rule groups and a per-IP rate limit (2000 requests in five
-     * minutes), about $8 a month and $0.60 per million requests; `{ webAclArn }` uses yours.
-     * @default false
+     * minutes), about $8 a month and $0.60 per million requests, logging every request it inspects
+     * to a log group `aws-waf-logs-<name>-*` with `logRetentionDays` and `kmsKeyArn`, without the
+     * authorization and cookie headers (Security Hub WAF.11; `logging: false` turns that off);
+     * `{ webAclArn }` uses yours. @default false
      */
     readonly waf?: WafArgs;
+    /** Days the web ACL's logs are kept (a CloudWatch Logs retention value). @default 30 */
+    readonly logRetentionDays?: number;
     /** The account's quota of rules per load balancer (default rules excluded): raise it after AWS raised the quota. @default 100 */
     readonly ruleQuota?: number;
+    /**
+     * The account's quota of inbound (and of outbound) rules per security group, per IP family:
+     * raise it after AWS raised the quota. The load balancer's group holds a rule per listener
+     * port per allowed CIDR, and an outbound rule per service. @default 60
+     */
+    readonly securityGroupRuleQuota?: number;
     /** Tags for every taggable resource the component creates. @default none */
     readonly tags?: Readonly<Record<string, string>>;
     /** Where its alarm notifies, on ALARM and on OK (the stack's topic). @default a topic of its own, without subscribers */
     readonly alerts?: AlertDestination;
-    /** A customer-managed KMS key for the topic it makes when given none (not for access logs: ALB log delivery takes S3-managed keys only). @default unencrypted */
+    /** A customer-managed KMS key for the topic it makes when given none and for the web ACL's logs (not for access logs: ALB log delivery takes S3-managed keys only). @default unencrypted */
     readonly kmsKeyArn?: pulumi.Input<string>;
     /**
-     * Percent of all requests the load balancer itself answers with 5xx (no healthy target, a
-     * target that closed the connection or timed out) in 3 of 5 minutes; `false` turns it off.
+     * Percent of the requests that reached a target (`RequestCount`) the load balancer itself
+     * answers with 5xx (a target that closed the connection or timed out) in 3 of 5 minutes;
+     * `false` turns it off. A target group with no registered target is `noTargetAlarm`'s case.
      * Load balancer-wide: services' own alarms watch their target groups. @default 5
      */
     readonly errorRateAlarmPercent?: number | false;
+    /**
+     * Alarm when the load balancer answers 503 in 3 of 5 minutes: a target group it routes to has
+     * no registered target, such as a service whose every task is gone. The rate alarm cannot see
+     * that case: `RequestCount` counts only requests that reached a target. @default true
+     */
+    readonly noTargetAlarm?: boolean;
 }
 
 /** Defaults of {@link LoadBalancerArgs}; the TSDoc of each argument repeats them. */
@@ -122,8 +140,12 @@ export const LOAD_BALANCER_DEFAULTS = {
     ruleQuota: ROUTING_LIMITS.rulesPerLoadBalancer,
     /** The load balancer answering 5xx to one request in twenty is an outage for someone. */
     errorRateAlarmPercent: 5,
+    /** A service with no task left answers nothing but 503: an outage, whatever the other services' traffic. */
+    noTargetAlarm: true,
     /** Access logs on (Security Hub ELB.5), kept 90 days: long enough to look into an incident, cheap to store. */
     accessLogRetentionDays: 90,
+    /** The web ACL's logs, as long as the components keep their tasks' logs. */
+    logRetentionDays: 30,
 } as const;
 
 /** Limits of the arguments, from AWS's documented ranges. */
@@ -183,6 +205,8 @@ export interface LoadBalancerPlan {
     readonly ruleListener: "http" | "https";
     /** The rules services have claimed. */
     readonly routes: RouteTable;
+    /** The account's quota of rules per security group and direction, per IP family: services' outbound rules count against it. */
+    readonly securityGroupRuleQuota: number;
 }
 
 /** Paths in messages: `""` for the component, `"loadBalancer."` when a WebService makes its own. */
@@ -347,7 +371,14 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
         });
     }
     const ruleQuota = args.ruleQuota === undefined ? d.ruleQuota : v.check(() => v.integer(`${at}ruleQuota`, args.ruleQuota!, 1, ROUTING_LIMITS.priority.max, "rules"));
+    const securityGroupRuleQuota = v.check(() => validateRuleQuota(v, `${at}securityGroupRuleQuota`, args.securityGroupRuleQuota));
+    if (securityGroupRuleQuota !== undefined) {
+        v.check(() => checkIngressQuota(v, at, allowedCidrs, certificateCount > 0 ? [80, 443] : [80], securityGroupRuleQuota));
+    }
     v.check(() => validateWaf(v, args.waf, `${at}waf`));
+    if (args.logRetentionDays !== undefined) {
+        v.check(() => validateLogRetention(v, `${at}logRetentionDays`, args.logRetentionDays!));
+    }
     const https = certificateCount > 0;
     return {
         name,
@@ -367,7 +398,38 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
         ],
         ruleListener: https ? "https" : "http",
         routes: new RouteTable(name, ruleQuota ?? d.ruleQuota),
+        securityGroupRuleQuota: securityGroupRuleQuota ?? SECURITY_GROUP_LIMITS.rulesPerGroup,
     };
+}
+
+/** The listener ports from each allowed CIDR: one inbound rule each, within the quota of each IP family. */
+function checkIngressQuota(v: Validator, at: string, cidrs: readonly string[], ports: readonly number[], quota: number): void {
+    const over = overQuota(countRules(ports.flatMap(() => cidrs.map((cidr) => ({ cidr })))), quota);
+    if (over) {
+        const family = cidrs.filter((c) => c.includes(":") === (over.family === "IPv6")).length;
+        throw v.conflict(
+            `${at}allowedCidrs`,
+            `gives the load balancer's security group ${over.rules} inbound ${over.family} rules (${family} ${over.family} CIDRs x ${ports.length} listener port${ports.length > 1 ? "s" : ""}), over AWS's quota of ${quota} per security group and IP family`,
+            `allow fewer, wider CIDRs (a managed prefix list counts as its maximum entries, so it saves no rules), or raise the quota with AWS and set ${at}securityGroupRuleQuota`,
+        );
+    }
+}
+
+/**
+ * A service joining `plan` adds one outbound rule (to its tasks' security group, counted in both
+ * IP families) to the load balancer's group: refuses the one past the quota.
+ */
+export function checkEgressQuota(v: Validator, plan: Pick<LoadBalancerPlan, "name" | "routes" | "securityGroupRuleQuota">, service: string): void {
+    const services = new Set(plan.routes.rules.map((r) => r.service));
+    services.add(service);
+    const over = overQuota(countRules([...services].map(() => ({ securityGroup: true as const }))), plan.securityGroupRuleQuota);
+    if (over) {
+        throw v.conflict(
+            "loadBalancer",
+            `would be service ${services.size} of ${plan.name}: its security group holds one outbound rule per service, and ${over.rules} pass AWS's quota of ${plan.securityGroupRuleQuota} per security group and IP family`,
+            "put further services behind another load balancer, or raise the quota with AWS and set securityGroupRuleQuota on the load balancer",
+        );
+    }
 }
 
 /** Which names a host pattern of a rule can be served under: the first covering certificate name, if any. */
@@ -431,10 +493,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly plan: LoadBalancerPlan;
     /** The web ACL it made, with `waf: { managed: true }`. */
     public readonly webAcl?: aws.wafv2.WebAcl;
+    /** The log group of that web ACL's logs, unless `waf.logging` is false. */
+    public readonly wafLogGroup?: aws.cloudwatch.LogGroup;
     /** The bucket of its access logs, when it made one (the default). */
     public readonly accessLogBucket?: AccessLogBucket;
     /** The load balancer-wide 5xx-rate alarm, unless turned off. */
     public readonly errorRateAlarm?: aws.cloudwatch.MetricAlarm;
+    /** The alarm on its 503 answers (a target group without registered targets), unless turned off. */
+    public readonly noTargetAlarm?: aws.cloudwatch.MetricAlarm;
     /** The topic it notifies. */
     public readonly alertTopicArn: pulumi.Output<string>;
     /** Dashboard widgets: all requests, and the load balancer's own 5xx answers. */
@@ -472,8 +538,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.accessLogBucket = this.createAccessLogs(name, args, plan, ctx);
         this.loadBalancer = this.createLoadBalancer(name, args, plan, was("alb"));
         if (args.waf) {
-            const waf = createWaf(this, name, args.waf, this.loadBalancer.arn);
+            const waf = createWaf(this, name, args.waf, this.loadBalancer.arn, { retentionDays: args.logRetentionDays ?? LOAD_BALANCER_DEFAULTS.logRetentionDays, kmsKeyArn: args.kmsKeyArn });
             this.webAcl = waf.webAcl;
+            this.wafLogGroup = waf.logGroup;
         }
         const certificateArns = this.createCertificates(name, args, former);
         this.certificates = certificateArns.issued;
@@ -486,27 +553,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const host = plan.coveredNames.find((c) => !c.name.startsWith("*."));
         this.url = plan.https && host ? pulumi.output(`https://${host.name}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
         this.alertTopicArn = resolveAlertTopic(this, name, args.alerts ?? {}, ctx, args.kmsKeyArn).arn;
-        const dimensions = { LoadBalancer: this.loadBalancer.arnSuffix };
-        const metric = (metricName: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat: "Sum" });
-        const percent = args.errorRateAlarmPercent ?? LOAD_BALANCER_DEFAULTS.errorRateAlarmPercent;
-        if (percent !== false) {
-            this.errorRateAlarm = createAlarm(
-                this,
-                name,
-                {
-                    role: "lb-5xx-rate",
-                    description: `${name}: over ${percent}% of requests answered 5xx by the load balancer itself in 3 of 5 minutes (no healthy target, or targets closing or timing out). Check the services' alarms and targets.`,
-                    expression: { expression: "100 * FILL(errors, 0) / requests", label: "load balancer 5xx % of requests", metrics: { errors: metric("HTTPCode_ELB_5XX_Count"), requests: metric("RequestCount") } },
-                    comparison: "GreaterThanThreshold",
-                    threshold: percent,
-                    periodSeconds: 60,
-                    evaluationPeriods: 5,
-                    datapointsToAlarm: 3,
-                },
-                this.alertTopicArn,
-            );
-        }
-        this.widgets = [metricWidget(`${name}: all requests, and the load balancer's own 5xx`, ctx.region, [{ ...metric("RequestCount"), label: "requests" }, { ...metric("HTTPCode_ELB_5XX_Count"), label: "load balancer 5xx" }])];
+        const alarms = this.createAlarms(name, args, ctx);
+        this.errorRateAlarm = alarms.errorRate;
+        this.noTargetAlarm = alarms.noTarget;
+        this.widgets = alarms.widgets;
         this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, zoneId: this.zoneId, url: this.url });
     }
 
@@ -535,6 +585,52 @@ export class LoadBalancer extends pulumi.ComponentResource {
             this.records.set(host, records);
         }
         return records;
+    }
+
+    /**
+     * The 5xx-rate alarm (requests that reached a target or were answered by the load balancer
+     * itself) and the no-target alarm (503 answers, which `RequestCount` never counts: with every
+     * task of a service gone the rate has no value and stays OK), and the dashboard widget.
+     */
+    private createAlarms(name: string, args: LoadBalancerArgs, ctx: ReturnType<typeof awsContext>) {
+        const dimensions = { LoadBalancer: this.loadBalancer.arnSuffix };
+        const metric = (metricName: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, stat: "Sum" });
+        const percent = args.errorRateAlarmPercent ?? LOAD_BALANCER_DEFAULTS.errorRateAlarmPercent;
+        const errorRate =
+            percent === false
+                ? undefined
+                : createAlarm(
+                      this,
+                      name,
+                      {
+                          role: "lb-5xx-rate",
+                          description: `${name}: over ${percent}% of the requests that reached a target answered 5xx by the load balancer itself in 3 of 5 minutes (targets closing connections or timing out). Check the services' alarms and targets.`,
+                          expression: { expression: "100 * FILL(errors, 0) / requests", label: "load balancer 5xx % of requests", metrics: { errors: metric("HTTPCode_ELB_5XX_Count"), requests: metric("RequestCount") } },
+                          comparison: "GreaterThanThreshold",
+                          threshold: percent,
+                          periodSeconds: 60,
+                          evaluationPeriods: 5,
+                          datapointsToAlarm: 3,
+                      },
+                      this.alertTopicArn,
+                  );
+        // Published only when non-zero: no data is no 503, so missing data is not breaching.
+        const noTarget =
+            (args.noTargetAlarm ?? LOAD_BALANCER_DEFAULTS.noTargetAlarm) === false
+                ? undefined
+                : createAlarm(
+                      this,
+                      name,
+                      {
+                          role: "lb-no-target",
+                          description: `${name}: the load balancer answered 503 in 3 of 5 minutes: a target group it routes to has no registered target (a service with no task running). Check the services' running tasks and events.`,
+                          metric: metric("HTTPCode_ELB_503_Count"),
+                          ...ABOVE_ZERO_FOR_THREE_OF_FIVE_MINUTES,
+                      },
+                      this.alertTopicArn,
+                  );
+        const widgets = [metricWidget(`${name}: all requests, and the load balancer's own 5xx`, ctx.region, [{ ...metric("RequestCount"), label: "requests" }, { ...metric("HTTPCode_ELB_5XX_Count"), label: "load balancer 5xx" }])];
+        return { errorRate, noTarget, widgets };
     }
 
     /** Admits the listener ports from the allowed CIDRs; services add their own outbound rule to their tasks. */
@@ -662,6 +758,9 @@ function validatedPlan(name: string, args: LoadBalancerArgs): LoadBalancerPlan {
     }
     if (args.errorRateAlarmPercent !== undefined && args.errorRateAlarmPercent !== false) {
         v.check(() => v.number("errorRateAlarmPercent", args.errorRateAlarmPercent as number, 0.1, 100));
+    }
+    if (args.noTargetAlarm !== undefined) {
+        v.check(() => v.boolean("noTargetAlarm", args.noTargetAlarm));
     }
     v.done();
     return plan;

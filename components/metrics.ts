@@ -22,6 +22,7 @@ export const DOCUMENTED_METRICS: Readonly<Record<string, MetricNamespace>> = {
             RequestCount: ALB_TARGET_SETS,
             // Errors the load balancer itself answers: per load balancer (and zone) only, never per target group.
             HTTPCode_ELB_5XX_Count: [["LoadBalancer"], ["AvailabilityZone", "LoadBalancer"]],
+            HTTPCode_ELB_503_Count: [["LoadBalancer"], ["AvailabilityZone", "LoadBalancer"]],
             HTTPCode_Target_2XX_Count: ALB_TARGET_SETS,
             HTTPCode_Target_4XX_Count: ALB_TARGET_SETS,
             HTTPCode_Target_5XX_Count: ALB_TARGET_SETS,

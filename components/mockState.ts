@@ -16,7 +16,7 @@ interface Registration {
     readonly name: string;
     readonly inputs: Record<string, any>;
     readonly account: MockAccount;
-    /** The physical name: the `name` input, else Pulumi's auto-name (logical name plus 7 hex digits). */
+    /** The physical name: the `name` input, else the `namePrefix` and a suffix, else Pulumi's auto-name (logical name plus 7 hex digits). */
     readonly autoName: string;
     /** An ARN of `service` in the account and its region. */
     arn(service: string, resource: string): string;
@@ -101,7 +101,8 @@ export function mockState(account: MockAccount, type: string, name: string, inpu
         name,
         inputs,
         account,
-        autoName: inputs.name ?? `${name}-${hex(name, 7)}`,
+        // With `namePrefix`, the provider adds a unique suffix to the prefix.
+        autoName: inputs.name ?? (typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${hex(name, 26)}` : `${name}-${hex(name, 7)}`),
         arn: (service, resource) => `arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`,
     };
     const stateOf: StateOf | undefined =

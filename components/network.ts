@@ -24,6 +24,70 @@ export interface TaskNetwork {
     readonly egressPorts?: readonly number[];
     /** Let the tasks send anything anywhere, as before outbound traffic was limited. @default false */
     readonly allowAllEgress?: boolean;
+    /**
+     * The account's quota of inbound (and of outbound) rules per security group, per IP family:
+     * raise it after AWS raised the quota. @default 60
+     */
+    readonly securityGroupRuleQuota?: number;
+}
+
+/**
+ * AWS's quotas on security group rules (VPC quotas page): inbound and outbound rules per group,
+ * each counted separately for IPv4 and IPv6 (adjustable), and rules per group x security groups
+ * per network interface, which may not pass 1,000.
+ */
+export const SECURITY_GROUP_LIMITS = { rulesPerGroup: 60, rulesTimesGroupsPerInterface: 1000 } as const;
+
+/** Rules of one direction of a security group, per IP family, as AWS counts them toward its quota. */
+export interface RuleCount {
+    readonly ipv4: number;
+    readonly ipv6: number;
+}
+
+/**
+ * How rules count: a CIDR in its own family, a referenced security group in both (the
+ * conservative reading of "counts as one rule": it admits both families).
+ */
+export function countRules(sources: readonly ({ readonly cidr: string } | { readonly securityGroup: true })[]): RuleCount {
+    let ipv4 = 0;
+    let ipv6 = 0;
+    for (const source of sources) {
+        if ("securityGroup" in source) {
+            ipv4++;
+            ipv6++;
+        } else if (source.cidr.includes(":")) {
+            ipv6++;
+        } else {
+            ipv4++;
+        }
+    }
+    return { ipv4, ipv6 };
+}
+
+/** Checks a user's `securityGroupRuleQuota` (at `path`); returns it, or AWS's default. */
+export function validateRuleQuota(v: Validator, path: string, quota: number | undefined): number {
+    if (quota === undefined) {
+        return SECURITY_GROUP_LIMITS.rulesPerGroup;
+    }
+    const max = SECURITY_GROUP_LIMITS.rulesTimesGroupsPerInterface;
+    if (typeof quota !== "number" || !Number.isInteger(quota) || quota < 1 || quota > max) {
+        throw v.error(path, quota, `must be a whole number from 1 to ${max} rules (AWS allows rules per security group x security groups per network interface of at most ${max})`, "give the quota AWS set for the account");
+    }
+    return quota;
+}
+
+/** The IP family whose count is over `quota`, with its count, or undefined when both fit. */
+export function overQuota(count: RuleCount, quota: number): { family: "IPv4" | "IPv6"; rules: number } | undefined {
+    if (count.ipv4 > quota) {
+        return { family: "IPv4", rules: count.ipv4 };
+    }
+    return count.ipv6 > quota ? { family: "IPv6", rules: count.ipv6 } : undefined;
+}
+
+/** The outbound rules per IP family of a task security group: one per port in each family (or one allowing all), and one per referenced group. */
+export function taskEgressRuleCount(egress: TaskEgress, referencedGroups = 0): RuleCount {
+    const ports = egress === "all" ? 1 : egress.ports.length;
+    return { ipv4: ports + referencedGroups, ipv6: ports + referencedGroups };
 }
 
 /** Outbound traffic of a task security group: HTTPS plus the listed ports, or everything. */
@@ -43,8 +107,13 @@ export function taskEgress(network: TaskNetwork): TaskEgress {
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 
-/** Validates a task network: a VPC id, at least one subnet id, a boolean public IP flag. Throws every problem it finds at once. */
-export function validateTaskNetwork(v: Validator, network: TaskNetwork | undefined, path = "network"): TaskNetwork {
+/**
+ * Validates a task network: a VPC id, at least one subnet id, a boolean public IP flag, and
+ * outbound rules within the security group quota (`callsOut`: the security groups the tasks also
+ * send to, one outbound rule each). Throws every problem it finds at once; the quota is counted
+ * once the ports are valid.
+ */
+export function validateTaskNetwork(v: Validator, network: TaskNetwork | undefined, path = "network", callsOut = 0): TaskNetwork {
     if (typeof network !== "object" || network === null) {
         throw v.error(path, network, "is missing", "give { vpcId, subnetIds } of the subnets the tasks run in");
     }
@@ -74,6 +143,16 @@ export function validateTaskNetwork(v: Validator, network: TaskNetwork | undefin
         });
     }
     v.throwSince(before);
+    const quota = validateRuleQuota(v, `${path}.securityGroupRuleQuota`, network.securityGroupRuleQuota);
+    const over = overQuota(taskEgressRuleCount(taskEgress(network), callsOut), quota);
+    if (over) {
+        const calls = callsOut > 0 ? ` and ${callsOut} to called services` : "";
+        throw v.conflict(
+            `${path}.egressPorts`,
+            `give the tasks' security group ${over.rules} outbound ${over.family} rules (one per port, HTTPS included${calls}), over AWS's quota of ${quota} per security group and IP family`,
+            `send to fewer ports, allow all outbound traffic (${path}.allowAllEgress: true, one rule), or raise the quota with AWS and set ${path}.securityGroupRuleQuota`,
+        );
+    }
     return network;
 }
 

@@ -6,15 +6,24 @@ import { childName } from "./naming";
 /**
  * A web application firewall in front of the load balancer (Security Hub ELB.16): an existing
  * regional web ACL, or one the load balancer makes with AWS's managed common rule set, its
- * known-bad-inputs rules and a per-IP rate limit.
+ * known-bad-inputs rules and a per-IP rate limit, logging every request it inspects (Security Hub
+ * WAF.11) unless `logging: false`.
  */
-export type WafArgs = { readonly webAclArn: pulumi.Input<string> } | { readonly managed: true; readonly rateLimitPerFiveMinutes?: number } | false;
+export type WafArgs = { readonly webAclArn: pulumi.Input<string> } | { readonly managed: true; readonly rateLimitPerFiveMinutes?: number; readonly logging?: boolean } | false;
 
 /** Defaults of a managed web ACL. */
 export const WAF_DEFAULTS = {
     /** A client making more than 2000 requests in five minutes (about 7 a second, sustained) is blocked until it slows down. */
     rateLimitPerFiveMinutes: 2000,
+    /** Every inspected request is logged (Security Hub WAF.11): what was blocked, and why, can be looked up. */
+    logging: true,
 } as const;
+
+/** What a web ACL's logs never hold: credentials and session cookies (header names as WAF takes them, lowercase). */
+export const WAF_REDACTED_HEADERS: readonly string[] = ["authorization", "cookie"];
+
+/** WAF delivers to a CloudWatch Logs log group only when its name starts with this. */
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 
 /** The rate-based rule's limit, requests per IP in five minutes. */
 export const WAF_LIMITS = { rateLimit: { min: 100, max: 2_000_000_000 } } as const;
@@ -48,8 +57,17 @@ export function validateWaf(v: Validator, waf: WafArgs | undefined, path: string
     if (waf.rateLimitPerFiveMinutes !== undefined) {
         v.check(() => v.integer(`${path}.rateLimitPerFiveMinutes`, waf.rateLimitPerFiveMinutes!, WAF_LIMITS.rateLimit.min, WAF_LIMITS.rateLimit.max, "requests"));
     }
+    if (waf.logging !== undefined) {
+        v.check(() => v.boolean(`${path}.logging`, waf.logging));
+    }
     v.throwSince(before);
     return waf;
+}
+
+/** Where a managed web ACL logs: the retention and key of the component's other logs. */
+export interface WafLogOptions {
+    readonly retentionDays: number;
+    readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 /** CloudWatch metric names of the web ACL and its rules: letters, digits, "-" and "_". */
@@ -59,9 +77,16 @@ function metricName(name: string, rule?: string): string {
 
 /**
  * The web ACL (given, or made: allow by default, AWS's common and known-bad-inputs rule groups,
- * and a per-IP rate limit that blocks) and its association with the load balancer.
+ * and a per-IP rate limit that blocks) and its association with the load balancer; a made one
+ * logs to a log group of its own, without the credential headers.
  */
-export function createWaf(parent: pulumi.Resource, name: string, waf: Exclude<WafArgs, false>, loadBalancerArn: pulumi.Input<string>): { webAcl?: aws.wafv2.WebAcl; association: aws.wafv2.WebAclAssociation } {
+export function createWaf(
+    parent: pulumi.Resource,
+    name: string,
+    waf: Exclude<WafArgs, false>,
+    loadBalancerArn: pulumi.Input<string>,
+    logs: WafLogOptions,
+): { webAcl?: aws.wafv2.WebAcl; association: aws.wafv2.WebAclAssociation; logGroup?: aws.cloudwatch.LogGroup } {
     const opts = { parent };
     let webAcl: aws.wafv2.WebAcl | undefined;
     let webAclArn: pulumi.Input<string>;
@@ -98,5 +123,32 @@ export function createWaf(parent: pulumi.Resource, name: string, waf: Exclude<Wa
         webAclArn = webAcl.arn;
     }
     const association = new aws.wafv2.WebAclAssociation(childName(name, "waf-association"), { resourceArn: loadBalancerArn, webAclArn }, opts);
-    return { webAcl, association };
+    const logGroup = webAcl && !("webAclArn" in waf) && (waf.logging ?? WAF_DEFAULTS.logging) ? createWafLogging(parent, name, webAcl, logs) : undefined;
+    return { webAcl, association, logGroup };
+}
+
+/**
+ * A log group named `aws-waf-logs-<name>-<suffix>` (the prefix WAF requires; Pulumi's suffix keeps
+ * stacks apart) with the given retention and key, and the web ACL's logging configuration into it,
+ * with the authorization and cookie headers redacted. WAF adds the log group's resource policy
+ * for its log delivery itself (AWS's "Logs sent to CloudWatch Logs").
+ */
+function createWafLogging(parent: pulumi.Resource, name: string, webAcl: aws.wafv2.WebAcl, logs: WafLogOptions): aws.cloudwatch.LogGroup {
+    const logGroup = new aws.cloudwatch.LogGroup(
+        childName(name, "waf-logs"),
+        {
+            namePrefix: `${WAF_LOG_GROUP_PREFIX}${name}-`,
+            retentionInDays: logs.retentionDays,
+            ...(logs.kmsKeyArn !== undefined ? { kmsKeyId: logs.kmsKeyArn } : {}),
+        },
+        { parent },
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+        childName(name, "waf-logging"),
+        { resourceArn: webAcl.arn, logDestinationConfigs: [logGroup.arn], redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })) },
+        // A new log group replaces the configuration, whose id is the web ACL's ARN: created first, the
+        // old one's delete would remove the new configuration too.
+        { parent, deleteBeforeReplace: true },
+    );
+    return logGroup;
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { capacityProviderStrategy } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
-import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
+import { AccessLogsArgs, CERTIFICATE_ARN, checkEgressQuota, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { ABOVE_ZERO_FOR_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef, tasksBelowDesiredAlarm } from "./alarms";
@@ -72,6 +72,8 @@ export interface OwnLoadBalancerArgs {
     readonly accessLogs?: AccessLogsArgs;
     /** A web application firewall: `{ managed: true }` or `{ webAclArn }` (see `LoadBalancer`). @default false */
     readonly waf?: WafArgs;
+    /** The account's quota of inbound (and of outbound) rules per security group, per IP family (see `LoadBalancer`). @default 60 */
+    readonly securityGroupRuleQuota?: number;
 }
 
 /**
@@ -90,8 +92,15 @@ export interface ExistingLoadBalancerArgs {
     readonly certificateHosts?: readonly string[];
     /** Id of a security group of the load balancer: the service admits it and lets it reach the tasks. */
     readonly securityGroupId: pulumi.Input<string>;
-    /** The load balancer's DNS name, for `url` when `routing` has no exact host. @default none */
+    /** The load balancer's DNS name, for `url` when `routing` has no exact host (HTTP only: no certificate covers it). @default none */
     readonly dnsName?: pulumi.Input<string>;
+    /**
+     * The host name clients reach the load balancer by, for `url` when `routing` has no exact
+     * host; with HTTPS, a name `certificateHosts` covers (required then if `dnsName` is given).
+     * @default none
+     * @example "todo.example.com"
+     */
+    readonly hostName?: string;
     /** The account's quota of rules per load balancer. @default 100 */
     readonly ruleQuota?: number;
 }
@@ -404,6 +413,7 @@ function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string
         ...(lb.deletionProtection !== undefined ? { deletionProtection: lb.deletionProtection } : {}),
         ...(lb.accessLogs !== undefined ? { accessLogs: lb.accessLogs } : {}),
         ...(lb.waf !== undefined ? { waf: lb.waf } : {}),
+        ...(lb.securityGroupRuleQuota !== undefined ? { securityGroupRuleQuota: lb.securityGroupRuleQuota } : {}),
     };
 }
 
@@ -424,6 +434,13 @@ function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs
             v.record(v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"'));
         }
     });
+    if (lb.hostName !== undefined) {
+        if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"'));
+        } else if (protocol === "HTTPS" && Array.isArray(lb.certificateHosts) && !coveringName({ coveredNames: lb.certificateHosts.map((name) => ({ name })) }, lb.hostName)) {
+            v.record(v.error("loadBalancer.hostName", lb.hostName, `is covered by none of loadBalancer.certificateHosts (${lb.certificateHosts.join(", ")})`, "give a name the listener's certificates cover"));
+        }
+    }
     const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.check(() => v.integer("loadBalancer.ruleQuota", lb.ruleQuota!, 1, ROUTING_LIMITS.priority.max, "rules"))!;
     v.throwSince(before);
     let routes = EXISTING_ROUTES.get(lb);
@@ -433,6 +450,22 @@ function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs
     }
     const coveredNames: CoveredName[] = (lb.certificateHosts ?? []).map((name) => ({ name }));
     return { kind: "existing", args: lb, plan: { name: "the given load balancer", https: protocol === "HTTPS", coveredNames, ruleListener: protocol === "HTTPS" ? "https" : "http", routes } };
+}
+
+/**
+ * On an HTTPS listener made elsewhere, `url` without an exact host of `routing` would be
+ * `https://<DNS name>`, which no certificate covers: with `dnsName`, the host clients use is
+ * required, as `hostName` is with the own load balancer's `certificateArn`.
+ */
+function validateExistingUrl(v: Validator, lb: ExistingLoadBalancerArgs, route: Route): void {
+    const exactHost = route.hosts.some((h) => !/[*?]/.test(h));
+    if (lb.protocol === "HTTPS" && !exactHost && lb.hostName === undefined && lb.dnsName !== undefined) {
+        throw v.conflict(
+            "loadBalancer.hostName",
+            "is missing: with an HTTPS listener and routing without an exact host, url would be https://<the load balancer's DNS name>, which no certificate covers",
+            'give the host name clients use, one loadBalancer.certificateHosts covers, such as hostName: "todo.example.com" (or route an exact host)',
+        );
+    }
 }
 
 /** Resolves and checks `loadBalancer`, whichever form it has. */
@@ -597,7 +630,7 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     );
     validateReservedEnvironment(v, args.environment, Object.fromEntries(Object.keys(serviceConnect?.environment ?? {}).map((k) => [k, "a called service's URL"])), args.secrets);
     v.check(() => validateCluster(v, args.cluster));
-    v.check(() => validateTaskNetwork(v, args.network));
+    v.check(() => validateTaskNetwork(v, args.network, "network", serviceConnect?.calls.length ?? 0));
     const frontend = v.check(() => validateFrontend(v, name, args));
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
@@ -619,6 +652,13 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend, deployment ?? { strategy: "rolling", minHealthyPercent: d.deployment.minHealthyPercent, maxPercent: d.deployment.maxPercent, hooks: [] })) : undefined;
     if (!frontend) {
         v.check(() => validateRouting(v, "routing", args.routing, typeof args.loadBalancer === "object" && args.loadBalancer !== null && isExisting(args.loadBalancer)));
+    }
+    if (frontend?.kind === "existing" && routing) {
+        v.check(() => validateExistingUrl(v, frontend.args, routing.route));
+    }
+    // The load balancer's group gets an outbound rule to this service's tasks (one made elsewhere holds rules this program cannot see).
+    if (frontend && frontend.kind !== "existing") {
+        v.check(() => checkEgressQuota(v, frontend.plan, name));
     }
     const deregistrationDelaySeconds = v.check(() => {
         const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
@@ -697,6 +737,15 @@ interface ResolvedFrontend {
     readonly arnSuffix: pulumi.Output<string>;
     /** `scheme://host` without a trailing slash, when no exact host of the route gives one. */
     readonly baseUrl?: pulumi.Output<string>;
+}
+
+/** `url`'s base on a load balancer made elsewhere: its host name, else (HTTP only) its DNS name. */
+function existingBaseUrl(lb: ExistingLoadBalancerArgs): { baseUrl?: pulumi.Output<string> } {
+    const scheme = lb.protocol === "HTTPS" ? "https" : "http";
+    if (lb.hostName !== undefined) {
+        return { baseUrl: pulumi.output(`${scheme}://${lb.hostName}`) };
+    }
+    return lb.dnsName !== undefined && scheme === "http" ? { baseUrl: pulumi.interpolate`http://${lb.dnsName}` } : {};
 }
 
 /** The path part of an ALB ARN (`app/NAME/ID`), which CloudWatch dimensions and scaling labels use. */
@@ -822,7 +871,7 @@ export class WebService extends pulumi.ComponentResource {
             .filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined)
             .map((a) => a.name);
         const shifting = alternateTargetGroup
-            ? createTrafficShifting(this, name, plan.deployment, ctx, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
+            ? createTrafficShifting(this, name, plan.deployment, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
             : undefined;
         const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? []), ...callRules, ...calls.map((c) => c.service)], deploymentAlarmNames, shifting);
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
@@ -866,13 +915,15 @@ export class WebService extends pulumi.ComponentResource {
                 listenerArn: pulumi.output(f.args.listenerArn),
                 securityGroupId: pulumi.output(f.args.securityGroupId),
                 arnSuffix: loadBalancerArnSuffix(f.args.arn),
-                ...(f.args.dnsName !== undefined ? { baseUrl: pulumi.interpolate`${f.plan.https ? "https" : "http"}://${f.args.dnsName}` } : {}),
+                ...existingBaseUrl(f.args),
             };
         }
         if (f.kind === "planned") {
             throw new Error(`${name}: unreachable, the constructor refuses a LoadBalancerPlan`);
         }
-        const component = f.kind === "own" ? new LoadBalancer(name, { ...f.args, alerts: { topicArn: alertTopicArn } }, { parent: this }, { name, parent: this }) : f.component;
+        // Its web ACL's logs, if any, are kept and encrypted as the service's own.
+        const logs = { logRetentionDays: plan.spec.logRetentionDays, ...(plan.spec.args.kmsKeyArn !== undefined ? { kmsKeyArn: plan.spec.args.kmsKeyArn } : {}) };
+        const component = f.kind === "own" ? new LoadBalancer(name, { ...f.args, ...logs, alerts: { topicArn: alertTopicArn } }, { parent: this }, { name, parent: this }) : f.component;
         if (f.kind === "own") {
             component.plan.routes.add(plan.rules, shiftsTraffic(plan.deployment) ? 2 : 1);
         }

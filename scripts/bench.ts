@@ -91,6 +91,7 @@ async function main(): Promise<void> {
         healthyThreshold: d.healthCheck.healthyThreshold,
         deregistrationDelaySeconds: d.deregistrationDelaySeconds,
         stopTimeoutSeconds: TASK_DEFINITION_DEFAULTS.stopTimeoutSeconds,
+        deploymentAlarms: d.alarms.rollbackOnAlarm,
     });
     console.log(`WebService rolling deploy with the defaults, modeled: ${describeDeployTime(deploy)}`);
 }

@@ -4,6 +4,7 @@ import { LoadBalancer } from "../components/loadBalancer";
 import { DOCUMENTED_METRICS, metricProblem } from "../components/metrics";
 import { outputValue } from "../components/testing";
 import { WebService, WebServiceArgs } from "../components/webService";
+import { alarmSeries, evaluateAlarm } from "./cloudwatch";
 import { assertRejected } from "./helpers";
 import { mocks } from "./setup";
 
@@ -96,7 +97,7 @@ describe("alarms and dashboards", () => {
         it("takes other thresholds, turns alarms off, and creates its own topic only when given none", async () => {
             new WebService("web", { ...base, alerts: undefined, alarms: { errorRatePercent: 1, p99LatencySeconds: false, cpuPercent: false, memoryPercent: 75, tasksBelowDesired: false, unhealthyTargets: false } });
             await mocks.settle();
-            assert.deepStrictEqual(mocks.all(T.alarm).map((a) => a.name).sort(), ["web-alarm-5xx-rate", "web-alarm-lb-5xx-rate", "web-alarm-memory-high"]);
+            assert.deepStrictEqual(mocks.all(T.alarm).map((a) => a.name).sort(), ["web-alarm-5xx-rate", "web-alarm-lb-5xx-rate", "web-alarm-lb-no-target", "web-alarm-memory-high"]);
             assert.strictEqual(alarmOf("web-alarm-5xx-rate").condition[1], 1);
             assert.strictEqual(alarmOf("web-alarm-memory-high").condition[1], 75);
             const topic = mocks.one(T.topic, "web-alerts").state.arn;
@@ -132,10 +133,121 @@ describe("alarms and dashboards", () => {
         }
     });
 
+    describe("the alarm evaluator of these tests (tests/cloudwatch.ts)", () => {
+        // AWS's own examples (AlarmThatSendsEmail, "Evaluating an alarm"): an evaluation range of 5,
+        // most recent point last; X breaches, 0 does not, - is missing.
+        const points = (row: string) => row.split(" ").map((p) => (p === "-" ? undefined : p === "X" ? 1 : 0));
+        const state = (row: string, datapointsToAlarm: number, treatMissingData: string) =>
+            evaluateAlarm({ metricName: "m", comparisonOperator: "GreaterThanThreshold", threshold: 0.5, evaluationPeriods: 3, datapointsToAlarm, treatMissingData }, { m: points(row) });
+        const tables: [number, string, Record<string, string>][] = [
+            [3, "0 - X - X", { missing: "OK", breaching: "OK", notBreaching: "OK" }],
+            [3, "0 - - - -", { breaching: "OK", notBreaching: "OK" }],
+            [3, "- - - - -", { missing: "INSUFFICIENT_DATA", breaching: "ALARM", notBreaching: "OK" }],
+            [3, "0 X X - X", { missing: "ALARM", breaching: "ALARM", notBreaching: "ALARM" }],
+            [3, "- - X - -", { breaching: "ALARM", notBreaching: "OK" }],
+            [2, "0 - X - X", { missing: "ALARM", breaching: "ALARM", notBreaching: "ALARM" }],
+            [2, "0 0 X 0 X", { missing: "ALARM", breaching: "ALARM", notBreaching: "ALARM" }],
+            [2, "0 - X - -", { breaching: "ALARM", notBreaching: "OK" }],
+            [2, "- - - - 0", { breaching: "ALARM", notBreaching: "OK" }],
+            [2, "- - - X -", { breaching: "ALARM", notBreaching: "OK" }],
+        ];
+        for (const [m, row, expected] of tables) {
+            it(`gives AWS's states for ${row}, ${m} of 3`, () => {
+                for (const [treat, result] of Object.entries(expected)) {
+                    assert.strictEqual(state(row, m, treat), result, treat);
+                }
+            });
+        }
+
+        it("drops a point that divides by zero and treats a missing operand as 0, as metric math does", () => {
+            const alarm = { comparisonOperator: "GreaterThanThreshold", threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching" };
+            const queries = (expression: string) => ({ ...alarm, metricQueries: [{ id: "a", metric: { metricName: "A" } }, { id: "b", metric: { metricName: "B" } }, { id: "r", expression, returnData: true }] });
+            const data = { A: [10, undefined, 10], B: [undefined, undefined, 2] };
+            assert.deepStrictEqual(alarmSeries(queries("a / b"), data), [undefined, undefined, 5]);
+            assert.deepStrictEqual(alarmSeries(queries("a + b"), data), [10, undefined, 12]);
+            assert.deepStrictEqual(alarmSeries(queries("FILL(a, 0) - b"), data), [10, 0, 8]);
+        });
+    });
+
+    describe("a load balancer", () => {
+        const edgeArgs = { vpcId: network.vpcId, subnetIds: lbSubnets, alerts: { topicArn: TOPIC } };
+        const minutes = (...values: (number | undefined)[]) => values;
+        const none = minutes(undefined, undefined, undefined, undefined, undefined);
+
+        it("alarms in a total outage: no request reaches a target (no RequestCount) while it answers 503, which its 5xx rate cannot show", async () => {
+            new LoadBalancer("edge", edgeArgs);
+            await mocks.settle();
+            const rate = mocks.one(T.alarm, "edge-alarm-lb-5xx-rate").inputs;
+            const noTarget = mocks.one(T.alarm, "edge-alarm-lb-no-target").inputs;
+            // Every task gone: each request is a 503 from the load balancer, and RequestCount is not reported.
+            const outage = { RequestCount: none, HTTPCode_ELB_5XX_Count: minutes(12, 15, 9, 20, 11), HTTPCode_ELB_503_Count: minutes(12, 15, 9, 20, 11) };
+            assert.strictEqual(evaluateAlarm(rate, outage), "OK", "the rate divides by a missing RequestCount: CloudWatch drops the point");
+            assert.strictEqual(evaluateAlarm(noTarget, outage), "ALARM");
+            // Two minutes of it are not yet three.
+            assert.strictEqual(evaluateAlarm(noTarget, { HTTPCode_ELB_503_Count: minutes(undefined, undefined, undefined, 4, 6) }), "OK");
+            // No traffic at all: neither alarm fires.
+            const idle = { RequestCount: none, HTTPCode_ELB_5XX_Count: none, HTTPCode_ELB_503_Count: none };
+            assert.deepStrictEqual([evaluateAlarm(rate, idle), evaluateAlarm(noTarget, idle)], ["OK", "OK"]);
+            // Targets closing connections (502) while requests reach them: the rate alarm's case, not the no-target one.
+            const failing = { RequestCount: minutes(100, 100, 100, 100, 100), HTTPCode_ELB_5XX_Count: minutes(1, 10, 12, 9, 2), HTTPCode_ELB_503_Count: none };
+            assert.deepStrictEqual([evaluateAlarm(rate, failing), evaluateAlarm(noTarget, failing)], ["ALARM", "OK"]);
+            const healthy = { RequestCount: minutes(100, 100, 100, 100, 100), HTTPCode_ELB_5XX_Count: minutes(undefined, 1, undefined, undefined, 2), HTTPCode_ELB_503_Count: none };
+            assert.deepStrictEqual([evaluateAlarm(rate, healthy), evaluateAlarm(noTarget, healthy)], ["OK", "OK"]);
+        });
+
+        it("states each alarm's metric, comparison, threshold, periods and actions, and takes errorRateAlarmPercent and noTargetAlarm", async () => {
+            const edge = new LoadBalancer("edge", edgeArgs);
+            await mocks.settle();
+            const lb = { LoadBalancer: mocks.one(T.alb).state.arnSuffix };
+            assert.deepStrictEqual(alarmOf("edge-alarm-lb-5xx-rate"), {
+                metrics: [
+                    ["errors", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb, "Sum", 60],
+                    ["requests", "AWS/ApplicationELB", "RequestCount", lb, "Sum", 60],
+                ],
+                expression: "100 * FILL(errors, 0) / requests",
+                condition: ["GreaterThanThreshold", 5, 5, 3, "notBreaching"],
+                actions: [[TOPIC], [TOPIC]],
+            });
+            assert.deepStrictEqual(alarmOf("edge-alarm-lb-no-target"), {
+                metrics: [["AWS/ApplicationELB", "HTTPCode_ELB_503_Count", lb, "Sum", 60]],
+                expression: undefined,
+                condition: ["GreaterThanThreshold", 0, 5, 3, "notBreaching"],
+                actions: [[TOPIC], [TOPIC]],
+            });
+            assert.deepStrictEqual([await outputValue(edge.errorRateAlarm!.urn), await outputValue(edge.noTargetAlarm!.urn)], [mocks.one(T.alarm, "edge-alarm-lb-5xx-rate").urn, mocks.one(T.alarm, "edge-alarm-lb-no-target").urn]);
+            mocks.reset();
+            new LoadBalancer("edge", { ...edgeArgs, errorRateAlarmPercent: 0.5 });
+            await mocks.settle();
+            assert.strictEqual(alarmOf("edge-alarm-lb-5xx-rate").condition[1], 0.5);
+            // 1 error in 150 requests is 0.67%: over the threshold of 0.5 in 3 of 5 minutes.
+            const rate = { RequestCount: minutes(150, 150, 150, 150, 150), HTTPCode_ELB_5XX_Count: minutes(1, 1, 1, undefined, undefined) };
+            assert.strictEqual(evaluateAlarm(mocks.one(T.alarm, "edge-alarm-lb-5xx-rate").inputs, rate), "ALARM");
+            mocks.reset();
+            new LoadBalancer("edge", { ...edgeArgs, errorRateAlarmPercent: false, noTargetAlarm: false });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all(T.alarm), [], "both turned off");
+            mocks.reset();
+            new LoadBalancer("edge", { ...edgeArgs, errorRateAlarmPercent: false });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.all(T.alarm).map((a) => a.name), ["edge-alarm-lb-no-target"], "each is turned off by its own argument");
+        });
+
+        const refused: [string, Record<string, unknown>, string][] = [
+            ["an error rate of 0", { errorRateAlarmPercent: 0 }, "edge: errorRateAlarmPercent (0) must be a number from 0.1 to 100; set it within 0.1..100."],
+            ["an error rate over 100", { errorRateAlarmPercent: 101 }, "edge: errorRateAlarmPercent (101) must be a number from 0.1 to 100; set it within 0.1..100."],
+            ["an error rate as text", { errorRateAlarmPercent: "5" }, 'edge: errorRateAlarmPercent ("5") must be a number from 0.1 to 100; set it within 0.1..100.'],
+            ["a no-target alarm as text", { noTargetAlarm: "false" }, 'edge: noTargetAlarm ("false") must be true or false; write it without quotes.'],
+        ];
+        for (const [what, args, message] of refused) {
+            it(`refuses ${what}`, () => assertRejected(() => new LoadBalancer("edge", { ...edgeArgs, ...(args as object) }), message));
+        }
+    });
+
     describe("dashboards", () => {
         it("chart a service's requests and errors, latency, targets, CPU and memory, each a documented metric", async () => {
             const web = new WebService("web", base);
             const widgets = await Promise.all(web.widgets.map((w) => outputValue(w)));
+            assert.ok(widgets.every((w) => w.properties.region === "us-east-1"), "each widget reads the stack's Region");
             assert.deepStrictEqual(
                 widgets.map((w) => [w.properties.title, (w.properties.metrics as any[]).map((m) => `${m[1]} ${m[m.length - 1].stat}`)]),
                 [

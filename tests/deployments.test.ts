@@ -61,10 +61,10 @@ describe("deploy strategies", () => {
         assert.strictEqual(rolling.seen.get("web-http-rule")!.ignoreChanges, undefined, "a rolling service's rule is fully managed");
     });
 
-    it("gives ECS a role only this account's ECS may assume, allowed to read, move targets between exactly its target groups and change exactly its rules", async () => {
+    it("gives ECS a role it may assume (AWS's documented trust policy: no condition ECS is not known to send), allowed to read, move targets between exactly its target groups and change exactly its rules", async () => {
         await deploy({ strategy: "blueGreen", testTraffic: { header: "X-Deploy-Test", value: "green" } });
         const trust = parsed(mocks.one(T.role, "web-ecs-traffic-role").inputs.assumeRolePolicy);
-        assert.deepStrictEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }]);
+        assert.deepStrictEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }]);
         const policy = parsed(mocks.one(T.rolePolicy, "web-ecs-traffic-policy").inputs.policy);
         assert.deepStrictEqual(policy.Statement, [
             { Sid: "ReadLoadBalancer", Effect: "Allow", Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: ["*"] },
@@ -106,6 +106,7 @@ describe("deploy strategies", () => {
             ],
         });
         const hooksRole = mocks.one(T.role, "web-ecs-hooks-role");
+        assert.deepStrictEqual(parsed(hooksRole.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }], "no aws:SourceAccount condition: ECS is not known to send it");
         assert.deepStrictEqual(parsed(mocks.one(T.rolePolicy, "web-ecs-hooks-policy").inputs.policy).Statement, [{ Sid: "InvokeHooks", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [HOOK] }]);
         assert.deepStrictEqual(mocks.one(T.service).inputs.deploymentConfiguration.lifecycleHooks, [
             { targetType: "AWS_LAMBDA", hookTargetArn: HOOK, roleArn: hooksRole.state.arn, lifecycleStages: ["POST_TEST_TRAFFIC_SHIFT"], hookDetails: '{"url":"https://todo.example.com"}' },

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createEncryptionKey, encryptionKeyPolicy } from "../components/kms";
 import { outputValue } from "../components/testing";
 import { WebService } from "../components/webService";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { assertRejected, parsed } from "./helpers";
 import { evaluateStack } from "./program";
 import { mocks } from "./setup";
@@ -26,7 +27,47 @@ describe("encryption with a customer-managed key", () => {
                 ["DynamoDbForThisAccount", { AWS: "*" }, { StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } }],
             ],
         );
-        assert.deepStrictEqual(policy.Statement[3].Action, ["kms:GenerateDataKey*", "kms:Decrypt"]);
+        // Each statement's actions, found by its Sid rather than its place in the list.
+        const actions = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s.Action]));
+        assert.deepStrictEqual(actions, {
+            AccountIamPolicies: "kms:*",
+            CloudWatchLogs: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            LogDelivery: ["kms:Decrypt", "kms:GenerateDataKey"],
+            EventBridgeToTopics: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            AlarmsToTopics: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            DynamoDbForThisAccount: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+        });
+        assert.ok(policy.Statement.every((s) => s.Effect === "Allow" && s.Resource === "*"));
+    });
+
+    it("a key policy that lets each service do exactly its part, evaluated: alarms of this account may publish to an encrypted topic (kms:Decrypt and GenerateDataKey), others may not", async () => {
+        const policy = encryptionKeyPolicy("aws", "us-east-1", "123456789012");
+        const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/k";
+        // The key policy alone decides for service principals (no identity policy of theirs applies).
+        const decide = async (principal: string, action: string, context: Record<string, string>) => {
+            const result: any = await runSimulation(
+                { request: { principal, action, resource: { resource: KEY_ARN, accountId: "123456789012" }, contextVariables: context }, identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: policy },
+                {},
+            );
+            assert.strictEqual(result.resultType, "single", JSON.stringify(result.errors));
+            return result.overallResult as string;
+        };
+        const alarm = (account: string) => ({ "aws:SourceAccount": account, "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${account}:alarm:web-alarm-5xx-rate` });
+        const cases: [string, string, Record<string, string>, string][] = [
+            // SNS decrypts and generates data keys as the publishing service (sns-key-management).
+            ["cloudwatch.amazonaws.com", "kms:Decrypt", alarm("123456789012"), "Allowed"],
+            ["cloudwatch.amazonaws.com", "kms:GenerateDataKey", alarm("123456789012"), "Allowed"],
+            ["cloudwatch.amazonaws.com", "kms:Decrypt", alarm("999999999999"), "ImplicitlyDenied"],
+            ["cloudwatch.amazonaws.com", "kms:Encrypt", alarm("123456789012"), "ImplicitlyDenied"],
+            ["events.amazonaws.com", "kms:Decrypt", {}, "Allowed"],
+            ["events.amazonaws.com", "kms:GenerateDataKey", {}, "Allowed"],
+            // (The simulator does not read kms:EncryptionContext:* keys: the log statements are pinned field by field below.)
+            ["arn:aws:iam::123456789012:role/app", "kms:Decrypt", { "kms:CallerAccount": "123456789012", "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" }, "Allowed"],
+            ["arn:aws:iam::999999999999:role/app", "kms:Decrypt", { "kms:CallerAccount": "999999999999", "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" }, "ImplicitlyDenied"],
+        ];
+        for (const [principal, action, context, expected] of cases) {
+            assert.strictEqual(await decide(principal, action, context), expected, `${principal} ${action} ${JSON.stringify(context)}`);
+        }
     });
 
     it("a web service: its log group and topic under the key, and its execution role may write the logs through CloudWatch Logs only", async () => {

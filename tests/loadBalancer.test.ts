@@ -66,7 +66,7 @@ describe("LoadBalancer", () => {
                 [alb.ipAddressType, alb.internal, alb.dropInvalidHeaderFields, alb.desyncMitigationMode, alb.securityGroups],
                 ["ipv4", false, true, "defensive", [sgIdOf("edge-alb-sg")]],
             );
-            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4]), [["edge-alb-in-80-any-ipv4", 80, "0.0.0.0/0"]]);
+            assert.deepStrictEqual(mocks.all(T.ingress).map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [["edge-alb-in-80-any-ipv4", "tcp", 80, 80, "0.0.0.0/0"]]);
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
             assert.strictEqual(mocks.all(T.egress).length, 0, "no way out until a service joins");
             assert.strictEqual(lb.httpsListener, undefined);
@@ -82,7 +82,11 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.one(T.alb).inputs.accessLogs, { bucket: bucket.state.bucket, enabled: true, prefix: "edge" });
             const sse = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules;
             assert.deepStrictEqual(sse, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], "S3-managed keys: ALB log delivery supports no other");
-            assert.deepStrictEqual(mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 30 } }]);
+            // Unfinished multipart uploads are removed after a day, over the whole bucket (Checkov CKV_AWS_300).
+            assert.deepStrictEqual(mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [
+                { id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 30 } },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+            ]);
             const block = mocks.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
             assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
             const policy = JSON.parse(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
@@ -108,9 +112,39 @@ describe("LoadBalancer", () => {
                 ],
             );
             assert.ok(acl.rules.every((r: any) => r.visibilityConfig.cloudwatchMetricsEnabled && /^edge-[a-z-]+$/.test(r.visibilityConfig.metricName)), "each rule has its metrics");
+            // Sampled requests are what the console shows of a rule's matches.
+            assert.ok([acl, ...acl.rules].every((r: any) => r.visibilityConfig.sampledRequestsEnabled === true), "each rule keeps sampled requests");
             const association = mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
             assert.deepStrictEqual([association.resourceArn, association.webAclArn], [mocks.one(T.alb).state.arn, mocks.one("aws:wafv2/webAcl:WebAcl").state.arn]);
             assert.ok(lb.webAcl);
+        });
+
+        it("logs every request the web ACL inspects (Security Hub WAF.11) to an aws-waf-logs- log group with the given retention and key, without credentials", async () => {
+            const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+            const recorder = optionsRecorder();
+            const lb = new LoadBalancer("edge", { ...lbArgs, waf: { managed: true }, logRetentionDays: 90, kmsKeyArn: KEY }, recorder.opts);
+            await mocks.settle();
+            const group = mocks.one("aws:cloudwatch/logGroup:LogGroup", "edge-waf-logs");
+            // WAF delivers only to log groups whose names start with aws-waf-logs-.
+            assert.match(group.state.name, /^aws-waf-logs-edge-[0-9a-f]+$/);
+            assert.deepStrictEqual([group.inputs.namePrefix, group.inputs.retentionInDays, group.inputs.kmsKeyId], ["aws-waf-logs-edge-", 90, KEY]);
+            const logging = mocks.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-waf-logging").inputs;
+            assert.deepStrictEqual(logging, {
+                resourceArn: mocks.one("aws:wafv2/webAcl:WebAcl").state.arn,
+                logDestinationConfigs: [group.state.arn],
+                redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+            });
+            assert.strictEqual(await outputValue(lb.wafLogGroup!.urn), group.urn);
+            // Its id is the web ACL's ARN: a replacement made first would be deleted with the old one.
+            assert.strictEqual(recorder.seen.get("edge-waf-logging")!.deleteBeforeReplace, true);
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, waf: { managed: true } });
+            await mocks.settle();
+            assert.deepStrictEqual([mocks.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, mocks.one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId], [30, undefined], "30 days and CloudWatch's own encryption by default");
+            mocks.reset();
+            new LoadBalancer("edge", { ...lbArgs, waf: { managed: true, logging: false } });
+            await mocks.settle();
+            assert.deepStrictEqual([mocks.all("aws:cloudwatch/logGroup:LogGroup"), mocks.all("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")], [[], []]);
         });
 
         it("keeps the description a WebService gave the security group before the load balancer was shared (EC2 cannot change it)", async () => {
@@ -124,6 +158,7 @@ describe("LoadBalancer", () => {
             new LoadBalancer("edge", { ...lbArgs, waf: { webAclArn: arn } });
             await mocks.settle();
             assert.deepStrictEqual(mocks.all("aws:wafv2/webAcl:WebAcl"), []);
+            assert.deepStrictEqual(mocks.all("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"), [], "a given web ACL logs as its owner set it");
             assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.webAclArn, arn);
             mocks.reset();
             new LoadBalancer("edge", lbArgs);
@@ -165,6 +200,8 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.all(T.cert).map((c) => c.inputs.domainName).sort(), ["*.todo.example.com", "admin.example.org", "todo.example.com"]);
             // A wildcard and its apex share one validation record (AWS gives both the same CNAME).
             assert.deepStrictEqual(mocks.all(T.record).map((r) => r.inputs.zoneId).sort(), [ZONE, "Z0ORG"]);
+            // The record may exist already (the certificate was issued before): it is taken over, not refused.
+            assert.ok(mocks.all(T.record).every((r) => r.inputs.allowOverwrite === true && r.inputs.ttl === 60 && r.inputs.records.length === 1));
             assert.strictEqual(mocks.all(T.certValidation).length, 3, "every certificate waits for its validation");
             const https = mocks.one(T.listener, "edge-https");
             assert.deepStrictEqual([https.inputs.certificateArn, https.inputs.sslPolicy, https.inputs.defaultActions], [cert("todo.example.com"), "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", NOT_FOUND]);
@@ -245,11 +282,75 @@ describe("LoadBalancer", () => {
             ],
             ["a web ACL that is not regional", { waf: { webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/cf/1234" } }, 'edge: waf.webAclArn ("arn:aws:wafv2:us-east-1:123456789012:global/webacl/cf/1234") is not the ARN of a regional WAF web ACL (a load balancer takes no CloudFront one); use "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID".'],
             ["a rate limit under 100", { waf: { managed: true, rateLimitPerFiveMinutes: 50 } }, "edge: waf.rateLimitPerFiveMinutes (50) must be a whole number from 100 to 2000000000 requests; set it within 100..2000000000."],
+            ["web ACL logging as text", { waf: { managed: true, logging: "no" as unknown as boolean } }, 'edge: waf.logging ("no") must be true or false; write it without quotes.'],
+            ["a log retention CloudWatch does not take", { logRetentionDays: 10 }, "edge: logRetentionDays (10) is not a CloudWatch Logs retention; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days; pick the nearest listed value (never-expiring logs are refused: set a retention)."],
             ["a rule quota of 0", { ruleQuota: 0 }, "edge: ruleQuota (0) must be a whole number from 1 to 50000 rules; set it within 1..50000."],
             ["no VPC", { vpcId: "" }, 'edge: vpcId ("") is missing; give the id of the subnets\' VPC.'],
         ];
         for (const [what, args, message] of rejected) {
             it(`refuses ${what}, registering nothing`, () => assertRejected(() => new LoadBalancer("edge", { ...lbArgs, ...args }), message));
+        }
+    });
+
+    describe("security group rule quota (60 inbound and 60 outbound per group, per IP family)", () => {
+        const cidrs = (n: number, ipv6 = false) => Array.from({ length: n }, (_, i) => (ipv6 ? `2001:db8:${i.toString(16)}::/48` : `203.0.${i}.0/24`));
+        const https = { domains: [{ name: "todo.example.com", zoneId: ZONE }] };
+
+        it("counts a rule per listener port per CIDR, each IP family apart: 30 IPv4 and 30 IPv6 CIDRs with HTTPS fill 60 and 60", async () => {
+            new LoadBalancer("edge", { ...lbArgs, ...https, ipv6: true, allowedCidrs: [...cidrs(30), ...cidrs(30, true)] });
+            await mocks.settle();
+            const ingress = mocks.all(T.ingress);
+            assert.deepStrictEqual([ingress.filter((r) => r.inputs.cidrIpv4).length, ingress.filter((r) => r.inputs.cidrIpv6).length], [60, 60]);
+        });
+
+        it("refuses 31 IPv4 CIDRs with HTTPS (62 inbound rules), naming the argument and the count, unless the account's quota was raised", async () => {
+            await assertRejected(
+                () => new LoadBalancer("edge", { ...lbArgs, ...https, allowedCidrs: cidrs(31) }),
+                "edge: allowedCidrs gives the load balancer's security group 62 inbound IPv4 rules (31 IPv4 CIDRs x 2 listener ports), over AWS's quota of 60 per security group and IP family; allow fewer, wider CIDRs (a managed prefix list counts as its maximum entries, so it saves no rules), or raise the quota with AWS and set securityGroupRuleQuota.",
+            );
+            await assertRejected(
+                () => new WebService("web", { ...serviceArgs, loadBalancer: { subnetIds: lbArgs.subnetIds, ipv6: true, allowedCidrs: cidrs(61, true) } }),
+                "web: loadBalancer.allowedCidrs gives the load balancer's security group 61 inbound IPv6 rules (61 IPv6 CIDRs x 1 listener port), over AWS's quota of 60 per security group and IP family; allow fewer, wider CIDRs (a managed prefix list counts as its maximum entries, so it saves no rules), or raise the quota with AWS and set loadBalancer.securityGroupRuleQuota.",
+            );
+            new LoadBalancer("edge", { ...lbArgs, ...https, allowedCidrs: cidrs(31), securityGroupRuleQuota: 100 });
+            await mocks.settle();
+            assert.strictEqual(mocks.all(T.ingress).length, 62);
+        });
+
+        it("refuses the 61st service on one load balancer: each adds an outbound rule to its security group", async () => {
+            const plan = LoadBalancer.validate("edge", lbArgs);
+            for (let i = 0; i < 60; i++) {
+                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: plan, routing: { paths: [`/svc${i}/*`] } });
+            }
+            assert.throws(
+                () => WebService.validate("svc60", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/svc60/*"] } }),
+                { message: "svc60: loadBalancer would be service 61 of edge: its security group holds one outbound rule per service, and 61 pass AWS's quota of 60 per security group and IP family; put further services behind another load balancer, or raise the quota with AWS and set securityGroupRuleQuota on the load balancer." },
+            );
+            const raised = LoadBalancer.validate("edge", { ...lbArgs, securityGroupRuleQuota: 200 });
+            for (let i = 0; i < 61; i++) {
+                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: raised, routing: { paths: [`/svc${i}/*`] } });
+            }
+            assert.strictEqual(new Set(raised.routes.rules.map((r) => r.service)).size, 61);
+        });
+
+        it("refuses a task security group with more outbound rules than the quota: HTTPS and 60 egressPorts are 61 per IP family", async () => {
+            const ports = Array.from({ length: 60 }, (_, i) => 5000 + i);
+            await assertRejected(
+                () => new WebService("web", { ...serviceArgs, network: { ...serviceArgs.network, egressPorts: ports }, loadBalancer: { subnetIds: lbArgs.subnetIds } }),
+                "web: network.egressPorts give the tasks' security group 61 outbound IPv4 rules (one per port, HTTPS included), over AWS's quota of 60 per security group and IP family; send to fewer ports, allow all outbound traffic (network.allowAllEgress: true, one rule), or raise the quota with AWS and set network.securityGroupRuleQuota.",
+            );
+            new WebService("web", { ...serviceArgs, network: { ...serviceArgs.network, egressPorts: ports.slice(1) }, loadBalancer: { subnetIds: lbArgs.subnetIds } });
+            await mocks.settle();
+            const out = mocks.all(T.egress).filter((r) => r.inputs.securityGroupId === sgIdOf("web-service-sg"));
+            assert.deepStrictEqual([out.filter((r) => r.inputs.cidrIpv4).length, out.filter((r) => r.inputs.cidrIpv6).length], [60, 60], "59 ports and HTTPS fill the quota exactly");
+        });
+
+        const quotas: [string, number, string][] = [
+            ["a quota of 0", 0, "edge: securityGroupRuleQuota (0) must be a whole number from 1 to 1000 rules (AWS allows rules per security group x security groups per network interface of at most 1000); give the quota AWS set for the account."],
+            ["a quota over 1,000", 1001, "edge: securityGroupRuleQuota (1001) must be a whole number from 1 to 1000 rules (AWS allows rules per security group x security groups per network interface of at most 1000); give the quota AWS set for the account."],
+        ];
+        for (const [what, quota, message] of quotas) {
+            it(`refuses ${what}`, () => assertRejected(() => new LoadBalancer("edge", { ...lbArgs, securityGroupRuleQuota: quota }), message));
         }
     });
 
@@ -356,6 +457,31 @@ describe("LoadBalancer", () => {
                 () => new WebService("api", { ...serviceArgs, loadBalancer: existing, routing: { hosts: ["api.example.com"], priority: 120 } }),
                 "api: routing.priority (120) is already the priority of service web on the https listener of the given load balancer; give each service on a listener its own priority.",
             );
+        });
+
+        it("gives a service on a load balancer made elsewhere a url its certificates cover: the host name given, never https:// and the DNS name", async () => {
+            const existing: ExistingLoadBalancerArgs = {
+                arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
+                listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                protocol: "HTTPS",
+                certificateHosts: ["*.example.com"],
+                securityGroupId: "sg-0123456789abcdef0",
+                dnsName: "shared-123.us-east-1.elb.amazonaws.com",
+            };
+            // No certificate covers *.elb.amazonaws.com: a path-only route needs the host clients use.
+            await assertRejected(
+                () => new WebService("api", { ...serviceArgs, loadBalancer: existing, routing: { paths: ["/api/*"], priority: 10 } }),
+                'api: loadBalancer.hostName is missing: with an HTTPS listener and routing without an exact host, url would be https://<the load balancer\'s DNS name>, which no certificate covers; give the host name clients use, one loadBalancer.certificateHosts covers, such as hostName: "todo.example.com" (or route an exact host).',
+            );
+            await assertRejected(
+                () => new WebService("api", { ...serviceArgs, loadBalancer: { ...existing, hostName: "todo.example.org" }, routing: { paths: ["/api/*"], priority: 10 } }),
+                'api: loadBalancer.hostName ("todo.example.org") is covered by none of loadBalancer.certificateHosts (*.example.com); give a name the listener\'s certificates cover.',
+            );
+            const api = new WebService("api", { ...serviceArgs, loadBalancer: { ...existing, hostName: "todo.example.com" }, routing: { paths: ["/api/*"], priority: 10 } });
+            assert.strictEqual(await outputValue(api.url), "https://todo.example.com/api/");
+            // Over HTTP the DNS name serves, as before.
+            const http = new WebService("web", { ...serviceArgs, loadBalancer: { ...existing, protocol: "HTTP", certificateHosts: undefined }, routing: { paths: ["/web/*"], priority: 20 } });
+            assert.strictEqual(await outputValue(http.url), "http://shared-123.us-east-1.elb.amazonaws.com/web/");
         });
 
         it("checks every service of a stack against the load balancer's plan before anything exists", async () => {

@@ -40,13 +40,13 @@ describe("npm run plan", () => {
             close(line(plan, "Service web-service: 1 task").monthly, task);
             close(line(plan, "Service web-service: a public IPv4").monthly, 0.005 * H);
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.startsWith("NAT")).length, 0, "no NAT gateway in dev");
-            // Nine alarms reading 12 metrics: the load balancer's 5xx rate (2), the service's six (8), the job's long run and dead letters (2).
-            close(line(plan, "CloudWatch alarms: 9, reading 12 metrics").monthly, 12 * 0.1);
+            // Ten alarms reading 13 metrics: the load balancer's 5xx rate (2) and no-target (1), the service's six (8), the job's long run and dead letters (2).
+            close(line(plan, "CloudWatch alarms: 10, reading 13 metrics").monthly, 13 * 0.1);
             close(line(plan, "CloudWatch dashboard fargate-workloads-dev").monthly, 3);
             const infrastructure = alb + ipv4 + task; // 34.58375
             assert.ok(infrastructure < 35);
-            close(plan.cost.fixedMonthly, infrastructure + 1.2 + 3); // 38.78375
-            assert.strictEqual(plan.cost.fixedMonthly, 38.78);
+            close(plan.cost.fixedMonthly, infrastructure + 1.3 + 3); // 38.88375
+            assert.strictEqual(plan.cost.fixedMonthly, 38.88);
             assert.strictEqual(plan.cost.currency, "USD");
             assert.strictEqual(plan.cost.region, "us-east-1");
         });
@@ -59,13 +59,18 @@ describe("npm run plan", () => {
             const tasks = line(plan, "Service web-service: 2 tasks (up to 10)");
             close(tasks.monthly, 2 * perTask); // 28.84
             close(tasks.monthlyAtMax, 10 * perTask); // 144.18
-            const monitoring = 13 * 0.1 + 3; // ten alarms (the no-success alarm too) reading 13 metrics, and the dashboard
+            const monitoring = 14 * 0.1 + 3; // eleven alarms (the no-success alarm too) reading 14 metrics, and the dashboard
             const waf = 5 + 3 * 1; // the web ACL and its three rules
             close(line(plan, "KMS key fargate-workloads-prod-key").monthly, 1);
             close(line(plan, "WAF web ACL todo-waf: the ACL and 3 rules").monthly, waf);
             close(line(plan, "WAF web ACL todo-waf: requests").monthly, 0.6);
+            // Its request logs: 1 million requests at 2000 bytes are 2 GB a month, ingested as vended logs and kept 365 days.
+            close(line(plan, "WAF web ACL todo-waf: request logs, ingestion").monthly, 2 * 0.5);
+            close(line(plan, "WAF web ACL todo-waf: request logs, storage").monthly, 2 * (365 / 30) * 0.03);
+            assert.ok(plan.cost.assumptions.includes("todo-waf: every inspected request logged at 2000 bytes (2 GB a month), kept 365 days"));
+            assert.ok(line(plan, "CloudWatch Logs: 3 log groups"), "of four: the web ACL's is priced by its requests, not as a task's logs");
             const fixed = 0.0225 * H + 2 * 0.005 * H + 2 * 0.045 * H + 2 * 0.005 * H + 2 * perTask + monitoring + waf + 1;
-            close(plan.cost.fixedMonthly, fixed); // 138.86
+            close(plan.cost.fixedMonthly, fixed); // 138.96
             assert.strictEqual(plan.cost.lines.filter((l) => l.item.includes("public IPv4 address per task")).length, 0, "private tasks have no public IP");
         });
 
@@ -99,7 +104,7 @@ describe("npm run plan", () => {
             await mocks.settle();
             const two = estimateCost(mocks.resources, "us-east-1");
             assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "48217: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
-            assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.78, 50.44]);
+            assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.88, 50.54]);
             close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
             assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 11.66], ["api-service", "todo-alb", 11.66]]);
             assert.strictEqual(two.lines.filter((l) => l.item.startsWith("Load balancer")).length, 3, "still one load balancer: hours, addresses, capacity units");
@@ -109,7 +114,7 @@ describe("npm run plan", () => {
             const prod = await buildPlan(mocks, "prod");
             assert.deepStrictEqual(
                 prod.alarms.map((a) => a.name),
-                ["export-alarm-long-run", "export-no-success-alarm", "export-schedule-dlq-alarm", "todo-alarm-lb-5xx-rate", "web-alarm-5xx-rate", "web-alarm-cpu-high", "web-alarm-memory-high", "web-alarm-p99-latency", "web-alarm-tasks-below-desired", "web-alarm-unhealthy-targets"],
+                ["export-alarm-long-run", "export-no-success-alarm", "export-schedule-dlq-alarm", "todo-alarm-lb-5xx-rate", "todo-alarm-lb-no-target", "web-alarm-5xx-rate", "web-alarm-cpu-high", "web-alarm-memory-high", "web-alarm-p99-latency", "web-alarm-tasks-below-desired", "web-alarm-unhealthy-targets"],
             );
             const text = (name: string) => prod.alarms.find((a) => a.name === name)!.text;
             assert.strictEqual(text("web-alarm-5xx-rate"), "100 * FILL(errors, 0) / requests where errors = HTTPCode_Target_5XX_Count Sum, requests = RequestCount Sum > 5 in 3 of 5 x 60 s -> alerts (ALARM, OK)");
@@ -132,6 +137,13 @@ describe("npm run plan", () => {
                 },
             ]);
             assert.match(renderText(prod), /\nAlarms\n {2}export-alarm-long-run: ExecutionTime Maximum > 5760000/);
+        });
+
+        it("lists the firewall's rules and where it logs, without which headers (prod; dev has no firewall)", async () => {
+            const prod = await buildPlan(mocks, "prod");
+            assert.deepStrictEqual(prod.firewalls.map((f) => f.name), ["todo-waf"]);
+            assert.match(prod.firewalls[0].rules[prod.firewalls[0].rules.length - 1], /^logs every inspected request to aws-waf-logs-todo-[0-9a-f]+, kept 365 days, without authorization, cookie$/);
+            assert.match(renderText(prod), /\n {4}logs every inspected request to aws-waf-logs-todo-/);
         });
 
         it("lists each listener's rules in evaluation order, with its default answer", async () => {

@@ -564,6 +564,20 @@ describe("policy pack (policy/)", () => {
             ]);
         });
 
+        it("counts a test rule's header value toward a listener rule's five condition values", () => {
+            const rule = (header: string[]) => ({
+                priority: 10,
+                conditions: [{ hostHeader: { values: ["a.example.com", "b.example.com"] } }, { pathPattern: { values: ["/api/*", "/v2/*"] } }, { httpHeader: { httpHeaderName: "X-Deploy-Test", values: header } }],
+                actions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/1" }],
+            });
+            assert.deepStrictEqual(checkResourceLimits("aws:lb/listenerRule:ListenerRule", rule(["green"])).violations, [], "four host and path values and one header value: five");
+            assert.deepStrictEqual(checkResourceLimits("aws:lb/listenerRule:ListenerRule", rule(["green", "blue"])).violations, ["conditions hold 6 values in all; a rule may have at most 5"]);
+            const wildcards = { ...rule(["*-green"]), conditions: [{ hostHeader: { values: ["*.example.com", "?.example.org"] } }, { pathPattern: { values: ["/a/*/b/*"] } }, { httpHeader: { httpHeaderName: "X-Deploy-Test", values: ["*-green"] } }] };
+            assert.deepStrictEqual(checkResourceLimits("aws:lb/listenerRule:ListenerRule", wildcards).violations, [], "five wildcards, the header's included");
+            wildcards.conditions[2].httpHeader!.values = ["*-green*"];
+            assert.deepStrictEqual(checkResourceLimits("aws:lb/listenerRule:ListenerRule", wildcards).violations, ["conditions hold 6 wildcards in all; a rule may have at most 5"]);
+        });
+
         it("refuses texts EC2 does not accept in security groups", () => {
             assert.deepStrictEqual(checkResourceLimits("aws:ec2/securityGroup:SecurityGroup", { description: "Tasks of web: port 8080 [tcp] from the load balancer only" }).violations, []);
             assert.match(checkResourceLimits("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", { description: "the app's calls", ipProtocol: "-1" }).violations[0], /holds "'", outside the characters EC2 accepts/);

@@ -308,6 +308,19 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual([mocks.all("aws:s3/bucketVersioning:BucketVersioning"), mocks.all("aws:s3/bucketLogging:BucketLogging")], [[], []]);
         });
 
+        it("aborts unfinished multipart uploads after a day in every bucket of prod, over the whole bucket (Checkov CKV_AWS_300)", async () => {
+            await evaluateStack("prod");
+            const lifecycles = mocks.all("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            // The export bucket, its server access logs and the load balancer's access logs.
+            assert.deepStrictEqual(lifecycles.map((l) => l.name).sort(), ["export-bucket-access-logs-expiry", "export-bucket-expiry", "todo-access-logs-lifecycle"]);
+            // An empty filter, or an empty prefix, selects every object of the bucket (S3's lifecycle filter rules).
+            const wholeBucket = (filter: any) => filter === undefined || Object.keys(filter).length === 0 || (Object.keys(filter).length === 1 && filter.prefix === "");
+            for (const lifecycle of lifecycles) {
+                const abort = (lifecycle.inputs.rules as any[]).filter((r) => r.status === "Enabled" && r.abortIncompleteMultipartUpload?.daysAfterInitiation === 1 && wholeBucket(r.filter));
+                assert.strictEqual(abort.length, 1, `${lifecycle.name} aborts unfinished uploads`);
+            }
+        });
+
         it("keeps the description the web service gave the shared load balancer's security group (EC2 would replace the group)", async () => {
             await evaluateStack("prod");
             assert.strictEqual(mocks.one("aws:ec2/securityGroup:SecurityGroup", "todo-alb-sg").inputs.description, "Load balancer of web: listener ports in, the task port out");
@@ -316,6 +329,10 @@ describe("index.ts (the program)", () => {
         it("puts a managed web application firewall in front of the load balancer (dev has none)", async () => {
             await evaluateStack("prod");
             const acl = mocks.one("aws:wafv2/webAcl:WebAcl", "todo-waf");
+            // It logs (Security Hub WAF.11) as long as, and under the key of, the stack's other logs.
+            const wafLogs = mocks.one("aws:cloudwatch/logGroup:LogGroup", "todo-waf-logs").inputs;
+            assert.deepStrictEqual([wafLogs.namePrefix, wafLogs.retentionInDays, wafLogs.kmsKeyId], ["aws-waf-logs-todo-", 365, mocks.one("aws:kms/key:Key").state.arn]);
+            assert.strictEqual(mocks.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").inputs.resourceArn, acl.state.arn);
             assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.webAclArn, acl.state.arn);
             assert.strictEqual(mocks.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs.resourceArn, mocks.one(T.alb).state.arn);
             await evaluateStack("dev");
@@ -468,6 +485,31 @@ describe("index.ts (the program)", () => {
             assert.deepStrictEqual(other.problems, [
                 'fargate-workloads:network.privateSubnetIds (["subnet-0aaaaaaaaaaaaaaa1"]) needs vpcId (subnets of an existing VPC); add vpcId or remove the subnets to build a new VPC',
             ]);
+        });
+
+        it("refuses a VPC range whose subnets EC2 would refuse, or whose task subnets cannot hold the peak task count", async () => {
+            // prod: two zones, public and private subnets: a /27 VPC gives /29 subnets.
+            const small = (await refused("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/27", availabilityZones: 2, natGateways: "OnePerAz" } })) as ConfigError;
+            assert.deepStrictEqual(small.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/27") gives subnets of /29 (the VPC\'s /27, split over 2 Availability Zones and into public and private subnets), but EC2 takes subnets from /16 to /28; use a VPC of /26 or larger, or fewer zones',
+            ]);
+            // /26: private subnets of /28 hold 11 addresses; web at 10 tasks x 200% over 2 zones is 10 per subnet, and a batch run.
+            const tight = (await refused("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/26", availabilityZones: 2, natGateways: "OnePerAz" }, "fargate-workloads:web": { autoscaling: { minCount: 2, maxCount: 11, cpuTargetPercent: 60 } } })) as ConfigError;
+            assert.deepStrictEqual(tight.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/26") gives task subnets of /28 with 11 free addresses each (AWS reserves 5), fewer than the 12 a subnet may need at once (web 11 x 200% over 2 zones = 11, and a batch run); use a larger VPC range, or lower the maximum task counts',
+            ]);
+            // dev: no NAT, so public subnets only, shared with the load balancer's 8 addresses.
+            const shared = (await refused("dev", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/28", natGateways: "None", availabilityZones: 2 } })) as ConfigError;
+            assert.deepStrictEqual(shared.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/28") gives subnets of /29 (the VPC\'s /28, split over 2 Availability Zones), but EC2 takes subnets from /16 to /28; use a VPC of /27 or larger, or fewer zones',
+            ]);
+            const crowded = (await refused("dev", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/27", natGateways: "None", availabilityZones: 2 }, "fargate-workloads:web": { architecture: "arm64", desiredCount: 3 } })) as ConfigError;
+            assert.deepStrictEqual(crowded.problems, [
+                'fargate-workloads:network.cidrBlock ("10.0.0.0/27") gives task subnets of /28 with 11 free addresses each (AWS reserves 5), fewer than the 12 a subnet may need at once (web 3 x 200% over 2 zones = 3, and a batch run, and the load balancer\'s 8 in the same public subnets); use a larger VPC range, or lower the maximum task counts',
+            ]);
+            // The smallest ranges that fit deploy.
+            await evaluateStack("prod", { "fargate-workloads:network": { cidrBlock: "10.0.0.0/26", availabilityZones: 2, natGateways: "OnePerAz" } });
+            assert.strictEqual(mocks.one("awsx:ec2:Vpc").inputs.cidrBlock, "10.0.0.0/26");
         });
 
         it("with a worker and a given namespace: no namespace made, both services in the given one", async () => {

@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { BatchTask } from "../components/batchTask";
 import { LoadBalancer } from "../components/loadBalancer";
-import { TAGGABLE_TYPES } from "../components/tags";
+import * as pulumi from "@pulumi/pulumi";
+import { tagChildren, TAGGABLE_TYPES } from "../components/tags";
+import { outputValue } from "../components/testing";
 import { createServiceNamespace } from "../components/serviceConnect";
 import { WorkerService } from "../components/workerService";
 import { WebService } from "../components/webService";
@@ -74,6 +76,28 @@ describe("tags", () => {
         }
         const taskDefinition = mocks.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition").inputs;
         assert.deepStrictEqual(taskDefinition.tags, { ...TAGS, "fargate-workloads:exemption": "ecs-5:ecs-exec" });
+    });
+
+    it("let a child's own tag win over the component's tag of the same key", async () => {
+        // The component tags every child with the exemption key too; the task definition's own value must stay.
+        new WebService("web", {
+            image: "public.ecr.aws/nginx/nginx:1.27",
+            user: "1000",
+            network,
+            loadBalancer: { subnetIds: lbSubnets },
+            enableExecuteCommand: true,
+            readonlyRootFilesystem: false,
+            tags: { ...TAGS, "fargate-workloads:exemption": "none" },
+        });
+        await mocks.settle();
+        assert.strictEqual(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs.tags["fargate-workloads:exemption"], "ecs-5:ecs-exec");
+        assert.strictEqual(mocks.one("aws:ecs/service:Service").inputs.tags["fargate-workloads:exemption"], "none", "children without their own value take the component's");
+        // The same holds when the child's tags are an Output.
+        const transform = tagChildren({ team: "component", shared: "component" });
+        for (const own of [{ team: "child" }, pulumi.output({ team: "child" })]) {
+            const result = transform({ type: "aws:sns/topic:Topic", name: "t", props: { tags: own }, opts: {}, resource: undefined as never });
+            assert.deepStrictEqual(await outputValue(pulumi.output(result!.props.tags)), { team: "child", shared: "component" });
+        }
     });
 
     it("reach the tasks: the service propagates its tags, the batch runner the task definition's", async () => {

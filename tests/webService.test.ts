@@ -94,7 +94,7 @@ describe("WebService", () => {
             }
             assert.strictEqual(mocks.one("fargate-workloads:ecs:WebService").urn, urn);
             const lb = mocks.one(T.lbComponent);
-            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate", "aws:s3/bucket:Bucket web-access-logs"].sort());
+            assert.deepStrictEqual(mocks.children(lb.urn).map((r) => `${r.type} ${r.name}`).sort(), [`${T.sg} web-alb-sg`, `${T.listener} web-http`, `${T.alb} web-alb`, `${T.ingress} web-alb-in-80-any-ipv4`, "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-5xx-rate", "aws:cloudwatch/metricAlarm:MetricAlarm web-alarm-lb-no-target", "aws:s3/bucket:Bucket web-access-logs"].sort());
             assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => r.service), ["web"], "its rule is recorded on its load balancer");
         });
 
@@ -154,26 +154,36 @@ describe("WebService", () => {
             assert.strictEqual(tg.name, undefined, "the target group is auto-named so it can be replaced create-before-delete");
         });
 
-        it("models a rolling deploy of the defaults at 140 s, term by term, from what it deploys", async () => {
+        it("models a rolling deploy of the defaults at 130 to 440 s, term by term, from what it deploys: both readings of the health check and ECS's bake time", async () => {
             await build();
             const [modeled] = deployTimes(mocks.resources);
             assert.strictEqual(modeled.service, "web-service");
             assert.deepStrictEqual(
-                modeled.estimate.terms.map((t) => [t.name, t.seconds, t.assumed]),
+                modeled.estimate.terms.map((t) => [t.name, t.minSeconds, t.seconds, t.assumed]),
                 [
-                    ["task start (ENI, image pull, app start)", 60, true],
-                    ["new targets healthy", 20, false],
-                    ["old targets draining", 30, false],
-                    ["old tasks stopping", 30, false],
+                    ["task start (ENI, image pull, app start)", 60, 60, true],
+                    // One passing check for a newly registered target (ELB guide), or the healthy threshold (ECS guide).
+                    ["new targets healthy", 10, 20, false],
+                    ["old targets draining", 30, 30, false],
+                    ["old tasks stopping", 30, 30, false],
+                    // Deployment alarms are on by default: ECS bakes the deployment, "less than 5 minutes" by default.
+                    ["bake time (deployment alarms)", 0, 300, false],
                 ],
             );
-            assert.strictEqual(modeled.estimate.totalSeconds, 140);
-            assert.strictEqual(modeled.text, "140 s = 60 s task start (ENI, image pull, app start) (assumed) + 20 s new targets healthy + 30 s old targets draining + 30 s old tasks stopping");
+            assert.deepStrictEqual([modeled.estimate.minTotalSeconds, modeled.estimate.totalSeconds], [130, 440]);
+            assert.strictEqual(
+                modeled.text,
+                "130 to 440 s = 60 s task start (ENI, image pull, app start) (assumed) + 10 to 20 s new targets healthy + 30 s old targets draining + 30 s old tasks stopping + 0 to 300 s bake time (deployment alarms)",
+            );
         });
 
-        it("models AWS defaults at 540 s: the settings the component chooses save 400 s a deploy", () => {
+        it("models no bake time for a service without deployment alarms, and AWS's defaults at 420 to 540 s", async () => {
+            await build({ alarms: { rollbackOnAlarm: false } });
+            const [modeled] = deployTimes(mocks.resources);
+            assert.deepStrictEqual([modeled.estimate.minTotalSeconds, modeled.estimate.totalSeconds], [130, 140]);
+            assert.ok(modeled.estimate.terms.every((t) => !t.name.startsWith("bake")));
             const aws = rollingDeployEstimate({ healthCheckIntervalSeconds: 30, healthyThreshold: 5, deregistrationDelaySeconds: 300, stopTimeoutSeconds: 30 });
-            assert.strictEqual(aws.totalSeconds, 60 + 150 + 300 + 30);
+            assert.deepStrictEqual([aws.minTotalSeconds, aws.totalSeconds], [60 + 30 + 300 + 30, 60 + 150 + 300 + 30]);
         });
 
         it("forwards every path of HTTP:80 to the target group by a rule, answers 404 otherwise, and serves an http:// URL when there is no certificate", async () => {

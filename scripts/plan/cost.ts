@@ -56,6 +56,12 @@ export const USAGE_ASSUMPTIONS = {
     accessLogGbMonth: 0.5,
     /** Requests a month a web application firewall inspects (light traffic: about 0.4 a second). */
     requestsPerMonthMillions: 1,
+    /**
+     * Bytes of log a web ACL writes per inspected request: one JSON record with the request's
+     * headers (the credential ones redacted), the rule groups it passed and the action taken.
+     * AWS states no size; AWS WAF's example records are about this long.
+     */
+    wafLogBytesPerRequest: 2000,
     /** Step Functions state transitions per run (start, task, end). */
     transitionsPerRun: 3,
     /** Messages a month a worker's queue takes (light traffic: about 4 a minute). */
@@ -283,8 +289,10 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         const metrics = alarmMetrics(alarms);
         add(`CloudWatch alarms: ${alarms.length}, reading ${metrics} metrics`, "fixed", `${metrics} x ${prices.alarmMetricMonth}`, metrics * prices.alarmMetricMonth);
     }
+    // A web ACL's logs grow with its requests, not with the light-traffic volume of a task's logs.
+    const wafLogGroupArns = new Set(index.ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").flatMap((c) => c.inputs.logDestinationConfigs ?? []));
     // Log storage: what is kept at steady state is a month's volume times the months of retention.
-    const logGroups = index.ofType("aws:cloudwatch/logGroup:LogGroup");
+    const logGroups = index.ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => !wafLogGroupArns.has(g.state.arn));
     if (logGroups.length > 0) {
         const gb = USAGE_ASSUMPTIONS.logGbPerGroupMonth;
         const monthsKept = logGroups.reduce((sum, g) => sum + Number(g.inputs.retentionInDays ?? 30) / 30, 0);
@@ -309,6 +317,16 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         const millions = USAGE_ASSUMPTIONS.requestsPerMonthMillions;
         add(`WAF web ACL ${acl.name}: requests`, "usage", `${millions} million x ${prices.waf.perMillionRequests}`, millions * prices.waf.perMillionRequests);
         assumptions.push(`${acl.name}: ${millions} million requests a month inspected`);
+        const logging = index.ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").find((c) => c.inputs.resourceArn === acl.state.arn);
+        const group = logging ? index.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => (logging.inputs.logDestinationConfigs ?? []).includes(g.state.arn)) : undefined;
+        if (group) {
+            const bytes = USAGE_ASSUMPTIONS.wafLogBytesPerRequest;
+            const gb = (millions * 1e6 * bytes) / 1e9;
+            const monthsKept = Number(group.inputs.retentionInDays ?? 30) / 30;
+            add(`WAF web ACL ${acl.name}: request logs, ingestion`, "usage", `${round(gb)} GB x ${prices.logs.vendedIngestedGb}`, gb * prices.logs.vendedIngestedGb);
+            add(`WAF web ACL ${acl.name}: request logs, storage at their retention`, "usage", `${round(gb * monthsKept)} GB x ${prices.logs.storedGbMonth}`, gb * monthsKept * prices.logs.storedGbMonth);
+            assumptions.push(`${acl.name}: every inspected request logged at ${bytes} bytes (${round(gb)} GB a month), kept ${group.inputs.retentionInDays ?? 30} days`);
+        }
     }
     for (const dashboard of index.ofType("aws:cloudwatch/dashboard:Dashboard")) {
         add(`CloudWatch dashboard ${dashboard.inputs.dashboardName}`, "fixed", `${prices.dashboardMonth} (three a month are free per account)`, prices.dashboardMonth);

@@ -1,7 +1,7 @@
 /**
  * The modeled time of a rolling deploy of each ECS service the stack creates, from the recorded
- * target group (health check, deregistration delay) and task definition (the main container's
- * stop timeout). The model and its sources: components/deployTime.ts, docs/aws-behaviour.md.
+ * target group (health check, deregistration delay), task definition (the main container's stop
+ * timeout) and service (deployment alarms, which add ECS's bake time). The model and its sources: components/deployTime.ts, docs/aws-behaviour.md.
  */
 import { DeployTimeEstimate, describeDeployTime, rollingDeployEstimate } from "../../components/deployTime";
 import { MAIN_CONTAINER_NAME } from "../../components/taskDefinition";
@@ -37,6 +37,8 @@ export function deployTimes(resources: readonly RecordedResource[]): ServiceDepl
                 healthyThreshold: tg.inputs.healthCheck?.healthyThreshold ?? 3,
                 deregistrationDelaySeconds: tg.inputs.deregistrationDelay ?? 300,
                 stopTimeoutSeconds: main?.stopTimeout ?? 30,
+                // ECS bakes a deployment that watches alarms before it is complete.
+                deploymentAlarms: service.inputs.alarms?.enable === true && (service.inputs.alarms?.alarmNames ?? []).length > 0,
             });
             return [{ service: service.name, estimate, text: describeDeployTime(estimate) }];
         });

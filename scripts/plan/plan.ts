@@ -55,6 +55,17 @@ export function listenerRouting(resources: readonly RecordedResource[]): Listene
 }
 
 /** The alarms and dashboards of the stack, as the plan lists them. */
+/** Where a web ACL logs, and what it leaves out, as the plan prints it. */
+function wafLoggingText(acl: RecordedResource, index: ResourceIndex): string[] {
+    const logging = index.ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").find((c) => c.inputs.resourceArn === acl.state.arn);
+    if (!logging) {
+        return ["no request logs"];
+    }
+    const group = index.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => (logging.inputs.logDestinationConfigs ?? []).includes(g.state.arn));
+    const redacted = (logging.inputs.redactedFields ?? []).map((f: any) => f.singleHeader?.name ?? Object.keys(f)[0]);
+    return [`logs every inspected request to ${group ? `${group.state.name}, kept ${group.inputs.retentionInDays} days` : "its log destination"}${redacted.length ? `, without ${redacted.join(", ")}` : ""}`];
+}
+
 export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "alarms" | "dashboards" | "firewalls"> {
     const index = new ResourceIndex(resources);
     return {
@@ -66,7 +77,7 @@ export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "
             name: String(d.inputs.dashboardName),
             widgets: (JSON.parse(d.inputs.dashboardBody).widgets as any[]).map((w) => (w.type === "text" ? String(w.properties.markdown).replace(/^#+\s*/, "") : `  ${w.properties.title}`)),
         })),
-        firewalls: index.ofType("aws:wafv2/webAcl:WebAcl").map((acl) => ({ name: acl.name, rules: wafRulesText(acl.inputs.rules) })),
+        firewalls: index.ofType("aws:wafv2/webAcl:WebAcl").map((acl) => ({ name: acl.name, rules: [...wafRulesText(acl.inputs.rules), ...wafLoggingText(acl, index)] })),
     };
 }
 

@@ -27,8 +27,8 @@ export interface PriceTable {
     readonly alarmMetricMonth: number;
     /** A custom dashboard a month (the account's first three are free; the estimate counts every one). */
     readonly dashboardMonth: number;
-    /** CloudWatch Logs: a GB ingested, a GB stored a month. */
-    readonly logs: { readonly ingestedGb: number; readonly storedGbMonth: number };
+    /** CloudWatch Logs: a GB ingested, a GB of vended logs (such as AWS WAF's) delivered to CloudWatch Logs (first 10 TB), a GB stored a month. */
+    readonly logs: { readonly ingestedGb: number; readonly vendedIngestedGb: number; readonly storedGbMonth: number };
     /** S3 Standard storage, a GB a month. */
     readonly s3StandardGbMonth: number;
     /** A customer-managed KMS key a month (requests beyond the free tier are left out). */
@@ -64,7 +64,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         waf: { webAclMonth: 5.0, ruleMonth: 1.0, perMillionRequests: 0.6 },
         sqs: { perMillionRequests: 0.4, freeRequestsPerMonth: 1_000_000 },
         kmsKeyMonth: 1.0,
-        logs: { ingestedGb: 0.5, storedGbMonth: 0.03 },
+        logs: { ingestedGb: 0.5, vendedIngestedGb: 0.5, storedGbMonth: 0.03 },
         s3StandardGbMonth: 0.023,
     },
 };

@@ -174,7 +174,7 @@ export function renderJson(plan: Plan): string {
                 counts: plan.counts,
                 cost: plan.cost,
                 workloads: plan.workloads,
-                deployTimes: plan.deployTimes.map((d) => ({ service: d.service, totalSeconds: d.estimate.totalSeconds, terms: d.estimate.terms })),
+                deployTimes: plan.deployTimes.map((d) => ({ service: d.service, minTotalSeconds: d.estimate.minTotalSeconds, totalSeconds: d.estimate.totalSeconds, terms: d.estimate.terms })),
                 diagram: plan.diagram,
                 notes: plan.notes,
             },
