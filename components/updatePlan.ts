@@ -179,7 +179,7 @@ function markUnknowns(value: unknown, identities: readonly string[], from: strin
         }
         if (typeof v === "string") {
             // A value containing an identity (an ARN in a policy), or a long enough part of one (an ARN suffix).
-            if (identities.some((id) => v.includes(id) || (v.length >= 12 && id.includes(v)))) {
+            if (identities.some((id) => v.includes(id) || (v.length >= 12 && /[/:]/.test(v) && id.includes(v)))) {
                 found = true;
                 return { __unknown: true, from: [from] } satisfies Unknown;
             }
@@ -231,29 +231,31 @@ function topological(nodes: ReadonlyMap<string, Node>): Node[] {
     return order;
 }
 
-/** URNs the new resource's aliases stand for, its parent's aliases included (as the engine derives them). */
-function aliasUrns(snapshot: ProgramSnapshot, byUrn: ReadonlyMap<string, RecordedResource>, r: RecordedResource, memo: Map<string, string[]>): string[] {
-    const known = memo.get(r.urn);
-    if (known) {
-        return known;
-    }
-    const own = r.options.aliases.map((a) =>
-        a.urn ?? urnIn(a.stack ?? snapshot.stack, a.project ?? snapshot.project, a.noParent ? undefined : (a.parentUrn ?? r.parent), a.type ?? r.type, a.name ?? r.name),
-    );
+/**
+ * URNs of the previous run a new resource may continue, as the engine derives them (pulumi
+ * `generateAliases`, `inheritedChildAlias`): its own aliases, and when its parent continues a
+ * resource under another URN, each of its names (its own and its aliases') under that parent, a
+ * name that starts with the parent's name following the parent's old name.
+ */
+function candidateUrns(snapshot: ProgramSnapshot, byUrn: ReadonlyMap<string, RecordedResource>, r: RecordedResource, parentMatch: ReadonlyMap<string, string>): string[] {
+    const resolve = (a: RecordedResource["options"]["aliases"][number], parent: string | undefined) =>
+        a.urn ?? urnIn(a.stack ?? snapshot.stack, a.project ?? snapshot.project, a.noParent ? undefined : (a.parentUrn !== undefined ? (parentMatch.get(a.parentUrn) ?? a.parentUrn) : parent), a.type ?? r.type, a.name ?? r.name);
+    const own = r.options.aliases.map((a) => resolve(a, r.parent));
     const inherited: string[] = [];
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    if (parent) {
-        for (const parentAlias of aliasUrns(snapshot, byUrn, parent, memo)) {
-            // pulumi's inheritedChildAlias: a child named after its parent follows the parent's new name.
-            const parentAliasName = parentAlias.split("::").pop()!;
-            const name = r.name.startsWith(parent.name) ? parentAliasName + r.name.slice(parent.name.length) : r.name;
-            const [stack, project] = parentAlias.replace(/^urn:pulumi:/, "").split("::");
-            inherited.push(urnIn(stack, project, parentAlias, r.type, name));
+    const parentOld = r.parent ? parentMatch.get(r.parent) : undefined;
+    if (parent && parentOld && parentOld !== r.parent) {
+        const oldParentName = parentOld.split("::").pop()!;
+        const [stack, project] = parentOld.replace(/^urn:pulumi:/, "").split("::");
+        const names = [...new Set([{ name: r.name, type: r.type }, ...r.options.aliases.filter((a) => !a.urn && !a.noParent && (a.parentUrn === undefined || a.parentUrn === r.parent)).map((a) => ({ name: a.name ?? r.name, type: a.type ?? r.type }))].map((n) => JSON.stringify(n)))].map((n) => JSON.parse(n) as { name: string; type: string });
+        for (const { name, type } of names) {
+            inherited.push(urnIn(stack, project, parentOld, type, name));
+            if (name.startsWith(parent.name)) {
+                inherited.push(urnIn(stack, project, parentOld, type, oldParentName + name.slice(parent.name.length)));
+            }
         }
     }
-    const all = [...new Set([...own, ...inherited])].filter((u) => u !== r.urn);
-    memo.set(r.urn, all);
-    return all;
+    return [r.urn, ...new Set([...own, ...inherited].filter((u) => u !== r.urn))];
 }
 
 /** Options of {@link planUpdate}. */
@@ -282,11 +284,11 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
     const newByUrn = new Map(after.resources.map((r) => [r.urn, r]));
 
     // Matching: by URN, else by alias; an old resource continues in one new resource at most.
+    // Parents register before their children, so a child sees how its parent matched.
     const matchOf = new Map<string, string>();
     const successorOf = new Map<string, string>();
-    const memo = new Map<string, string[]>();
     for (const r of after.resources) {
-        const candidates = [r.urn, ...aliasUrns(after, newByUrn, r, memo)];
+        const candidates = candidateUrns(after, newByUrn, r, matchOf);
         const old = candidates.find((u) => oldNodes.has(u) && !successorOf.has(u));
         if (old) {
             matchOf.set(r.urn, old);
@@ -356,7 +358,8 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
             stepOf.set(r.urn, step(opaque.length > 0 ? "unknown" : changed.length > 0 ? "update" : "same", r, { ...base, ...(opaque.length > 0 ? { reason } : {}) }));
             continue;
         }
-        if (changed.length === 0 && !r.options.replaceWith.some((u) => stepOf.get(u)?.op === "replace")) {
+        const linked = [...r.options.replaceWith, ...(r.options.deletedWith ? [r.options.deletedWith] : [])];
+        if (changed.length === 0 && !linked.some((u) => ["replace", "unknown"].includes(stepOf.get(u)?.op ?? ""))) {
             stepOf.set(r.urn, step("same", r, base));
             continue;
         }
@@ -384,16 +387,19 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
                         continue;
                     }
                     if (applies === undefined) {
-                        conditional.push(`${path} (${rule.source}, when ${rule.note ?? "its condition holds"})`);
+                        conditional.push(`the provider replaces it on a change of ${path} (${rule.source}) when ${rule.note ?? "its condition holds"}, which the planner cannot check`);
                         continue;
                     }
                 }
                 reasons.push({ path, how: rule.how, source: rule.source });
             }
         }
-        for (const u of r.options.replaceWith) {
+        // replaceWith, and deletedWith ("If the named resource is being replaced, this resource will be replaced as well").
+        for (const [u, how] of [...r.options.replaceWith.map((u) => [u, "replaceWith"] as const), ...(r.options.deletedWith ? [[r.options.deletedWith, "deletedWith"] as const] : [])]) {
             if (stepOf.get(u)?.op === "replace") {
-                reasons.push({ path: "", how: "replaceWith", source: `replaceWith: ${u}` });
+                reasons.push({ path: "", how, source: `${how}: ${u}` });
+            } else if (stepOf.get(u)?.op === "unknown") {
+                conditional.push(`it is replaced with ${newByUrn.get(u)?.name ?? u} (${how}), whose replacement is unknown`);
             }
         }
         // A forced replacement that rests only on values unknown because a dependency's own step is unknown is itself unknown.
@@ -408,7 +414,7 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
             continue;
         }
         if (certain.length === 0 && conditional.length > 0) {
-            stepOf.set(r.urn, step("unknown", r, { ...base, reason: `the provider replaces it on a change of ${conditional.join("; ")}, a condition the planner cannot check` }));
+            stepOf.set(r.urn, step("unknown", r, { ...base, reason: conditional.join("; ") }));
             continue;
         }
         if (certain.length === 0) {
@@ -416,6 +422,8 @@ export function planUpdate(before: ProgramSnapshot, after: ProgramSnapshot, opti
             continue;
         }
         const dbr = deleteFirst(r, entry);
+        // A replacement is created from the program's inputs: ignoreChanges does not apply to it.
+        effectiveInputs.set(r.urn, inputs);
         stepOf.set(r.urn, step("replace", r, { ...base, replaceReasons: dedupeReasons(certain), deleteBeforeReplace: dbr.value, ...(dbr.why ? { reason: dbr.why } : {}) }));
     }
 

@@ -75,32 +75,40 @@ const UNIQUE_KEYS: readonly UniqueKey[] = [
     },
     ...(
         [
-            ["aws:s3/bucketPolicy:BucketPolicy", ["bucket"], "the bucket's policy"],
-            ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ["bucket"], "the bucket's lifecycle configuration"],
-            ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", ["bucket"], "the bucket's default encryption"],
-            ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ["bucket"], "the bucket's public access block"],
-            ["aws:s3/bucketVersioning:BucketVersioning", ["bucket"], "the bucket's versioning"],
-            ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", ["bucket"], "the bucket's ownership controls"],
-            ["aws:s3/bucketLogging:BucketLogging", ["bucket"], "the bucket's access logging"],
-            ["aws:sns/topicPolicy:TopicPolicy", ["arn"], "the topic's policy"],
-            ["aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", ["clusterName"], "the cluster's capacity providers"],
-            ["aws:wafv2/webAclAssociation:WebAclAssociation", ["resourceArn"], "the load balancer's web ACL association"],
-            ["aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", ["resourceArn"], "the web ACL's logging configuration"],
-            ["aws:ecr/lifecyclePolicy:LifecyclePolicy", ["repository"], "the repository's lifecycle policy"],
-            ["aws:appautoscaling/target:Target", ["serviceNamespace", "resourceId", "scalableDimension"], "the scalable target"],
-            ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", ["role", "policyArn"], "the policy's attachment to the role"],
-            ["aws:cloudwatch/eventTarget:EventTarget", ["rule", "targetId"], "the rule's target"],
-            ["aws:lb/listenerCertificate:ListenerCertificate", ["listenerArn", "certificateArn"], "the certificate on the listener"],
+            ["aws:s3/bucketPolicy:BucketPolicy", ["bucket"], "the bucket's policy", "removes the bucket's policy"],
+            ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ["bucket"], "the bucket's lifecycle configuration", "removes the bucket's lifecycle rules"],
+            ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", ["bucket"], "the bucket's default encryption", "sets the bucket back to S3-managed keys"],
+            ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ["bucket"], "the bucket's public access block", "removes the bucket's public access block"],
+            ["aws:s3/bucketVersioning:BucketVersioning", ["bucket"], "the bucket's versioning", "suspends the bucket's versioning"],
+            ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", ["bucket"], "the bucket's ownership controls", "removes the bucket's ownership controls"],
+            ["aws:s3/bucketLogging:BucketLogging", ["bucket"], "the bucket's access logging", "turns the bucket's access logging off"],
+            ["aws:sns/topicPolicy:TopicPolicy", ["arn"], "the topic's policy", "sets the topic's policy back to the default"],
+            ["aws:sqs/queuePolicy:QueuePolicy", ["queueUrl"], "the queue's policy", "removes the queue's policy"],
+            ["aws:sqs/redrivePolicy:RedrivePolicy", ["queueUrl"], "the queue's redrive policy", "removes the queue's redrive policy"],
+            ["aws:wafv2/webAclAssociation:WebAclAssociation", ["resourceArn"], "the load balancer's web ACL association", "disassociates the web ACL"],
+            ["aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", ["resourceArn"], "the web ACL's logging configuration", "turns the web ACL's logging off"],
+            ["aws:ecr/lifecyclePolicy:LifecyclePolicy", ["repository"], "the repository's lifecycle policy", "removes the repository's lifecycle policy"],
+            ["aws:appautoscaling/target:Target", ["serviceNamespace", "resourceId", "scalableDimension"], "the scalable target", "deregisters the scalable target, and with it its scaling policies"],
+            ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", ["role", "policyArn"], "the policy's attachment to the role", "detaches the policy from the role"],
+            ["aws:cloudwatch/eventTarget:EventTarget", ["rule", "targetId"], "the rule's target", "removes the rule's target"],
+            ["aws:lb/listenerCertificate:ListenerCertificate", ["listenerArn", "certificateArn"], "the certificate on the listener", "removes the certificate from the listener"],
         ] as const
     ).map(
-        ([type, paths, words]): UniqueKey => ({
+        ([type, paths, words, undone]): UniqueKey => ({
             types: [type],
             keys: (i) => (paths.some((p) => valueAt(i, p) === undefined) && type === "aws:cloudwatch/eventTarget:EventTarget" ? [] : [{ key: [type, ...paths.map((p) => part(valueAt(i, p)))], words }]),
             clash: "delete-undoes",
-            outcome: `AWS keeps one of these per ${paths.join(" and ")}: the new resource's write succeeds, then the old one's delete at the end of the update removes the setting`,
+            outcome: `AWS keeps one of these per ${paths.join(" and ")}: the new resource's write succeeds, then the old one's delete at the end of the update ${undone}`,
             fix: SINGLETON_FIX,
         }),
     ),
+    {
+        types: ["aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"],
+        keys: (i) => [{ key: ["capacity-providers", part(i.clusterName)], words: "the cluster's capacity providers" }],
+        clash: "delete-undoes",
+        outcome: "AWS keeps one list per cluster: the new resource's write succeeds, then the old one's delete at the end of the update tries to clear the list, which ECS refuses while tasks use the providers (ResourceInUse, retried for 10 minutes): the update fails",
+        fix: SINGLETON_FIX,
+    },
     ...(
         [
             ["aws:route53/record:Record", ["zoneId", "name", "type", "setIdentifier"], "the DNS record", "Route 53 refuses to create a record set that exists (the provider sends CREATE unless allowOverwrite)"],
@@ -119,13 +127,23 @@ const UNIQUE_KEYS: readonly UniqueKey[] = [
     ),
 ];
 
-/** Keys of explicit physical names (an auto-named property given by the program): unique per type, ECS services per cluster. */
+/** Where an explicit name is unique: per account and Region, unless listed here (per owner). */
+const NAME_SCOPES: Readonly<Record<string, readonly string[]>> = {
+    "aws:ecs/service:Service": ["cluster"],
+    "aws:iam/rolePolicy:RolePolicy": ["role"],
+    "aws:appautoscaling/policy:Policy": ["serviceNamespace", "resourceId", "scalableDimension"],
+    "aws:cloudwatch/eventTarget:EventTarget": ["rule"],
+    "aws:scheduler/schedule:Schedule": ["groupName"],
+};
+
+/** Keys of explicit physical names (an auto-named property given by the program): unique per type and scope. */
 function explicitNameKeys(ctx: PlanContext, r: RecordedResource, inputs: Record<string, any>): { key: string[]; words: string }[] {
     const named = ctx.replacementsOf(r.type)?.autoNamed;
     if (named === undefined || inputs[named] === undefined || UNIQUE_KEYS.some((k) => k.types.includes(r.type) && k.clash === "create-fails" && r.type !== "aws:ecs/service:Service")) {
         return [];
     }
-    return [{ key: ["name", r.type, r.type === "aws:ecs/service:Service" ? part(inputs.cluster) : "", part(inputs[named])], words: `the name "${part(inputs[named])}"` }];
+    const scope = (NAME_SCOPES[r.type] ?? []).map((p) => part(valueAt(inputs, p)));
+    return [{ key: ["name", r.type, ...scope, part(inputs[named])], words: `the name "${part(inputs[named])}"` }];
 }
 
 /** When the old holder of a key lets it go, relative to a new claim. */
@@ -249,6 +267,22 @@ const staleReferences: UpdateRule = (ctx) => {
                     seen.add(target.urn);
                     problems.push(describeStale(r, target, `ignoreChanges: ["${pattern}"] keeps the old value`, pattern));
                 }
+            }
+        }
+        // What an ignored property points at changes: the program asks for other resources there.
+        for (const pattern of r.options.ignoreChanges) {
+            const top = parsePath(pattern)[0] as string;
+            const wanted = new Set(r.options.propertyDependencies[top] ?? []);
+            const had = new Set((old.options.propertyDependencies[top] ?? []).map((u) => ctx.successorOf.get(u) ?? u));
+            const added = [...wanted].filter((u) => !had.has(u) && ctx.newNodes.get(u)?.resource.custom);
+            if (added.length > 0 && step.ignored.some((p) => parsePath(p)[0] === top)) {
+                const names = added.map((u) => ctx.newNodes.get(u)!.resource.name).join(", ");
+                problems.push({
+                    rule: "ignored-change",
+                    severity: "error",
+                    urns: [urn, ...added],
+                    message: `${r.name} would point ${top} at ${names} too, but ignoreChanges: ["${pattern}"] keeps the old value, so the live resource never does (a service moved between rolling and a traffic-shifting strategy in place, say). Fix: see the README's safe ways to change a deployed stack.`,
+                });
             }
         }
         for (const s of ctx.replacementsOf(r.type)?.suppressedWhenRemoved ?? []) {
@@ -403,15 +437,29 @@ const trafficShiftingRuleMadeAnew: UpdateRule = (ctx) => {
         if (!shifting || (s.op === "create" && !serviceRuns)) {
             continue;
         }
+        const withGroups = s.replaceReasons.some((x) => x.how === "replaceWith");
         problems.push({
             rule: "traffic-shifting-rule-new",
             severity: "warning",
             urns: [s.urn],
-            message: `${r.name} is ${s.op === "replace" ? "replaced" : "made anew"} forwarding all requests to its first target group; after an odd number of deployments ECS runs the service in the other one, so every request would reach a group without tasks until the next deployment. Fix: see the README's safe ways to change a deployed service.`,
+            message: withGroups
+                ? `${r.name} is replaced with its target groups, which are new and empty: requests fail from its replacement until ECS's deployment registers the new tasks. Fix: see the README's safe ways to change a deployed service.`
+                : `${r.name} is ${s.op === "replace" ? "replaced" : "made anew"} forwarding all requests to its first target group, which may not be the one ECS runs the tasks in after earlier deployments: requests would reach a group without tasks until the next deployment. Fix: see the README's safe ways to change a deployed service.`,
         });
     }
     return problems;
 };
+
+/** A security group rule whose ports change in place: the old port closes while what listens on it still runs. */
+const portNarrowedInPlace: UpdateRule = (ctx) =>
+    [...ctx.stepOf.values()]
+        .filter((s) => s.op === "update" && /^aws:vpc\/securityGroup(Ingress|Egress)Rule:/.test(s.type) && s.changed.some((p) => ["fromPort", "toPort", "ipProtocol"].includes(p)))
+        .map((s) => ({
+            rule: "port-closed-in-place",
+            severity: "warning" as const,
+            urns: [s.urn],
+            message: `${s.name} changes its ports in place, so the old port closes at the start of the update, while tasks that listen on it still run (until their replacements are up). Fix: a new rule for the new port (a logical name per port), created before the old one is deleted.`,
+        }));
 
 /** Steps whose replacement the planner cannot know: a warning each, never "safe". */
 const replacementUnknown: UpdateRule = (ctx) => [
@@ -421,5 +469,27 @@ const replacementUnknown: UpdateRule = (ctx) => [
         .map((s) => ({ rule: "replacement-unknown", severity: "warning" as const, urns: [s.urn], message: `${s.name}: ${s.type} is deleted with every child it made, which the mocks cannot see (for a VPC: its subnets, gateways and routes).` })),
 ];
 
+/** A rule whose actions ECS owned (ignored by the program) that the program now sets again. */
+const trafficShiftingEnded: UpdateRule = (ctx) => {
+    const problems: UpdateProblem[] = [];
+    for (const [urn, oldUrn] of ctx.matchOf) {
+        const s = ctx.stepOf.get(urn)!;
+        const r = ctx.newNodes.get(urn)!.resource;
+        const old = ctx.oldNodes.get(oldUrn)!.resource;
+        const ignoredBefore = old.options.ignoreChanges.some((p) => parsePath(p)[0] === "actions");
+        const ignoredNow = r.options.ignoreChanges.some((p) => parsePath(p)[0] === "actions");
+        if (r.type !== "aws:lb/listenerRule:ListenerRule" || s.op !== "update" || !ignoredBefore || ignoredNow || !s.changed.some((p) => p.startsWith("actions"))) {
+            continue;
+        }
+        problems.push({
+            rule: "traffic-shifting-ended",
+            severity: "error",
+            urns: [urn],
+            message: `${r.name}'s actions were ECS's to set (ignoreChanges), and now the program sets them: the update sends all requests to the target group it names, which may not be the one ECS runs the tasks in, and the other is deleted. Fix: see the README's safe ways to change a deployed service.`,
+        });
+    }
+    return problems;
+};
+
 /** Every rule, in the order their problems are listed. */
-export const UPDATE_RULES: readonly UpdateRule[] = [replacementUnknown, uniqueKeys, staleReferences, suppressedRemovals, providerRefuses, statefulAndProtected, serviceCount, trafficShiftingRuleMadeAnew];
+export const UPDATE_RULES: readonly UpdateRule[] = [replacementUnknown, uniqueKeys, portNarrowedInPlace, staleReferences, suppressedRemovals, providerRefuses, statefulAndProtected, serviceCount, trafficShiftingRuleMadeAnew, trafficShiftingEnded];

@@ -129,6 +129,30 @@ describe("update planner (the second pulumi up)", () => {
         assert.deepStrictEqual(ops(without), ["create renamed", "delete q"]);
     });
 
+    it("follows a child's own alias under its parent's former name, as the engine does", async () => {
+        class Box extends pulumi.ComponentResource {
+            constructor(name: string, child: string, opts?: pulumi.ComponentResourceOptions, childOpts?: pulumi.CustomResourceOptions) {
+                super("test:index:Box", name, {}, opts);
+                new aws.sqs.Queue(child, {}, { parent: this, ...childOpts });
+            }
+        }
+        // The parent renamed (with an alias) and the child renamed too (an alias to its own former name).
+        const p = await plan(
+            () => new Box("old", "old-q-spot"),
+            () => new Box("new", "new-q", { aliases: [{ name: "old" }] }, { aliases: [{ name: "new-q-spot" }] }),
+        );
+        assert.deepStrictEqual(ops(p), []);
+    });
+
+    it("replaces a resource deleted with one that is replaced (deletedWith)", async () => {
+        const program = (fifo: boolean) => () => {
+            const q = new aws.sqs.Queue("q", { fifoQueue: fifo });
+            new aws.sqs.Queue("dlq", {}, { deletedWith: q });
+        };
+        const p = await plan(program(false), program(true));
+        assert.deepStrictEqual(ops(p).filter((o) => o.startsWith("replace")), ["replace q", "replace dlq"]);
+    });
+
     it("hides a change behind ignoreChanges, and reports what keeps pointing at a replaced target group", async () => {
         const program = (port: number) => () => {
             const tg = new aws.lb.TargetGroup("tg", { port, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" });
@@ -199,7 +223,20 @@ describe("update planner (the second pulumi up)", () => {
             const renamed = await plan(policy("p"), policy("p2"));
             assert.deepStrictEqual(ops(renamed), ["create p2", "delete p"]);
             assert.deepStrictEqual(rules(renamed), ["error one-per-owner"]);
-            assert.match(renamed.problems[0].message, /^the new p2 takes the bucket's policy while p holds it until it is deleted, after every create and update: AWS keeps one of these per bucket: the new resource's write succeeds, then the old one's delete at the end of the update removes the setting/);
+            assert.match(renamed.problems[0].message, /^the new p2 takes the bucket's policy while p holds it until it is deleted, after every create and update: AWS keeps one of these per bucket: the new resource's write succeeds, then the old one's delete at the end of the update removes the bucket's policy/);
+        });
+
+        it("reports an ignored property asked to point at another resource too, and a port changed in place", async () => {
+            const rules = (groups: number) => () => {
+                const tgs = Array.from({ length: groups }, (_, i) => new aws.lb.TargetGroup(`tg${i}`, { port: 80, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" }));
+                new aws.lb.ListenerRule("rule", { listenerArn: lb().arn, priority: 10, actions: [{ type: "forward", forward: { targetGroups: tgs.map((tg, i) => ({ arn: tg.arn, weight: i === 0 ? 100 : 0 })) } }], conditions: [{ pathPattern: { values: ["/*"] } }] }, { ignoreChanges: ["actions"] });
+            };
+            const p = await plan(rules(1), rules(2));
+            assert.deepStrictEqual(p.problems.map((x) => `${x.severity} ${x.rule}`), ["error ignored-change"]);
+            assert.match(p.problems[0].message, /^rule would point actions at tg1 too, but ignoreChanges: \["actions"\] keeps the old value/);
+            const ingress = (port: number) => () => new aws.vpc.SecurityGroupIngressRule("in", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "10.0.0.0/16" });
+            const moved = await plan(ingress(8080), ingress(9090), { replacements: { ...TABLE, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { terraformType: "aws_vpc_security_group_ingress_rule", framework: "plugin-framework", replaceOn: [{ path: "securityGroupId", how: "RequiresReplace", source: "r.go:1" }], suppressedWhenRemoved: [] } }, rules: UPDATE_RULES });
+            assert.deepStrictEqual(moved.problems.map((x) => `${x.severity} ${x.rule}`), ["warning port-closed-in-place"]);
         });
 
         it("reports a removed block the provider ignores, and a change it refuses", async () => {

@@ -6,6 +6,8 @@ import { LoadBalancer, LoadBalancerArgs } from "../../components/loadBalancer";
 import { DeploymentArgs } from "../../components/deployment";
 import { WebService, WebServiceArgs } from "../../components/webService";
 import { RoutingArgs } from "../../components/routing";
+import * as assert from "assert";
+import { planUpdate, ProgramSnapshot } from "../../components/testing";
 import { expectUpdate, pair, program, stack } from "./harness";
 
 const VPC = "vpc-0123456789abcdef0";
@@ -101,9 +103,32 @@ describe("the second pulumi up: the update corpus", function () {
             it(strategy, async () => {
                 const args = { deployment: { strategy } as DeploymentArgs };
                 const plan = await pair(alone({ ...args, port: 8080 }), alone({ ...args, port: 9090 }));
-                expectUpdate(plan, { update: { "web-service": "loadBalancers", "web-alb-out-tasks": "fromPort", "web-service-in-alb": "fromPort" }, problems: [] });
+                // The new port's rules are made before the old ones go: the running tasks stay reachable.
+                expectUpdate(plan, { update: { "web-service": "loadBalancers" }, create: ["web-alb-out-tasks-9090", "web-service-in-alb-9090"], delete: ["web-alb-out-tasks-8080", "web-service-in-alb-8080"], problems: [] });
             });
         }
+    });
+
+    describe("moving between rolling and a traffic-shifting strategy (not supported in place)", () => {
+        it("rolling to blueGreen: the rule's ignored actions would never name the second target group", async () => {
+            const plan = await pair(alone(), alone({ deployment: { strategy: "blueGreen" } }));
+            expectUpdate(plan, { create: ["web-tg-alt"], problems: ["error ignored-change"] });
+        });
+
+        it("blueGreen to rolling: the rule is pointed at the first target group, whichever holds the tasks", async () => {
+            const plan = await pair(alone({ deployment: { strategy: "blueGreen" } }), alone());
+            expectUpdate(plan, { delete: ["web-tg-alt"], problems: ["error traffic-shifting-ended"] });
+        });
+    });
+
+    describe("upgrading from the previous version", () => {
+        it("keeps the security group rules named without their port, and a spot service named after its strategy", async () => {
+            const current = await program(() => new WebService("web", { ...serviceArgs, loadBalancer: { subnetIds: lbArgs.subnetIds }, capacity: "spot" }));
+            // The previous version's names for the same resources.
+            const former = asNamed(current, { "web-service": "web-service-spot", "web-alb-out-tasks-8080": "web-alb-out-tasks", "web-service-in-alb-8080": "web-service-in-alb" });
+            expectUpdate(planUpdate(former, current), { update: { "web-service": "forceNewDeployment" }, problems: [] });
+            assert.deepStrictEqual(planUpdate(former, current).steps.filter((s) => s.op === "create" || s.op === "delete" || s.op === "replace"), []);
+        });
     });
 
     describe("capacity: on demand and spot", () => {
@@ -161,7 +186,8 @@ describe("the second pulumi up: the update corpus", function () {
             const on = await pair(() => stack("dev"), () => stack("dev", { "fargate-workloads:web": { ...devWeb(), waf: true } }));
             expectUpdate(on, { create: ["todo-waf"], problems: [] });
             const off = await pair(() => stack("dev", { "fargate-workloads:web": { ...devWeb(), waf: true } }), () => stack("dev"));
-            expectUpdate(off, { delete: ["todo-waf"], problems: [] });
+            // The firewall's request logs go with it: a reviewer allows that explicitly.
+            expectUpdate(off, { delete: ["todo-waf", "todo-waf-logs"], problems: ["error stateful-kept"] });
         });
 
         it("adds and removes a worker: removing it deletes its queue, with the messages in it", async () => {
@@ -208,4 +234,27 @@ function devBatch(): Record<string, any> {
 
 function prodWeb(): Record<string, any> {
     return { architecture: "arm64", cpu: 512, memory: 1024, desiredCount: 2, autoscaling: { minCount: 2, maxCount: 10, cpuTargetPercent: 60, requestsPerTarget: 1000 }, domain: { name: "todo.example.com", zoneId: "Z0123456789EXAMPLE" }, waf: true };
+}
+
+/**
+ * `snapshot` as a version that named some resources otherwise: each renamed resource (name and
+ * URN), with its inputs as they are, and its old inputs where this version changed them.
+ */
+function asNamed(snapshot: ProgramSnapshot, names: Readonly<Record<string, string>>): ProgramSnapshot {
+    const renamed = (urn: string) => {
+        const at = urn.lastIndexOf("::");
+        const name = urn.slice(at + 2);
+        return names[name] !== undefined ? `${urn.slice(0, at + 2)}${names[name]}` : urn;
+    };
+    return {
+        ...snapshot,
+        resources: snapshot.resources.map((r) => ({
+            ...r,
+            name: names[r.name] ?? r.name,
+            urn: renamed(r.urn),
+            // The previous version sent forceNewDeployment false, and no aliases.
+            inputs: r.type === "aws:ecs/service:Service" ? { ...r.inputs, forceNewDeployment: false } : r.inputs,
+            options: { ...r.options, aliases: [] },
+        })),
+    };
 }
