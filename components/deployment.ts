@@ -442,9 +442,9 @@ export function serviceSafetyArgs(enableExecuteCommand: boolean, waitForSteadySt
 /**
  * The service's deployment alarms: with `rollback`, a deployment fails and rolls back while one of
  * `alarmNames` is in ALARM. Turned off, the block is still sent (enable and rollback false): the
- * provider ignores a removed block, so leaving it out would keep the old setting live. With no
- * alarm to name (ECS requires at least one name, and the provider drops an empty list), nothing
- * can be sent: see the README.
+ * provider ignores a removed block, so leaving it out would keep the old setting live. ECS requires
+ * at least one name and the provider drops an empty list, so a caller keeps an alarm to name
+ * (WebService refuses `rollbackOnAlarm: false` without one); with none, nothing is sent.
  */
 export function deploymentAlarms(alarmNames: pulumi.Input<string>[], rollback: boolean) {
     return alarmNames.length === 0 ? {} : { alarms: { alarmNames, enable: rollback, rollback } };

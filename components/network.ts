@@ -229,3 +229,14 @@ export function createTaskEgressRules(parent: pulumi.Resource, name: string, sec
     }
     return rules;
 }
+
+/**
+ * The logical name and options of a security group rule that opens one port to a service's tasks:
+ * the port is part of the name, so a new port is a new rule, created before the old one is
+ * deleted (an in-place update would close the old port while the running tasks still listen on
+ * it, until the new ones are up). The alias keeps the rule of earlier versions, named without its
+ * port, as long as the port stays the same.
+ */
+export function portRuleName(component: string, role: string, port: number): { name: string; opts: { aliases: pulumi.Alias[] } } {
+    return { name: childName(component, `${role}-${port}`), opts: { aliases: [{ name: childName(component, role) }] } };
+}

@@ -160,17 +160,18 @@ export interface PriorityBand {
  * band, the rarer two derived priorities collide.
  */
 const HOST_CLASS_BANDS = [
-    { size: 30000, exactPath: 2000, wildcardPath: 1500 },
-    { size: 6000, exactPath: 500, wildcardPath: 500 },
-    { size: 14000, exactPath: 1000, wildcardPath: 1250 },
+    { size: 30000, exactPath: 2000, wildcardPath: 800 },
+    { size: 6000, exactPath: 500, wildcardPath: 250 },
+    { size: 14000, exactPath: 1000, wildcardPath: 600 },
 ] as const;
 /**
  * Wildcard paths rank by the length of their fixed start, in classes (longest first): a longer
- * start is more specific (`/api/v2/*` before `/api/*`). Classes are coarse so bands are large and
- * derived priorities rarely collide; two rules of one class where one would shadow the other are
- * refused (see {@link RouteTable}). A start of one character (`/*`) matches every path.
+ * start is more specific (`/api/v2/*` before `/api/*`). Classes are fine where starts are short
+ * and common, coarser beyond, so bands stay large enough that derived priorities rarely collide;
+ * two rules of one class where one would shadow the other are refused (see {@link RouteTable}).
+ * A pattern that matches every path (`/*`, `*`) is any path.
  */
-const WILDCARD_START_CLASSES: readonly number[] = [32, 24, 16, 12, 9, 7, 5, 2];
+const WILDCARD_START_CLASSES: readonly number[] = [40, 32, 26, 22, 19, 17, 15, 13, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 0];
 /** The first tenth of each band holds test rules (deployment.testTraffic): before every production rule of their class. */
 const TEST_SHARE = 0.1;
 
@@ -179,9 +180,11 @@ function pathClass(pattern: string): number {
     if (!WILDCARD.test(pattern)) {
         return 0;
     }
+    if (patternCovers(pattern, "/*")) {
+        return WILDCARD_START_CLASSES.length + 1;
+    }
     const start = fixedStart(pattern).length;
-    const k = WILDCARD_START_CLASSES.findIndex((min) => start >= min);
-    return k < 0 ? WILDCARD_START_CLASSES.length + 1 : k + 1;
+    return WILDCARD_START_CLASSES.findIndex((min) => start >= min) + 1;
 }
 
 /**
@@ -241,7 +244,9 @@ export function patternCovers(wide: string, narrow: string): boolean {
 /** True when rule `a` matches every request rule `b` matches (no test header on `a`, or the same one). */
 function shadows(a: Pick<RouteEntry, "hosts" | "paths" | "testHeader">, b: Pick<RouteEntry, "hosts" | "paths" | "testHeader">): boolean {
     const covers = (wide: readonly string[], narrow: readonly string[]) => wide.length === 0 || (narrow.length > 0 && narrow.every((n) => wide.some((w) => patternCovers(w, n))));
-    return (a.testHeader === undefined || a.testHeader === b.testHeader) && covers(a.hosts, b.hosts) && covers(a.paths.filter((p) => p !== "/*" && p !== "*").length === a.paths.length ? a.paths : [], b.paths);
+    // A path that matches every path (`/*`) makes the rule one for any path.
+    const anyPath = (paths: readonly string[]) => (paths.some((p) => patternCovers(p, "/*")) ? [] : paths);
+    return (a.testHeader === undefined || a.testHeader === b.testHeader) && covers(a.hosts, b.hosts) && covers(anyPath(a.paths), b.paths);
 }
 
 /**

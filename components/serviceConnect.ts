@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "./errors";
-import { childName } from "./naming";
+import { portRuleName } from "./network";
 import { awslogsOptions } from "./taskDefinition";
 
 /**
@@ -231,16 +231,18 @@ export function createCallRules(parent: pulumi.Resource, component: string, call
     const opts = { parent };
     return calls.flatMap((callee) => {
         const port = callee.containerPort;
+        const out = portRuleName(component, `calls-${callee.name}-out`, port);
+        const inbound = portRuleName(component, `calls-${callee.name}-in`, port);
         return [
             new aws.vpc.SecurityGroupEgressRule(
-                childName(component, `calls-${callee.name}-out`),
+                out.name,
                 { securityGroupId: callerSecurityGroupId, description: `Service Connect calls to ${callee.component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callee.securityGroupId },
-                opts,
+                { ...opts, ...out.opts },
             ),
             new aws.vpc.SecurityGroupIngressRule(
-                childName(component, `calls-${callee.name}-in`),
+                inbound.name,
                 { securityGroupId: callee.securityGroupId, description: `Service Connect calls from ${component}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: callerSecurityGroupId },
-                opts,
+                { ...opts, ...inbound.opts },
             ),
         ];
     });

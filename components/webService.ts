@@ -11,7 +11,7 @@ import { awsContext } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { WafArgs } from "./waf";
-import { createTaskEgressRules, TaskNetwork, validateTaskNetwork } from "./network";
+import { createTaskEgressRules, portRuleName, TaskNetwork, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
 import { createCallRules, ResolvedServiceConnect, ServiceConnectArgs, ServiceConnectEndpoint, serviceConnectConfiguration, serviceConnectEndpoint, validateServiceConnect } from "./serviceConnect";
 import {
@@ -602,6 +602,17 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
     if (resolved.rollbackOnAlarm === true && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
         v.record(v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false"));
     }
+    // Turned off, the deployment alarms are sent off, naming an alarm: ECS requires one, the
+    // provider drops an empty list, and a block left out keeps the last setting live.
+    if (resolved.rollbackOnAlarm === false && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false && resolved.unhealthyTargets === false) {
+        v.record(
+            v.conflict(
+                "alarms.rollbackOnAlarm",
+                "false needs one of alarms.errorRatePercent, p99LatencySeconds or unhealthyTargets: the service's deployment alarms are sent turned off, naming one of them (ECS requires a name, and a setting left out would keep rolling back)",
+                "keep one of those alarms",
+            ),
+        );
+    }
     v.throwSince(before);
     return resolved;
 }
@@ -949,15 +960,17 @@ export class WebService extends pulumi.ComponentResource {
         const opts = { parent: this };
         const vpcId = args.network.vpcId;
         const serviceSecurityGroup = new aws.ec2.SecurityGroup(childName(name, "service-sg"), { vpcId, description: `Tasks of ${name}: the container port from the load balancer only` }, opts);
+        const out = portRuleName(name, "alb-out-tasks", plan.port);
         new aws.vpc.SecurityGroupEgressRule(
-            childName(name, "alb-out-tasks"),
+            out.name,
             { securityGroupId: frontend.securityGroupId, description: `Requests and health checks to the tasks of ${name}`, ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: serviceSecurityGroup.id },
-            opts,
+            { ...opts, ...out.opts },
         );
+        const inbound = portRuleName(name, "service-in-alb", plan.port);
         new aws.vpc.SecurityGroupIngressRule(
-            childName(name, "service-in-alb"),
+            inbound.name,
             { securityGroupId: serviceSecurityGroup.id, description: "Container port from the load balancer", ipProtocol: "tcp", fromPort: plan.port, toPort: plan.port, referencedSecurityGroupId: frontend.securityGroupId },
-            opts,
+            { ...opts, ...inbound.opts },
         );
         const taskEgressRules = createTaskEgressRules(this, name, serviceSecurityGroup.id, args.network);
         return { serviceSecurityGroup, taskEgress: taskEgressRules };

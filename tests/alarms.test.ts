@@ -112,14 +112,17 @@ describe("alarms and dashboards", () => {
             assert.deepStrictEqual(mocks.one(T.service).inputs.alarms, { alarmNames: names, enable: false, rollback: false });
         });
 
-        it("names any traffic alarm left in the turned-off setting, and sends none when no alarm is left to name", async () => {
+        it("names any traffic alarm left in the turned-off setting, and refuses to leave none to name", async () => {
             new WebService("web", { ...base, alarms: { rollbackOnAlarm: false, errorRatePercent: false, p99LatencySeconds: false } });
             await mocks.settle();
             assert.deepStrictEqual(mocks.one(T.service).inputs.alarms, { alarmNames: [mocks.all(T.alarm).find((a) => a.name === "web-alarm-unhealthy-targets")!.state.name], enable: false, rollback: false });
-            mocks.reset();
-            new WebService("web", { ...base, alarms: { rollbackOnAlarm: false, errorRatePercent: false, p99LatencySeconds: false, unhealthyTargets: false } });
-            await mocks.settle();
-            assert.strictEqual(mocks.one(T.service).inputs.alarms, undefined, "ECS requires an alarm name, and the provider drops an empty list");
+            assert.throws(
+                () => new WebService("web2", { ...base, alarms: { rollbackOnAlarm: false, errorRatePercent: false, p99LatencySeconds: false, unhealthyTargets: false } }),
+                {
+                    message:
+                        "web2: alarms.rollbackOnAlarm false needs one of alarms.errorRatePercent, p99LatencySeconds or unhealthyTargets: the service's deployment alarms are sent turned off, naming one of them (ECS requires a name, and a setting left out would keep rolling back); keep one of those alarms.",
+                },
+            );
         });
 
         const cases: [string, Partial<WebServiceArgs>, string][] = [

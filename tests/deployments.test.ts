@@ -82,7 +82,7 @@ describe("deploy strategies", () => {
         assert.deepStrictEqual(test.inputs.actions, production.inputs.actions);
         assert.strictEqual(mocks.one(T.service).inputs.loadBalancers[0].advancedConfiguration.testListenerRule, test.state.arn);
         assert.strictEqual(await outputValue(web.testListenerRule!.urn), test.urn);
-        assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => [r.priority, r.testHeader]), [[48217, undefined], [47235, "X-Deploy-Test=green"]]);
+        assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => [r.priority, r.testHeader]), [[49657, undefined], [48535, "X-Deploy-Test=green"]]);
     });
 
     it("canary and linear: their share of traffic and bake times on the service, and the time pulumi up waits", async () => {

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import { logDeliveryPrincipal } from "../components/accessLogs";
 import { LoadBalancer, LoadBalancerArgs } from "../components/loadBalancer";
 import { outputValue } from "../components/testing";
+import { urnOf } from "../components/mockMonitor";
 import { ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
@@ -320,15 +321,15 @@ describe("LoadBalancer", () => {
         it("refuses the 61st service on one load balancer: each adds an outbound rule to its security group", async () => {
             const plan = LoadBalancer.validate("edge", lbArgs);
             for (let i = 0; i < 60; i++) {
-                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: plan, routing: { paths: [`/svc${i}/*`] } });
+                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: plan, routing: { paths: [`/svc${i}/*`], priority: i + 1 } });
             }
             assert.throws(
-                () => WebService.validate("svc60", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/svc60/*"] } }),
+                () => WebService.validate("svc60", { ...serviceArgs, loadBalancer: plan, routing: { paths: ["/svc60/*"], priority: 61 } }),
                 { message: "svc60: loadBalancer would be service 61 of edge: its security group holds one outbound rule per service, and 61 pass AWS's quota of 60 per security group and IP family; put further services behind another load balancer, or raise the quota with AWS and set securityGroupRuleQuota on the load balancer." },
             );
             const raised = LoadBalancer.validate("edge", { ...lbArgs, securityGroupRuleQuota: 200 });
             for (let i = 0; i < 61; i++) {
-                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: raised, routing: { paths: [`/svc${i}/*`] } });
+                WebService.validate(`svc${i}`, { ...serviceArgs, loadBalancer: raised, routing: { paths: [`/svc${i}/*`], priority: i + 1 } });
             }
             assert.strictEqual(new Set(raised.routes.rules.map((r) => r.service)).size, 61);
         });
@@ -372,8 +373,8 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(
                 rules.map((r) => [r.name, r.inputs.listenerArn, r.inputs.priority, r.inputs.conditions]),
                 [
-                    ["api-https-rule", https.state.arn, 11722, [{ hostHeader: { values: ["todo.example.com"] } }, { pathPattern: { values: ["/api/*"] } }]],
-                    ["web-https-rule", https.state.arn, 26100, [{ hostHeader: { values: ["todo.example.com"] } }]],
+                    ["api-https-rule", https.state.arn, 13402, [{ hostHeader: { values: ["todo.example.com"] } }, { pathPattern: { values: ["/api/*"] } }]],
+                    ["web-https-rule", https.state.arn, 23220, [{ hostHeader: { values: ["todo.example.com"] } }]],
                 ],
             );
             assert.deepStrictEqual(rules.map((r) => r.inputs.actions[0].targetGroupArn), [mocks.one(T.tg, "api-tg").state.arn, mocks.one(T.tg, "web-tg").state.arn]);
@@ -382,7 +383,7 @@ describe("LoadBalancer", () => {
             const lbSg = sgIdOf("edge-alb-sg");
             assert.deepStrictEqual(
                 mocks.all(T.egress).filter((r) => r.inputs.securityGroupId === lbSg).map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
-                [["api-alb-out-tasks", 5000, sgIdOf("api-service-sg")], ["web-alb-out-tasks", 8080, sgIdOf("web-service-sg")]],
+                [["api-alb-out-tasks-5000", 5000, sgIdOf("api-service-sg")], ["web-alb-out-tasks-8080", 8080, sgIdOf("web-service-sg")]],
             );
             for (const [service, port] of [["api", 5000], ["web", 8080]] as const) {
                 const ingress = mocks.all(T.ingress).filter((r) => r.inputs.securityGroupId === sgIdOf(`${service}-service-sg`));
@@ -411,7 +412,8 @@ describe("LoadBalancer", () => {
 
         it("holds fifty services: unique priorities, a target group and a rule each, security group rules between each and the load balancer", async () => {
             const lb = edge();
-            const services = Array.from({ length: 50 }, (_, i) => new WebService(`svc${i}`, { ...serviceArgs, loadBalancer: lb, routing: { hosts: [`s${i}.example.com`], ...(i % 2 ? { paths: [`/v${i}/*`] } : {}) } }));
+            // Twenty-five host-and-path rules in one class of paths: explicit priorities (derived ones would likely collide in its band).
+            const services = Array.from({ length: 50 }, (_, i) => new WebService(`svc${i}`, { ...serviceArgs, loadBalancer: lb, routing: { hosts: [`s${i}.example.com`], ...(i % 2 ? { paths: [`/v${i}/*`], priority: 100 + i } : {}) } }));
             await mocks.settle();
             const rules = mocks.all(T.rule);
             assert.strictEqual(rules.length, 50);
@@ -447,8 +449,8 @@ describe("LoadBalancer", () => {
             await mocks.settle();
             const rule = mocks.one(T.rule).inputs;
             assert.deepStrictEqual([rule.listenerArn, rule.priority], [existing.listenerArn, 120]);
-            assert.strictEqual(mocks.one(T.egress, "web-alb-out-tasks").inputs.securityGroupId, "sg-0123456789abcdef0");
-            assert.strictEqual(mocks.one(T.ingress, "web-service-in-alb").inputs.referencedSecurityGroupId, "sg-0123456789abcdef0");
+            assert.strictEqual(mocks.one(T.egress, "web-alb-out-tasks-8080").inputs.securityGroupId, "sg-0123456789abcdef0");
+            assert.strictEqual(mocks.one(T.ingress, "web-service-in-alb-8080").inputs.referencedSecurityGroupId, "sg-0123456789abcdef0");
             assert.strictEqual(mocks.all(T.alb).length + mocks.all(T.record).length, 0, "nothing of the load balancer is made here");
             const label = mocks.all(T.scalingPolicy).find((p) => p.name === "web-scale-requests")!.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel;
             assert.strictEqual(label, `app/shared/50dc6c495c0c9188/${mocks.one(T.tg).state.arnSuffix}`);
@@ -594,8 +596,13 @@ describe("LoadBalancer", () => {
                 assert.deepStrictEqual(await aliasUrns(recorder.seen.get(`${type}::${name}`), name, type), [former(type, formerName)], `${name} keeps ${formerName}`);
             }
             // Resources that stay children of the service keep their URNs as they are.
-            for (const [type, name] of [[T.tg, "web-tg"], [T.sg, "web-service-sg"], [T.egress, "web-alb-out-tasks"], [T.ingress, "web-service-in-alb"]]) {
+            for (const [type, name] of [[T.tg, "web-tg"], [T.sg, "web-service-sg"]]) {
                 assert.strictEqual(mocks.one(type, name).urn, former(type, name));
+            }
+            // The rules that open the port are named after it now, and keep their former names by an alias.
+            for (const [type, name] of [[T.egress, "web-alb-out-tasks"], [T.ingress, "web-service-in-alb"]]) {
+                const rule = mocks.one(type, `${name}-8080`);
+                assert.deepStrictEqual(rule.options.aliases.map((a) => urnOf(a.parentUrn, type, a.name!)), [former(type, name)]);
             }
             assert.strictEqual(mocks.one(T.lb).urn, former(T.lb, "web"));
         });

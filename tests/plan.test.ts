@@ -103,7 +103,7 @@ describe("npm run plan", () => {
             });
             await mocks.settle();
             const two = estimateCost(mocks.resources, "us-east-1");
-            assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "48217: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
+            assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "49657: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
             assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.88, 50.54]);
             close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
             assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 11.66], ["api-service", "todo-alb", 11.66]]);
@@ -150,9 +150,9 @@ describe("npm run plan", () => {
             const prod = await buildPlan(mocks, "prod");
             assert.deepStrictEqual(prod.routing, [
                 { loadBalancer: "todo-alb", listener: "HTTP :80", rules: ["default: redirect to HTTPS :443 (HTTP_301)"] },
-                { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["26100: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
+                { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["23220: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
             ]);
-            assert.match(renderText(prod), /\nRouting \(rules in evaluation order, lowest priority first\)\n {2}todo-alb HTTP :80\n {4}default: redirect to HTTPS :443 \(HTTP_301\)\n {2}todo-alb HTTPS :443\n {4}26100: host todo\.example\.com -> forward to web-tg\n/);
+            assert.match(renderText(prod), /\nRouting \(rules in evaluation order, lowest priority first\)\n {2}todo-alb HTTP :80\n {4}default: redirect to HTTPS :443 \(HTTP_301\)\n {2}todo-alb HTTPS :443\n {4}23220: host todo\.example\.com -> forward to web-tg\n/);
             assert.ok(renderMarkdown(prod).includes("### Routing\n\n- `todo-alb` HTTP :80: `default: redirect to HTTPS :443 (HTTP_301)`\n"));
         });
 
@@ -271,9 +271,9 @@ describe("npm run plan", () => {
             assert.deepStrictEqual(vpc.willCreate, ["1 VPC (10.0.0.0/16) with an internet gateway", "2 public subnets (one per AZ) with route tables", "no NAT gateway"]);
             const listener = plan.resources.find((r) => r.name === "todo-http")!;
             assert.deepStrictEqual(listener.keyInputs.actions, ['answer 404 "Not found"']);
-            assert.deepStrictEqual(listener.keyInputs.rules, ["48217: path /* -> forward to web-tg", 'default: answer 404 "Not found"']);
+            assert.deepStrictEqual(listener.keyInputs.rules, ["49657: path /* -> forward to web-tg", 'default: answer 404 "Not found"']);
             const rule = plan.resources.find((r) => r.type === "aws:lb/listenerRule:ListenerRule")!;
-            assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 48217, conditions: "path /*", actions: ["forward to web-tg"] }]);
+            assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 49657, conditions: "path /*", actions: ["forward to web-tg"] }]);
             const text = renderText(plan);
             assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources/);
             assert.match(text, /\n {2}fargate-workloads:ecs:WebService {2}web\n {4}aws:cloudwatch\/logGroup:LogGroup {2}web-logs\n/);
@@ -325,8 +325,8 @@ describe("npm run plan", () => {
             });
             assert.deepStrictEqual(keyInputs("web-service-sg"), { inbound: ["tcp 8080 from todo-alb-sg"], outbound: ["tcp 443 to 0.0.0.0/0", "tcp 443 to ::/0"] });
             assert.deepStrictEqual(keyInputs("export-sg"), { inbound: "none", outbound: ["tcp 443 to 0.0.0.0/0, ::/0"] });
-            assert.deepStrictEqual(keyInputs("web-service-in-alb"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from todo-alb-sg" });
-            assert.deepStrictEqual(keyInputs("web-alb-out-tasks"), { securityGroup: "todo-alb-sg", outbound: "tcp 8080 to web-service-sg" });
+            assert.deepStrictEqual(keyInputs("web-service-in-alb-8080"), { securityGroup: "web-service-sg", inbound: "tcp 8080 from todo-alb-sg" });
+            assert.deepStrictEqual(keyInputs("web-alb-out-tasks-8080"), { securityGroup: "todo-alb-sg", outbound: "tcp 8080 to web-service-sg" });
             const text = renderText(plan);
             assert.ok(text.includes("aws:ec2/securityGroup:SecurityGroup  export-sg\n        · inbound: none\n        · outbound: tcp 443 to 0.0.0.0/0, ::/0\n"), "the tree shows the rules under the group");
         });
@@ -355,7 +355,7 @@ describe("npm run plan", () => {
                 "internet --> todo_alb",
                 "todo_alb --> todo_http",
                 'todo_http("HTTP :80, else 404")',
-                'todo_http -->|"48217: path /*"| web_tg',
+                'todo_http -->|"49657: path /*"| web_tg',
                 'web_tg -->|":8080"| web_service',
                 "web_service --> todo_table",
                 'export_schedule -->|"starts"| export_runner',
@@ -369,7 +369,7 @@ describe("npm run plan", () => {
             assert.ok(mermaid.includes('export_runner -.->|"failed runs"| alerts'), "dev alerts too, to the stack's topic, without a subscriber");
             assert.match(dot, /^digraph "fargate-workloads dev" \{/);
             assert.ok(dot.includes("subgraph cluster_public {"));
-            assert.ok(dot.includes('todo_http -> web_tg [label="48217: path /*"];'));
+            assert.ok(dot.includes('todo_http -> web_tg [label="49657: path /*"];'));
         });
 
         it("draws prod: HTTPS with the redirect, tasks in private subnets, the alert topic", async () => {
@@ -378,7 +378,7 @@ describe("npm run plan", () => {
                 'subgraph private["Private subnets"]',
                 'todo_http -.->|"301 redirect"| todo_https',
                 'todo_https("HTTPS :443, else 404")',
-                'todo_https -->|"26100: host todo.example.com"| web_tg',
+                'todo_https -->|"23220: host todo.example.com"| web_tg',
                 'export_runner -.->|"failed runs"| alerts',
             ]) {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);

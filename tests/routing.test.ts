@@ -40,11 +40,11 @@ describe("listener rule routing", () => {
 
         it("stay within 1..50000 in every specificity class, in bands that never overlap", () => {
             // Every path class: exact, a wildcard after a fixed start of 0..127 characters, none.
-            const pathClasses = [["/exact"], ...Array.from({ length: ROUTING_LIMITS.patternLength }, (_, n) => [n === 0 ? "*" : `/${"a".repeat(n - 1)}*`]), []];
+            const pathClasses = [["/exact"], ["*.png"], ...Array.from({ length: ROUTING_LIMITS.patternLength }, (_, n) => [n === 0 ? "*" : `/${"a".repeat(n - 1)}*`]), []];
             const bands = [["a.example.com"], ["*.example.com"], []].flatMap((hosts) => pathClasses.map((paths) => derivedPriorityBand(route(hosts, paths))));
             const sorted = [...new Map(bands.map((b) => [b.first, b])).values()].sort((x, y) => x.first - y.first);
-            // Per host class: exact paths, 8 classes of wildcard paths by the length of their fixed start, any path.
-            assert.strictEqual(sorted.length, 3 * (1 + 8 + 1), "one band per host class and path class");
+            // Per host class: exact paths, 19 classes of wildcard paths by the length of their fixed start, any path.
+            assert.strictEqual(sorted.length, 3 * (1 + 19 + 1), "one band per host class and path class");
             assert.ok(sorted[0].first >= ROUTING_LIMITS.priority.min);
             const last = sorted[sorted.length - 1];
             assert.ok(last.first + last.size - 1 <= ROUTING_LIMITS.priority.max, `the last band ends at ${last.first + last.size - 1}`);
@@ -150,23 +150,37 @@ describe("listener rule routing", () => {
         });
 
         it("refuse a rule that another rule of the listener evaluated before it would shadow, naming both", () => {
-            const table = joined([route([], ["/api/*"])]);
-            // "/api/*" and "/api/v*" fall in one class of fixed starts: whichever comes first, the narrower must not come second.
-            const narrow = table.plan("v", route([], ["/api/v*"]), ["https"], 1);
-            const wide = derivedPriority("s0", route([], ["/api/*"]));
-            const mine = derivedPriority("v", route([], ["/api/v*"]));
-            if (mine > wide) {
-                assert.deepStrictEqual(narrow, {
-                    path: "routing",
-                    problem: `would never receive a request on the https listener of edge: service s0's rule (priority ${wide}) matches every request this service's rule (priority ${mine}) matches, and is evaluated first`,
-                    fix: "give the narrower rule a lower explicit priority than the wider one, or make their hosts or paths distinct",
-                });
-            } else {
-                assert.ok(Array.isArray(narrow), "the narrower rule comes first");
-            }
-            assert.ok(Array.isArray(table.plan("v", route([], ["/api/v*"], 1), ["https"], 1)), "an explicit priority before the wider rule is accepted");
-            assert.strictEqual((table.plan("w", route([], ["/*"], 1), ["https"], 1) as { path: string }).path, "routing", "a catch-all placed first shadows the rest");
+            // "/api/v1/items*" (a fixed start of 13) covers "/api/v1/items/*" (14): one class of fixed starts, ordered by the hash.
+            // A wide service placed mid-band, so narrower ones land on either side of it.
+            const b = derivedPriorityBand(route([], ["/api/v1/items*"]));
+            const wideName = Array.from({ length: 500 }, (_, i) => `s${i}`).find((n) => Math.abs(derivedPriority(n, route([], ["/api/v1/items*"])) - (b.first + b.size / 2)) < b.size / 10)!;
+            const wide = derivedPriority(wideName, route([], ["/api/v1/items*"]));
+            const nameWith = (before: boolean) => Array.from({ length: 500 }, (_, i) => `v${i}`).find((n) => derivedPriority(n, route([], ["/api/v1/items/*"])) < wide === before)!;
+            const [first, second] = [nameWith(true), nameWith(false)];
+            const withWide = () => {
+                const table = new RouteTable("edge");
+                const planned = table.plan(wideName, route([], ["/api/v1/items*"]), ["https"], 1);
+                assert.ok(Array.isArray(planned));
+                table.add(planned, 1);
+                return table;
+            };
+            assert.ok(Array.isArray(withWide().plan(first, route([], ["/api/v1/items/*"]), ["https"], 1)), "the narrower rule comes first: accepted");
+            const mine = derivedPriority(second, route([], ["/api/v1/items/*"]));
+            assert.deepStrictEqual(withWide().plan(second, route([], ["/api/v1/items/*"]), ["https"], 1), {
+                path: "routing",
+                problem: `would never receive a request on the https listener of edge: service ${wideName}'s rule (priority ${wide}) matches every request this service's rule (priority ${mine}) matches, and is evaluated first`,
+                fix: "give the narrower rule a lower explicit priority than the wider one, or make their hosts or paths distinct",
+            });
+            assert.ok(Array.isArray(withWide().plan(second, route([], ["/api/v1/items/*"], 1), ["https"], 1)), "an explicit priority before the wider rule is accepted");
+            assert.strictEqual((joined([route([], ["/api/v1/items*"])]).plan("w", route([], ["/*"], 1), ["https"], 1) as { path: string }).path, "routing", "a catch-all placed first shadows the rest");
             assert.ok(Array.isArray(joined([route(["a.example.com"], [])]).plan("w", route([], ["/*"]), ["https"], 1)), "a catch-all for any host comes after a host's rule");
+        });
+
+        it("rank a wildcard without a fixed start before the catch-all, and nested paths of different lengths apart", () => {
+            const band = (paths: string[]) => derivedPriorityBand(route([], paths));
+            assert.ok(band(["*.png"]).first + band(["*.png"]).size <= band(["/*"]).first, "*.png before /*");
+            assert.ok(band(["/api/v1/accounts/admin/*"]).first + band(["/api/v1/accounts/admin/*"]).size <= band(["/api/v1/accounts/*"]).first, "the longer start first");
+            assert.ok(band(["/api/v1/*"]).first + band(["/api/v1/*"]).size <= band(["/api/*"]).first);
         });
 
         it("know which path patterns cover others", () => {

@@ -197,9 +197,9 @@ describe("WebService", () => {
             const rule = mocks.one(T.rule, "web-http-rule").inputs;
             assert.deepStrictEqual(
                 [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
-                [listeners[0].state.arn, 48217, [{ pathPattern: { values: ["/*"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+                [listeners[0].state.arn, 49657, [{ pathPattern: { values: ["/*"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
             );
-            assert.strictEqual(web.routing.priority, 48217);
+            assert.strictEqual(web.routing.priority, 49657);
             assert.strictEqual(web.httpsListener, undefined);
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
         });
@@ -265,7 +265,7 @@ describe("WebService", () => {
             const rule = mocks.one(T.rule, "web-https-rule").inputs;
             assert.deepStrictEqual(
                 [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
-                [mocks.one(T.listener, "web-https").state.arn, 26100, [{ hostHeader: { values: ["todo.example.com"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+                [mocks.one(T.listener, "web-https").state.arn, 23220, [{ hostHeader: { values: ["todo.example.com"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
                 "only the host the certificate covers reaches the service",
             );
             assert.ok(web.httpsListener);
