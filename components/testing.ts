@@ -17,12 +17,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { accountInRegion, accountInvokes, InvokeHandler, MOCK_ACCOUNT, MockAccount } from "./mockAccount";
-import { urnOf, waitForRegistrations, watchParents } from "./mockMonitor";
-import { RecordedResource, ResourceRecord } from "./mockRecord";
+import { urnOf, waitForRegistrations, watchRegistrations } from "./mockMonitor";
+import { RecordedResource, RegistrationOptions, ResourceRecord } from "./mockRecord";
 import { mockState } from "./mockState";
 
 export { MOCK_ACCOUNT };
-export type { InvokeHandler, MockAccount, RecordedResource };
+export type { InvokeHandler, MockAccount, RecordedResource, RegistrationOptions };
 
 /** Options of {@link MockRecorder.useStack}. */
 export interface StackOptions {
@@ -50,8 +50,8 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
 
     private readonly defaultAccount: MockAccount;
     private readonly handlers = new Map<string, InvokeHandler>();
-    /** Parent URN of the registration the monitor is about to hand over (see mockMonitor.ts). */
-    private pendingParent: string | undefined;
+    /** Parent URN and options of the registration the monitor is about to hand over (see mockMonitor.ts). */
+    private pending: { parent?: string; options?: RegistrationOptions } = {};
 
     constructor(account: MockAccount = MOCK_ACCOUNT) {
         super();
@@ -70,13 +70,13 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
 
     /** Pulumi mocks hook: records the resource and returns an id and plausible computed state. */
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-        const parent = this.pendingParent;
-        this.pendingParent = undefined;
+        const { parent, options } = this.pending;
+        this.pending = {};
         const computed = mockState(this.account, args.type, args.name, args.inputs);
         const state = { ...args.inputs, ...computed.state };
         const id = args.id || computed.id || `${args.name}-id`;
         const urn = urnOf(parent, args.type, args.name);
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, urn, parent, custom: args.custom ?? true, readId: args.id });
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, urn, parent, custom: args.custom ?? true, readId: args.id, ...(options ? { options } : {}) });
         return { id, state };
     }
 
@@ -99,8 +99,8 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
     useStack(stack: string, options: StackOptions = {}): void {
         const project = options.project ?? "fargate-workloads";
         pulumi.runtime.setMocks(this, project, stack, options.preview ?? false);
-        watchParents((parent) => {
-            this.pendingParent = parent;
+        watchRegistrations((parent, options) => {
+            this.pending = { parent, options };
         });
         const config: Record<string, string> = {};
         for (const [key, value] of Object.entries(options.config ?? {})) {
