@@ -461,8 +461,8 @@ describe("fargate-workloads and the runner it reads", () => {
     it("ships as the package's bin, an executable script", () => {
         const root = path.join(__dirname, "..");
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-        assert.deepStrictEqual(pkg.bin, { "fargate-workloads": "dist/cli/main.js" });
-        assert.match(fs.readFileSync(path.join(root, "cli", "main.ts"), "utf8"), /^#!\/usr\/bin\/env node\n/);
+        assert.deepStrictEqual(pkg.bin, { "fargate-workloads": "dist/cli/bin.js" });
+        assert.match(fs.readFileSync(path.join(root, "cli", "bin.ts"), "utf8"), /^#!\/usr\/bin\/env node\n/);
         for (const sdk of ["@aws-sdk/client-sfn", "@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-ecs"]) {
             assert.match(pkg.dependencies[sdk], /^\d+\.\d+\.\d+$/, `${sdk} is a pinned runtime dependency`);
         }

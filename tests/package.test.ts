@@ -20,11 +20,11 @@ function importsOf(file: string): string[] {
 
 describe("the importable library", () => {
     it("exports the components and the testing harness from the built files, with their types", () => {
-        assert.strictEqual(pkg.main, "dist/index.js");
-        assert.strictEqual(pkg.types, "dist/index.d.ts");
-        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
-        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/testing.d.ts", default: "./dist/testing.js" });
-        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "README.md", "LICENSE"]);
+        assert.strictEqual(pkg.main, "dist/components/index.js");
+        assert.strictEqual(pkg.types, "dist/components/index.d.ts");
+        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/components/index.d.ts", default: "./dist/components/index.js" });
+        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/components/testing.d.ts", default: "./dist/components/testing.js" });
+        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "README.md", "LICENSE"]);
     });
 
     it("maps every typed subpath export in typesVersions, for consumers on node10 resolution (module commonjs)", () => {
@@ -41,13 +41,13 @@ describe("the importable library", () => {
         }
     });
 
-    it("gives consumers only what the components and the command line import: nothing of the program's (awsx, zod, yaml)", () => {
-        const dirs = ["components", "cli"].map((d) => path.join(ROOT, d));
+    it("gives consumers only what the components, the command line, the plan and the policy pack import: nothing of the program's (awsx, zod)", () => {
+        const dirs = ["components", "cli", "scripts/plan", "policy", "policy/limits"].map((d) => path.join(ROOT, d));
         const used = new Set(dirs.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => importsOf(path.join(dir, f)))));
         const provided = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
-        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of the components and the command line is a dependency or a peer");
-        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the components and the command line do not use");
-        for (const programOnly of ["@pulumi/awsx", "zod", "yaml"]) {
+        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of what the package ships is a dependency or a peer");
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the package does not use");
+        for (const programOnly of ["@pulumi/awsx", "zod"]) {
             assert.ok(!(programOnly in pkg.dependencies), `${programOnly} is not a consumer dependency`);
         }
     });
