@@ -20,7 +20,7 @@ tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
 # Only the compiled components and their types (dist/components), the command line (dist/cli),
 # the plan (dist/scripts/plan), the policy pack (dist/policy, with its PulumiPolicy.yaml), the
 # README, the license and package.json.
-unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/PulumiPolicy\.yaml|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/PulumiPolicy\.yaml|lib/(index|testing|bin|load)\.js|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
 if [ -n "$unexpected" ]; then
     echo "The package holds files it must not ship:" >&2
     echo "$unexpected" >&2

@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import { builtinModules } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,11 +22,34 @@ function importsOf(file: string): string[] {
 
 describe("the importable library", () => {
     it("exports the components and the testing harness from the built files, with their types", () => {
-        assert.strictEqual(pkg.main, "dist/components/index.js");
+        assert.strictEqual(pkg.main, "lib/index.js");
         assert.strictEqual(pkg.types, "dist/components/index.d.ts");
-        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/components/index.d.ts", default: "./dist/components/index.js" });
-        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/components/testing.d.ts", default: "./dist/components/testing.js" });
-        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "README.md", "LICENSE"]);
+        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/components/index.d.ts", default: "./lib/index.js" });
+        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/components/testing.d.ts", default: "./lib/testing.js" });
+        assert.deepStrictEqual(pkg.files, ["lib/*.js", "dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "README.md", "LICENSE"]);
+        assert.match(fs.readFileSync(path.join(ROOT, "lib", "index.js"), "utf8"), /require\("\.\/load"\)\("components\/index\.js"\)/);
+        assert.match(fs.readFileSync(path.join(ROOT, "lib", "testing.js"), "utf8"), /require\("\.\/load"\)\("components\/testing\.js"\)/);
+    });
+
+    it("says at import how to build it when dist/ is missing (installed from git with --ignore-scripts)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unbuilt-"));
+        fs.mkdirSync(path.join(dir, "lib"));
+        for (const file of fs.readdirSync(path.join(ROOT, "lib"))) {
+            fs.copyFileSync(path.join(ROOT, "lib", file), path.join(dir, "lib", file));
+        }
+        assert.throws(
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            () => require(path.join(dir, "lib", "index.js")),
+            (e: Error) => e.message.startsWith(`fargate-workloads: ${path.join("dist", "components", "index.js")} is missing in ${dir}: the package was installed without its build`) && e.message.includes("allowScripts") && e.message.endsWith(`cd ${dir} && npm install && npm run build`),
+        );
+        const bin = spawnSync(process.execPath, [path.join(dir, "lib", "bin.js"), "plan", "--help"], { encoding: "utf8" });
+        assert.deepStrictEqual([bin.status, bin.stdout], [1, ""]);
+        assert.match(bin.stderr, /^fargate-workloads: dist\/cli\/bin\.js is missing in /);
+        fs.mkdirSync(path.join(dir, "dist", "components"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "dist", "components", "testing.js"), "module.exports = { built: true };\n");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        assert.deepStrictEqual(require(path.join(dir, "lib", "testing.js")), { built: true }, "once built, the entry point is the build");
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("maps every typed subpath export in typesVersions, for consumers on node10 resolution (module commonjs)", () => {
