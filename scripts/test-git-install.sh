@@ -45,14 +45,16 @@ echo "   dist/ built; the components, the testing harness and the command load"
 
 echo "2. npm install --ignore-scripts $spec"
 new_consumer ignored
+start=$SECONDS
 npm install --no-audit --no-fund --ignore-scripts --save-exact "${peers[@]}" "$spec" > install.log 2>&1 || { cat install.log; fail "the install with --ignore-scripts failed"; }
 [ ! -e node_modules/fargate-workloads/dist ] || fail "dist/ exists though prepare did not run"
 message=$(node -e 'require("fargate-workloads")' 2>&1) && fail "the import of an unbuilt package succeeded"
 echo "$message" | grep -q "fargate-workloads: dist/components/index.js is missing in .*npm run build" || { echo "$message"; fail "the import of an unbuilt package does not say how to build it"; }
-echo "   the import says: $(echo "$message" | grep -o 'fargate-workloads: dist/components/index.js is missing[^:]*')"
+echo "   installed in $((SECONDS - start)) s; the import says: $(echo "$message" | grep -o 'fargate-workloads: dist/components/index.js is missing[^:]*')"
 
 echo "3. npm install --strict-allow-scripts $spec"
 new_consumer strict
+start=$SECONDS
 npm install --no-audit --no-fund --save-exact "${peers[@]}" > /dev/null 2>&1
 if npm install --no-audit --no-fund --strict-allow-scripts --save-exact "$spec" > install.log 2>&1; then
     cat install.log
@@ -62,7 +64,9 @@ grep -q "ESTRICTALLOWSCRIPTS\|strict-allow-scripts" install.log || { cat install
 echo "   refused without allowScripts:"
 grep -i "fargate-workloads\|strict" install.log | head -3 | sed 's/^/     /'
 # The repository allowed by the URL it is installed from; @pulumi/pulumi's protobufjs postinstall
-# (a version notice) denied, which --strict-allow-scripts also asks about.
+# (a version notice) denied, which --strict-allow-scripts also asks about. (npm builds the
+# repository in a clone with the same flag: the repository's own allowScripts covers its dev
+# dependencies there.)
 node -e '
 const fs = require("fs");
 const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
@@ -71,5 +75,5 @@ fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
 ' "git+file://$root"
 npm install --no-audit --no-fund --strict-allow-scripts --save-exact "$spec" > install.log 2>&1 || { cat install.log; fail "--strict-allow-scripts refused the install though allowScripts names the repository"; }
 [ -f node_modules/fargate-workloads/dist/components/index.js ] || fail "prepare did not build dist/ with the repository in allowScripts"
-echo "   installed and built with allowScripts naming git+file://$root"
+echo "   installed and built with allowScripts naming git+file://$root ($((SECONDS - start)) s for both installs)"
 echo "The install from git passed (3 cases)"

@@ -180,9 +180,13 @@ async function runProgram(projectDir: string, entry: EntryPoint): Promise<void> 
     await (typeof exported === "function" ? exported() : exported);
 }
 
-/** A readable message of anything a program throws, without the SDK's "error serializing property" chain. */
+/**
+ * A readable message of anything a program throws, without the SDK's "error serializing
+ * property" chain; with its stack trace when FARGATE_WORKLOADS_PLAN_STACKS=1.
+ */
 function messageOf(e: unknown): string {
-    return (e instanceof Error ? e.message : String(e)).replace(/^(error serializing property "[^"]*": )+/, "");
+    const text = e instanceof Error ? (process.env.FARGATE_WORKLOADS_PLAN_STACKS === "1" && e.stack ? e.stack : e.message) : String(e);
+    return text.replace(/^(error serializing property "[^"]*": )+/, "");
 }
 
 /** Hints for messages of problems the command line can help with. */
