@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -105,9 +106,23 @@ describe("evaluating a user's program for the plan", () => {
         });
     });
 
+    describe("the evaluation process's start", () => {
+        it("loads the Pulumi SDK without the TypeScript compiler, which loads when the SDK first uses it", () => {
+            const script = [
+                'require("./scripts/plan/lazySdkTypescript"); require("@pulumi/pulumi");',
+                'const loaded = () => Object.keys(require.cache).some((k) => k.endsWith("/typescript/lib/typescript.js"));',
+                'const before = loaded(); const ts = require("@pulumi/pulumi/typescript-shim");',
+                "process.stdout.write(JSON.stringify([before, typeof ts.createSourceFile, ts.SyntaxKind.Identifier > 0, loaded()]));",
+            ].join("\n");
+            const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "plan", "register.js"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+            assert.deepStrictEqual([result.status, JSON.parse(result.stdout || "null")], [0, [false, "function", true, true]], result.stderr);
+        });
+    });
+
     describe("in a child process, as the command line runs it", function () {
-        // Each case starts Node with the Pulumi SDK and the program.
-        this.timeout(60000);
+        // Each case starts Node with the Pulumi SDK and the program, some twice; a bound for a hung
+        // child, not a speed requirement (a loaded 2-core machine took 30 s for one).
+        this.timeout(180000);
 
         it("hands back the same record, serialisable, and the plan built from it", async () => {
             const reply = await evaluateInChild({ projectDir: FIXTURE, stack: "dev", plan: true, record: true });

@@ -5,6 +5,7 @@
  * caller's standard error, so whatever the program prints never lands inside a plan.
  */
 import "./compileCache";
+import "./lazySdkTypescript";
 // Measured from the process's start: FARGATE_WORKLOADS_PLAN_PROFILE=1 prints where the time went.
 const started = performance.now();
 import { installMocks, useFastStackTraces } from "../../components/testing";
