@@ -31,6 +31,19 @@ describe("the importable library", () => {
         assert.match(fs.readFileSync(path.join(ROOT, "lib", "testing.js"), "utf8"), /require\("\.\/load"\)\("components\/testing\.js"\)/);
     });
 
+    it("builds in prepare, except in this checkout's own npm ci and npm install, where the tests need no dist/", () => {
+        assert.strictEqual(pkg.scripts.prepare, "node scripts/build.js --prepare");
+        const prepare = (env: Record<string, string>) => spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.js"), "--prepare"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+        for (const command of ["ci", "install"]) {
+            const result = prepare({ INIT_CWD: ROOT, npm_command: command });
+            assert.deepStrictEqual([result.status, result.stdout], [0, `prepare: no build for this checkout's own npm ${command} (npm run build builds dist/)\n`]);
+        }
+        // npm pack, and npm installing this repository from git into another project, build:
+        // scripts/test-package.sh and scripts/test-git-install.sh check the result.
+        const build = fs.readFileSync(path.join(ROOT, "scripts", "build.js"), "utf8");
+        assert.match(build, /\["ci", "install"\]\.includes\(process\.env\.npm_command/);
+    });
+
     it("says at import how to build it when dist/ is missing (installed from git with --ignore-scripts)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unbuilt-"));
         fs.mkdirSync(path.join(dir, "lib"));
