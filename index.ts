@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, fromConfig, problemAsStackKey, readStackConfig, STACK_DEFAULTS } from "./app/config";
 import { createExportBucket, createParameters, createTable } from "./app/data";
-import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy, lastAttemptStartSeconds } from "./app/exportJob";
+import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_ENTRY_POINT, EXPORT_SCRIPT, exportTaskPolicy } from "./app/exportJob";
 import { createStackDashboard } from "./app/dashboard";
 import { buildWebImage } from "./app/image";
 import { stackAlertTopicAliases } from "./app/alerts";
@@ -20,6 +20,7 @@ import {
     awsContext,
     BatchTask,
     BatchTaskArgs,
+    BatchTaskTiming,
     ClusterInput,
     createAlertTopic,
     createCluster,
@@ -122,6 +123,16 @@ function webArgs(w: Wiring, loadBalancer: LoadBalancer | LoadBalancerPlan): WebS
     };
 }
 
+/**
+ * With the stack's load balancer refused, the web service is still checked (its size, health
+ * check, scaling...), on a load balancer without the refused domain or certificate: its rule then
+ * routes every path, since the host it would route is the refused key's.
+ */
+function webArgsWithoutLoadBalancer(w: Wiring): WebServiceArgs {
+    const plain = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, { vpcId: w.tasks.vpcId, subnetIds: w.publicSubnetIds });
+    return { ...webArgs(w, plain), routing: { paths: ["/*"] } };
+}
+
 /** The stack's queue worker: it consumes its queue and may call the web service (WEB_URL). */
 function workerArgs(w: Wiring, callee: ServiceConnectCallee): WorkerServiceArgs {
     const c = worker!;
@@ -205,10 +216,11 @@ const preview: Wiring = {
 const allProblems = [...problems];
 // The services are checked against the load balancer's plan, which records their rules.
 let loadBalancerPlan: LoadBalancerPlan | undefined;
+let exportTiming: BatchTaskTiming | undefined;
 const checks = [
     () => (loadBalancerPlan = LoadBalancer.validate(STACK_LOAD_BALANCER_NAME, loadBalancerArgs(preview))),
-    () => loadBalancerPlan && WebService.validate("web", webArgs(preview, loadBalancerPlan)),
-    () => BatchTask.validate("export", batchArgs(preview)),
+    () => WebService.validate("web", loadBalancerPlan ? webArgs(preview, loadBalancerPlan) : webArgsWithoutLoadBalancer(preview)),
+    () => (exportTiming = BatchTask.validate("export", batchArgs(preview))),
     () => worker && WorkerService.validate("worker", workerArgs(preview, webEndpointStandIn(preview))),
 ];
 for (const check of checks) {
@@ -221,13 +233,12 @@ for (const check of checks) {
         allProblems.push(...e.problems.map(problemAsStackKey));
     }
 }
-// Every attempt of a run must reuse its export (DynamoDB cannot cancel one): all must start
-// within the client token's 8 hours.
-const exportRetries = { ...d.batch.retries, ...(batch.retries ?? {}) };
-const lastStart = lastAttemptStartSeconds(batch.timeoutSeconds ?? d.batch.timeoutSeconds, exportRetries);
-if (lastStart > EXPORT_CLIENT_TOKEN_SECONDS) {
+// Every attempt of a run must reuse its export (DynamoDB cannot cancel one): all must ask within
+// the client token's 8 hours of the first, capacity retries (and the spot fallback) included. Only when the job accepted its
+// timeout and retries (else BatchTask.validate refused them and gave no timing).
+if (exportTiming && exportTiming.lastAttemptStartSeconds > EXPORT_CLIENT_TOKEN_SECONDS) {
     allProblems.push(
-        `fargate-workloads:batch.timeoutSeconds and fargate-workloads:batch.retries let the export's last attempt start ${lastStart} s after the run, past DynamoDB's ${EXPORT_CLIENT_TOKEN_SECONDS} s client-token window, so a retry could start (and bill) a second export; lower the timeout, the retries or their interval`,
+        `fargate-workloads:batch.timeoutSeconds and fargate-workloads:batch.retries let the export's last attempt start ${exportTiming.lastAttemptStartSeconds} s after its first (each earlier attempt's ${exportTiming.timeoutSeconds} s timeout and the wait after it, and up to ${exportTiming.capacityWaitSeconds} s of capacity retries before each retried attempt${batch.capacity !== undefined && batch.capacity !== "on-demand" ? ", doubled by fargate-workloads:batch.capacity's fallback from spot to on demand" : ""}), past DynamoDB's ${EXPORT_CLIENT_TOKEN_SECONDS} s client-token window, so a retry could start (and bill) a second export; lower the timeout, the retries or their interval`,
     );
 }
 if (allProblems.length > 0) {

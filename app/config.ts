@@ -2,10 +2,14 @@
  * The stack configuration of the fargate-workloads program (`Pulumi.<stack>.yaml`, namespace
  * `fargate-workloads:`), its schema and its defaults. Every problem in a stack file is reported in
  * one run, each naming the full key, the value and the fix. Argument checks that belong to a
- * component (Fargate sizes, health check ranges, schedules) stay in the component.
+ * component (Fargate sizes, health check ranges, schedules) stay in the component. Of the other
+ * namespaces, only those something reads are allowed, and `aws:region` must be one the provider knows.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { closest, distance } from "fastest-levenshtein";
+import * as fs from "fs";
+import * as path from "path";
 import { z } from "zod";
 import { TAG_LIMITS, TAG_TEXT } from "../components/tags";
 
@@ -241,9 +245,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
     switch (issue.code) {
         case "unrecognized_keys":
             return issue.keys.map((k) => {
-                const known = knownKeysAt(issue.path);
-                const near = known.length > 0 ? closest(k, known) : undefined;
-                const suggestion = near !== undefined && distance(k, near) <= Math.max(2, Math.floor(near.length / 3)) ? `did you mean \`${near}\`? ` : "";
+                const near = nearest(k, knownKeysAt(issue.path));
+                const suggestion = near !== undefined ? `did you mean \`${near}\`? ` : "";
                 return `${keyOf([...issue.path, k])} is not a known key; ${suggestion}remove it or fix its spelling (see the README's configuration reference)`;
             });
         case "invalid_type":
@@ -259,6 +262,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
         default:
             return [`${keyOf(issue.path)} (${show(input)}) ${issue.message}`];
     }
+}
+
+/** The known word closest to `word` when it is close enough to be a misspelling of it (for "did you mean"). */
+function nearest(word: string, known: readonly string[]): string | undefined {
+    const near = known.length > 0 ? closest(word, [...known]) : undefined;
+    return near !== undefined && distance(word, near) <= Math.max(2, Math.floor(near.length / 3)) ? near : undefined;
 }
 
 /** The keys an object of the schema at `path` knows (for "did you mean"). */
@@ -431,6 +440,104 @@ function parseValue(text: string): unknown {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
 
+/** Pulumi's own namespace (`pulumi:tags`, `pulumi:disable-default-providers`, ...). */
+const PULUMI_NAMESPACE = "pulumi";
+
+/** The `package.json` of package `name` as Node would find it from `dir` (up the `node_modules` folders). */
+function findPackageJson(name: string, dir: string): string | undefined {
+    for (let at = dir; ; at = path.dirname(at)) {
+        const file = path.join(at, "node_modules", name, "package.json");
+        if (fs.existsSync(file)) {
+            return file;
+        }
+        if (path.dirname(at) === at) {
+            return undefined;
+        }
+    }
+}
+
+/**
+ * The namespaces of the providers a stack key may configure: the Pulumi resource packages (a
+ * `package.json` with `"pulumi": { "resource": true }`, which is how Pulumi finds the plugins a
+ * Node.js program needs) that this program's `package.json` depends on, and those they depend on
+ * (awsx builds images with docker-build), each by its plugin name: `pulumi.name`, else the
+ * package name without `@pulumi/`. Sorted.
+ */
+export function providerNamespaces(root = path.join(__dirname, "..")): string[] {
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string, isRoot: boolean): void => {
+        if (seen.has(file)) {
+            return;
+        }
+        seen.add(file);
+        const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { name: string; pulumi?: { resource?: boolean; name?: string } } & Record<string, Record<string, string> | undefined>;
+        const isProvider = manifest.pulumi?.resource === true;
+        if (isProvider) {
+            found.add(manifest.pulumi?.name ?? manifest.name.replace(/^@pulumi\//, ""));
+        }
+        if (!isRoot && !isProvider) {
+            return;
+        }
+        const deps = ["dependencies", "peerDependencies", ...(isRoot ? ["devDependencies", "optionalDependencies"] : [])].flatMap((k) => Object.keys(manifest[k] ?? {}));
+        for (const dep of deps) {
+            const depFile = findPackageJson(dep, path.dirname(file));
+            if (depFile) {
+                visit(depFile, false);
+            }
+        }
+    };
+    visit(path.join(root, "package.json"), true);
+    return [...found].sort();
+}
+
+/**
+ * Keys of the stack file under a namespace nothing reads: not this project's, not Pulumi's own,
+ * not a provider's (see {@link providerNamespaces}). Such a key is a typo (`fargate-workload:protect`)
+ * that would otherwise be ignored without a word.
+ */
+export function unknownNamespaceProblems(keys: readonly string[], providers: readonly string[] = providerNamespaces()): string[] {
+    const known = [NAMESPACE, PULUMI_NAMESPACE, ...providers];
+    const allowed = `${NAMESPACE} (this project), ${PULUMI_NAMESPACE} (Pulumi itself), ${providers.join(", ")} (the providers)`;
+    return keys.flatMap((key) => {
+        const at = key.indexOf(":");
+        const namespace = at < 0 ? "" : key.slice(0, at);
+        if (known.includes(namespace)) {
+            return [];
+        }
+        const near = nearest(namespace, known);
+        const suggestion = near !== undefined ? `did you mean \`${near}:${key.slice(at + 1)}\`? ` : "";
+        return [`${key} is under namespace "${namespace}", which nothing in this program reads; ${suggestion}fix the namespace or remove the key (namespaces read: ${allowed})`];
+    });
+}
+
+/** The Regions the AWS provider knows: `aws.Region` of @pulumi/aws, and that package's version. */
+export function awsRegions(): { readonly regions: readonly string[]; readonly source: string } {
+    const file = findPackageJson("@pulumi/aws", path.join(__dirname, ".."));
+    const version = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version : "(version unknown)";
+    return { regions: Object.values(aws.Region), source: `@pulumi/aws ${version}` };
+}
+
+/**
+ * `aws:region` when the AWS provider would not know it: a misspelt Region (`us-east-7`) would
+ * otherwise be planned, priced as us-east-1, and refused only by the provider. The provider's
+ * own escape, `aws:skipRegionValidation: true`, skips the check as it skips the provider's.
+ */
+export function regionProblems(config: Readonly<Record<string, unknown>>, known = awsRegions()): string[] {
+    const region = config["aws:region"];
+    if (region === undefined || config["aws:skipRegionValidation"] === true || config["aws:skipRegionValidation"] === "true") {
+        return [];
+    }
+    if (typeof region === "string" && known.regions.includes(region)) {
+        return [];
+    }
+    const near = typeof region === "string" ? nearest(region, known.regions) : undefined;
+    const suggestion = near !== undefined ? `did you mean "${near}"? ` : "";
+    return [
+        `aws:region (${show(region)}) is not one of the ${known.regions.length} Regions of ${known.source} (aws.Region); ${suggestion}use a listed Region, or set aws:skipRegionValidation: true for one the provider does not list yet`,
+    ];
+}
+
 /** The configuration made of the keys that passed, their problems, and the top-level keys (without namespace) whose values are secret. */
 export interface LoadedStackConfig {
     readonly config: StackConfig;
@@ -443,7 +550,8 @@ export interface LoadedStackConfig {
 export function readStackConfig(): LoadedStackConfig {
     const raw: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    const all = pulumi.runtime.allConfig();
+    for (const [key, value] of Object.entries(all)) {
         if (key.startsWith(`${NAMESPACE}:`)) {
             const name = key.slice(NAMESPACE.length + 1);
             raw[name] = parseValue(value);
@@ -453,7 +561,8 @@ export function readStackConfig(): LoadedStackConfig {
         }
     }
     const { config, problems } = checkStackConfig(raw);
-    return { config, secretKeys, problems };
+    const values = Object.fromEntries(Object.entries(all).map(([key, value]) => [key, parseValue(value)]));
+    return { config, secretKeys, problems: [...unknownNamespaceProblems(Object.keys(all)), ...regionProblems(values), ...problems] };
 }
 
 /** A value from config key `key`, kept secret (and so out of plain-text state and checks) when the key is. */

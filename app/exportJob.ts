@@ -6,26 +6,39 @@ import { PolicyStatement } from "../components";
  * The export API only starts an export; without the wait a failed export would go unnoticed, so
  * the script exits 1 when the export fails (and the BatchTask alerts) and 0 when it completes.
  *
- * DynamoDB cannot cancel an export, so a retried (or timed-out) attempt must not start a second
- * one: every parameter comes from the run, not from the attempt. The client token is the run's id
- * (`BATCH_RUN_ID`, the execution name) and the export time, prefix and parameters derive from the
- * run's start (`BATCH_RUN_STARTED_AT`), so within DynamoDB's 8-hour idempotency window a retry
- * gets the export already started and waits for it. Reads TABLE_ARN, EXPORT_BUCKET and, for an
- * encrypted bucket, EXPORT_KMS_KEY;
- * POLL_SECONDS sets the wait between checks (default 30).
+ * DynamoDB cannot cancel an export, so a retried attempt must not start a second one while the
+ * first may still succeed: every parameter comes from the run, not from the attempt. The export
+ * time, prefix and parameters derive from the run's start (`BATCH_RUN_STARTED_AT`), and the
+ * client tokens from the run's id (`BATCH_RUN_ID`, the execution name): the run's first export
+ * asks with the run id, its n-th with `<run id>-<n>`. Within DynamoDB's 8-hour idempotency window
+ * a token returns the export it started, even a FAILED one, which no retry could then get past;
+ * so attempt k asks with each token in turn (k at most): an export in progress or completed is
+ * waited for, a FAILED one leads to the next token, and so to a new export. Reads TABLE_ARN,
+ * EXPORT_BUCKET and, for an encrypted bucket, EXPORT_KMS_KEY; POLL_SECONDS sets the wait between
+ * checks (default 30).
  */
 export const EXPORT_SCRIPT = [
     "set -eu",
     // Outside a BatchTask run (by hand), the run is this invocation.
     'run_id="${BATCH_RUN_ID:-manual-$(date -u +%Y%m%dT%H%M%SZ)}"',
     'started="${BATCH_RUN_STARTED_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"',
+    'attempt="${BATCH_ATTEMPT:-1}"',
     'prefix="exports/$(printf %s "$started" | cut -c1-19 | tr : -)Z-$run_id"',
-    'echo "Exporting $TABLE_ARN as of $started to s3://$EXPORT_BUCKET/$prefix (run $run_id, attempt ${BATCH_ATTEMPT:-1})"',
+    'echo "Exporting $TABLE_ARN as of $started to s3://$EXPORT_BUCKET/$prefix (run $run_id, attempt $attempt)"',
     // With EXPORT_KMS_KEY, the export's objects are encrypted with that key, as the bucket is.
     'sse=""',
     'if [ -n "${EXPORT_KMS_KEY:-}" ]; then sse="--s3-sse-algorithm KMS --s3-sse-kms-key-id $EXPORT_KMS_KEY"; fi',
-    'arn=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-time "$started" --client-token "$run_id" --export-format DYNAMODB_JSON $sse --query ExportDescription.ExportArn --output text)',
-    'echo "Export $arn"',
+    "n=1",
+    "while true; do",
+    '  if [ "$n" -eq 1 ]; then token="$run_id"; else token="$run_id-$n"; fi',
+    '  out=$(aws dynamodb export-table-to-point-in-time --table-arn "$TABLE_ARN" --s3-bucket "$EXPORT_BUCKET" --s3-prefix "$prefix" --export-time "$started" --client-token "$token" --export-format DYNAMODB_JSON $sse --query "ExportDescription.[ExportArn,ExportStatus]" --output text)',
+    "  set -- $out",
+    '  arn="$1"',
+    '  if [ "${2:-}" != FAILED ] || [ "$n" -ge "$attempt" ]; then break; fi',
+    '  echo "Export $arn (client token $token) failed in an earlier attempt; asking for a new one"',
+    "  n=$((n + 1))",
+    "done",
+    'echo "Export $arn (client token $token)"',
     "while true; do",
     '  status=$(aws dynamodb describe-export --export-arn "$arn" --query ExportDescription.ExportStatus --output text)',
     '  case "$status" in',
@@ -37,21 +50,11 @@ export const EXPORT_SCRIPT = [
     "done",
 ].join("\n");
 
-/** DynamoDB keeps an export's client token for 8 hours: a run's attempts must all start within it. */
-export const EXPORT_CLIENT_TOKEN_SECONDS = 8 * 3600;
-
 /**
- * The latest second after a run's start at which its last attempt can begin: every earlier
- * attempt's timeout plus the waits between them. Past {@link EXPORT_CLIENT_TOKEN_SECONDS}, a retry
- * would start a second export (and pay for it twice).
+ * DynamoDB keeps an export's client token for 8 hours after the first request with it: every
+ * attempt of a run, which asks again with the run's first token, must start within that.
  */
-export function lastAttemptStartSeconds(timeoutSeconds: number, retries: { attempts: number; intervalSeconds: number; backoffRate: number }): number {
-    let total = 0;
-    for (let n = 1; n <= retries.attempts; n++) {
-        total += timeoutSeconds + Math.floor(retries.intervalSeconds * Math.pow(retries.backoffRate, n - 1));
-    }
-    return total;
-}
+export const EXPORT_CLIENT_TOKEN_SECONDS = 8 * 3600;
 
 /** Entry point and command that run {@link EXPORT_SCRIPT} in the AWS CLI image (whose entry point is `aws`). */
 export const EXPORT_ENTRY_POINT: readonly string[] = ["/bin/sh", "-c"];

@@ -1,26 +1,47 @@
 /** The command line's grammar: parsed with Node's own `util.parseArgs`, then checked per command. */
+import { closest, distance } from "fastest-levenshtein";
+import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { CliError } from "./errors";
 
 /** Step Functions' limit on an execution's input, in bytes of UTF-8. */
 export const MAX_INPUT_BYTES = 256 * 1024;
 
+/**
+ * ECS's limit on a task's overrides: "A total of 8192 characters are allowed for overrides. This
+ * limit includes the JSON formatting characters of the override structure" (RunTask, TaskOverride).
+ * The runner refuses an input over it; components/batchRunner.ts RUN_LIMITS holds the same.
+ */
+export const MAX_OVERRIDE_CHARS = 8192;
+
 /** Runs listed by `runs` when `--limit` is not given. */
 export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
+
+/** Where the full reference is: docs/batch-cli.md, which the package ships beside dist/. */
+export function referencePath(): string {
+    // cli/ in this repository, dist/cli/ in the installed package.
+    const candidates = [path.resolve(__dirname, "..", "docs", "batch-cli.md"), path.resolve(__dirname, "..", "..", "docs", "batch-cli.md")];
+    return candidates.find((file) => fs.existsSync(file)) ?? "docs/batch-cli.md in the fargate-workloads package";
+}
 
 export const USAGE = `Usage: fargate-workloads <command> <job> [options]
 
 Commands:
   run <job> [--input JSON] [--follow]   start a run; with --follow, stream its logs and wait for the result
-  runs <job> [--limit N]                the recent runs, newest first (default ${DEFAULT_LIMIT})
-  logs <job> [--run NAME|ARN]           the logs of one run (default the latest)
+  runs <job> [--limit N]                the recent runs, the last started first (default ${DEFAULT_LIMIT})
+  logs <job> [--run NAME|ARN]           the logs of one run (default the last started)
 
 <job> is a state machine ARN, or a job name looked up in the stack outputs:
   --outputs FILE   the JSON of \`pulumi stack output --json\` (- reads it from standard input)
 
-Exit codes: 0 succeeded, 1 run failed, 2 usage, input or credentials, 3 run skipped, 4 AWS error.
-See docs/batch-cli.md.`;
+Exit codes: 0 succeeded, 1 run failed, 2 usage, input, credentials or permissions, 3 run skipped, 4 AWS error.`;
+
+/** The usage and where the full reference is, for `--help`. */
+export function help(): string {
+    return `${USAGE}\nFull reference: ${referencePath()}`;
+}
 
 interface Common {
     readonly job: string;
@@ -30,6 +51,8 @@ interface Common {
 
 export type Command =
     | { readonly name: "help" }
+    /** No arguments at all: the usage, as an error. */
+    | { readonly name: "usage" }
     | (Common & { readonly name: "run"; readonly input: string; readonly follow: boolean })
     | (Common & { readonly name: "runs"; readonly limit: number })
     | (Common & { readonly name: "logs"; readonly run?: string });
@@ -43,37 +66,78 @@ const OPTIONS = {
     help: { type: "boolean", short: "h" },
 } as const;
 
+/** How each option is written in messages. */
+const SHOWN: Record<keyof typeof OPTIONS, string> = { input: "--input JSON", follow: "--follow", limit: "--limit N", run: "--run NAME|ARN", outputs: "--outputs FILE", help: "--help" };
+
 /** Options each command takes, besides `--outputs` and `--help`. */
-const ALLOWED: Record<string, readonly string[]> = { run: ["input", "follow"], runs: ["limit"], logs: ["run"] };
+const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = { run: ["input", "follow"], runs: ["limit"], logs: ["run"] };
+const COMMANDS = Object.keys(ALLOWED);
+
+/** The closest of `known` to `word`, when it is close enough to be a typo (at most a third of its letters off). */
+export function didYouMean(word: string, known: readonly string[]): string | undefined {
+    if (known.length === 0) {
+        return undefined;
+    }
+    const best = closest(word, [...known]);
+    return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** The options `command` takes, as a message lists them. */
+function takes(command: string | undefined): string {
+    const own = command !== undefined && command in ALLOWED ? ALLOWED[command] : [];
+    return [...own, "outputs", "help"].map((o) => SHOWN[o as keyof typeof OPTIONS]).join(", ");
+}
+
+/** A CliError for an option `util.parseArgs` refused, in the command's own words. */
+function optionError(e: Error & { code?: string }, command: string | undefined): CliError {
+    const given = /'(?:-[A-Za-z], )?(-{1,2}[^' =,]+)/.exec(e.message)?.[1] ?? "";
+    const subject = command !== undefined && command in ALLOWED ? command : "fargate-workloads";
+    if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+        const names = [...(command !== undefined && command in ALLOWED ? ALLOWED[command] : (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[])), "outputs", "help"].map((o) => `--${o}`);
+        const guess = given.startsWith("--") ? didYouMean(given, names) : undefined;
+        return new CliError(`${subject}: unknown option ${given}${guess ? `; did you mean ${guess}?` : "."} It takes ${takes(command)}.`);
+    }
+    if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+        const option = given.replace(/^-+/, "") as keyof typeof OPTIONS;
+        const shown = SHOWN[option] ?? given;
+        return new CliError(option in OPTIONS && OPTIONS[option].type === "string" ? `${subject}: ${given} needs a value: ${shown}.` : `${subject}: ${given} takes no value.`);
+    }
+    return new CliError(`${subject}: ${e.message.split("\n")[0]}`);
+}
 
 /** Parses `argv` (without `node` and the script), or throws a CliError that says what to change. */
 export function parseCommand(argv: readonly string[]): Command {
+    if (argv.length === 0) {
+        return { name: "usage" };
+    }
+    const first = argv.find((a) => !a.startsWith("-"));
     let parsed;
     try {
         parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-        throw new CliError(`${(e as Error).message.split("\n")[0]}\n${USAGE}`);
+        throw optionError(e as Error & { code?: string }, first);
     }
     const { values, positionals } = parsed;
-    if (values.help || positionals.length === 0 || positionals[0] === "help") {
-        if (values.help || positionals[0] === "help") {
-            return { name: "help" };
-        }
-        throw new CliError(USAGE);
+    if (values.help || positionals[0] === "help") {
+        return { name: "help" };
+    }
+    if (positionals.length === 0) {
+        return { name: "usage" };
     }
     const [name, job, ...rest] = positionals;
     if (!(name in ALLOWED)) {
-        throw new CliError(`Unknown command "${name}": use run, runs or logs.\n${USAGE}`);
+        const guess = didYouMean(name, COMMANDS);
+        throw new CliError(`Unknown command "${name}"${guess ? `; did you mean ${guess}?` : "."} The commands are ${COMMANDS.join(", ")}; fargate-workloads --help shows the usage.`);
     }
     if (job === undefined) {
-        throw new CliError(`${name}: name the job (a state machine ARN, or a job name with --outputs).\n${USAGE}`);
+        throw new CliError(`${name}: name the job (a state machine ARN, or a job name with --outputs FILE); fargate-workloads --help shows the usage.`);
     }
     if (rest.length > 0) {
         throw new CliError(`${name}: unexpected argument "${rest[0]}"; quote a JSON --input so the shell keeps it one argument.`);
     }
     for (const option of Object.keys(values)) {
         if (!["outputs", "help", ...ALLOWED[name]].includes(option)) {
-            throw new CliError(`${name} does not take --${option}.\n${USAGE}`);
+            throw new CliError(`${name} does not take --${option}. It takes ${takes(name)}.`);
         }
     }
     const common: Common = { job, ...(values.outputs !== undefined ? { outputs: values.outputs } : {}) };
@@ -87,19 +151,45 @@ export function parseCommand(argv: readonly string[]): Command {
     }
 }
 
+/**
+ * The characters of a run's container overrides as ECS counts them (compact JSON, camelCase), with
+ * what the runner adds: `BATCH_RUN_ID` (a run name of this command, 33 characters at most),
+ * `BATCH_RUN_STARTED_AT` (24) and `BATCH_ATTEMPT` (2 digits at most). The same JSON as the
+ * runner's `taskOverrides` (components/batchRunner.ts); tests/cli.test.ts holds them together.
+ */
+export function overrideCharsOf(input: { command?: unknown; environment?: unknown }, run = { runId: "run-20250301T020000Z-a1b2c3d4e5f6", startedAt: "2025-03-01T02:00:00.000Z", attempt: 10 }): number {
+    const environment = [
+        ...Object.entries((input.environment ?? {}) as Record<string, unknown>).map(([name, value]) => ({ name, value })),
+        { name: "BATCH_RUN_ID", value: run.runId },
+        { name: "BATCH_RUN_STARTED_AT", value: run.startedAt },
+        { name: "BATCH_ATTEMPT", value: String(run.attempt) },
+    ];
+    return JSON.stringify({ containerOverrides: [{ name: "app", environment, ...(input.command !== undefined ? { command: input.command } : {}) }] }).length;
+}
+
 /** The execution input: `{}` when not given, else the JSON text as given once it parses and fits. */
 export function checkInput(input: string | undefined): string {
     if (input === undefined) {
         return "{}";
     }
+    let value: unknown;
     try {
-        JSON.parse(input);
+        value = JSON.parse(input);
     } catch (e) {
-        throw new CliError(`--input is not valid JSON (${(e as Error).message}); quote it for the shell, for example --input '{"command": ["--dry-run"]}'.`);
+        throw new CliError(`--input is not valid JSON (${(e as Error).message}); quote it for the shell, for example --input '{"environment": {"MODE": "full"}}'.`);
     }
     const bytes = Buffer.byteLength(input, "utf8");
     if (bytes > MAX_INPUT_BYTES) {
         throw new CliError(`--input is ${bytes} bytes; Step Functions accepts at most ${MAX_INPUT_BYTES} bytes of execution input.`);
+    }
+    // The runner refuses other shapes itself, with the reason; here only what ECS would refuse.
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const chars = overrideCharsOf(value as { command?: unknown; environment?: unknown });
+        if (chars > MAX_OVERRIDE_CHARS) {
+            throw new CliError(
+                `--input makes ${chars} characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT and BATCH_ATTEMPT; ECS allows at most ${MAX_OVERRIDE_CHARS} per task, JSON formatting included. Pass large values by reference, such as an S3 key.`,
+            );
+        }
     }
     return input;
 }

@@ -32,15 +32,32 @@ export async function eventsAfter(sfn: SFNClient, executionArn: string, afterId:
     return fresh.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 }
 
-/** The newest `limit` executions of a state machine, newest first. */
+/** When a listed execution was last started: a redriven run started again then. */
+const startedAt = (e: ExecutionListItem): number => Math.max(e.startDate?.getTime() ?? 0, e.redriveDate?.getTime() ?? 0);
+
+/** The time ListExecutions orders by: the start (or redrive) of a running run, the stop of a finished one. */
+const listedAt = (e: ExecutionListItem): number => (e.stopDate ? e.stopDate.getTime() : startedAt(e));
+
+/**
+ * The `limit` executions of a state machine that started last, the last started first.
+ * ListExecutions lists running runs by their start and finished ones by their stop (SDK model),
+ * so a long run that ended after a later short one comes first. Every run is listed at or after
+ * its start, so once the runs listed so far hold `limit` that started after the listing time
+ * reached, no later page can hold one that started later: the pages are read until then.
+ */
 export async function recentExecutions(sfn: SFNClient, stateMachineArn: string, limit: number): Promise<ExecutionListItem[]> {
     const found: ExecutionListItem[] = [];
-    for await (const page of paginateListExecutions({ client: sfn, pageSize: Math.min(limit, 1000) }, { stateMachineArn })) {
+    const byStart = (a: ExecutionListItem, b: ExecutionListItem) => startedAt(b) - startedAt(a);
+    // A page of at least 20: one call usually holds the runs needed to be sure.
+    for await (const page of paginateListExecutions({ client: sfn, pageSize: Math.min(Math.max(limit, 20), 1000) }, { stateMachineArn })) {
         found.push(...(page.executions ?? []));
         if (found.length >= limit) {
-            break;
+            const reached = Math.min(...found.map(listedAt));
+            const kth = [...found].sort(byStart)[limit - 1];
+            if (startedAt(kth) >= reached) {
+                break;
+            }
         }
     }
-    // ListExecutions lists newest first; sorting keeps that true whatever the pages hold.
-    return found.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0)).slice(0, limit);
+    return found.sort(byStart).slice(0, limit);
 }

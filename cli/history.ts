@@ -112,7 +112,7 @@ export function applyEvents(view: RunView, events: readonly HistoryEvent[]): { v
             } else if (entered === RUNNER_STATES.capacity) {
                 notes.push("No Fargate Spot capacity after every retry: falling back to on-demand Fargate.");
             } else if (entered === RUNNER_STATES.findTimedOut) {
-                notes.push("The attempt ran past its timeout: the runner stops its task.");
+                notes.push("The attempt ran past its timeout: the runner looks for its task to stop it.");
             } else if (isRunState(entered)) {
                 notes.push(`Starting the task (attempt ${v.attempt}${entered === RUNNER_STATES.runOnDemand ? ", on-demand" : ""})…`);
             }

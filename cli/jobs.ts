@@ -3,9 +3,12 @@
  * outputs (the JSON of `pulumi stack output --json`). The rules, in order, are in
  * docs/batch-cli.md; the first rule that matches decides.
  */
+import { didYouMean } from "./args";
 import { CliError } from "./errors";
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+/** The same, anywhere in a text (a BatchTask's `runCommand` holds its state machine's ARN). */
+const STATE_MACHINE_ARN_IN_TEXT = /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(?![A-Za-z0-9_-])/g;
 
 /** The parts of a state machine ARN the command needs. */
 export interface StateMachine {
@@ -37,6 +40,20 @@ export function parseOutputs(text: string, source: string): Record<string, unkno
     return value as Record<string, unknown>;
 }
 
+/**
+ * Every state machine ARN in an output's value: the value itself, inside a text (such as the
+ * `aws stepfunctions start-execution ...` of a BatchTask's `runCommand`), or in an object or list.
+ */
+export function stateMachineArnsIn(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [...value.matchAll(STATE_MACHINE_ARN_IN_TEXT)].map((m) => m[0]);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.values(value).flatMap(stateMachineArnsIn);
+    }
+    return [];
+}
+
 /** The runner a BatchTask named `job` creates: Pulumi auto-names it `<job>-runner-<suffix>`. */
 function isRunnerOf(job: string, stateMachineName: string): boolean {
     return stateMachineName === job || (stateMachineName.startsWith(`${job}-runner-`) && /^[a-z0-9]+$/.test(stateMachineName.slice(job.length + "-runner-".length)));
@@ -50,15 +67,14 @@ export function knownJobs(outputs: Record<string, unknown>): string[] {
         Object.keys(jobs).forEach((k) => names.add(k));
     }
     for (const [key, value] of Object.entries(outputs)) {
-        const sm = parseStateMachineArn(value);
-        if (!sm) {
-            continue;
-        }
-        if (key.endsWith("StateMachineArn") && key !== "StateMachineArn") {
+        if (key.endsWith("StateMachineArn") && key !== "StateMachineArn" && parseStateMachineArn(value)) {
             names.add(key.slice(0, -"StateMachineArn".length));
         }
-        const runner = /^(.+)-runner-[a-z0-9]+$/.exec(sm.name);
-        names.add(runner ? runner[1] : sm.name);
+        for (const arn of stateMachineArnsIn(value)) {
+            const name = parseStateMachineArn(arn)!.name;
+            const runner = /^(.+)-runner-[a-z0-9]+$/.exec(name);
+            names.add(runner ? runner[1] : name);
+        }
     }
     return [...names].sort();
 }
@@ -79,7 +95,7 @@ export function resolveJob(job: string, outputs: Record<string, unknown> | undef
     const rules: (() => unknown[])[] = [
         () => (Object.hasOwn(jobs, job) ? [jobs[job]] : []),
         () => (Object.hasOwn(outputs, `${job}StateMachineArn`) ? [outputs[`${job}StateMachineArn`]] : []),
-        () => Object.values(outputs).filter((v) => isRunnerOf(job, parseStateMachineArn(v)?.name ?? "")),
+        () => stateMachineArnsIn(outputs).filter((arn) => isRunnerOf(job, parseStateMachineArn(arn)!.name)),
     ];
     for (const rule of rules) {
         const found = [...new Set(rule())];
@@ -96,7 +112,14 @@ export function resolveJob(job: string, outputs: Record<string, unknown> | undef
         return sm;
     }
     const known = knownJobs(outputs);
-    throw new CliError(`Unknown job "${job}": the stack outputs name ${known.length > 0 ? `these jobs: ${known.join(", ")}` : "no job (no state machine ARN among them)"}.`);
+    const guess = didYouMean(job, known);
+    throw new CliError(
+        `Unknown job "${job}"${guess ? `; did you mean ${guess}?` : "."} ${
+            known.length > 0
+                ? `The stack outputs name these jobs: ${known.join(", ")}.`
+                : "The stack outputs hold no state machine ARN; export one from the program, such as a BatchTask's runCommand or stateMachine.arn."
+        }`,
+    );
 }
 
 /** The execution ARN of run `run` (a name or an execution ARN) of `stateMachine`. */

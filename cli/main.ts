@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `fargate-workloads` command: run, follow and list the runs of a BatchTask. Usage and exit
- * codes are in docs/batch-cli.md. Everything it needs from the world comes through `Io`, so the
+ * codes are in docs/batch-cli.md, which the package ships. Everything it needs from the world comes through `Io`, so the
  * tests drive it with mocked AWS clients and a fake clock.
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import { parseCommand, USAGE } from "./args";
+import { help, parseCommand, USAGE } from "./args";
 import { createClients } from "./aws";
-import { CliError, describeError } from "./errors";
+import { CliError, describeError, EXIT } from "./errors";
 import { Io } from "./io";
 import { parseOutputs, resolveJob } from "./jobs";
 import { runCommand } from "./run";
@@ -20,8 +20,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     try {
         const command = parseCommand(argv);
         if (command.name === "help") {
-            io.out(USAGE);
+            io.out(help());
             return 0;
+        }
+        if (command.name === "usage") {
+            // No arguments: what the command does, without an error line in front of it.
+            io.err(USAGE);
+            return EXIT.usage;
         }
         const outputs = command.outputs === undefined ? undefined : parseOutputs(await readOutputs(io, command.outputs), command.outputs === "-" ? "standard input" : command.outputs);
         const stateMachine = resolveJob(command.job, outputs);

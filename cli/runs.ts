@@ -1,4 +1,4 @@
-/** `runs`: the recent runs of a job, newest first, with status, start, duration and reason. */
+/** `runs`: the runs of a job that started last, the last started first, with status, start, duration and reason. */
 import { DescribeExecutionCommand, ExecutionListItem, SFNClient } from "@aws-sdk/client-sfn";
 import { recentExecutions } from "./aws";
 import { firstLine, formatDuration, isSkipped } from "./history";

@@ -90,12 +90,15 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
 
 /** Checks an alert destination's plain values (an Output, a secret from the stack's config say, is checked by SNS at deploy). */
 export function validateAlertDestination(v: Validator, alerts: AlertDestination, path = "alerts"): void {
+    // The address and the topic are checked apart: both problems come in one run.
+    const before = v.problemCount;
     if (alerts.email !== undefined && !pulumi.Output.isInstance(alerts.email) && (typeof alerts.email !== "string" || !EMAIL.test(alerts.email))) {
-        throw v.error(`${path}.email`, alerts.email, "is not an email address", 'give an address such as "oncall@example.com"');
+        v.record(v.error(`${path}.email`, alerts.email, "is not an email address", 'give an address such as "oncall@example.com"'));
     }
     if (typeof alerts.topicArn === "string" && !SNS_TOPIC_ARN.test(alerts.topicArn)) {
-        throw v.error(`${path}.topicArn`, alerts.topicArn, "is not the ARN of a standard (non-FIFO) SNS topic", 'use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created');
+        v.record(v.error(`${path}.topicArn`, alerts.topicArn, "is not the ARN of a standard (non-FIFO) SNS topic", 'use "arn:aws:sns:REGION:ACCOUNT:NAME", or leave it out to have a topic created'));
     }
+    v.throwSince(before);
 }
 
 /** The topic alerts go to: the given one (its policy belongs to its owner, and is documented), or a new one. */

@@ -3,16 +3,18 @@
  * Language with JSONata. What it does, and the AWS behaviour each step answers, is listed in
  * docs/aws-behaviour.md; in short:
  *
- * - `ecs:runTask.sync` starts the task (tagged `startedBy` with a hash of the execution name, so
- *   it can be found again) and waits until it stops. The main container learns the run's
- *   identity from `BATCH_RUN_ID`, `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`.
+ * - `ecs:runTask.sync` starts the task and waits until it stops. The main container learns the
+ *   run's identity from `BATCH_RUN_ID`, `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. An input whose
+ *   overrides would pass ECS's 8,192 characters is refused before any task starts.
  * - Capacity and throttling errors (`ECS.AmazonECSException`, `AmazonECS.Unknown`) are retried
  *   with jittered backoff; on Fargate Spot, when they persist, the run falls back to on-demand.
  * - A stopped task is judged by the main container's exit code, not by `.sync`'s verdict, which
  *   also fails when a sidecar is killed after the main container succeeded. Failed attempts are
  *   retried by the state machine itself (a counter and a wait), `retries.attempts` times.
  * - A Task state's timeout raises `States.Timeout` and leaves the ECS task running: the runner
- *   finds the task by `startedBy` and stops it.
+ *   finds the task in the run's own history (the `TaskSubmitted` event of the attempt, which holds
+ *   RunTask's response), or else by the `startedBy` it asked for, and stops it; the alert says
+ *   which of stopped, not found or not stoppable happened, and what to do by hand.
  * - Every failure it handles is published to the alerts topic with the reason (exit code, stop
  *   reason, error, attempts, links) and ends the execution FAILED with an error named
  *   `Batch.<Kind>`; failures it cannot handle are left to the EventBridge rule.
@@ -32,7 +34,7 @@ export const SPOT_STOP_CODES: readonly string[] = ["SpotInterruption", "Terminat
 export const RUN_FAILURES = {
     /** The main container exited non-zero (or never started) on every attempt. */
     containerFailed: "Batch.ContainerFailed",
-    /** An attempt ran longer than `timeoutSeconds`; its task was stopped. */
+    /** An attempt ran longer than `timeoutSeconds`; the runner stopped its task, or its alert says why it could not. */
     timedOut: "Batch.TimedOut",
     /** No capacity (or throttling) after every capacity retry and the on-demand fallback. */
     capacityUnavailable: "Batch.CapacityUnavailable",
@@ -100,6 +102,33 @@ export function usesSpot(strategy: readonly CapacityProviderStrategyItem[]): boo
     return strategy.some((s) => s.capacityProvider === "FARGATE_SPOT");
 }
 
+/**
+ * The longest the capacity retrier can wait before one attempt's task starts: the wait before each
+ * retry doubles from `capacityIntervalSeconds`, each capped at `capacityMaxDelaySeconds` (full
+ * jitter waits at most that). With Fargate Spot and the on-demand fallback, twice: on spot, then
+ * on demand.
+ */
+export function capacityWaitSeconds(retries: RunnerRetries, strategy: readonly CapacityProviderStrategyItem[]): number {
+    let sequence = 0;
+    for (let i = 0; i < retries.capacityAttempts; i++) {
+        sequence += Math.min(retries.capacityIntervalSeconds * Math.pow(2, i), retries.capacityMaxDelaySeconds);
+    }
+    return sequence * (usesSpot(strategy) && retries.onDemandFallback ? 2 : 1);
+}
+
+/**
+ * The latest second after the first attempt's task started at which the last attempt's task can
+ * start: every earlier attempt's timeout, the wait before each retry, and each retried attempt's
+ * capacity waits (a task that exits early starts the next attempt sooner).
+ */
+export function lastAttemptStartSeconds(timeoutSeconds: number, retries: RunnerRetries, strategy: readonly CapacityProviderStrategyItem[]): number {
+    let total = 0;
+    for (let n = 1; n <= retries.attempts; n++) {
+        total += timeoutSeconds + Math.floor(retries.intervalSeconds * Math.pow(retries.backoffRate, n - 1)) + capacityWaitSeconds(retries, strategy);
+    }
+    return total;
+}
+
 /** The CloudWatch console's encoding of a log group or stream name in a URL fragment. */
 export function consoleLogName(name: string): string {
     return encodeURIComponent(encodeURIComponent(name)).replace(/%/g, "$");
@@ -108,8 +137,58 @@ export function consoleLogName(name: string): string {
 /** JSONata: a string literal. */
 const str = (text: string) => JSON.stringify(text);
 
+/** Limits of AWS the runner keeps to (sources in docs/aws-behaviour.md). */
+export const RUN_LIMITS = {
+    /** ECS RunTask: "A total of 8192 characters are allowed for overrides. This limit includes the JSON formatting characters of the override structure." */
+    overrideChars: 8192,
+    /** SNS Publish: a subject must be "less than 100 characters long". */
+    subjectChars: 99,
+    /** Step Functions: an execution name (the run's id) has at most 80 characters. */
+    runIdChars: 80,
+} as const;
+
 /** The keys a run's input may hold: overrides of the main container. */
 export const RUN_INPUT_KEYS: readonly string[] = ["command", "environment"];
+
+/** A run's input, as far as the overrides go. */
+export interface RunOverrideInput {
+    readonly command?: readonly string[];
+    readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** What the runner adds to every attempt's overrides: the values of {@link RUN_ENVIRONMENT}. */
+export interface RunIdentity {
+    readonly runId: string;
+    readonly startedAt: string;
+    readonly attempt: number;
+}
+
+/**
+ * The longest identity the runner can add: an execution name of 80 characters, a start time with
+ * milliseconds (as Step Functions gives `Execution.StartTime`), and the last attempt's number.
+ */
+export function longestRunIdentity(lastAttempt: number): RunIdentity {
+    return { runId: "r".repeat(RUN_LIMITS.runIdChars), startedAt: "2026-12-02T03:00:00.123Z", attempt: lastAttempt };
+}
+
+/**
+ * The `overrides` of one attempt's RunTask as the ECS API receives them (camelCase, compact
+ * JSON): the input's environment, then the run's identity, and the input's command.
+ */
+export function taskOverrides(input: RunOverrideInput, run: RunIdentity): { containerOverrides: object[] } {
+    const environment = [
+        ...Object.entries(input.environment ?? {}).map(([name, value]) => ({ name, value })),
+        { name: RUN_ENVIRONMENT.runId, value: run.runId },
+        { name: RUN_ENVIRONMENT.startedAt, value: run.startedAt },
+        { name: RUN_ENVIRONMENT.attempt, value: String(run.attempt) },
+    ];
+    return { containerOverrides: [{ name: MAIN_CONTAINER_NAME, environment, ...(input.command !== undefined ? { command: input.command } : {}) }] };
+}
+
+/** Characters of {@link taskOverrides} as ECS counts them against {@link RUN_LIMITS}.overrideChars, JSON formatting included. */
+export function overrideChars(input: RunOverrideInput, run: RunIdentity): number {
+    return JSON.stringify(taskOverrides(input, run)).length;
+}
 
 /**
  * JSONata: the main container's override: the input's `command` (when given) and `environment`
@@ -127,11 +206,23 @@ const CONTAINER_OVERRIDE = `{% $merge([
 /**
  * JSONata: why a run's input is refused (a list of sentences), or an empty list. Unknown keys are
  * refused rather than ignored, so a misspelt "comand" never runs the default command silently.
+ * A well-formed input is then measured as ECS will count its overrides (the same JSON as
+ * {@link taskOverrides}, with the identity of the run and of its last attempt), so an input ECS
+ * would refuse at RunTask is refused before any task starts.
  */
-const INPUT_PROBLEMS = `{% (
+function inputProblems(lastAttempt: number): string {
+    const override = `$string({"containerOverrides": [$merge([
+        {"name": ${str(MAIN_CONTAINER_NAME)}, "environment": $append($each($exists($in.environment) ? $in.environment : {}, function($v, $k) { {"name": $k, "value": $v} }), [
+            {"name": ${str(RUN_ENVIRONMENT.runId)}, "value": $states.context.Execution.Name},
+            {"name": ${str(RUN_ENVIRONMENT.startedAt)}, "value": $states.context.Execution.StartTime},
+            {"name": ${str(RUN_ENVIRONMENT.attempt)}, "value": ${str(String(lastAttempt))}}
+        ])},
+        $exists($in.command) ? {"command": $in.command} : {}
+    ])]})`;
+    return `{% (
     $in := $states.input;
     $found := 
-    $type($in) != "object" ? ['the input must be a JSON object such as {"command": ["sh", "-c", "date"]}'] : $append($append(
+    $type($in) != "object" ? ['the input must be a JSON object such as {"environment": {"MODE": "full"}}'] : $append($append(
         $map($filter($keys($in), function($k) { $not($k in ${JSON.stringify(RUN_INPUT_KEYS)}) }), function($k) { 'unknown key "' & $k & '" (known: ${RUN_INPUT_KEYS.join(", ")})' }),
         $exists($in.command) and ($type($in.command) != "array" or $count($filter($in.command, function($c) { $type($c) != "string" })) > 0) ? ["command must be a list of strings"] : []
     ),
@@ -143,8 +234,10 @@ const INPUT_PROBLEMS = `{% (
             )
         ) : []
     );
-    $exists($found) ? [$found] : []
+    $size := $count($found) > 0 ? 0 : $length(${override});
+    $count($found) > 0 ? [$found] : $size > ${RUN_LIMITS.overrideChars} ? ["its command and environment make the task's container overrides " & $string($size) & " characters with the runner's ${Object.values(RUN_ENVIRONMENT).join(", ")}, over the ${RUN_LIMITS.overrideChars} ECS allows (JSON formatting included): pass large values by reference, such as an S3 key"] : []
 ) %}`;
+}
 
 /** One line: Step Functions and ASL validators read an expression as `{% ... %}` on one line. */
 const oneLine = (expression: string) => expression.replace(/\s*\n\s*/g, " ");
@@ -165,6 +258,8 @@ export const STATES = {
     nextAttempt: "NextAttempt",
     capacity: "CapacityExhausted",
     findTimedOut: "FindTimedOutTask",
+    checkTimedOut: "CheckTimedOutTask",
+    listTimedOut: "ListTimedOutTask",
     stopTimedOut: "StopTimedOutTask",
     notify: "PublishFailure",
     failed: "RunFailed",
@@ -226,7 +321,11 @@ function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly Capacity
               }
             : {}),
         Catch: [
-            { ErrorEquals: ["States.Timeout"], Next: STATES.findTimedOut, Assign: { task: {}, failure: "{% {'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}" } },
+            {
+                ErrorEquals: ["States.Timeout"],
+                Next: STATES.findTimedOut,
+                Assign: { task: {}, failure: "{% {'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}", timedOut: { tasks: [], token: null, done: false, pages: 0, error: null } },
+            },
             {
                 ErrorEquals: [...CAPACITY_ERRORS],
                 Next: onCapacityExhausted,
@@ -251,6 +350,118 @@ const TASK_FROM_CAUSE = "($c := $failure.cause; $type($c) = 'string' and $substr
 /** JSONata: the main container of `$task`. */
 const MAIN = `$task.Containers[Name = ${str(MAIN_CONTAINER_NAME)}]`;
 
+/** History events the runner reads per page while it looks for a timed-out attempt's task, and the most pages it reads. */
+export const TIMED_OUT_TASK_SEARCH = {
+    /**
+     * The largest events are RunTask's arguments and response, each holding the overrides (8,192
+     * characters at most, escaped once more in the event) and a few KB more: ten stay under the
+     * 256 KiB a state's result may hold.
+     */
+    pageSize: 10,
+    /** The attempt's TaskSubmitted event is among the newest few; ten pages cover twenty capacity retries. */
+    pages: 10,
+} as const;
+
+/**
+ * JSONata: the timed-out attempt's tasks in one page of the run's history, newest first: the
+ * ECS tasks of the `TaskSubmitted` events (RunTask's response) that came after the newest entry
+ * into a RunTask state, added to those found on earlier pages.
+ */
+const TASKS_IN_HISTORY_PAGE = `(
+    $events := $states.result.Events;
+    $entry := $events[Type = 'TaskStateEntered' and StateEnteredEventDetails.Name in ${JSON.stringify([STATES.run, STATES.runOnDemand])}][0];
+    $after := $exists($entry) ? $entry.Id : 0;
+    $submitted := [$events[Type = 'TaskSubmitted' and Id > $after and TaskSubmittedEventDetails.ResourceType = 'ecs' and $exists(TaskSubmittedEventDetails.Output)].(
+        $o := $parse(TaskSubmittedEventDetails.Output); [$o.Tasks.TaskArn, $o.tasks.taskArn]
+    )];
+    {
+        'tasks': [$distinct($append($timedOut.tasks, $submitted))],
+        'token': $exists($states.result.NextToken) ? $states.result.NextToken : null,
+        'done': $exists($entry) or $not($exists($states.result.NextToken)),
+        'pages': $timedOut.pages + 1,
+        'error': null
+    }
+)`;
+
+/**
+ * The states that find and stop a timed-out attempt's task. A Task state's timeout leaves the ECS
+ * task running, and Step Functions may set RunTask's `startedBy` itself, so the task is read from
+ * the run's own history first (the attempt's TaskSubmitted event holds RunTask's response), and
+ * only when that finds none, by the `startedBy` the runner asked for. Each of the three endings
+ * (stopped, not found, not stoppable) has its own headline and says what to do by hand.
+ */
+function timeoutStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
+    const limit = spec.timeoutSeconds;
+    const kind = str(RUN_FAILURES.timedOut);
+    const byHand = `aws ecs list-tasks --cluster ${r.cluster} --region ${r.region} --desired-status RUNNING`;
+    const stopByHand = `aws ecs stop-task --cluster ${r.cluster} --region ${r.region} --task`;
+    // JSONata: the failure when no task was found; `why` says how ListTasks ended.
+    const notFound = (why: string) =>
+        `{'kind': ${kind}, 'error': 'States.Timeout', 'headline': 'timed out after ${limit} s; its task was not found and may still run', 'cause': 'The attempt ran longer than ${limit} s, and its task was found neither in the history of the run' & ($timedOut.error ? ' (' & $timedOut.error & ')' : '') & ' nor by ListTasks (startedBy ' & $run.startedBy & ')' & ${why} & ': it may still be running. Look for it with: ${byHand}; stop it with: ${stopByHand} <task id>'}`;
+    return {
+        [STATES.findTimedOut]: {
+            Type: "Task",
+            Resource: `arn:${r.partition}:states:::aws-sdk:sfn:getExecutionHistory`,
+            Arguments: `{% $merge([{'ExecutionArn': $states.context.Execution.Id, 'ReverseOrder': true, 'MaxResults': ${TIMED_OUT_TASK_SEARCH.pageSize}, 'IncludeExecutionData': true}, $timedOut.token ? {'NextToken': $timedOut.token} : {}]) %}`,
+            // Throttling and brief outages: a few quick tries before the fallback.
+            Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 }],
+            Assign: { timedOut: `{% ${oneLine(TASKS_IN_HISTORY_PAGE)} %}` },
+            // A page of history as the next states' input would be recorded in the history again.
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.listTimedOut, Assign: { timedOut: "{% $merge([$timedOut, {'error': $states.errorOutput.Error}]) %}" } }],
+            Next: STATES.checkTimedOut,
+        },
+        [STATES.checkTimedOut]: {
+            Type: "Choice",
+            Choices: [
+                { Condition: "{% $count($timedOut.tasks) > 0 %}", Next: STATES.stopTimedOut },
+                { Condition: `{% $not($timedOut.done) and $timedOut.pages < ${TIMED_OUT_TASK_SEARCH.pages} %}`, Next: STATES.findTimedOut },
+            ],
+            Default: STATES.listTimedOut,
+        },
+        [STATES.listTimedOut]: {
+            Type: "Task",
+            // Finds the task only if Step Functions kept the startedBy the runner asked for.
+            Resource: `arn:${r.partition}:states:::aws-sdk:ecs:listTasks`,
+            Arguments: { Cluster: r.cluster, StartedBy: "{% $run.startedBy %}", DesiredStatus: "RUNNING" },
+            Assign: { timedOut: "{% $merge([$timedOut, {'tasks': [$states.result.TaskArns]}]) %}" },
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% ${notFound("' (which failed: ' & $states.errorOutput.Error & ')'")} %}` } }],
+            Next: STATES.stopTimedOut,
+        },
+        [STATES.stopTimedOut]: {
+            Type: "Map",
+            Items: "{% $timedOut.tasks %}",
+            ItemProcessor: {
+                ProcessorConfig: { Mode: "INLINE" },
+                StartAt: "StopTask",
+                States: {
+                    StopTask: {
+                        Type: "Task",
+                        Resource: `arn:${r.partition}:states:::aws-sdk:ecs:stopTask`,
+                        Arguments: { Cluster: r.cluster, Task: "{% $states.input %}", Reason: `{% 'Timed out after ${limit} s (run ' & $run.id & ')' %}` },
+                        End: true,
+                    },
+                },
+            },
+            Catch: [
+                {
+                    ErrorEquals: ["States.ALL"],
+                    Next: STATES.notify,
+                    Assign: {
+                        task: "{% {'TaskArn': $timedOut.tasks[0]} %}",
+                        failure: `{% {'kind': ${kind}, 'error': 'States.Timeout', 'headline': 'timed out after ${limit} s; its task could not be stopped', 'cause': 'The attempt ran longer than ${limit} s, and stopping its task ' & $join($timedOut.tasks, ', ') & ' failed (' & $states.errorOutput.Error & ': ' & $states.errorOutput.Cause & '): it may still be running. Stop it with: ${stopByHand} ' & $timedOut.tasks[0]} %}`,
+                    },
+                },
+            ],
+            Assign: {
+                task: "{% $count($timedOut.tasks) > 0 ? {'TaskArn': $timedOut.tasks[0]} : {} %}",
+                failure: `{% $count($timedOut.tasks) > 0 ? {'kind': ${kind}, 'error': 'States.Timeout', 'headline': 'timed out after ${limit} s; its task was stopped', 'cause': 'The attempt ran longer than ${limit} s; the runner stopped its task ' & $join($timedOut.tasks, ', ') & '.'} : ${notFound("''")} %}`,
+            },
+            Next: STATES.notify,
+        },
+    };
+}
+
 function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
     const { retries } = spec;
     const spot = usesSpot(spec.strategy);
@@ -261,13 +472,14 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
     const logLink = `'https://${r.region}.console.aws.amazon.com/cloudwatch/home?region=${r.region}#logsV2:log-groups/log-group/${logGroup}/log-events/${stream}' & $split($task.TaskArn, '/')[-1]`;
     const headline: Record<string, string> = {
         [RUN_FAILURES.containerFailed]: "failed",
-        [RUN_FAILURES.timedOut]: `timed out after ${spec.timeoutSeconds} s (its task was stopped)`,
+        [RUN_FAILURES.timedOut]: `timed out after ${spec.timeoutSeconds} s`,
         [RUN_FAILURES.capacityUnavailable]: "could not get Fargate capacity",
         [RUN_FAILURES.runTaskFailed]: "could not start its task",
         [RUN_FAILURES.invalidInput]: "was refused: its input is not valid",
         [RUN_FAILURES.skipped]: "was skipped: another run is still running",
     };
-    const headlineOf = `$lookup(${JSON.stringify(headline)}, $failure.kind)`;
+    // A failure may bring its own headline (the three endings of a timeout); else the kind's.
+    const headlineOf = `($exists($failure.headline) ? $failure.headline : $lookup(${JSON.stringify(headline)}, $failure.kind))`;
     const message = [
         `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headlineOf} & '.'`,
         "''",
@@ -298,7 +510,7 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
                 onDemand: false,
                 task: {},
                 failure: {},
-                problems: oneLine(INPUT_PROBLEMS),
+                problems: oneLine(inputProblems(retries.attempts + 1)),
             },
             Next: STATES.checkInput,
         },
@@ -318,6 +530,8 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
             Resource: `arn:${r.partition}:states:::aws-sdk:sfn:listExecutions`,
             Arguments: { StateMachineArn: "{% $states.context.StateMachine.Id %}", StatusFilter: "RUNNING", MaxResults: spec.concurrency + 1 },
             Assign: { running: "{% [$states.result.Executions[ExecutionArn != $states.context.Execution.Id].Name] %}" },
+            // Up to 101 executions: kept out of the next states' inputs, which the history records.
+            Output: {},
             Next: STATES.checkConcurrency,
         },
         [STATES.checkConcurrency]: {
@@ -365,43 +579,13 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
             // After a fallback, later attempts stay on demand.
             Next: fallback ? STATES.nextAttempt : STATES.run,
         },
-        [STATES.findTimedOut]: {
-            Type: "Task",
-            // A Task state's timeout does not stop the ECS task: find it by startedBy and stop it.
-            Resource: `arn:${r.partition}:states:::aws-sdk:ecs:listTasks`,
-            Arguments: { Cluster: r.cluster, StartedBy: "{% $run.startedBy %}", DesiredStatus: "RUNNING" },
-            Assign: { stopped: "{% $states.result.TaskArns %}" },
-            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s, and its task could not be listed to stop it (' & $states.errorOutput.Error & '): stop it by hand.'} %}` } }],
-            Next: STATES.stopTimedOut,
-        },
-        [STATES.stopTimedOut]: {
-            Type: "Map",
-            Items: "{% $stopped %}",
-            ItemProcessor: {
-                ProcessorConfig: { Mode: "INLINE" },
-                StartAt: "StopTask",
-                States: {
-                    StopTask: {
-                        Type: "Task",
-                        Resource: `arn:${r.partition}:states:::aws-sdk:ecs:stopTask`,
-                        Arguments: { Cluster: r.cluster, Task: "{% $states.input %}", Reason: `{% 'Timed out after ${spec.timeoutSeconds} s (run ' & $run.id & ')' %}` },
-                        End: true,
-                    },
-                },
-            },
-            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s, and stopping its task failed (' & $states.errorOutput.Error & '): stop it by hand.'} %}` } }],
-            Assign: {
-                task: "{% $count($stopped) > 0 ? {'TaskArn': $stopped[0]} : {} %}",
-                failure: `{% {'kind': ${str(RUN_FAILURES.timedOut)}, 'error': 'States.Timeout', 'cause': 'The attempt ran longer than ${spec.timeoutSeconds} s; stopped ' & $string($count($stopped)) & ' task(s): ' & $join($stopped, ', ')} %}`,
-            },
-            Next: STATES.notify,
-        },
+        ...timeoutStates(spec, r),
         [STATES.notify]: {
             Type: "Task",
             Resource: `arn:${r.partition}:states:::sns:publish`,
             Arguments: {
                 TopicArn: r.topicArn,
-                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headlineOf}, 0, 100) %}`,
+                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headlineOf}, 0, ${RUN_LIMITS.subjectChars}) %}`,
                 Message: `{% ${message} %}`,
             },
             Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.alertFailed }],

@@ -5,7 +5,7 @@ import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "
 import { Validator } from "./errors";
 import { createAlarm, DashboardWidget, metricWidget } from "./alarms";
 import { resolveAlertTopic, validateAlertDestination } from "./alerts";
-import { RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, runnerDefinition, RunnerRetries } from "./batchRunner";
+import { capacityWaitSeconds, lastAttemptStartSeconds, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, RUN_LIMITS, RunOverrideInput, runnerDefinition, RunnerRetries } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
@@ -41,6 +41,8 @@ export interface BatchTaskSchedule {
     /**
      * The input of every scheduled run: overrides of the main container, `command` (a list of
      * strings) and `environment` (names to strings; names starting with `BATCH_` are the runner's).
+     * As RunTask overrides they may hold at most 8,192 characters of JSON, with the runner's
+     * `BATCH_*` variables and the JSON around them (under 300 characters).
      * @default {} (the task definition's command and environment)
      * @example { environment: { MODE: "full" } }
      */
@@ -142,8 +144,9 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
     readonly schedule?: BatchTaskSchedule;
     /**
      * Seconds one attempt may run, 1 to 31536000 (one year, the longest a standard Step Functions
-     * execution lasts). An attempt that runs longer is stopped (the runner stops its task) and the
-     * run ends FAILED with the error `Batch.TimedOut`, not retried.
+     * execution lasts). An attempt that runs longer is stopped (the runner finds its task in the
+     * run's history and stops it; the alert says when it could not) and the run ends FAILED with
+     * the error `Batch.TimedOut`, not retried.
      * @default 3600 (one hour)
      */
     readonly timeoutSeconds?: number;
@@ -220,7 +223,23 @@ export const BATCH_TASK_LIMITS = {
     concurrency: { min: 1, max: 100 },
     /** Step Functions takes an execution input of at most 256 KiB. */
     inputBytes: 262144,
+    /** ECS takes at most 8,192 characters of overrides per task, JSON formatting and the runner's own variables included. */
+    overrideChars: RUN_LIMITS.overrideChars,
 } as const;
+
+/** How long a run's attempts can take, as {@link BatchTask.validate} reads them from its arguments. */
+export interface BatchTaskTiming {
+    /** Seconds one attempt may run. */
+    readonly timeoutSeconds: number;
+    /** The longest the capacity retries (and the spot fallback) can hold back one attempt's task. */
+    readonly capacityWaitSeconds: number;
+    /**
+     * The latest second after the first attempt's task started at which the last attempt's task
+     * can start: every earlier attempt's timeout, the waits between attempts and each retried
+     * attempt's capacity waits.
+     */
+    readonly lastAttemptStartSeconds: number;
+}
 
 /** Execution statuses the EventBridge rule alerts on (FAILED only when the runner did not report it). */
 export const BATCH_TASK_ALERTED_STATUSES: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED"];
@@ -348,6 +367,8 @@ interface ResolvedSchedule {
     readonly flexibleWindowMinutes?: number;
     readonly enabled: boolean;
     readonly input: string;
+    /** The input as given, for the size of the overrides it makes. */
+    readonly overrides: RunOverrideInput;
 }
 
 
@@ -363,32 +384,34 @@ export function validateRunInput(v: Validator, path: string, input: unknown): st
         throw v.error(path, input, "must be an object", 'give { command?, environment? }, for example { environment: { MODE: "full" } }');
     }
     const record = input as Record<string, unknown>;
+    // Every key and variable is reported, not only the first wrong one.
+    const before = v.problemCount;
     for (const key of Object.keys(record)) {
         if (!RUN_INPUT_KEYS.includes(key)) {
-            throw v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling");
+            v.record(v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling"));
         }
     }
     const command = record.command;
     if (command !== undefined && (!Array.isArray(command) || command.some((c) => typeof c !== "string"))) {
-        throw v.error(`${path}.command`, command, "must be a list of strings", 'write it as ["executable", "arg"]');
+        v.record(v.error(`${path}.command`, command, "must be a list of strings", 'write it as ["executable", "arg"]'));
     }
     const environment = record.environment;
     if (environment !== undefined) {
         if (!isObject(environment)) {
-            throw v.error(`${path}.environment`, environment, "must be an object of names to strings", 'write it like { MODE: "full" }');
+            v.record(v.error(`${path}.environment`, environment, "must be an object of names to strings", 'write it like { MODE: "full" }'));
         }
-        for (const [name, value] of Object.entries(environment as Record<string, unknown>)) {
+        for (const [name, value] of Object.entries(isObject(environment) ? (environment as Record<string, unknown>) : {})) {
             if (!ENV_NAME.test(name)) {
-                throw v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-            }
-            if (name.startsWith("BATCH_")) {
-                throw v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name");
+                v.record(v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable"));
+            } else if (name.startsWith("BATCH_")) {
+                v.record(v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name"));
             }
             if (typeof value !== "string") {
-                throw v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value");
+                v.record(v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value"));
             }
         }
     }
+    v.throwSince(before);
     let text: string;
     try {
         text = JSON.stringify(input);
@@ -435,47 +458,74 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
         throw v.error("schedule", schedule, "must be an object", 'give { expression }, for example { expression: "cron(0 3 * * ? *)" }');
     }
     const limits = BATCH_TASK_LIMITS.flexibleWindowMinutes;
-    return {
-        expression: validateScheduleExpression(v, "schedule.expression", schedule.expression),
-        timezone: validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone),
-        flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, limits.min, limits.max, "minutes"),
-        enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.boolean("schedule.enabled", schedule.enabled),
-        input: validateRunInput(v, "schedule.input", schedule.input),
+    // Each field is checked on its own: a wrong expression does not hide a wrong time zone.
+    const before = v.problemCount;
+    const resolved = {
+        expression: v.check(() => validateScheduleExpression(v, "schedule.expression", schedule.expression))!,
+        timezone: v.check(() => validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone))!,
+        flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.check(() => v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes!, limits.min, limits.max, "minutes")),
+        enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.check(() => v.boolean("schedule.enabled", schedule.enabled))!,
+        input: v.check(() => validateRunInput(v, "schedule.input", schedule.input))!,
+        overrides: (schedule.input ?? {}) as RunOverrideInput,
     };
+    v.throwSince(before);
+    return resolved;
+}
+
+/**
+ * Refuses an input whose overrides ECS would refuse at RunTask: more than 8,192 characters with
+ * the longest identity the runner adds (an 80-character run id, on the last attempt).
+ */
+function validateOverrideSize(v: Validator, path: string, input: RunOverrideInput, lastAttempt: number): void {
+    const chars = overrideChars(input, longestRunIdentity(lastAttempt));
+    if (chars > RUN_LIMITS.overrideChars) {
+        const own = chars - overrideChars({}, longestRunIdentity(lastAttempt));
+        throw v.error(
+            path,
+            `${own} characters of command and environment`,
+            `makes ${chars} characters of container overrides with the runner's ${Object.values(RUN_ENVIRONMENT).join(", ")} (${chars - own} at most), over the ${RUN_LIMITS.overrideChars} ECS allows per task, JSON formatting included`,
+            "shorten the command or environment, or pass large values by reference (an S3 key)",
+        );
+    }
 }
 
 function resolveRetries(v: Validator, retries: BatchTaskRetries | undefined, fallback: unknown): RunnerRetries {
     const d = BATCH_TASK_DEFAULTS;
     const l = BATCH_TASK_LIMITS;
-    const onDemandFallback = fallback === undefined ? d.spotFallbackToOnDemand : v.boolean("spotFallbackToOnDemand", fallback);
+    // Each setting is checked on its own; the capacity delays are compared only when both are valid.
+    const before = v.problemCount;
+    const onDemandFallback = fallback === undefined ? d.spotFallbackToOnDemand : v.check(() => v.boolean("spotFallbackToOnDemand", fallback));
     if (retries !== undefined && !isObject(retries)) {
         throw v.error("retries", retries, "must be an object", "give { attempts, intervalSeconds?, backoffRate?, capacity? }");
     }
     const r = retries ?? d.retries;
-    const attempts = v.integer("retries.attempts", r.attempts, l.retryAttempts.min, l.retryAttempts.max);
-    const intervalSeconds = v.integer("retries.intervalSeconds", r.intervalSeconds ?? d.retries.intervalSeconds, l.retryIntervalSeconds.min, l.retryIntervalSeconds.max, "seconds");
+    const attempts = v.check(() => v.integer("retries.attempts", r.attempts, l.retryAttempts.min, l.retryAttempts.max));
+    const intervalSeconds = v.check(() => v.integer("retries.intervalSeconds", r.intervalSeconds ?? d.retries.intervalSeconds, l.retryIntervalSeconds.min, l.retryIntervalSeconds.max, "seconds"));
     const backoffRate = r.backoffRate ?? d.retries.backoffRate;
     if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < l.backoffRate.min || backoffRate > l.backoffRate.max) {
-        throw v.error("retries.backoffRate", backoffRate, `must be a number from ${l.backoffRate.min} to ${l.backoffRate.max} (1 keeps the wait constant, 2 doubles it)`, `set it within ${l.backoffRate.min}..${l.backoffRate.max}`);
+        v.record(v.error("retries.backoffRate", backoffRate, `must be a number from ${l.backoffRate.min} to ${l.backoffRate.max} (1 keeps the wait constant, 2 doubles it)`, `set it within ${l.backoffRate.min}..${l.backoffRate.max}`));
     }
     const capacity = (r as BatchTaskRetries).capacity;
     if (capacity !== undefined && !isObject(capacity)) {
-        throw v.error("retries.capacity", capacity, "must be an object", "give { attempts?, intervalSeconds?, maxDelaySeconds? }");
+        v.record(v.error("retries.capacity", capacity, "must be an object", "give { attempts?, intervalSeconds?, maxDelaySeconds? }"));
     }
+    const given = isObject(capacity) ? capacity : undefined;
     const c = d.capacityRetries;
-    const capacityIntervalSeconds = v.integer("retries.capacity.intervalSeconds", capacity?.intervalSeconds ?? c.intervalSeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
-    const capacityMaxDelaySeconds = v.integer("retries.capacity.maxDelaySeconds", capacity?.maxDelaySeconds ?? c.maxDelaySeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds");
-    if (capacityMaxDelaySeconds < capacityIntervalSeconds) {
-        throw v.error("retries.capacity.maxDelaySeconds", capacityMaxDelaySeconds, `is shorter than retries.capacity.intervalSeconds (${capacityIntervalSeconds})`, "raise maxDelaySeconds or lower intervalSeconds");
+    const capacityIntervalSeconds = v.check(() => v.integer("retries.capacity.intervalSeconds", given?.intervalSeconds ?? c.intervalSeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds"));
+    const capacityMaxDelaySeconds = v.check(() => v.integer("retries.capacity.maxDelaySeconds", given?.maxDelaySeconds ?? c.maxDelaySeconds, l.capacitySeconds.min, l.capacitySeconds.max, "seconds"));
+    if (capacityIntervalSeconds !== undefined && capacityMaxDelaySeconds !== undefined && capacityMaxDelaySeconds < capacityIntervalSeconds) {
+        v.record(v.error("retries.capacity.maxDelaySeconds", capacityMaxDelaySeconds, `is shorter than retries.capacity.intervalSeconds (${capacityIntervalSeconds})`, "raise maxDelaySeconds or lower intervalSeconds"));
     }
+    const capacityAttempts = v.check(() => v.integer("retries.capacity.attempts", given?.attempts ?? c.attempts, l.capacityAttempts.min, l.capacityAttempts.max));
+    v.throwSince(before);
     return {
-        attempts,
-        intervalSeconds,
+        attempts: attempts!,
+        intervalSeconds: intervalSeconds!,
         backoffRate,
-        capacityAttempts: v.integer("retries.capacity.attempts", capacity?.attempts ?? c.attempts, l.capacityAttempts.min, l.capacityAttempts.max),
-        capacityIntervalSeconds,
-        capacityMaxDelaySeconds,
-        onDemandFallback,
+        capacityAttempts: capacityAttempts!,
+        capacityIntervalSeconds: capacityIntervalSeconds!,
+        capacityMaxDelaySeconds: capacityMaxDelaySeconds!,
+        onDemandFallback: onDemandFallback!,
     };
 }
 
@@ -486,14 +536,18 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
     if (!isObject(alerts)) {
         throw v.error("alerts", alerts, "must be an object", 'give { email } or { topicArn }, for example { email: "oncall@example.com" }');
     }
-    validateAlertDestination(v, alerts);
+    // A wrong address does not hide a wrong threshold.
+    const before = v.problemCount;
+    v.check(() => validateAlertDestination(v, alerts));
     const limits = BATCH_TASK_LIMITS.noSuccessWithinHours;
-    return {
+    const resolved = {
         email: alerts.email,
         topicArn: alerts.topicArn,
-        noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours, limits.min, limits.max, "hours"),
-        onSkipped: alerts.onSkipped === undefined ? BATCH_TASK_DEFAULTS.alertOnSkipped : v.boolean("alerts.onSkipped", alerts.onSkipped),
+        noSuccessWithinHours: alerts.noSuccessWithinHours === undefined ? undefined : v.check(() => v.integer("alerts.noSuccessWithinHours", alerts.noSuccessWithinHours!, limits.min, limits.max, "hours")),
+        onSkipped: alerts.onSkipped === undefined ? BATCH_TASK_DEFAULTS.alertOnSkipped : v.check(() => v.boolean("alerts.onSkipped", alerts.onSkipped))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 /** Validates every plain argument and applies the defaults. Throws on the first problem; registers nothing. */
@@ -519,6 +573,10 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
         concurrency: v.check(() => v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, limits.concurrency.min, limits.concurrency.max, "runs"))!,
         tracing: args.tracing === undefined ? false : v.check(() => v.boolean("tracing", args.tracing))!,
     };
+    if (plan.schedule && plan.retries) {
+        const { schedule, retries } = plan;
+        v.check(() => validateOverrideSize(v, "schedule.input", schedule.overrides, retries.attempts + 1));
+    }
     v.check(() => validateTags(v, args.tags));
     v.done();
     return plan;
@@ -547,8 +605,9 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input
             Condition: { ArnEquals: { "ecs:cluster": f.cluster.arn } },
         },
         { Sid: "WatchTask", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: [tasks] },
-        // A timed-out attempt's task is found by its startedBy to be stopped. ListTasks authorizes
-        // on the cluster's container-instance ARNs (Service Authorization Reference), with ecs:cluster.
+        // A timed-out attempt's task is found in the run's history, or else by its startedBy.
+        // ListTasks authorizes on the cluster's container-instance ARNs (Service Authorization
+        // Reference), with ecs:cluster.
         {
             Sid: "FindTimedOutTask",
             Action: ["ecs:ListTasks"],
@@ -643,14 +702,17 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         // AWS checks the role's log delivery rights when the state machine is created; runs need the cluster's capacity providers.
         { parent, dependsOn: [policy, ...f.cluster.dependencies] },
     );
-    // The concurrency check lists this state machine's own runs: a policy of its own, as the
-    // state machine's ARN exists only once it does (runs start after it: schedules wait for it).
+    // The concurrency check lists this state machine's own runs, and a timeout reads the run's own
+    // history: a policy of its own, as the state machine's ARN exists only once it does (runs
+    // start after it: schedules wait for it).
     const listRuns = new aws.iam.RolePolicy(
         childName(name, "runner-list-runs"),
         {
             role: role.id,
             policy: policyDocument([
                 { Sid: "CountRunningRuns", Action: ["states:ListExecutions"], Resource: [stateMachine.arn] },
+                // A timed-out attempt's task is read from the run's own history (its TaskSubmitted event).
+                { Sid: "ReadOwnHistory", Action: ["states:GetExecutionHistory"], Resource: [pulumi.interpolate`arn:${f.task.aws.partition}:states:${f.task.aws.region}:${f.task.aws.accountId}:execution:${stateMachine.name}:*`] },
                 // The runs' data is under the key, in this state machine's encryption context only.
                 ...(kmsKeyArn !== undefined
                     ? [{ Sid: "EncryptedExecutions", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }]
@@ -859,7 +921,7 @@ function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateM
  * A Step Functions state machine runs the task with `ecs:runTask.sync` (see `batchRunner.ts`), so
  * a run is an execution. It ends SUCCEEDED when the main container exited 0 (whatever sidecars
  * did), or FAILED with an error that says why: `Batch.ContainerFailed` (after the retries),
- * `Batch.TimedOut` (the task was stopped), `Batch.CapacityUnavailable`, `Batch.RunTaskFailed`;
+ * `Batch.TimedOut` (its task stopped, or the alert says why not), `Batch.CapacityUnavailable`, `Batch.RunTaskFailed`;
  * ABORTED when someone stopped it. The main container gets `BATCH_RUN_ID`,
  * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. An optional EventBridge Scheduler schedule starts
  * executions, with a dead-letter queue for runs that could not start. Every failure, a run that
@@ -917,9 +979,17 @@ export class BatchTask extends pulumi.ComponentResource {
     /**
      * Checks `args` as the constructor would, without creating anything: a program can check all
      * its components before it creates its first resource (values that are Outputs are skipped).
+     * Returns how long a run's attempts can take, for checks of the job's own (such as an
+     * idempotency window its attempts must share).
      */
-    static validate(name: string, args: BatchTaskArgs): void {
-        planBatchTask(name, args);
+    static validate(name: string, args: BatchTaskArgs): BatchTaskTiming {
+        const plan = planBatchTask(name, args);
+        const strategy = plan.spec.capacityProviderStrategy;
+        return {
+            timeoutSeconds: plan.timeoutSeconds,
+            capacityWaitSeconds: capacityWaitSeconds(plan.retries, strategy),
+            lastAttemptStartSeconds: lastAttemptStartSeconds(plan.timeoutSeconds, plan.retries, strategy),
+        };
     }
 
     constructor(name: string, args: BatchTaskArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -43,11 +43,13 @@ export const CAPACITY_LIMITS = { base: { min: 0, max: 100000 }, weight: { min: 0
 
 /**
  * Turns `capacity` into a capacity provider strategy over FARGATE and FARGATE_SPOT. Always a
- * strategy, never `launchType` (the provider's default launch type is EC2), so switching between
- * on-demand and spot is an in-place change (services need `forceNewDeployment` for it, which the
- * components set). Fargate Spot runs only x86_64, so spot with `arm64` is an error.
+ * strategy, never `launchType` (the provider's default launch type is EC2, and a change between a
+ * launch type and a strategy replaces a service), so switching between on-demand and spot is an
+ * in-place update: the services set `forceNewDeployment`, without which the provider refuses it,
+ * and the update starts a new deployment. Fargate Spot runs only x86_64, so spot with `arm64` is an error; an
+ * `architecture` that is not known (refused elsewhere) skips that check.
  */
-export function capacityProviderStrategy(v: Validator, capacity: Capacity | undefined, architecture: Architecture): CapacityProviderStrategyItem[] {
+export function capacityProviderStrategy(v: Validator, capacity: Capacity | undefined, architecture: Architecture | undefined): CapacityProviderStrategyItem[] {
     const value = capacity ?? CAPACITY_DEFAULTS.capacity;
     let items: CapacityProviderStrategyItem[];
     if (value === "on-demand") {
@@ -55,15 +57,18 @@ export function capacityProviderStrategy(v: Validator, capacity: Capacity | unde
     } else if (value === "spot") {
         items = [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }];
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const base = v.integer("capacity.onDemandBase", value.onDemandBase ?? CAPACITY_DEFAULTS.onDemandBase, CAPACITY_LIMITS.base.min, CAPACITY_LIMITS.base.max, "tasks");
-        const onDemandWeight = v.integer("capacity.onDemandWeight", value.onDemandWeight ?? CAPACITY_DEFAULTS.onDemandWeight, CAPACITY_LIMITS.weight.min, CAPACITY_LIMITS.weight.max);
-        const spotWeight = v.integer("capacity.spotWeight", value.spotWeight ?? CAPACITY_DEFAULTS.spotWeight, CAPACITY_LIMITS.weight.min, CAPACITY_LIMITS.weight.max);
+        // Each number is checked on its own; their sum only when both weights are valid.
+        const before = v.problemCount;
+        const base = v.check(() => v.integer("capacity.onDemandBase", value.onDemandBase ?? CAPACITY_DEFAULTS.onDemandBase, CAPACITY_LIMITS.base.min, CAPACITY_LIMITS.base.max, "tasks"));
+        const onDemandWeight = v.check(() => v.integer("capacity.onDemandWeight", value.onDemandWeight ?? CAPACITY_DEFAULTS.onDemandWeight, CAPACITY_LIMITS.weight.min, CAPACITY_LIMITS.weight.max));
+        const spotWeight = v.check(() => v.integer("capacity.spotWeight", value.spotWeight ?? CAPACITY_DEFAULTS.spotWeight, CAPACITY_LIMITS.weight.min, CAPACITY_LIMITS.weight.max));
+        v.throwSince(before);
         if (onDemandWeight === 0 && spotWeight === 0) {
             throw v.error("capacity", value, "gives both onDemandWeight and spotWeight 0, so no task could be placed", 'give at least one weight above 0, or use "on-demand" or "spot"');
         }
-        items = [{ capacityProvider: "FARGATE", weight: onDemandWeight, base }];
-        if (spotWeight > 0) {
-            items.push({ capacityProvider: "FARGATE_SPOT", weight: spotWeight, base: 0 });
+        items = [{ capacityProvider: "FARGATE", weight: onDemandWeight!, base: base! }];
+        if (spotWeight! > 0) {
+            items.push({ capacityProvider: "FARGATE_SPOT", weight: spotWeight!, base: 0 });
         }
     } else {
         throw v.error("capacity", value, 'must be "on-demand", "spot" or { onDemandBase?, onDemandWeight?, spotWeight? }', "use one of these forms");

@@ -79,6 +79,27 @@ export class Validator {
         }
     }
 
+    /**
+     * Records `error` and goes on, as a `check` whose run threw it would: for a problem found in
+     * the middle of a function whose later checks do not depend on it.
+     */
+    record(error: ArgumentError): undefined {
+        this.found.push(...error.problems);
+        return undefined;
+    }
+
+    /**
+     * Throws, as one error, the problems recorded since `before` (a {@link problemCount} taken
+     * earlier), if there is any: a group of checks that records each problem, so all of them are
+     * found, and still fails as a whole. A `check` around the group records them again, once.
+     */
+    throwSince(before: number): void {
+        if (this.found.length > before) {
+            const problems = this.found.splice(before);
+            throw ArgumentError.of(this.component, problems);
+        }
+    }
+
     /** True when a check has failed. */
     get failed(): boolean {
         return this.found.length > 0;

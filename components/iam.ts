@@ -35,42 +35,46 @@ export function asList<T>(value: T | readonly T[] | undefined): T[] {
 
 /** Rejects statements with no action, a `*` or `service:*` action, a malformed action, or no resource. */
 export function validatePolicyStatements(v: Validator, path: string, statements: readonly PolicyStatement[] | undefined): void {
+    // Each statement, and each part of one, is reported apart: one run names every grant to fix.
+    const before = v.problemCount;
     (statements ?? []).forEach((statement, i) => {
         const at = `${path}[${i}]`;
         if (typeof statement !== "object" || statement === null) {
-            throw v.error(at, statement, "must be an IAM statement object", "give { Action, Resource }");
+            return v.record(v.error(at, statement, "must be an IAM statement object", "give { Action, Resource }"));
         }
         if ("NotAction" in statement || "NotResource" in statement) {
-            throw v.conflict(at, "uses NotAction or NotResource, which grant everything not listed", "list the actions and resources the workload needs instead");
+            v.record(v.conflict(at, "uses NotAction or NotResource, which grant everything not listed", "list the actions and resources the workload needs instead"));
         }
         if (statement.Effect !== undefined && statement.Effect !== "Allow" && statement.Effect !== "Deny") {
-            throw v.error(`${at}.Effect`, statement.Effect, 'must be "Allow" or "Deny"', "fix the spelling");
+            v.record(v.error(`${at}.Effect`, statement.Effect, 'must be "Allow" or "Deny"', "fix the spelling"));
         }
         const actions = asList(statement.Action);
         if (actions.length === 0) {
-            throw v.error(`${at}.Action`, statement.Action, "must name at least one action", 'list the actions, such as "s3:GetObject"');
+            v.record(v.error(`${at}.Action`, statement.Action, "must name at least one action", 'list the actions, such as "s3:GetObject"'));
         }
         for (const action of actions) {
             if (typeof action !== "string" || action === "*" || /^[a-z0-9-]+:\*$/.test(action)) {
-                throw v.error(`${at}.Action`, action, "grants every action (of a service)", 'name the actions the workload needs, such as "s3:GetObject"');
-            }
-            if (!ACTION_PATTERN.test(action)) {
-                throw v.error(`${at}.Action`, action, 'is not an IAM action of the form "service:Action"', 'write it as in the IAM reference, such as "dynamodb:GetItem"');
+                v.record(v.error(`${at}.Action`, action, "grants every action (of a service)", 'name the actions the workload needs, such as "s3:GetObject"'));
+            } else if (!ACTION_PATTERN.test(action)) {
+                v.record(v.error(`${at}.Action`, action, 'is not an IAM action of the form "service:Action"', 'write it as in the IAM reference, such as "dynamodb:GetItem"'));
             }
         }
         if (asList(statement.Resource).length === 0) {
-            throw v.error(`${at}.Resource`, statement.Resource, "must name at least one resource", "list the ARNs the actions apply to");
+            v.record(v.error(`${at}.Resource`, statement.Resource, "must name at least one resource", "list the ARNs the actions apply to"));
         }
     });
+    v.throwSince(before);
 }
 
 /** Rejects managed policy ARNs that are plain strings but not IAM policy ARNs. */
 export function validatePolicyArns(v: Validator, path: string, arns: readonly pulumi.Input<string>[] | undefined): void {
+    const before = v.problemCount;
     (arns ?? []).forEach((arn, i) => {
         if (typeof arn === "string" && !MANAGED_POLICY_ARN.test(arn)) {
-            throw v.error(`${path}[${i}]`, arn, "is not an IAM policy ARN", 'use "arn:aws:iam::aws:policy/NAME" or "arn:aws:iam::ACCOUNT:policy/NAME"');
+            v.record(v.error(`${path}[${i}]`, arn, "is not an IAM policy ARN", 'use "arn:aws:iam::aws:policy/NAME" or "arn:aws:iam::ACCOUNT:policy/NAME"'));
         }
     });
+    v.throwSince(before);
 }
 
 /** A policy document (JSON) from statements; `Effect` defaults to Allow and single values stay lists. */

@@ -5,6 +5,7 @@ export * from "./alerts";
 export * from "./batchRunner";
 export * from "./capacity";
 export * from "./cluster";
+export * from "./deployment";
 export * from "./deployTime";
 export * from "./errors";
 export * from "./iam";

@@ -186,26 +186,28 @@ export interface LoadBalancerPlan {
 }
 
 /** Paths in messages: `""` for the component, `"loadBalancer."` when a WebService makes its own. */
-function validateCidrs(v: Validator, at: string, cidrs: readonly string[] | undefined, ipv6: boolean): readonly string[] {
+function validateCidrs(v: Validator, at: string, cidrs: readonly string[] | undefined, ipv6: boolean): readonly string[] | undefined {
     const allowedCidrs = cidrs ?? (ipv6 ? LOAD_BALANCER_DEFAULTS.allowedCidrsIpv6 : LOAD_BALANCER_DEFAULTS.allowedCidrs);
     if (!Array.isArray(allowedCidrs) || allowedCidrs.length === 0) {
         throw v.error(`${at}allowedCidrs`, allowedCidrs, "must list at least one CIDR", 'give for example ["10.0.0.0/8"], or leave it out to allow everyone');
     }
+    const before = v.problemCount;
+    // Each CIDR is checked on its own: one wrong entry does not hide the next.
     allowedCidrs.forEach((cidr, i) => {
         const path = `${at}allowedCidrs[${i}]`;
         if (typeof cidr === "string" && IPV6_CIDR.test(cidr) && isIPv6(cidr.slice(0, cidr.indexOf("/")))) {
             if (!ipv6) {
-                throw v.error(path, cidr, "is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one", `set ${at}ipv6: true (dualstack, with IPv6 subnets), or remove it`);
+                return v.record(v.error(path, cidr, "is an IPv6 CIDR, but the load balancer is IPv4-only (ipAddressType ipv4), so it would admit no one", `set ${at}ipv6: true (dualstack, with IPv6 subnets), or remove it`));
             }
         } else if (typeof cidr !== "string" || !IPV4_CIDR.test(cidr)) {
-            throw v.error(path, cidr, `is not an IPv4${ipv6 ? " or IPv6" : ""} CIDR block`, 'write it like "203.0.113.0/24"');
+            return v.record(v.error(path, cidr, `is not an IPv4${ipv6 ? " or IPv6" : ""} CIDR block`, 'write it like "203.0.113.0/24"'));
         }
         // EC2 compares addresses, not spellings: 2001:DB8::/32 and 2001:db8::/32 are one rule.
         if (allowedCidrs.findIndex((c) => typeof c === "string" && c.toLowerCase() === cidr.toLowerCase()) !== i) {
-            throw v.error(path, cidr, "is listed twice", "list each CIDR once");
+            v.record(v.error(path, cidr, "is listed twice", "list each CIDR once"));
         }
     });
-    return allowedCidrs;
+    return v.problemCount > before ? undefined : allowedCidrs;
 }
 
 function validateDomains(v: Validator, at: string, domains: readonly DomainArgs[] | undefined): CoveredName[] {
@@ -215,28 +217,35 @@ function validateDomains(v: Validator, at: string, domains: readonly DomainArgs[
     if (!Array.isArray(domains)) {
         throw v.error(`${at}domains`, domains, "must be a list", "give [{ name, zoneId }]");
     }
-    return domains.map((domain, i) => {
+    // Each domain is checked on its own; the valid ones are the names the listener covers.
+    return domains.flatMap((domain, i) => {
         const path = `${at}domains[${i}]`;
-        validateDomain(v, path, domain, "bring a certificate in certificates");
-        if (domains.findIndex((d) => d?.name === domain.name) !== i) {
-            throw v.error(`${path}.name`, domain.name, "is listed twice", "list each name once");
+        if (!v.check(() => validateDomain(v, path, domain, "bring a certificate in certificates"))) {
+            return [];
         }
-        return { name: domain.name, zoneId: domain.zoneId };
+        if (domains.findIndex((d) => d?.name === domain.name) !== i) {
+            return v.record(v.error(`${path}.name`, domain.name, "is listed twice", "list each name once")) ?? [];
+        }
+        return [{ name: domain.name, zoneId: domain.zoneId }];
     });
 }
 
-/** Checks one domain at `path`: a name ACM accepts and a zone. `instead` is the other way to get a certificate. */
+/**
+ * Checks one domain at `path`: a name ACM accepts and a zone. `instead` is the other way to get a
+ * certificate. Throws the name's problem and the zone's together.
+ */
 export function validateDomain(v: Validator, path: string, domain: DomainArgs | undefined, instead: string): DomainArgs {
+    const before = v.problemCount;
     if (typeof domain?.name !== "string" || !DOMAIN_NAME.test(domain.name)) {
-        throw v.error(`${path}.name`, domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"');
+        v.record(v.error(`${path}.name`, domain?.name, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com"'));
+    } else if (domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
+        v.record(v.error(`${path}.name`, domain.name, `is ${domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, `use a shorter name, or ${instead}`));
     }
-    if (domain.name.length > LOAD_BALANCER_LIMITS.certificateDomainNameLength) {
-        throw v.error(`${path}.name`, domain.name, `is ${domain.name.length} characters, but an ACM certificate's domain name may have at most ${LOAD_BALANCER_LIMITS.certificateDomainNameLength}`, `use a shorter name, or ${instead}`);
+    if (domain?.zoneId === undefined || domain.zoneId === "") {
+        v.record(v.error(`${path}.zoneId`, domain?.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name"));
     }
-    if (domain.zoneId === undefined || domain.zoneId === "") {
-        throw v.error(`${path}.zoneId`, domain.zoneId, "is missing", "give the id of the Route 53 hosted zone that holds the name");
-    }
-    return domain;
+    v.throwSince(before);
+    return domain!;
 }
 
 function validateCertificates(v: Validator, at: string, certificates: readonly CertificateArgs[] | undefined): CoveredName[] {
@@ -247,27 +256,28 @@ function validateCertificates(v: Validator, at: string, certificates: readonly C
         throw v.error(`${at}certificates`, certificates, "must be a list", "give [{ arn, hosts }]");
     }
     const arns = new Set<string>();
+    // The ARN and the hosts of each certificate are checked apart; valid hosts are names the listener covers.
     return certificates.flatMap((c, i) => {
         const path = `${at}certificates[${i}]`;
         if (c?.arn === undefined || (typeof c.arn === "string" && !CERTIFICATE_ARN.test(c.arn))) {
-            throw v.error(`${path}.arn`, c?.arn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
-        }
-        if (typeof c.arn === "string") {
+            v.record(v.error(`${path}.arn`, c?.arn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"'));
+        } else if (typeof c.arn === "string") {
             // Its attachment is named by the ARN: one entry per certificate.
             if (arns.has(c.arn)) {
-                throw v.error(`${path}.arn`, c.arn, "is listed twice", "give the certificate once, with every host it covers");
+                v.record(v.error(`${path}.arn`, c.arn, "is listed twice", "give the certificate once, with every host it covers"));
             }
             arns.add(c.arn);
         }
-        if (!Array.isArray(c.hosts) || c.hosts.length === 0) {
-            throw v.error(`${path}.hosts`, c.hosts, "must list the names the certificate covers (an ARN cannot be read at preview)", 'give them as on the certificate, such as ["todo.example.com"]');
+        if (!Array.isArray(c?.hosts) || c.hosts.length === 0) {
+            return v.record(v.error(`${path}.hosts`, c?.hosts, "must list the names the certificate covers (an ARN cannot be read at preview)", 'give them as on the certificate, such as ["todo.example.com"]')) ?? [];
         }
+        const before = v.problemCount;
         c.hosts.forEach((h: unknown, j: number) => {
             if (typeof h !== "string" || !DOMAIN_NAME.test(h)) {
-                throw v.error(`${path}.hosts[${j}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"');
+                v.record(v.error(`${path}.hosts[${j}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"'));
             }
         });
-        return c.hosts.map((name: string) => ({ name, ...(c.zoneId !== undefined ? { zoneId: c.zoneId } : {}) }));
+        return v.problemCount > before ? [] : c.hosts.map((name: string) => ({ name, ...(c.zoneId !== undefined ? { zoneId: c.zoneId } : {}) }));
     });
 }
 
@@ -292,7 +302,8 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
             throw v.conflict(`${at}ipv6`, "cannot be used with internal: an internal load balancer stays IPv4", `remove ${at}ipv6, or make the load balancer internet-facing`);
         });
     }
-    const allowedCidrs = v.check(() => validateCidrs(v, at, args.allowedCidrs, ipv6 === true)) ?? [];
+    // With ipv6 refused, both address families pass: which one the CIDRs need depends on it.
+    const allowedCidrs = v.check(() => validateCidrs(v, at, args.allowedCidrs, ipv6 !== false)) ?? [];
     const issued = v.check(() => validateDomains(v, at, args.domains)) ?? [];
     const existing = v.check(() => validateCertificates(v, at, args.certificates)) ?? [];
     // A name on two certificates would give their listener certificates one logical name (and one is enough).
@@ -324,10 +335,10 @@ export function planLoadBalancer(v: Validator, name: string, args: LoadBalancerA
                 throw v.error(`${at}accessLogs`, logs, "must be an object or false", "give { retentionDays }, { bucket }, or false for no access logs");
             }
             if ("bucket" in logs && (logs.bucket === undefined || logs.bucket === "")) {
-                throw v.error(`${at}accessLogs.bucket`, logs.bucket, "is missing", "give the name of an S3 bucket that Elastic Load Balancing may write to, or leave it out to have one made");
+                v.record(v.error(`${at}accessLogs.bucket`, logs.bucket, "is missing", "give the name of an S3 bucket that Elastic Load Balancing may write to, or leave it out to have one made"));
             }
             if ("retentionDays" in logs && logs.retentionDays !== undefined) {
-                v.integer(`${at}accessLogs.retentionDays`, logs.retentionDays, 1, 3650, "days");
+                v.check(() => v.integer(`${at}accessLogs.retentionDays`, logs.retentionDays!, 1, 3650, "days"));
             }
             const prefix = logs.prefix;
             if (prefix !== undefined && (typeof prefix !== "string" || prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("AWSLogs"))) {

@@ -1,3 +1,5 @@
+import { RecordedOptions } from "./mockMonitor";
+
 /**
  * The record the mock harness (`fargate-workloads/testing`) keeps of a program's registrations
  * and invokes, and the queries tests make of it.
@@ -21,33 +23,10 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** Id given to a read (`.get`) or import, if any. */
     readonly readId?: string;
-    /** The resource options the program registered it with (only those set). */
-    readonly options?: RegistrationOptions;
-}
-
-/**
- * The resource options of a registration as the engine receives them: what `pulumi preview`
- * compares besides the inputs. Only options that are set appear; lists are sorted.
- */
-export interface RegistrationOptions {
-    readonly protect?: boolean;
-    /** URNs of the explicit and implicit dependencies. */
-    readonly dependencies?: readonly string[];
-    /** The provider reference (`urn::id`) of an explicit provider. */
-    readonly provider?: string;
-    readonly ignoreChanges?: readonly string[];
-    readonly replaceOnChanges?: readonly string[];
-    readonly deleteBeforeReplace?: boolean;
-    readonly retainOnDelete?: boolean;
-    readonly deletedWith?: string;
-    readonly additionalSecretOutputs?: readonly string[];
-    /** Alias URNs, or alias specs as JSON. */
-    readonly aliases?: readonly string[];
-    readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
-    readonly version?: string;
-    readonly importId?: string;
-    /** Set for a resource read with `.get` (its options are not recorded). */
-    readonly read?: boolean;
+    /** The id the mocks answered. */
+    readonly id: string;
+    /** The resource options of the registration (what `pulumi up` applies to its next update). */
+    readonly options: RecordedOptions;
 }
 
 /** Registrations and invokes in the order they reached the mocks, and the queries on them. */

@@ -43,35 +43,37 @@ export function taskEgress(network: TaskNetwork): TaskEgress {
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 
-/** Validates a task network: a VPC id, at least one subnet id, a boolean public IP flag. */
+/** Validates a task network: a VPC id, at least one subnet id, a boolean public IP flag. Throws every problem it finds at once. */
 export function validateTaskNetwork(v: Validator, network: TaskNetwork | undefined, path = "network"): TaskNetwork {
     if (typeof network !== "object" || network === null) {
         throw v.error(path, network, "is missing", "give { vpcId, subnetIds } of the subnets the tasks run in");
     }
+    const before = v.problemCount;
     if (network.vpcId === undefined || (typeof network.vpcId === "string" && !VPC_ID.test(network.vpcId))) {
-        throw v.error(`${path}.vpcId`, network.vpcId, "is not a VPC id", 'give an id such as "vpc-0123456789abcdef0"');
+        v.record(v.error(`${path}.vpcId`, network.vpcId, "is not a VPC id", 'give an id such as "vpc-0123456789abcdef0"'));
     }
-    validateSubnetIds(v, `${path}.subnetIds`, network.subnetIds, 1);
+    v.check(() => validateSubnetIds(v, `${path}.subnetIds`, network.subnetIds, 1));
     if (network.assignPublicIp !== undefined) {
-        v.boolean(`${path}.assignPublicIp`, network.assignPublicIp);
+        v.check(() => v.boolean(`${path}.assignPublicIp`, network.assignPublicIp));
     }
     if (network.allowAllEgress !== undefined) {
-        v.boolean(`${path}.allowAllEgress`, network.allowAllEgress);
+        v.check(() => v.boolean(`${path}.allowAllEgress`, network.allowAllEgress));
         if (network.allowAllEgress && network.egressPorts !== undefined) {
-            throw v.conflict(`${path}.egressPorts`, `has no effect with ${path}.allowAllEgress`, "remove one of them");
+            v.record(v.conflict(`${path}.egressPorts`, `has no effect with ${path}.allowAllEgress`, "remove one of them"));
         }
     }
     if (network.egressPorts !== undefined) {
         if (!Array.isArray(network.egressPorts)) {
-            throw v.error(`${path}.egressPorts`, network.egressPorts, "must be a list of TCP ports", "give for example [5432]");
+            v.record(v.error(`${path}.egressPorts`, network.egressPorts, "must be a list of TCP ports", "give for example [5432]"));
         }
-        network.egressPorts.forEach((port, i) => {
-            v.integer(`${path}.egressPorts[${i}]`, port, 1, 65535);
+        (Array.isArray(network.egressPorts) ? network.egressPorts : []).forEach((port, i) => {
+            v.check(() => v.integer(`${path}.egressPorts[${i}]`, port, 1, 65535));
             if (network.egressPorts!.indexOf(port) !== i) {
-                throw v.error(`${path}.egressPorts[${i}]`, port, "is listed twice", "list each port once");
+                v.record(v.error(`${path}.egressPorts[${i}]`, port, "is listed twice", "list each port once"));
             }
         });
     }
+    v.throwSince(before);
     return network;
 }
 
@@ -83,18 +85,21 @@ export function validateSubnetIds(v: Validator, path: string, subnetIds: unknown
     if (!Array.isArray(subnetIds)) {
         return;
     }
+    const before = v.problemCount;
+    // Each id, a repeat and the count are reported apart: a wrong id does not hide a missing subnet.
     subnetIds.forEach((id, i) => {
         if (typeof id === "string" && !SUBNET_ID.test(id)) {
-            throw v.error(`${path}[${i}]`, id, "is not a subnet id", 'give an id such as "subnet-0123456789abcdef0"');
+            v.record(v.error(`${path}[${i}]`, id, "is not a subnet id", 'give an id such as "subnet-0123456789abcdef0"'));
         }
     });
     const plain = subnetIds.filter((id) => typeof id === "string");
     if (new Set(plain).size !== plain.length) {
-        throw v.error(path, subnetIds, "lists a subnet twice", "list each subnet once");
+        v.record(v.error(path, subnetIds, "lists a subnet twice", "list each subnet once"));
     }
     if (subnetIds.length < min) {
-        throw v.error(path, subnetIds, `must list at least ${min} subnet${min > 1 ? "s" : ""}${why}`, `add subnets (in ${min > 1 ? "different Availability Zones" : "the tasks' VPC"})`);
+        v.record(v.error(path, subnetIds, `must list at least ${min} subnet${min > 1 ? "s" : ""}${why}`, `add subnets (in ${min > 1 ? "different Availability Zones" : "the tasks' VPC"})`));
     }
+    v.throwSince(before);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Validator } from "./errors";
+import { stableHash } from "./naming";
 
 /** Which requests of a shared load balancer reach a service: a listener rule's conditions and priority. */
 export interface RoutingArgs {
@@ -18,8 +19,9 @@ export interface RoutingArgs {
     /**
      * Evaluation order on the listener, 1 (first) to 50000, unique per listener. @default derived
      * from the rule's specificity (exact hosts before wildcard hosts before any host; within those,
-     * exact paths, then wildcard paths with the longest fixed start first, then any path), in the
-     * order services join; see {@link derivedPriorityBand}.
+     * exact paths, then wildcard paths with the longest fixed start first, then any path) and a
+     * hash of the service's name and conditions, so other services never move it; see
+     * {@link derivedPriority}. Two services that hash to one priority are refused, naming both.
      */
     readonly priority?: number;
 }
@@ -86,13 +88,16 @@ function validateList(v: Validator, path: string, list: unknown, each: (p: strin
     if (!Array.isArray(list) || list.length === 0) {
         throw v.error(path, list, "must be a non-empty list", "list at least one value, or leave it out");
     }
-    const values = list.map((value, i) => each(`${path}[${i}]`, value));
+    // Every wrong value is named, not only the first.
+    const before = v.problemCount;
+    const values = list.map((value, i) => v.check(() => each(`${path}[${i}]`, value)));
     values.forEach((value, i) => {
-        if (values.indexOf(value) !== i) {
-            throw v.error(`${path}[${i}]`, list[i], "is listed twice", "list each value once");
+        if (value !== undefined && values.indexOf(value) !== i) {
+            v.record(v.error(`${path}[${i}]`, list[i], "is listed twice", "list each value once"));
         }
     });
-    return values;
+    v.throwSince(before);
+    return values as string[];
 }
 
 /**
@@ -110,8 +115,17 @@ export function validateRouting(v: Validator, path: string, routing: RoutingArgs
     if (typeof routing !== "object" || routing === null) {
         throw v.error(path, routing, "must be an object", "give { hosts?, paths?, priority? }");
     }
-    const hosts = routing.hosts === undefined ? [] : validateList(v, `${path}.hosts`, routing.hosts, (p, h) => validateHost(v, p, h));
-    const paths = routing.paths === undefined ? [] : validateList(v, `${path}.paths`, routing.paths, (p, value) => validatePath(v, p, value));
+    // Wrong hosts do not hide wrong paths nor a wrong priority; the rule's totals need both lists.
+    const before = v.problemCount;
+    const hosts = routing.hosts === undefined ? [] : v.check(() => validateList(v, `${path}.hosts`, routing.hosts, (p, h) => validateHost(v, p, h)));
+    const paths = routing.paths === undefined ? [] : v.check(() => validateList(v, `${path}.paths`, routing.paths, (p, value) => validatePath(v, p, value)));
+    if (hosts === undefined || paths === undefined) {
+        if (routing.priority !== undefined) {
+            v.check(() => v.integer(`${path}.priority`, routing.priority!, ROUTING_LIMITS.priority.min, ROUTING_LIMITS.priority.max));
+        }
+        v.throwSince(before);
+        return undefined; // not reached: a list was refused, so the line above threw
+    }
     if (hosts.length === 0 && paths.length === 0) {
         throw v.error(path, routing, "has neither hosts nor paths, but a listener rule needs a condition", 'give hosts, paths or both, such as { paths: ["/*"] } for every request');
     }
@@ -133,30 +147,116 @@ export function validateRouting(v: Validator, path: string, routing: RoutingArgs
     return { hosts: [...hosts].sort(), paths: [...paths].sort(), ...(routing.priority !== undefined ? { priority: routing.priority } : {}) };
 }
 
-/** Priorities of one specificity class: a derived priority is the first free one of its band. */
+/** Priorities of one specificity class: a derived priority lies in its band, at a slot only the rule's own name and conditions choose. */
 export interface PriorityBand {
     readonly first: number;
     readonly size: number;
 }
 
-const HOST_CLASSES = 3;
-const BAND_PER_HOST_CLASS = 16000;
-/** 0 exact path, 1..129 wildcard paths by fixed start (longest first), 130 any path. */
-const PATH_CLASSES = ROUTING_LIMITS.patternLength + 3;
-const SLOTS_PER_BAND = Math.floor(BAND_PER_HOST_CLASS / PATH_CLASSES);
+/**
+ * Priorities per host class (exact hosts, wildcard hosts, any host), and within each per path
+ * class (exact paths, wildcard paths by the length of their fixed start, any path). Most services
+ * of a shared load balancer route by exact host, so that class gets the most room: the larger a
+ * band, the rarer two derived priorities collide.
+ */
+const HOST_CLASS_BANDS = [
+    { size: 30000, exactPath: 2000, wildcardPath: 1500 },
+    { size: 6000, exactPath: 500, wildcardPath: 500 },
+    { size: 14000, exactPath: 1000, wildcardPath: 1250 },
+] as const;
+/**
+ * Wildcard paths rank by the length of their fixed start, in classes (longest first): a longer
+ * start is more specific (`/api/v2/*` before `/api/*`). Classes are coarse so bands are large and
+ * derived priorities rarely collide; two rules of one class where one would shadow the other are
+ * refused (see {@link RouteTable}). A start of one character (`/*`) matches every path.
+ */
+const WILDCARD_START_CLASSES: readonly number[] = [32, 24, 16, 12, 9, 7, 5, 2];
+/** The first tenth of each band holds test rules (deployment.testTraffic): before every production rule of their class. */
+const TEST_SHARE = 0.1;
+
+/** The path class of one pattern: 0 exact, 1.. wildcard classes (longest start first), or the last (any path). */
+function pathClass(pattern: string): number {
+    if (!WILDCARD.test(pattern)) {
+        return 0;
+    }
+    const start = fixedStart(pattern).length;
+    const k = WILDCARD_START_CLASSES.findIndex((min) => start >= min);
+    return k < 0 ? WILDCARD_START_CLASSES.length + 1 : k + 1;
+}
 
 /**
  * The priorities a rule's derived priority is drawn from. The listener evaluates low numbers
  * first, so bands follow specificity: rules with exact hosts, then wildcard hosts, then any host;
  * within each, exact paths, then wildcard paths by the length of their fixed start (`/api/v2/*`
  * before `/api/*` before `/*`), then any path. A rule with several values ranks by its least
- * specific one, so a catch-all never shadows a narrower rule. Each band holds 122 priorities.
+ * specific one, so a catch-all never shadows a narrower rule.
  */
 export function derivedPriorityBand(route: Pick<Route, "hosts" | "paths">): PriorityBand {
-    const hostClass = route.hosts.length === 0 ? HOST_CLASSES - 1 : Math.max(...route.hosts.map((h) => (WILDCARD.test(h) ? 1 : 0)));
-    const pathClass =
-        route.paths.length === 0 ? PATH_CLASSES - 1 : Math.max(...route.paths.map((p) => (WILDCARD.test(p) ? 1 + ROUTING_LIMITS.patternLength - fixedStart(p).length : 0)));
-    return { first: 1 + hostClass * BAND_PER_HOST_CLASS + pathClass * SLOTS_PER_BAND, size: SLOTS_PER_BAND };
+    const hostClass = route.hosts.length === 0 ? 2 : Math.max(...route.hosts.map((h) => (WILDCARD.test(h) ? 1 : 0)));
+    const h = HOST_CLASS_BANDS[hostClass];
+    const first = 1 + HOST_CLASS_BANDS.slice(0, hostClass).reduce((sum, c) => sum + c.size, 0);
+    const wildcards = WILDCARD_START_CLASSES.length * h.wildcardPath;
+    const any = WILDCARD_START_CLASSES.length + 1;
+    const rank = route.paths.length === 0 ? any : Math.max(...route.paths.map(pathClass));
+    if (rank === 0) {
+        return { first, size: h.exactPath };
+    }
+    if (rank === any) {
+        return { first: first + h.exactPath + wildcards, size: h.size - h.exactPath - wildcards };
+    }
+    return { first: first + h.exactPath + (rank - 1) * h.wildcardPath, size: h.wildcardPath };
+}
+
+/**
+ * True when every string `narrow` matches is matched by `wide` (patterns with `*` and `?`):
+ * `wide`'s wildcards may stand for `narrow`'s, never the other way. Sound; it may miss an exotic
+ * case of inclusion, never claim a false one.
+ */
+export function patternCovers(wide: string, narrow: string): boolean {
+    const memo = new Map<string, boolean>();
+    const m = (i: number, j: number): boolean => {
+        const key = `${i},${j}`;
+        const known = memo.get(key);
+        if (known !== undefined) {
+            return known;
+        }
+        let r: boolean;
+        if (i === wide.length) {
+            r = j === narrow.length;
+        } else if (wide[i] === "*") {
+            r = m(i + 1, j) || (j < narrow.length && m(i, j + 1));
+        } else if (j === narrow.length || narrow[j] === "*") {
+            r = false;
+        } else if (wide[i] === "?") {
+            r = m(i + 1, j + 1);
+        } else {
+            r = wide[i] === narrow[j] && m(i + 1, j + 1);
+        }
+        memo.set(key, r);
+        return r;
+    };
+    return m(0, 0);
+}
+
+/** True when rule `a` matches every request rule `b` matches (no test header on `a`, or the same one). */
+function shadows(a: Pick<RouteEntry, "hosts" | "paths" | "testHeader">, b: Pick<RouteEntry, "hosts" | "paths" | "testHeader">): boolean {
+    const covers = (wide: readonly string[], narrow: readonly string[]) => wide.length === 0 || (narrow.length > 0 && narrow.every((n) => wide.some((w) => patternCovers(w, n))));
+    return (a.testHeader === undefined || a.testHeader === b.testHeader) && covers(a.hosts, b.hosts) && covers(a.paths.filter((p) => p !== "/*" && p !== "*").length === a.paths.length ? a.paths : [], b.paths);
+}
+
+/**
+ * A rule's derived priority: a slot of its band chosen by a hash of the service's name and the
+ * rule's conditions, so adding or removing another service never moves it (a listener cannot
+ * hold one priority twice, and the provider moves rules one call at a time: a rule that moved
+ * onto a priority another rule still held would fail the update). Test rules take the first
+ * tenth of the band, production rules the rest.
+ */
+export function derivedPriority(service: string, route: Pick<Route, "hosts" | "paths">, test = false): number {
+    const band = derivedPriorityBand(route);
+    const testSlots = Math.floor(band.size * TEST_SHARE);
+    const slots = test ? testSlots : band.size - testSlots;
+    const digest = stableHash([service, route.hosts.join(","), route.paths.join(","), test ? "test" : ""].join("\n"), 8);
+    return band.first + (test ? 0 : testSlots) + (parseInt(digest, 16) % slots);
 }
 
 /** One rule on a listener, as recorded by a {@link RouteTable}. */
@@ -228,11 +328,14 @@ export class RouteTable {
             } else if (!this.derive) {
                 return { path: "routing.priority", problem: `is missing: ${this.loadBalancer} was created elsewhere and may hold rules this program cannot see, so no priority can be derived safely`, fix: "give a priority (1..50000) that no other rule of the listener uses" };
             } else {
-                const band = derivedPriorityBand(route);
-                const used = new Set(onListener.map((e) => e.priority));
-                priority = Array.from({ length: band.size }, (_, i) => band.first + i).find((p) => !used.has(p));
-                if (priority === undefined) {
-                    return { path: "routing.priority", problem: `cannot be derived: the ${band.size} priorities from ${band.first} for rules this specific are all taken on ${this.loadBalancer}`, fix: "give the service an explicit priority" };
+                priority = derivedPriority(service, route);
+                const taken = onListener.find((e) => e.priority === priority);
+                if (taken) {
+                    return {
+                        path: "routing.priority",
+                        problem: `cannot be derived: the priority derived from its name and conditions (${priority}) is that of service ${taken.service} on the ${listener} listener of ${this.loadBalancer}`,
+                        fix: `give one of the two an explicit priority that no other rule of the listener uses`,
+                    };
                 }
             }
             planned.push({ service, listener, hosts: route.hosts, paths: route.paths, priority });
@@ -240,13 +343,30 @@ export class RouteTable {
                 if (!this.derive) {
                     return { path: "deployment.testTraffic", problem: `needs a load balancer of this program: ${this.loadBalancer} was created elsewhere and may hold the priority the test rule needs`, fix: "remove testTraffic, or share a LoadBalancer of this program" };
                 }
-                // Just before the production rule: requests with the header reach the new version first.
-                const used = new Set([...onListener.map((e) => e.priority), priority]);
-                const test = Array.from({ length: priority - 1 }, (_, i) => priority - 1 - i).find((p) => !used.has(p));
-                if (test === undefined) {
-                    return { path: "deployment.testTraffic", problem: `needs a free priority below ${priority} on the ${listener} listener of ${this.loadBalancer}`, fix: "give routing a higher priority" };
+                // Before every production rule as specific: requests with the header reach the new version first.
+                const test = route.priority === undefined ? derivedPriority(service, route, true) : priority - 1;
+                const taken = onListener.find((e) => e.priority === test);
+                if (test < ROUTING_LIMITS.priority.min || taken) {
+                    return {
+                        path: "deployment.testTraffic",
+                        problem: `needs priority ${test} for its test rule${route.priority === undefined ? "" : " (just below routing.priority)"}, ${taken ? `which is that of service ${taken.service}` : "which is not a priority"} on the ${listener} listener of ${this.loadBalancer}`,
+                        fix: route.priority === undefined ? "give routing an explicit priority, with the one below it free for the test rule" : "give routing a priority whose predecessor is free",
+                    };
                 }
                 planned.push({ service, listener, hosts: route.hosts, paths: route.paths, priority: test, testHeader: `${testTraffic.header}=${testTraffic.value}` });
+            }
+        }
+        for (const rule of planned) {
+            for (const other of this.entries.filter((e) => e.listener === rule.listener)) {
+                const [first, second] = other.priority < rule.priority ? [other, rule] : [rule, other];
+                if (shadows(first, second)) {
+                    const who = (e: RouteEntry) => (e === rule ? `this service's ${e.testHeader ? "test " : ""}rule` : `service ${e.service}'s ${e.testHeader ? "test " : ""}rule`);
+                    return {
+                        path: rule.testHeader ? "deployment.testTraffic" : "routing",
+                        problem: `would never receive a request on the ${rule.listener} listener of ${this.loadBalancer}: ${who(first)} (priority ${first.priority}) matches every request ${who(second)} (priority ${second.priority}) matches, and is evaluated first`,
+                        fix: "give the narrower rule a lower explicit priority than the wider one, or make their hosts or paths distinct",
+                    };
+                }
             }
         }
         if (this.entries.length + planned.length > this.ruleQuota) {

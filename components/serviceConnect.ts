@@ -129,20 +129,23 @@ export function validateServiceConnect(v: Validator, component: string, args: Se
         }
     } else {
         server = v.check(() => {
+            // The name, the ports and the protocol are checked apart: one wrong does not hide the next.
+            const before = v.problemCount;
             const name = args.name!;
             if (typeof name !== "string" || !DNS_LABEL.test(name)) {
-                throw v.error(at("name"), name, "is not a DNS label (lowercase letters, digits and '-', 1 to 63 characters, not starting or ending with '-')", 'choose a name such as "api"');
+                v.record(v.error(at("name"), name, "is not a DNS label (lowercase letters, digits and '-', 1 to 63 characters, not starting or ending with '-')", 'choose a name such as "api"'));
             }
             if (containerPort === undefined) {
-                throw v.conflict(at("name"), "needs the container port the service listens on", "set port");
+                v.record(v.conflict(at("name"), "needs the container port the service listens on", "set port"));
             }
-            const port = args.port === undefined ? containerPort : v.integer(at("port"), args.port, 1, 65535);
+            const port = args.port === undefined ? containerPort : v.check(() => v.integer(at("port"), args.port!, 1, 65535));
             const portName = args.portName ?? SERVICE_CONNECT_DEFAULTS.portName;
             if (typeof portName !== "string" || !PORT_NAME.test(portName)) {
-                throw v.error(at("portName"), portName, "is not a port name ECS accepts (lowercase letters, digits, '_' and '-', at most 64 characters, not starting with '-')", 'use a name such as "http"');
+                v.record(v.error(at("portName"), portName, "is not a port name ECS accepts (lowercase letters, digits, '_' and '-', at most 64 characters, not starting with '-')", 'use a name such as "http"'));
             }
-            const appProtocol = v.oneOf(at("appProtocol"), args.appProtocol ?? SERVICE_CONNECT_DEFAULTS.appProtocol, PROTOCOLS);
-            return { name, port, containerPort, portName, appProtocol };
+            const appProtocol = v.check(() => v.oneOf(at("appProtocol"), args.appProtocol ?? SERVICE_CONNECT_DEFAULTS.appProtocol, PROTOCOLS));
+            v.throwSince(before);
+            return { name, port: port!, containerPort: containerPort!, portName, appProtocol: appProtocol! };
         });
         if (server && typeof ns === "object" && ns !== null) {
             v.check(() => claimServiceConnectName(v, component, ns, server!.name));

@@ -100,12 +100,15 @@ function describeMemories(cpu: number): string {
  * valid size that holds the containers is chosen (256 CPU units / 512 MiB for one small container).
  */
 export function resolveTaskSize(v: Validator, cpu: number | undefined, memory: number | undefined, needs: TaskSize): TaskSize {
+    // A wrong cpu does not hide a wrong memory; the pair and the fit need both valid.
+    const before = v.problemCount;
     if (cpu !== undefined && !FARGATE_SIZES.has(cpu)) {
-        throw v.error("cpu", cpu, `is not a Fargate task size; it must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units`, "pick one of the listed values (1024 units = 1 vCPU)");
+        v.record(v.error("cpu", cpu, `is not a Fargate task size; it must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units`, "pick one of the listed values (1024 units = 1 vCPU)"));
     }
     if (memory !== undefined && (!Number.isInteger(memory) || !allTaskSizes().some((s) => s.memory === memory))) {
-        throw v.error("memory", memory, "is not a Fargate memory size in MiB", "use 512, 1024, 2048 or another listed multiple of 1024 MiB");
+        v.record(v.error("memory", memory, "is not a Fargate memory size in MiB", "use 512, 1024, 2048 or another listed multiple of 1024 MiB"));
     }
+    v.throwSince(before);
     if (cpu !== undefined && memory !== undefined && !isValidTaskSize(cpu, memory)) {
         throw v.error("memory", memory, `is not allowed with cpu ${cpu}; with ${cpu} CPU units Fargate accepts ${describeMemories(cpu)} MiB`, "change memory or cpu to a valid Fargate pair");
     }

@@ -47,18 +47,20 @@ export function validateTags(v: Validator, tags: Readonly<Record<string, string>
     if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
         throw v.error(path, tags, "must be an object of tag keys and values", 'write it like { team: "payments" }');
     }
+    const before = v.problemCount;
     const entries = Object.entries(tags);
+    // The count and each tag are reported apart, so one run names every tag to fix.
     if (entries.length > TAG_LIMITS.count) {
-        throw v.conflict(path, `hold ${entries.length} tags, more than ${TAG_LIMITS.count} (AWS allows 50 per resource; the library keeps 5 for its own)`, "drop some");
+        v.record(v.conflict(path, `hold ${entries.length} tags, more than ${TAG_LIMITS.count} (AWS allows 50 per resource; the library keeps 5 for its own)`, "drop some"));
     }
     for (const [key, value] of entries) {
         if (key.length === 0 || key.length > TAG_LIMITS.keyLength || !TAG_TEXT.test(key) || key.toLowerCase().startsWith("aws:")) {
-            throw v.error(`${path}.${key}`, key, `is not a tag key AWS accepts (1 to ${TAG_LIMITS.keyLength} letters, digits, spaces and _.:/=+-@, not starting with "aws:")`, "rename the key");
-        }
-        if (typeof value !== "string" || value.length > TAG_LIMITS.valueLength || !TAG_TEXT.test(value)) {
-            throw v.error(`${path}.${key}`, value, `is not a tag value AWS accepts (up to ${TAG_LIMITS.valueLength} letters, digits, spaces and _.:/=+-@)`, "change the value");
+            v.record(v.error(`${path}.${key}`, key, `is not a tag key AWS accepts (1 to ${TAG_LIMITS.keyLength} letters, digits, spaces and _.:/=+-@, not starting with "aws:")`, "rename the key"));
+        } else if (typeof value !== "string" || value.length > TAG_LIMITS.valueLength || !TAG_TEXT.test(value)) {
+            v.record(v.error(`${path}.${key}`, value, `is not a tag value AWS accepts (up to ${TAG_LIMITS.valueLength} letters, digits, spaces and _.:/=+-@)`, "change the value"));
         }
     }
+    v.throwSince(before);
     return tags;
 }
 

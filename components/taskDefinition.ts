@@ -313,11 +313,11 @@ function validateContainer(v: Validator, path: string, c: ContainerArgs): void {
 }
 
 function validateSecret(v: Validator, path: string, name: string, ref: pulumi.Input<string>, envNames: readonly string[]): void {
+    // The variable's name and its reference are checked apart.
     if (!ENV_NAME.test(name)) {
-        throw v.error(path, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-    }
-    if (envNames.includes(name)) {
-        throw v.conflict(path, "is also set in environment, and a variable can have only one source", "remove it from one of them");
+        v.record(v.error(path, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable"));
+    } else if (envNames.includes(name)) {
+        v.record(v.conflict(path, "is also set in environment, and a variable can have only one source", "remove it from one of them"));
     }
     const parsed = typeof ref === "string" ? parseSecretReference(ref) : undefined;
     if (typeof ref === "string" && parsed === undefined) {
@@ -338,17 +338,20 @@ function validateSecret(v: Validator, path: string, name: string, ref: pulumi.In
  * guide's considerations), so Exec needs every container's root writable, which is opt-in.
  */
 function validateExecRootFilesystems(v: Validator, containers: readonly ResolvedContainer[]): void {
+    // Every container that needs the change is named, not only the first.
+    const before = v.problemCount;
     containers.forEach((c, i) => {
         if ((c.args.readonlyRootFilesystem ?? TASK_DEFINITION_DEFAULTS.readonlyRootFilesystem) === true) {
             const path = i === 0 ? "readonlyRootFilesystem" : `sidecars[${i - 1}].readonlyRootFilesystem`;
             const problem = "must be false with enableExecuteCommand: AWS does not support ECS Exec with a read-only root filesystem";
             const fix = `set ${path}: false (the policy pack exempts exactly this case from ECS.5), or turn enableExecuteCommand off`;
             if (c.args.readonlyRootFilesystem === undefined) {
-                throw v.conflict("enableExecuteCommand", `needs ${path}: false, which is true by default, and AWS does not support ECS Exec with a read-only root filesystem`, fix);
+                return v.record(v.conflict("enableExecuteCommand", `needs ${path}: false, which is true by default, and AWS does not support ECS Exec with a read-only root filesystem`, fix));
             }
-            throw v.error(path, true, problem, fix);
+            v.record(v.error(path, true, problem, fix));
         }
     });
+    v.throwSince(before);
 }
 
 function validatePort(v: Validator, path: string, port: number): number {
@@ -380,20 +383,19 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
     const sidecarNeeds = v.check(() => resolveSidecars(v, args, options, containers));
     // Only when the component picks the size: a given cpu and memory are the user's to size.
     const proxy = options.serviceConnectProxy && args.cpu === undefined && args.memory === undefined ? SERVICE_CONNECT_PROXY_RESERVE : { cpu: 0, memory: 0 };
-    const needs = sidecarNeeds ? { cpu: sidecarNeeds.cpu + proxy.cpu, memory: sidecarNeeds.memory + proxy.memory } : undefined;
+    // Sidecars that are not a list reserve nothing: the size is still checked, against the smallest one.
+    const needs = { cpu: (sidecarNeeds?.cpu ?? 0) + proxy.cpu, memory: (sidecarNeeds?.memory ?? 0) + proxy.memory };
     if (options.enableExecuteCommand) {
         v.check(() => validateExecRootFilesystems(v, containers));
     }
     // The main container needs room too: at least the smallest size's share beyond the sidecars.
     const minimum = TASK_DEFINITION_DEFAULTS.minimumSize;
-    const size = needs
-        ? v.check(() =>
-              resolveTaskSize(v, args.cpu, args.memory, {
-                  cpu: needs.cpu > 0 ? needs.cpu + 128 : minimum.cpu,
-                  memory: needs.memory > 0 ? needs.memory + 256 : minimum.memory,
-              }),
-          )
-        : undefined;
+    const size = v.check(() =>
+        resolveTaskSize(v, args.cpu, args.memory, {
+            cpu: needs.cpu > 0 ? needs.cpu + 128 : minimum.cpu,
+            memory: needs.memory > 0 ? needs.memory + 256 : minimum.memory,
+        }),
+    );
     v.check(() => validatePolicyStatements(v, "taskPolicyStatements", args.taskPolicyStatements));
     v.check(() => validatePolicyArns(v, "taskPolicyArns", args.taskPolicyArns));
     (args.secretKmsKeyArns ?? []).forEach((arn, i) => {
@@ -404,7 +406,8 @@ export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinition
         });
     });
     v.check(() => validateKmsKeyArn(v, "kmsKeyArn", args.kmsKeyArn));
-    const strategy = architecture ? v.check(() => capacityProviderStrategy(v, args.capacity, architecture)) : undefined;
+    // A refused architecture still lets capacity be checked, but not against it.
+    const strategy = v.check(() => capacityProviderStrategy(v, args.capacity, architecture));
     v.done();
     return {
         name,
@@ -459,7 +462,8 @@ function resolveSidecars(v: Validator, args: TaskDefinitionArgs, options: TaskSp
         throw v.error("sidecars", sidecars, "must be a list", "give a list of containers");
     }
     if (sidecars.length > MAX_SIDECARS) {
-        throw v.error("sidecars", `${sidecars.length} sidecars`, `is more than ${MAX_SIDECARS}: a task definition holds at most 10 containers, the main one included`, "merge some sidecars, or move them to their own service");
+        // Recorded: each sidecar is still checked.
+        v.record(v.error("sidecars", `${sidecars.length} sidecars`, `is more than ${MAX_SIDECARS}: a task definition holds at most 10 containers, the main one included`, "merge some sidecars, or move them to their own service"));
     }
     const names = new Set<string>([MAIN_CONTAINER_NAME]);
     const usedPorts = new Set<number>(options.port !== undefined ? [options.port] : []);
@@ -477,12 +481,8 @@ function resolveSidecars(v: Validator, args: TaskDefinitionArgs, options: TaskSp
             return true;
         });
         validateContainer(v, at, s);
-        if (s.cpu !== undefined) {
-            v.check(() => v.integer(`${at}.cpu`, s.cpu!, 0, 16384, "CPU units"));
-        }
-        if (s.memory !== undefined) {
-            v.check(() => v.integer(`${at}.memory`, s.memory!, 6, 122880, "MiB"));
-        }
+        const cpu = s.cpu === undefined ? 0 : v.check(() => v.integer(`${at}.cpu`, s.cpu!, 0, 16384, "CPU units"));
+        const memory = s.memory === undefined ? 0 : v.check(() => v.integer(`${at}.memory`, s.memory!, 6, 122880, "MiB"));
         if (s.essential !== undefined) {
             v.check(() => v.boolean(`${at}.essential`, s.essential));
         }
@@ -496,8 +496,9 @@ function resolveSidecars(v: Validator, args: TaskDefinitionArgs, options: TaskSp
                 usedPorts.add(p);
             });
         });
-        needs.cpu += s.cpu ?? 0;
-        needs.memory += s.memory ?? 0;
+        // Only valid reservations count toward the task's size, so a wrong one adds no second problem.
+        needs.cpu += cpu ?? 0;
+        needs.memory += memory ?? 0;
         if (named) {
             containers.push({ name: s.name, args: s, essential: s.essential ?? true, ports, cpu: s.cpu, memory: s.memory });
         }

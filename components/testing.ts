@@ -17,12 +17,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { accountInRegion, accountInvokes, InvokeHandler, MOCK_ACCOUNT, MockAccount } from "./mockAccount";
-import { urnOf, waitForRegistrations, watchRegistrations } from "./mockMonitor";
-import { RecordedResource, RegistrationOptions, ResourceRecord } from "./mockRecord";
+import { NO_OPTIONS, RegistrationInfo, urnOf, waitForRegistrations, watchRegistrations } from "./mockMonitor";
+import { RecordedResource, ResourceRecord } from "./mockRecord";
+import type { RecordedAlias, RecordedOptions } from "./mockMonitor";
 import { mockState } from "./mockState";
+import { ProgramSnapshot, snapshotOf } from "./updatePlan";
 
-export { MOCK_ACCOUNT };
-export type { InvokeHandler, MockAccount, RecordedResource, RegistrationOptions };
+export { describeUpdate, planUpdate, snapshotOf } from "./updatePlan";
+export type { PlannedStep, PlanOptions, ProgramSnapshot, ReplaceReason, StepOp, UpdatePlan, UpdateProblem } from "./updatePlan";
+
+export { MOCK_ACCOUNT, NO_OPTIONS };
+export type { InvokeHandler, MockAccount, RecordedAlias, RecordedOptions, RecordedResource };
 
 /** Options of {@link MockRecorder.useStack}. */
 export interface StackOptions {
@@ -50,8 +55,8 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
 
     private readonly defaultAccount: MockAccount;
     private readonly handlers = new Map<string, InvokeHandler>();
-    /** Parent URN and options of the registration the monitor is about to hand over (see mockMonitor.ts). */
-    private pending: { parent?: string; options?: RegistrationOptions } = {};
+    /** Parent and options of the registration the monitor is about to hand over (see mockMonitor.ts). */
+    private pending: RegistrationInfo | undefined;
 
     constructor(account: MockAccount = MOCK_ACCOUNT) {
         super();
@@ -70,13 +75,14 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
 
     /** Pulumi mocks hook: records the resource and returns an id and plausible computed state. */
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-        const { parent, options } = this.pending;
-        this.pending = {};
+        const parent = this.pending?.parent;
+        const options = this.pending?.options ?? NO_OPTIONS;
+        this.pending = undefined;
         const computed = mockState(this.account, args.type, args.name, args.inputs);
         const state = { ...args.inputs, ...computed.state };
         const id = args.id || computed.id || `${args.name}-id`;
         const urn = urnOf(parent, args.type, args.name);
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, urn, parent, custom: args.custom ?? true, readId: args.id, ...(options ? { options } : {}) });
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, urn, parent, custom: args.custom ?? true, readId: args.id, id, options });
         return { id, state };
     }
 
@@ -99,8 +105,8 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
     useStack(stack: string, options: StackOptions = {}): void {
         const project = options.project ?? "fargate-workloads";
         pulumi.runtime.setMocks(this, project, stack, options.preview ?? false);
-        watchRegistrations((parent, options) => {
-            this.pending = { parent, options };
+        watchRegistrations((info) => {
+            this.pending = info;
         });
         const config: Record<string, string> = {};
         for (const [key, value] of Object.entries(options.config ?? {})) {
@@ -115,6 +121,15 @@ export class MockRecorder extends ResourceRecord implements pulumi.runtime.Mocks
     /** Waits until every registration started so far has reached the mocks. */
     async settle(): Promise<void> {
         await waitForRegistrations();
+    }
+
+    /**
+     * What the program registered so far, frozen: one side of an update for {@link planUpdate}.
+     * Waits for registrations in flight first.
+     */
+    async snapshot(): Promise<ProgramSnapshot> {
+        await this.settle();
+        return snapshotOf(this.resources, pulumi.getStack(), pulumi.getProject());
     }
 }
 

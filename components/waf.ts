@@ -41,12 +41,14 @@ export function validateWaf(v: Validator, waf: WafArgs | undefined, path: string
         }
         return waf;
     }
+    const before = v.problemCount;
     if (waf.managed !== true) {
-        throw v.error(`${path}.managed`, (waf as { managed?: unknown }).managed, "must be true", "give { managed: true }, a webAclArn, or false for no firewall");
+        v.record(v.error(`${path}.managed`, (waf as { managed?: unknown }).managed, "must be true", "give { managed: true }, a webAclArn, or false for no firewall"));
     }
     if (waf.rateLimitPerFiveMinutes !== undefined) {
-        v.integer(`${path}.rateLimitPerFiveMinutes`, waf.rateLimitPerFiveMinutes, WAF_LIMITS.rateLimit.min, WAF_LIMITS.rateLimit.max, "requests");
+        v.check(() => v.integer(`${path}.rateLimitPerFiveMinutes`, waf.rateLimitPerFiveMinutes!, WAF_LIMITS.rateLimit.min, WAF_LIMITS.rateLimit.max, "requests"));
     }
+    v.throwSince(before);
     return waf;
 }
 

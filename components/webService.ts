@@ -1,19 +1,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityProviderStrategyItem } from "./capacity";
+import { capacityProviderStrategy } from "./capacity";
 import { ClusterInput, resolveCluster, ResolvedCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
 import { AccessLogsArgs, CERTIFICATE_ARN, CoveredName, coveringName, DOMAIN_NAME, DomainArgs, LOAD_BALANCER_DEFAULTS, LOAD_BALANCER_LIMITS, LoadBalancer, LoadBalancerArgs, LoadBalancerPlan, planLoadBalancer, validateDomain } from "./loadBalancer";
 import { childName, NAME_LIMITS, validateComponentName } from "./naming";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
 import { ABOVE_ZERO_FOR_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef, tasksBelowDesiredAlarm } from "./alarms";
-import { assumeRolePolicy, awsContext, policyDocument } from "./iam";
+import { awsContext } from "./iam";
 import { validateTags } from "./tags";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
 import { WafArgs } from "./waf";
 import { createTaskEgressRules, TaskNetwork, validateTaskNetwork } from "./network";
 import { Route, routeBasePath, RouteEntry, RouteTable, RoutingArgs, ROUTING_LIMITS, validateRouting } from "./routing";
 import { createCallRules, ResolvedServiceConnect, ServiceConnectArgs, ServiceConnectEndpoint, serviceConnectConfiguration, serviceConnectEndpoint, validateServiceConnect } from "./serviceConnect";
+import {
+    createTrafficShifting,
+    DEPLOYMENT_DEFAULTS,
+    DeploymentArgs,
+    deploymentAlarms,
+    deploymentConfiguration,
+    deployMinutes,
+    ResolvedDeployment,
+    serviceBaseArgs,
+    serviceName,
+    serviceSafetyArgs,
+    shiftsTraffic,
+    TrafficShifting,
+    validateDeployment,
+} from "./deployment";
 import { createTaskDefinition, extendTaskSpec, MAIN_CONTAINER_NAME, resolveTaskSpec, TaskDefinitionArgs, TaskDefinitionResources, TaskSpec, validateReservedEnvironment } from "./taskDefinition";
 
 /**
@@ -106,63 +121,6 @@ export interface TargetHealthCheckArgs {
      * @default "200"
      */
     readonly matcher?: string;
-}
-
-/** Rolling deployment bounds, as percentages of the desired count. */
-export interface DeploymentArgs {
-    /**
-     * How a new version replaces the old (ECS's own strategies, no CodeDeploy): `rolling` replaces
-     * tasks in place; `blueGreen` starts the new version beside the old on a second target group,
-     * then moves all traffic at once; `canary` moves `canary.percent` first, then the rest;
-     * `linear` moves `linear.stepPercent` at a time. The traffic-shifting ones need twice the
-     * tasks during a deploy and keep the old version for `bakeTimeMinutes` to roll back to.
-     * @default "rolling"
-     */
-    readonly strategy?: DeploymentStrategy;
-    /** Rolling only: tasks that must stay running during a deploy, 0 to 100 (rounded up). @default 100 */
-    readonly minHealthyPercent?: number;
-    /** Rolling only: tasks that may run during a deploy, 100 to 200 (rounded down). @default 200 */
-    readonly maxPercent?: number;
-    /** Traffic-shifting strategies: minutes both versions run after all traffic moved, 0 to 1440 (the window for an alarm rollback). @default 10 */
-    readonly bakeTimeMinutes?: number;
-    /** `canary`: the share of traffic tried first, 0.1 to 100 in steps of 0.1, and minutes before the rest moves, 0 to 1440. @default { percent: 10, bakeMinutes: 10 } */
-    readonly canary?: { readonly percent?: number; readonly bakeMinutes?: number };
-    /** `linear`: the share moved at each step, 3 to 100 in steps of 0.1, and minutes between steps, 0 to 1440. @default { stepPercent: 25, stepBakeMinutes: 5 } */
-    readonly linear?: { readonly stepPercent?: number; readonly stepBakeMinutes?: number };
-    /**
-     * Traffic-shifting strategies: a test listener rule that sends requests carrying this header
-     * to the new version before it takes production traffic (check it, or let a hook do it).
-     * @default none
-     * @example { header: "X-Deploy-Test", value: "green" }
-     */
-    readonly testTraffic?: { readonly header: string; readonly value: string };
-    /** Traffic-shifting strategies: lifecycle hooks, a Lambda function or a pause at the stages AWS allows. @default none */
-    readonly hooks?: readonly DeploymentHookArgs[];
-}
-
-/** ECS's deployment strategies, as this library names them. */
-export type DeploymentStrategy = "rolling" | "blueGreen" | "linear" | "canary";
-
-/** A stage of a traffic-shifting deployment at which ECS can call a hook. */
-export type DeploymentStage =
-    | "RECONCILE_SERVICE"
-    | "PRE_SCALE_UP"
-    | "POST_SCALE_UP"
-    | "TEST_TRAFFIC_SHIFT"
-    | "POST_TEST_TRAFFIC_SHIFT"
-    | "PRODUCTION_TRAFFIC_SHIFT"
-    | "POST_PRODUCTION_TRAFFIC_SHIFT";
-
-/** A lifecycle hook: give `lambdaArn` (ECS invokes it and goes on when it returns SUCCEEDED) or `pause`. */
-export interface DeploymentHookArgs {
-    /** When ECS calls the hook. A pause cannot be at `TEST_TRAFFIC_SHIFT` or `PRODUCTION_TRAFFIC_SHIFT`. */
-    readonly stages: readonly DeploymentStage[];
-    /** A Lambda function ECS invokes (the component makes the role that lets it). */
-    readonly lambdaArn?: pulumi.Input<string>;
-    /** Stop until someone continues or rolls back the deployment, or the timeout (1 to 20160 minutes) takes `onTimeout`. */
-    readonly pause?: { readonly timeoutMinutes?: number; readonly onTimeout?: "ROLLBACK" | "CONTINUE" };
-    /** JSON-serialisable details ECS passes to the Lambda function. @default none */
-    readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Target tracking autoscaling of the service's task count. */
@@ -283,13 +241,8 @@ export const WEB_SERVICE_DEFAULTS = {
     slowStartSeconds: 0,
     /** Most web apps answer within a minute of starting. */
     healthCheckGracePeriodSeconds: 60,
-    /** Full capacity is kept during a deploy and doubled at most. */
-    /**
-     * Rolling keeps one target group and no spare capacity; the traffic-shifting strategies keep
-     * the old version ten minutes for an alarm rollback, canary tries 10% for ten minutes, linear
-     * moves a quarter every five minutes.
-     */
-    deployment: { strategy: "rolling", minHealthyPercent: 100, maxPercent: 200, bakeTimeMinutes: 10, canary: { percent: 10, bakeMinutes: 10 }, linear: { stepPercent: 25, stepBakeMinutes: 5 } },
+    /** See {@link DEPLOYMENT_DEFAULTS}. */
+    deployment: DEPLOYMENT_DEFAULTS,
     /** `pulumi up` waits for healthy tasks instead of returning before they start. */
     waitForSteadyState: true,
     enableExecuteCommand: false,
@@ -342,62 +295,6 @@ interface WebServicePlan {
     };
 }
 
-/**
- * The role in the service's logical name, one per capacity strategy. The AWS provider refuses to
- * change a service's strategy unless `forceNewDeployment` is on, and that flag would roll every
- * task on every later update; so a strategy change makes a new service (created, and stable,
- * before the old one is deleted) instead. On demand keeps plain "service", the name earlier
- * versions gave every service.
- */
-export function serviceRole(strategy: readonly CapacityProviderStrategyItem[]): string {
-    if (strategy.length === 1 && strategy[0].capacityProvider === "FARGATE" && strategy[0].weight === 1 && strategy[0].base === 0) {
-        return "service";
-    }
-    if (strategy.length === 1 && strategy[0].capacityProvider === "FARGATE_SPOT" && strategy[0].weight === 1 && strategy[0].base === 0) {
-        return "service-spot";
-    }
-    return `service-${strategy.map((i) => `${i.capacityProvider === "FARGATE" ? "od" : "spot"}${i.weight}b${i.base}`).join("-")}`;
-}
-
-/**
- * What every long-running service of the library has: its cluster, task definition and count,
- * the capacity strategy of its task spec (a service of its own per strategy, see
- * {@link serviceRole}), platform `LATEST`, the task subnets and security group.
- */
-export function serviceBaseArgs(cluster: ResolvedCluster, taskDefinition: aws.ecs.TaskDefinition, desiredCount: number, strategy: readonly CapacityProviderStrategyItem[], network: TaskNetwork, securityGroup: aws.ec2.SecurityGroup) {
-    return {
-        cluster: cluster.arn,
-        taskDefinition: taskDefinition.arn,
-        desiredCount,
-        capacityProviderStrategies: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base })),
-        platformVersion: "LATEST",
-        networkConfiguration: { subnets: network.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: network.assignPublicIp ?? false },
-    };
-}
-
-/**
- * The safety settings every long-running service shares: a failed deploy rolls back, tasks
- * rebalance over zones, tags reach the tasks, and an update never redeploys by itself.
- */
-export function serviceSafetyArgs(enableExecuteCommand: boolean, waitForSteadyState: boolean) {
-    return {
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        availabilityZoneRebalancing: "ENABLED",
-        propagateTags: "SERVICE",
-        enableEcsManagedTags: true,
-        enableExecuteCommand,
-        waitForSteadyState,
-        // The provider sends this flag with every update, so true would roll every task on a
-        // scaling or grace-period change. A new task definition revision deploys by itself.
-        forceNewDeployment: false,
-    };
-}
-
-/** True when a rolling deploy of `count` tasks can start a new task before stopping an old one, or stop one first. */
-export function deploymentCanProgress(count: number, minHealthyPercent: number, maxPercent: number): boolean {
-    return Math.floor((count * maxPercent) / 100) > Math.ceil((count * minHealthyPercent) / 100);
-}
-
 function validateMatcher(v: Validator, matcher: string): void {
     const path = "healthCheck.matcher";
     const fix = 'use one code ("200"), a list ("200,202") or a range ("200-399") within 200..499';
@@ -414,17 +311,20 @@ function validateHealthCheck(v: Validator, hc: TargetHealthCheckArgs | undefined
     const d = WEB_SERVICE_DEFAULTS.healthCheck;
     const l = WEB_SERVICE_LIMITS.healthCheck;
     const merged = { ...d, ...(hc ?? {}) };
+    // Each setting is checked on its own; interval and timeout are compared only when both are valid.
+    const before = v.problemCount;
     if (typeof merged.path !== "string" || !merged.path.startsWith("/") || merged.path.length > l.pathLength) {
-        throw v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"');
+        v.record(v.error("healthCheck.path", merged.path, `must start with "/" and be at most ${l.pathLength} characters`, 'write it as a path, such as "/health"'));
     }
-    v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds");
-    v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds");
-    if (merged.intervalSeconds <= merged.timeoutSeconds) {
-        throw v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout");
+    const interval = v.check(() => v.integer("healthCheck.intervalSeconds", merged.intervalSeconds, l.intervalSeconds.min, l.intervalSeconds.max, "seconds"));
+    const timeout = v.check(() => v.integer("healthCheck.timeoutSeconds", merged.timeoutSeconds, l.timeoutSeconds.min, l.timeoutSeconds.max, "seconds"));
+    if (interval !== undefined && timeout !== undefined && interval <= timeout) {
+        v.record(v.error("healthCheck.intervalSeconds", merged.intervalSeconds, `must be greater than healthCheck.timeoutSeconds (${merged.timeoutSeconds})`, "raise the interval or lower the timeout"));
     }
-    v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max);
-    v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max);
-    validateMatcher(v, merged.matcher);
+    v.check(() => v.integer("healthCheck.healthyThreshold", merged.healthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => v.integer("healthCheck.unhealthyThreshold", merged.unhealthyThreshold, l.threshold.min, l.threshold.max));
+    v.check(() => validateMatcher(v, merged.matcher));
+    v.throwSince(before);
     return merged;
 }
 
@@ -452,33 +352,40 @@ function isPlan(lb: WebServiceLoadBalancer): lb is LoadBalancerPlan {
 
 /** Checks the one-service form's own arguments, then the load balancer they make. */
 function validateOwnLoadBalancer(v: Validator, name: string, lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string>): Frontend {
+    // Each problem is recorded, and the load balancer is checked even then (its subnets, say).
+    const before = v.problemCount;
     if (lb.certificateArn !== undefined && lb.domain !== undefined) {
-        throw v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them");
+        v.record(v.conflict("loadBalancer.certificateArn", "and loadBalancer.domain are mutually exclusive (domain creates its own certificate)", "give one of them"));
     }
     if (typeof lb.certificateArn === "string" && !CERTIFICATE_ARN.test(lb.certificateArn)) {
-        throw v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"');
+        v.record(v.error("loadBalancer.certificateArn", lb.certificateArn, "is not an ACM certificate ARN", 'use "arn:aws:acm:REGION:ACCOUNT:certificate/ID"'));
     }
-    if (lb.certificateArn !== undefined && lb.hostName === undefined) {
-        throw v.conflict(
+    if (lb.certificateArn !== undefined && lb.hostName === undefined && lb.domain === undefined) {
+        v.record(v.conflict(
             "loadBalancer.hostName",
             "is missing: with certificateArn, clients must use a name the certificate covers (no customer certificate covers the load balancer's own DNS name)",
             'give the host name, such as hostName: "todo.example.com", and point its DNS record at the load balancer',
-        );
+        ));
     }
     if (lb.hostName !== undefined) {
         if (lb.certificateArn === undefined) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name");
-        }
-        if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
-            throw v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"');
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is only used with certificateArn", "remove it, or use domain to have a certificate and DNS record made for a name"));
+        } else if (typeof lb.hostName !== "string" || !DOMAIN_NAME.test(lb.hostName) || lb.hostName.startsWith("*.")) {
+            v.record(v.error("loadBalancer.hostName", lb.hostName, "is not a lowercase fully qualified host name", 'write it like "todo.example.com"'));
         }
     }
     if (lb.domain !== undefined) {
-        validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn");
+        v.check(() => validateDomain(v, "loadBalancer.domain", lb.domain, "bring a certificate with certificateArn"));
     }
-    const args = ownLoadBalancerArgs(lb, vpcId);
+    const refused = v.problemCount > before;
+    // With those refused, the rest of the load balancer is still checked, without the certificate.
+    const args = ownLoadBalancerArgs(refused ? { ...lb, domain: undefined, certificateArn: undefined, hostName: undefined } : lb, vpcId);
     // Problems of the shared settings are recorded by the plan; the service's other checks go on.
     const plan = planLoadBalancer(v, name, args, "loadBalancer.");
+    if (refused) {
+        // The service's rule depends on the certificate: no frontend to check it against.
+        v.throwSince(before);
+    }
     return { kind: "own", args, plan, ...(lb.domain ? { domainName: lb.domain.name } : {}) };
 }
 
@@ -501,21 +408,24 @@ function ownLoadBalancerArgs(lb: OwnLoadBalancerArgs, vpcId: pulumi.Input<string
 }
 
 function validateExistingLoadBalancer(v: Validator, lb: ExistingLoadBalancerArgs): Frontend {
-    const protocol = v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener");
+    // Every missing or wrong setting is reported; the rule is checked only against a valid listener.
+    const before = v.problemCount;
+    const protocol = v.check(() => v.oneOf("loadBalancer.protocol", lb.protocol, ["HTTP", "HTTPS"] as const, "give the protocol of the listener"));
     for (const key of ["arn", "listenerArn", "securityGroupId"] as const) {
         if (lb[key] === undefined || lb[key] === "") {
-            throw v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`);
+            v.record(v.error(`loadBalancer.${key}`, lb[key], "is missing", `give the ${key === "securityGroupId" ? "id of the load balancer's security group" : key === "arn" ? "load balancer's ARN" : "ARN of the listener to add the rule to"}`));
         }
     }
-    if (protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) {
-        throw v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]');
+    if ((protocol === "HTTPS" && (!Array.isArray(lb.certificateHosts) || lb.certificateHosts.length === 0)) || (lb.certificateHosts !== undefined && !Array.isArray(lb.certificateHosts))) {
+        v.record(v.error("loadBalancer.certificateHosts", lb.certificateHosts, "must list the names the HTTPS listener's certificates cover", 'give them as on the certificates, such as ["*.example.com"]'));
     }
-    (lb.certificateHosts ?? []).forEach((h, i) => {
+    (Array.isArray(lb.certificateHosts) ? lb.certificateHosts : []).forEach((h, i) => {
         if (typeof h !== "string" || !DOMAIN_NAME.test(h)) {
-            throw v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"');
+            v.record(v.error(`loadBalancer.certificateHosts[${i}]`, h, "is not a lowercase fully qualified domain name", 'write it like "todo.example.com" or "*.example.com"'));
         }
     });
-    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.integer("loadBalancer.ruleQuota", lb.ruleQuota, 1, ROUTING_LIMITS.priority.max, "rules");
+    const ruleQuota = lb.ruleQuota === undefined ? ROUTING_LIMITS.rulesPerLoadBalancer : v.check(() => v.integer("loadBalancer.ruleQuota", lb.ruleQuota!, 1, ROUTING_LIMITS.priority.max, "rules"))!;
+    v.throwSince(before);
     let routes = EXISTING_ROUTES.get(lb);
     if (!routes) {
         routes = new RouteTable("the given load balancer", ruleQuota, false);
@@ -561,22 +471,25 @@ function validateRoute(v: Validator, name: string, args: WebServiceArgs, fronten
         route = host !== undefined ? { hosts: [host], paths: [] } : { hosts: [], paths: ["/*"] };
     }
     const plan = frontend.plan;
+    // Every uncovered host is named, and the rule's place on the listener is checked still.
+    const before = v.problemCount;
     if (plan.https) {
         route.hosts.forEach((host, i) => {
             if (!coveringName(plan, host)) {
                 const names = plan.coveredNames.map((c) => c.name).join(", ");
-                throw v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host");
+                v.record(v.error(`routing.hosts[${i}]`, host, `is covered by no certificate of ${plan.name}'s HTTPS listener (they cover ${names})`, "add a domain or certificate for it to the load balancer, or route another host"));
             }
         });
     }
     if (deployment.testTraffic && route.hosts.length + route.paths.length + 1 > ROUTING_LIMITS.conditionValues) {
-        throw v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic");
+        v.record(v.conflict("deployment.testTraffic", `adds its header value to the ${route.hosts.length + route.paths.length} host and path values of routing, over AWS's ${ROUTING_LIMITS.conditionValues} per rule`, "route with fewer values, or drop testTraffic"));
     }
     const planned = plan.routes.plan(name, route, [plan.ruleListener], shiftsTraffic(deployment) ? 2 : 1, deployment.testTraffic);
     if (!Array.isArray(planned)) {
         const conflict = planned;
         throw conflict.path === "routing.priority" && route.priority !== undefined ? v.error(conflict.path, route.priority, conflict.problem, conflict.fix) : v.conflict(conflict.path, conflict.problem, conflict.fix);
     }
+    v.throwSince(before);
     return { route, rules: planned };
 }
 
@@ -585,36 +498,39 @@ function validateAutoscaling(v: Validator, a: AutoscalingArgs | undefined, desir
         return undefined;
     }
     const max = WEB_SERVICE_LIMITS.desiredCount.max;
-    const minCount = v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks");
-    const maxCount = v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks");
-    if (minCount > maxCount) {
-        throw v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount");
-    }
-    if (desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
-        throw v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out");
+    // Each setting is checked on its own; the bounds are compared only when both are valid.
+    const before = v.problemCount;
+    const minCount = v.check(() => v.integer("autoscaling.minCount", a.minCount, 0, max, "tasks"));
+    const maxCount = v.check(() => v.integer("autoscaling.maxCount", a.maxCount, 1, max, "tasks"));
+    if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
+        v.record(v.error("autoscaling.minCount", minCount, `is greater than autoscaling.maxCount (${maxCount})`, "lower minCount or raise maxCount"));
+    } else if (minCount !== undefined && maxCount !== undefined && desiredCount !== undefined && (desiredCount < minCount || desiredCount > maxCount)) {
+        v.record(v.error("desiredCount", desiredCount, `is outside autoscaling.minCount..maxCount (${minCount}..${maxCount})`, "set a starting count within the bounds, or leave desiredCount out"));
     }
     const d = WEB_SERVICE_DEFAULTS.autoscaling;
     const none = a.cpuTargetPercent === undefined && a.memoryTargetPercent === undefined && a.requestsPerTarget === undefined;
     const cpuTargetPercent = none ? d.cpuTargetPercent : a.cpuTargetPercent;
     if (cpuTargetPercent !== undefined) {
-        v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.cpuTargetPercent", cpuTargetPercent, 1, 100));
     }
     if (a.memoryTargetPercent !== undefined) {
-        v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent, 1, 100);
+        v.check(() => v.number("autoscaling.memoryTargetPercent", a.memoryTargetPercent!, 1, 100));
     }
     if (a.requestsPerTarget !== undefined) {
-        v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget, 1, 1000000, "requests per task per minute");
+        v.check(() => v.integer("autoscaling.requestsPerTarget", a.requestsPerTarget!, 1, 1000000, "requests per task per minute"));
     }
     const c = WEB_SERVICE_LIMITS.cooldownSeconds;
-    return {
-        minCount,
-        maxCount,
+    const resolved = {
+        minCount: minCount!,
+        maxCount: maxCount!,
         cpuTargetPercent,
         memoryTargetPercent: a.memoryTargetPercent,
         requestsPerTarget: a.requestsPerTarget,
-        scaleOutCooldownSeconds: v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"),
-        scaleInCooldownSeconds: v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"),
+        scaleOutCooldownSeconds: v.check(() => v.integer("autoscaling.scaleOutCooldownSeconds", a.scaleOutCooldownSeconds ?? d.scaleOutCooldownSeconds, c.min, c.max, "seconds"))!,
+        scaleInCooldownSeconds: v.check(() => v.integer("autoscaling.scaleInCooldownSeconds", a.scaleInCooldownSeconds ?? d.scaleInCooldownSeconds, c.min, c.max, "seconds"))!,
     };
+    v.throwSince(before);
+    return resolved;
 }
 
 /** Alarm settings with the defaults filled in; `false` is off. */
@@ -634,11 +550,13 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         throw v.error("alarms", alarms, "must be an object", "give thresholds such as { errorRatePercent: 2 }, or false for an alarm to turn it off");
     }
     const a = alarms ?? {};
+    // Each threshold is checked on its own (undefined when refused).
+    const before = v.problemCount;
     const level = (key: "errorRatePercent" | "p99LatencySeconds" | "cpuPercent" | "memoryPercent", min: number, max: number): number | false => {
         const value = a[key] ?? d[key];
-        return value === false ? false : v.number(`alarms.${key}`, value, min, max);
+        return value === false ? false : v.check(() => v.number(`alarms.${key}`, value, min, max))!;
     };
-    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.boolean(`alarms.${key}`, a[key]));
+    const flag = (key: "unhealthyTargets" | "tasksBelowDesired" | "rollbackOnAlarm"): boolean => (a[key] === undefined ? d[key] : v.check(() => v.boolean(`alarms.${key}`, a[key]))!);
     const resolved: ResolvedAlarms = {
         errorRatePercent: level("errorRatePercent", 0.1, 100),
         p99LatencySeconds: level("p99LatencySeconds", 0.001, 4000),
@@ -648,179 +566,11 @@ function validateAlarms(v: Validator, alarms: WebServiceAlarmArgs | undefined): 
         memoryPercent: level("memoryPercent", 1, 100),
         rollbackOnAlarm: flag("rollbackOnAlarm"),
     };
-    if (resolved.rollbackOnAlarm && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
-        throw v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false");
+    if (resolved.rollbackOnAlarm === true && resolved.errorRatePercent === false && resolved.p99LatencySeconds === false) {
+        v.record(v.conflict("alarms.rollbackOnAlarm", "needs alarms.errorRatePercent or alarms.p99LatencySeconds: those are the alarms a deployment rolls back on", "keep one of them, or set rollbackOnAlarm: false"));
     }
+    v.throwSince(before);
     return resolved;
-}
-
-/** The deployment, validated, with the defaults of its strategy. */
-export interface ResolvedDeployment {
-    readonly strategy: DeploymentStrategy;
-    readonly minHealthyPercent: number;
-    readonly maxPercent: number;
-    /** Traffic-shifting strategies only. */
-    readonly bakeTimeMinutes?: number;
-    readonly canary?: { readonly percent: number; readonly bakeMinutes: number };
-    readonly linear?: { readonly stepPercent: number; readonly stepBakeMinutes: number };
-    readonly testTraffic?: { readonly header: string; readonly value: string };
-    readonly hooks: readonly DeploymentHookArgs[];
-}
-
-/** ECS's name of each strategy. */
-export const ECS_DEPLOYMENT_STRATEGIES: Readonly<Record<DeploymentStrategy, string>> = { rolling: "ROLLING", blueGreen: "BLUE_GREEN", linear: "LINEAR", canary: "CANARY" };
-
-/** Limits of ECS's traffic-shifting settings (docs/aws-behaviour.md). */
-export const DEPLOYMENT_LIMITS = {
-    bakeMinutes: { min: 0, max: 1440 },
-    canaryPercent: { min: 0.1, max: 100 },
-    linearStepPercent: { min: 3, max: 100 },
-    pauseTimeoutMinutes: { min: 1, max: 20160 },
-    headerNameLength: 40,
-    headerValueLength: 128,
-} as const;
-
-const DEPLOYMENT_STAGES: readonly DeploymentStage[] = ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"];
-/** Stages while traffic moves: a pause hook cannot hold them. */
-const PAUSE_FORBIDDEN_STAGES: readonly DeploymentStage[] = ["TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"];
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-
-/** A multiple of 0.1 within `min..max` (ECS takes percentages to one decimal). */
-function tenths(v: Validator, path: string, value: number, min: number, max: number): number {
-    v.number(path, value, min, max);
-    if (Math.abs(value * 10 - Math.round(value * 10)) > 1e-9) {
-        throw v.error(path, value, "must be a multiple of 0.1", `round it, for example ${Math.round(value * 10) / 10}`);
-    }
-    return value;
-}
-
-function validateHooks(v: Validator, hooks: readonly DeploymentHookArgs[] | undefined, testTraffic: boolean): DeploymentHookArgs[] {
-    if (hooks === undefined) {
-        return [];
-    }
-    if (!Array.isArray(hooks)) {
-        throw v.error("deployment.hooks", hooks, "must be a list", "give [{ stages, lambdaArn }] or [{ stages, pause }]");
-    }
-    hooks.forEach((hook, i) => {
-        const path = `deployment.hooks[${i}]`;
-        if ((hook?.lambdaArn === undefined) === (hook?.pause === undefined)) {
-            throw v.conflict(path, "needs exactly one of lambdaArn and pause", "give a Lambda function to invoke, or a pause");
-        }
-        if (typeof hook.lambdaArn === "string" && !LAMBDA_ARN.test(hook.lambdaArn)) {
-            throw v.error(`${path}.lambdaArn`, hook.lambdaArn, "is not a Lambda function ARN", 'use "arn:aws:lambda:REGION:ACCOUNT:function:NAME"');
-        }
-        if (!Array.isArray(hook.stages) || hook.stages.length === 0) {
-            throw v.error(`${path}.stages`, hook.stages, "must list at least one stage", `give stages among ${DEPLOYMENT_STAGES.join(", ")}`);
-        }
-        hook.stages.forEach((stage: DeploymentStage, j: number) => {
-            v.oneOf(`${path}.stages[${j}]`, stage, DEPLOYMENT_STAGES);
-            if (hook.pause !== undefined && PAUSE_FORBIDDEN_STAGES.includes(stage)) {
-                throw v.error(`${path}.stages[${j}]`, stage, "cannot hold a pause: traffic is moving at that stage (AWS allows pauses at the other stages)", "use the POST_ stage after it, or a Lambda hook");
-            }
-            if (!testTraffic && (stage === "TEST_TRAFFIC_SHIFT" || stage === "POST_TEST_TRAFFIC_SHIFT")) {
-                throw v.error(`${path}.stages[${j}]`, stage, "happens only with a test listener rule", "give deployment.testTraffic, or hook another stage");
-            }
-        });
-        if (hook.pause !== undefined) {
-            const t = DEPLOYMENT_LIMITS.pauseTimeoutMinutes;
-            if (hook.pause.timeoutMinutes !== undefined) {
-                v.integer(`${path}.pause.timeoutMinutes`, hook.pause.timeoutMinutes, t.min, t.max, "minutes");
-            }
-            if (hook.pause.onTimeout !== undefined) {
-                v.oneOf(`${path}.pause.onTimeout`, hook.pause.onTimeout, ["ROLLBACK", "CONTINUE"] as const);
-            }
-        }
-    });
-    return [...hooks];
-}
-
-function validateDeployment(v: Validator, deployment: DeploymentArgs | undefined, counts: number[]): ResolvedDeployment {
-    const d = WEB_SERVICE_DEFAULTS.deployment;
-    const l = DEPLOYMENT_LIMITS;
-    const strategy = v.oneOf("deployment.strategy", deployment?.strategy ?? d.strategy, Object.keys(ECS_DEPLOYMENT_STRATEGIES) as DeploymentStrategy[]);
-    if (strategy !== "rolling") {
-        // Settings that only a rolling deploy reads would be ignored: refuse them rather than mislead.
-        for (const key of ["minHealthyPercent", "maxPercent"] as const) {
-            if (deployment?.[key] !== undefined) {
-                throw v.conflict(`deployment.${key}`, `applies to rolling deploys only; a ${strategy} deploy starts the whole new version beside the old one`, `remove it, or use strategy "rolling"`);
-            }
-        }
-        if (deployment?.canary !== undefined && strategy !== "canary") {
-            throw v.conflict("deployment.canary", `applies to strategy "canary" only, not "${strategy}"`, 'remove it, or use strategy "canary"');
-        }
-        if (deployment?.linear !== undefined && strategy !== "linear") {
-            throw v.conflict("deployment.linear", `applies to strategy "linear" only, not "${strategy}"`, 'remove it, or use strategy "linear"');
-        }
-        const testTraffic = deployment?.testTraffic;
-        if (testTraffic !== undefined) {
-            if (typeof testTraffic?.header !== "string" || testTraffic.header.length === 0 || testTraffic.header.length > l.headerNameLength || !HEADER_NAME.test(testTraffic.header)) {
-                throw v.error("deployment.testTraffic.header", testTraffic?.header, `is not an HTTP header name AWS matches (1 to ${l.headerNameLength} token characters, no wildcards)`, 'write it like "X-Deploy-Test"');
-            }
-            if (typeof testTraffic.value !== "string" || testTraffic.value.length === 0 || testTraffic.value.length > l.headerValueLength || /[*?]/.test(testTraffic.value)) {
-                throw v.error("deployment.testTraffic.value", testTraffic.value, `must be 1 to ${l.headerValueLength} characters without wildcards (only the test requests may match)`, 'write it like "green"');
-            }
-        }
-        return {
-            strategy,
-            minHealthyPercent: d.minHealthyPercent,
-            maxPercent: d.maxPercent,
-            bakeTimeMinutes: v.integer("deployment.bakeTimeMinutes", deployment?.bakeTimeMinutes ?? d.bakeTimeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
-            ...(strategy === "canary"
-                ? {
-                      canary: {
-                          percent: tenths(v, "deployment.canary.percent", deployment?.canary?.percent ?? d.canary.percent, l.canaryPercent.min, l.canaryPercent.max),
-                          bakeMinutes: v.integer("deployment.canary.bakeMinutes", deployment?.canary?.bakeMinutes ?? d.canary.bakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
-                      },
-                  }
-                : {}),
-            ...(strategy === "linear"
-                ? {
-                      linear: {
-                          stepPercent: tenths(v, "deployment.linear.stepPercent", deployment?.linear?.stepPercent ?? d.linear.stepPercent, l.linearStepPercent.min, l.linearStepPercent.max),
-                          stepBakeMinutes: v.integer("deployment.linear.stepBakeMinutes", deployment?.linear?.stepBakeMinutes ?? d.linear.stepBakeMinutes, l.bakeMinutes.min, l.bakeMinutes.max, "minutes"),
-                      },
-                  }
-                : {}),
-            ...(testTraffic ? { testTraffic: { header: testTraffic.header, value: testTraffic.value } } : {}),
-            hooks: validateHooks(v, deployment?.hooks, testTraffic !== undefined),
-        };
-    }
-    for (const key of ["bakeTimeMinutes", "canary", "linear", "testTraffic", "hooks"] as const) {
-        if (deployment?.[key] !== undefined) {
-            throw v.conflict(`deployment.${key}`, "applies to the traffic-shifting strategies only (blueGreen, linear, canary); a rolling deploy would ignore it", 'set deployment.strategy, or remove it');
-        }
-    }
-    return { strategy, ...validateRollingBounds(v, deployment ?? {}, d, counts), hooks: [] };
-}
-
-/**
- * A rolling deploy's bounds, as percentages of the desired count, checked to make progress with
- * each of `counts` tasks (the counts a service may have when it deploys).
- */
-export function validateRollingBounds(
-    v: Validator,
-    deployment: { readonly minHealthyPercent?: number; readonly maxPercent?: number },
-    defaults: { readonly minHealthyPercent: number; readonly maxPercent: number },
-    counts: readonly number[],
-): { minHealthyPercent: number; maxPercent: number } {
-    const minHealthyPercent = v.integer("deployment.minHealthyPercent", deployment.minHealthyPercent ?? defaults.minHealthyPercent, 0, 100, "percent");
-    const maxPercent = v.integer("deployment.maxPercent", deployment.maxPercent ?? defaults.maxPercent, 100, 200, "percent");
-    for (const count of counts.filter((c) => c > 0)) {
-        if (!deploymentCanProgress(count, minHealthyPercent, maxPercent)) {
-            throw v.conflict(
-                "deployment",
-                `(minHealthyPercent ${minHealthyPercent}, maxPercent ${maxPercent}) can never make progress with ${count} task${count > 1 ? "s" : ""}: ECS may run at most ${Math.floor((count * maxPercent) / 100)} and must keep ${Math.ceil((count * minHealthyPercent) / 100)}`,
-                "raise maxPercent or lower minHealthyPercent",
-            );
-        }
-    }
-    return { minHealthyPercent, maxPercent };
-}
-
-/** True for the strategies that move traffic between two target groups. */
-export function shiftsTraffic(deployment: Pick<ResolvedDeployment, "strategy">): boolean {
-    return deployment.strategy !== "rolling";
 }
 
 /** Validates every argument and fills in the defaults; registers nothing. */
@@ -851,7 +601,8 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
     const frontend = v.check(() => validateFrontend(v, name, args));
     const healthCheck = v.check(() => validateHealthCheck(v, args.healthCheck));
     const countOk = args.desiredCount === undefined || v.check(() => v.integer("desiredCount", args.desiredCount!, l.desiredCount.min, l.desiredCount.max, "tasks")) !== undefined;
-    const autoscaling = countOk ? v.check(() => validateAutoscaling(v, args.autoscaling, args.desiredCount)) : undefined;
+    // A refused desiredCount is left out of the bounds check, which still runs.
+    const autoscaling = v.check(() => validateAutoscaling(v, args.autoscaling, countOk ? args.desiredCount : undefined));
     const desiredCount = autoscaling ? Math.min(Math.max(args.desiredCount ?? d.desiredCount, autoscaling.minCount), autoscaling.maxCount) : (args.desiredCount ?? d.desiredCount);
     const deployment = v.check(() => validateDeployment(v, args.deployment, autoscaling ? [desiredCount, autoscaling.minCount] : countOk ? [desiredCount] : []));
     if (autoscaling?.requestsPerTarget !== undefined && deployment && shiftsTraffic(deployment)) {
@@ -864,10 +615,17 @@ function planWebService(name: string, args: WebServiceArgs): WebServicePlan {
         });
     }
     // The rules go last: a traffic-shifting deployment adds a test rule and a second target group.
-    const routing = frontend && deployment ? v.check(() => validateRoute(v, name, args, frontend, deployment)) : undefined;
+    // With the deployment refused, the rule is checked as a rolling one's; without a load balancer, only routing's own values.
+    const routing = frontend ? v.check(() => validateRoute(v, name, args, frontend, deployment ?? { strategy: "rolling", minHealthyPercent: d.deployment.minHealthyPercent, maxPercent: d.deployment.maxPercent, hooks: [] })) : undefined;
+    if (!frontend) {
+        v.check(() => validateRouting(v, "routing", args.routing, typeof args.loadBalancer === "object" && args.loadBalancer !== null && isExisting(args.loadBalancer)));
+    }
     const deregistrationDelaySeconds = v.check(() => {
         const delay = v.integer("deregistrationDelaySeconds", args.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds, l.deregistrationDelaySeconds.min, l.deregistrationDelaySeconds.max, "seconds");
-        const usesSpot = spec?.capacityProviderStrategy.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
+        // With the task refused, its capacity alone still says whether tasks run on Spot.
+        const scratch = new Validator(name);
+        const strategy = spec?.capacityProviderStrategy ?? scratch.check(() => capacityProviderStrategy(scratch, args.capacity, undefined));
+        const usesSpot = strategy?.some((s) => s.capacityProvider === "FARGATE_SPOT") ?? false;
         if (usesSpot && delay >= l.spotDeregistrationDelaySeconds) {
             throw v.error("deregistrationDelaySeconds", delay, `must be under ${l.spotDeregistrationDelaySeconds} seconds with Fargate Spot (an interruption gives two minutes' notice)`, "lower it, or run on demand");
         }
@@ -927,58 +685,6 @@ function serviceWidgets(name: string, region: pulumi.Input<string>, traffic: Tra
         metricWidget(`${name}: targets`, region, [...alb("HealthyHostCount", "Minimum", "healthy"), ...alb("UnHealthyHostCount", "Maximum", "unhealthy")]),
         metricWidget(`${name}: CPU and memory (%)`, region, [ecs("CPUUtilization", "CPU"), ecs("MemoryUtilization", "memory")]),
     ];
-}
-
-/** What a traffic-shifting deployment adds to a service. */
-interface TrafficShifting {
-    readonly role: aws.iam.Role;
-    readonly hooksRole?: aws.iam.Role;
-    readonly alternateTargetGroup: aws.lb.TargetGroup;
-    readonly productionRule: aws.lb.ListenerRule;
-    readonly testRule?: aws.lb.ListenerRule;
-    /** The roles' policies: the service waits for them. */
-    readonly ready: pulumi.Resource[];
-}
-
-/** The service's `deploymentConfiguration` for a traffic-shifting strategy (the provider takes minutes as strings). */
-export function deploymentConfiguration(d: ResolvedDeployment, shifting: Pick<TrafficShifting, "hooksRole">) {
-    return {
-        strategy: ECS_DEPLOYMENT_STRATEGIES[d.strategy],
-        bakeTimeInMinutes: String(d.bakeTimeMinutes),
-        ...(d.canary ? { canaryConfiguration: { canaryPercent: d.canary.percent, canaryBakeTimeInMinutes: String(d.canary.bakeMinutes) } } : {}),
-        ...(d.linear ? { linearConfiguration: { stepPercent: d.linear.stepPercent, stepBakeTimeInMinutes: String(d.linear.stepBakeMinutes) } } : {}),
-        ...(d.hooks.length > 0
-            ? {
-                  lifecycleHooks: d.hooks.map((h) =>
-                      h.lambdaArn !== undefined
-                          ? { targetType: "AWS_LAMBDA", hookTargetArn: h.lambdaArn, roleArn: shifting.hooksRole!.arn, lifecycleStages: [...h.stages], ...(h.details ? { hookDetails: JSON.stringify(h.details) } : {}) }
-                          : {
-                                targetType: "PAUSE",
-                                lifecycleStages: [...h.stages],
-                                ...(h.pause?.timeoutMinutes !== undefined || h.pause?.onTimeout !== undefined
-                                    ? { timeoutConfiguration: { ...(h.pause.timeoutMinutes !== undefined ? { timeoutInMinutes: String(h.pause.timeoutMinutes) } : {}), ...(h.pause.onTimeout ? { action: h.pause.onTimeout } : {}) } }
-                                    : {}),
-                            },
-                  ),
-              }
-            : {}),
-    };
-}
-
-/** What ECS reads to move traffic; Elastic Load Balancing grants them on "*" only. */
-export const ELB_READ_ACTIONS: readonly string[] = ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"];
-
-/** AWS's default pause before a paused deployment takes its timeout action. */
-const PAUSE_DEFAULT_TIMEOUT_MINUTES = 1440;
-
-/**
- * Minutes `pulumi up` may wait for a traffic-shifting deploy: half an hour to start and shift,
- * plus the bake times and every pause's timeout (the provider's default is 20 minutes).
- */
-export function deployMinutes(d: ResolvedDeployment): number {
-    const shift = d.canary ? d.canary.bakeMinutes : d.linear ? (Math.ceil(100 / d.linear.stepPercent) - 1) * d.linear.stepBakeMinutes : 0;
-    const pauses = d.hooks.filter((h) => h.pause !== undefined).reduce((sum, h) => sum + (h.pause?.timeoutMinutes ?? PAUSE_DEFAULT_TIMEOUT_MINUTES), 0);
-    return 30 + (d.bakeTimeMinutes ?? 0) + shift + pauses;
 }
 
 /** What the service's resources need of its load balancer, whichever form it has. */
@@ -1111,11 +817,14 @@ export class WebService extends pulumi.ComponentResource {
         const [listenerRule, testListenerRule] = this.createListenerRules(name, plan, frontend, targetGroups);
         const traffic: TrafficMetrics[] = targetGroups.map((tg) => ({ LoadBalancer: frontend.arnSuffix, TargetGroup: tg.arnSuffix }));
         const trafficAlarms = this.createTrafficAlarms(name, plan, traffic, alertTopic.arn);
-        const rollbackAlarms = [trafficAlarms.errorRate, trafficAlarms.latency].filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined);
+        // The deployment alarms: the error-rate and latency alarms; turned off, any traffic alarm names the disabled setting.
+        const deploymentAlarmNames = (plan.alarms.rollbackOnAlarm ? [trafficAlarms.errorRate, trafficAlarms.latency] : [trafficAlarms.errorRate, trafficAlarms.latency, trafficAlarms.unhealthy])
+            .filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined)
+            .map((a) => a.name);
         const shifting = alternateTargetGroup
-            ? this.createTrafficShifting(name, plan, ctx, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
+            ? createTrafficShifting(this, name, plan.deployment, ctx, targetGroups, [listenerRule, ...(testListenerRule ? [testListenerRule] : [])], alternateTargetGroup, listenerRule, testListenerRule)
             : undefined;
-        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? []), ...callRules, ...calls.map((c) => c.service)], plan.alarms.rollbackOnAlarm ? rollbackAlarms : [], shifting);
+        const service = this.createService(name, args, plan, cluster, task, serviceSecurityGroup, targetGroup, [listenerRule, ...(testListenerRule ? [testListenerRule] : []), ...cluster.dependencies, ...taskEgress, ...(shifting?.ready ?? []), ...callRules, ...calls.map((c) => c.service)], deploymentAlarmNames, shifting);
         const tasks = { ClusterName: cluster.name, ServiceName: service.name };
         this.alarms = [...Object.values(trafficAlarms).filter((a): a is aws.cloudwatch.MetricAlarm => a !== undefined), ...this.createTaskAlarms(name, plan, tasks, alertTopic.arn)];
         this.alertTopicArn = alertTopic.arn;
@@ -1228,7 +937,10 @@ export class WebService extends pulumi.ComponentResource {
                 },
                 stickiness: plan.stickinessSeconds !== undefined ? { type: "lb_cookie", enabled: true, cookieDuration: plan.stickinessSeconds } : { type: "lb_cookie", enabled: false },
             },
-            { parent: this },
+            // ECS registers each task with its container port, and the health check uses the
+            // port a target was registered with ("traffic-port"), so the group's own port is
+            // never used. A change of it would replace the group (and empty it) for nothing.
+            { parent: this, ignoreChanges: ["port"] },
         );
     }
 
@@ -1237,14 +949,16 @@ export class WebService extends pulumi.ComponentResource {
      * requests, and with `testTraffic` a test rule just before it. For a traffic-shifting
      * deployment both forward to the two target groups (all to the first), and ECS rewrites their
      * weights during and after every deployment: `pulumi up` must not put them back, so their
-     * actions are ignored after creation (terraform-provider-aws issue 43905).
+     * actions are ignored after creation (terraform-provider-aws issue 43905). A replaced target
+     * group would then stay in the ignored actions, so the rules are replaced with it
+     * (`replaceWith`), deleting first: the new rule takes the old one's priority.
      */
     private createListenerRules(name: string, plan: WebServicePlan, frontend: ResolvedFrontend, targetGroups: aws.lb.TargetGroup[]): [aws.lb.ListenerRule, aws.lb.ListenerRule | undefined] {
         const shifting = targetGroups.length > 1;
         const actions = shifting
             ? [{ type: "forward", forward: { targetGroups: targetGroups.map((tg, i) => ({ arn: tg.arn, weight: i === 0 ? 100 : 0 })) } }]
             : [{ type: "forward", targetGroupArn: targetGroups[0].arn }];
-        const opts = { parent: this, ...(shifting ? { ignoreChanges: ["actions"] } : {}) };
+        const opts = { parent: this, ...(shifting ? { ignoreChanges: ["actions"], replaceWith: targetGroups, deleteBeforeReplace: true } : {}) };
         const rules = plan.rules.map((rule) =>
             new aws.lb.ListenerRule(
                 childName(name, rule.testHeader ? `${rule.listener}-test-rule` : `${rule.listener}-rule`),
@@ -1262,52 +976,6 @@ export class WebService extends pulumi.ComponentResource {
             ),
         );
         return [rules[0], rules[1]];
-    }
-
-    /**
-     * What ECS needs to move traffic itself: a role it assumes (only for this account) that may
-     * read the load balancer, move the service's targets between its two target groups and change
-     * its rules, and nothing else; and, for Lambda hooks, a role that may invoke exactly them.
-     */
-    private createTrafficShifting(
-        name: string,
-        plan: WebServicePlan,
-        ctx: ReturnType<typeof awsContext>,
-        targetGroups: aws.lb.TargetGroup[],
-        rules: aws.lb.ListenerRule[],
-        alternateTargetGroup: aws.lb.TargetGroup,
-        productionRule: aws.lb.ListenerRule,
-        testRule: aws.lb.ListenerRule | undefined,
-    ): TrafficShifting {
-        const opts = { parent: this };
-        const role = new aws.iam.Role(childName(name, "ecs-traffic-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS moves traffic between the target groups of ${name}` }, opts);
-        const policy = new aws.iam.RolePolicy(
-            childName(name, "ecs-traffic-policy"),
-            {
-                role: role.id,
-                policy: policyDocument([
-                    // Describe calls take no resource-level permission.
-                    { Sid: "ReadLoadBalancer", Effect: "Allow", Action: [...ELB_READ_ACTIONS], Resource: "*" },
-                    { Sid: "MoveTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroups.map((tg) => tg.arn) },
-                    { Sid: "ShiftTraffic", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: rules.map((r) => r.arn) },
-                ]),
-            },
-            opts,
-        );
-        const lambdas = plan.deployment.hooks.filter((h) => h.lambdaArn !== undefined).map((h) => h.lambdaArn!);
-        let hooksRole: aws.iam.Role | undefined;
-        const ready: pulumi.Resource[] = [policy];
-        if (lambdas.length > 0) {
-            hooksRole = new aws.iam.Role(childName(name, "ecs-hooks-role", NAME_LIMITS.iamRole), { assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com", ctx.accountId), description: `ECS invokes the deployment hooks of ${name}` }, opts);
-            ready.push(
-                new aws.iam.RolePolicy(
-                    childName(name, "ecs-hooks-policy"),
-                    { role: hooksRole.id, policy: policyDocument([{ Sid: "InvokeHooks", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: lambdas }]) },
-                    opts,
-                ),
-            );
-        }
-        return { role, hooksRole, alternateTargetGroup, productionRule, testRule, ready };
     }
 
     /**
@@ -1417,12 +1085,13 @@ export class WebService extends pulumi.ComponentResource {
         securityGroup: aws.ec2.SecurityGroup,
         targetGroup: aws.lb.TargetGroup,
         dependsOn: pulumi.Resource[],
-        rollbackAlarms: aws.cloudwatch.MetricAlarm[],
+        alarmNames: pulumi.Output<string>[],
         shifting: TrafficShifting | undefined,
     ): aws.ecs.Service {
         const strategy = plan.spec.capacityProviderStrategy;
+        const logical = serviceName(name, strategy);
         return new aws.ecs.Service(
-            childName(name, serviceRole(strategy)),
+            logical.name,
             {
                 ...serviceBaseArgs(cluster, task.taskDefinition, plan.desiredCount, strategy, args.network, securityGroup),
                 loadBalancers: [
@@ -1448,12 +1117,13 @@ export class WebService extends pulumi.ComponentResource {
                 ...serviceSafetyArgs(plan.enableExecuteCommand, plan.waitForSteadyState),
                 ...(plan.serviceConnect ? { serviceConnectConfiguration: serviceConnectConfiguration(plan.serviceConnect, plan.spec.logGroupName, task.aws.region) } : {}),
                 // A deployment fails, and rolls back, while the service's own error-rate or latency alarm is in ALARM.
-                ...(rollbackAlarms.length > 0 ? { alarms: { alarmNames: rollbackAlarms.map((a) => a.name), enable: true, rollback: true } } : {}),
+                ...deploymentAlarms(alarmNames, plan.alarms.rollbackOnAlarm),
             },
             // The target group must be attached to a listener before ECS registers targets in it,
             // and tasks need their outbound rules to pull images.
             {
                 parent: this,
+                aliases: logical.aliases,
                 dependsOn,
                 ignoreChanges: plan.autoscaling ? ["desiredCount"] : [],
                 // pulumi up waits through the bake times (and pauses) of a traffic-shifting deploy.

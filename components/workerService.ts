@@ -20,7 +20,8 @@ import { STOP_TIMEOUT_SECONDS } from "./sizing";
 import { validateTags } from "./tags";
 import { createTaskDefinition, ENV_NAME, extendTaskSpec, resolveTaskSpec, TaskDefinitionArgs, TaskSpec, validateKmsKeyArn, validateReservedEnvironment } from "./taskDefinition";
 import { componentOptions, TYPE_TOKENS } from "./tokens";
-import { serviceBaseArgs, serviceRole, serviceSafetyArgs, validateRollingBounds, WEB_SERVICE_LIMITS } from "./webService";
+import { serviceBaseArgs, serviceName, serviceSafetyArgs, validateRollingBounds } from "./deployment";
+import { WEB_SERVICE_LIMITS } from "./webService";
 
 /** A queue the component creates, with its dead-letter queue. */
 export interface CreateQueueArgs {
@@ -186,7 +187,7 @@ interface WorkerServicePlan {
     readonly alarms: { readonly oldestMessageAgeSeconds: number | false; readonly deadLetterMessages: boolean; readonly tasksBelowDesired: boolean };
 }
 
-function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined, stopTimeoutSeconds: number): ResolvedQueue | undefined {
+function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined, stopTimeoutSeconds: number | undefined): ResolvedQueue | undefined {
     if (queue === false) {
         return undefined;
     }
@@ -196,7 +197,7 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
         throw v.error("queue", q, "must be an object or false", "give { create: {...} }, { existing: { arn, url } }, or false for a service without a queue");
     }
     if (q.create !== undefined && q.existing !== undefined) {
-        throw v.conflict("queue", "has both create and existing", "give create to have a queue made, or existing to consume one made elsewhere, not both");
+        v.record(v.conflict("queue", "has both create and existing", "give create to have a queue made, or existing to consume one made elsewhere, not both"));
     }
     for (const key of ["create", "existing"] as const) {
         if (q[key] !== undefined && (typeof q[key] !== "object" || q[key] === null)) {
@@ -213,7 +214,7 @@ function validateQueue(v: Validator, queue: WorkerQueueArgs | false | undefined,
     });
     const visibility = (path: string, seconds: number) => {
         v.integer(path, seconds, l.visibilityTimeoutSeconds.min, l.visibilityTimeoutSeconds.max, "seconds");
-        if (seconds < stopTimeoutSeconds) {
+        if (stopTimeoutSeconds !== undefined && seconds < stopTimeoutSeconds) {
             throw v.error(
                 path,
                 seconds,
@@ -363,7 +364,9 @@ function planWorkerService(name: string, args: WorkerServiceArgs): WorkerService
     );
     v.check(() => validateCluster(v, args.cluster));
     v.check(() => validateTaskNetwork(v, args.network));
-    const queue = v.check(() => validateQueue(v, args.queue, stopTimeoutSeconds));
+    // A refused stop timeout (the task reports it) is no measure for the visibility timeout.
+    const stopValid = Number.isInteger(stopTimeoutSeconds) && stopTimeoutSeconds >= STOP_TIMEOUT_SECONDS.min && stopTimeoutSeconds <= STOP_TIMEOUT_SECONDS.max;
+    const queue = v.check(() => validateQueue(v, args.queue, stopValid ? stopTimeoutSeconds : undefined));
     const reserved: Record<string, string> = {};
     for (const variable of Object.keys(serviceConnect?.environment ?? {})) {
         reserved[variable] = "a called service's URL";
@@ -517,8 +520,9 @@ export class WorkerService extends pulumi.ComponentResource {
         const calls = plan.serviceConnect?.calls ?? [];
         const callRules = createCallRules(this, name, serviceSecurityGroup.id, calls);
         const strategy = plan.spec.capacityProviderStrategy;
+        const logical = serviceName(name, strategy);
         const service = new aws.ecs.Service(
-            childName(name, serviceRole(strategy)),
+            logical.name,
             {
                 ...serviceBaseArgs(cluster, task.taskDefinition, plan.desiredCount, strategy, args.network, serviceSecurityGroup),
                 deploymentMinimumHealthyPercent: plan.deployment.minHealthyPercent,
@@ -528,6 +532,7 @@ export class WorkerService extends pulumi.ComponentResource {
             },
             {
                 parent: this,
+                aliases: logical.aliases,
                 // A caller's tasks see only the servers that existed when they started: the callees first.
                 dependsOn: [...cluster.dependencies, ...egress, ...callRules, ...calls.map((c) => c.service)],
                 ignoreChanges: plan.scaling ? ["desiredCount"] : [],

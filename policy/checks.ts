@@ -8,7 +8,7 @@ import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, STEP_FUNCTIONS_TRACING_ACTIONS } f
 import { LOG_RETENTION_DAYS } from "../components/sizing";
 import { EXEC_ACTIONS, EXEC_EXEMPTION_TAG, EXEC_LOG_DISCOVERY_ACTIONS, FORBIDDEN_ENVIRONMENT_NAMES } from "../components/taskDefinition";
 import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
-import { ELB_READ_ACTIONS } from "../components/webService";
+import { ELB_READ_ACTIONS } from "../components/deployment";
 import { allStates, canonicalType, TARGET_GROUP_HEALTH_CHECK_DEFAULTS, taskArguments } from "./awsLimits";
 import { at, eachKnown, known } from "./preview";
 

@@ -104,10 +104,21 @@ describe("alarms and dashboards", () => {
             assert.deepStrictEqual(mocks.one(T.service).inputs.alarms.alarmNames, [mocks.one(T.alarm, "web-alarm-5xx-rate").state.name]);
         });
 
-        it("deploys without alarm rollback when asked", async () => {
+        it("deploys without alarm rollback when asked, sending the setting turned off (the provider ignores a removed block)", async () => {
             new WebService("web", { ...base, alarms: { rollbackOnAlarm: false } });
             await mocks.settle();
-            assert.strictEqual(mocks.one(T.service).inputs.alarms, undefined);
+            const names = ["5xx-rate", "p99-latency", "unhealthy-targets"].map((role) => mocks.all(T.alarm).find((a) => a.name === `web-alarm-${role}`)!.state.name);
+            assert.deepStrictEqual(mocks.one(T.service).inputs.alarms, { alarmNames: names, enable: false, rollback: false });
+        });
+
+        it("names any traffic alarm left in the turned-off setting, and sends none when no alarm is left to name", async () => {
+            new WebService("web", { ...base, alarms: { rollbackOnAlarm: false, errorRatePercent: false, p99LatencySeconds: false } });
+            await mocks.settle();
+            assert.deepStrictEqual(mocks.one(T.service).inputs.alarms, { alarmNames: [mocks.all(T.alarm).find((a) => a.name === "web-alarm-unhealthy-targets")!.state.name], enable: false, rollback: false });
+            mocks.reset();
+            new WebService("web", { ...base, alarms: { rollbackOnAlarm: false, errorRatePercent: false, p99LatencySeconds: false, unhealthyTargets: false } });
+            await mocks.settle();
+            assert.strictEqual(mocks.one(T.service).inputs.alarms, undefined, "ECS requires an alarm name, and the provider drops an empty list");
         });
 
         const cases: [string, Partial<WebServiceArgs>, string][] = [

@@ -1,11 +1,13 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { CAPACITY_ERRORS, consoleLogName, RUN_ENVIRONMENT, RUN_FAILURES, STATES } from "../components/batchRunner";
-import { BatchTask, BatchTaskArgs } from "../components/batchTask";
+import { spawnSync } from "child_process";
+import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, STATES, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
+import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
 import { parsed } from "./helpers";
 import { mocks } from "./setup";
-import { runStateMachine, StatesError, TaskHandler, unparsableExpressions } from "./stateMachine";
+import { historyPage, PAYLOAD_LIMIT_BYTES, runStateMachine, StatesError, TaskHandler, unparsableExpressions } from "./stateMachine";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] };
 const base: BatchTaskArgs = { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network };
@@ -21,11 +23,11 @@ const TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/job-cluster/0123456789
 const RUN_TASK = "arn:aws:states:::ecs:runTask.sync";
 const PUBLISH = "arn:aws:states:::sns:publish";
 
-async function definitionOf(args: Partial<BatchTaskArgs> = {}): Promise<any> {
-    const job = new BatchTask("job", { ...base, ...args });
+async function definitionOf(args: Partial<BatchTaskArgs> = {}, name = "job"): Promise<any> {
+    const job = new BatchTask(name, { ...base, ...args });
     await outputValue(job.runCommand);
     await mocks.settle();
-    return parsed(mocks.one("aws:sfn/stateMachine:StateMachine", "job-runner").inputs.definition);
+    return parsed(mocks.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
 }
 
 /** The description of a stopped task, as `.sync` puts it in a failure's cause. */
@@ -97,7 +99,7 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
             [{ command: "echo hi" }, "command must be a list of strings"],
             [{ environment: { N: 1 } }, "environment.N must be a string"],
             [{ environment: { BATCH_RUN_ID: "mine" } }, "environment.BATCH_RUN_ID is set by the runner"],
-            [[1, 2], 'the input must be a JSON object such as {"command": ["sh", "-c", "date"]}'],
+            [[1, 2], 'the input must be a JSON object such as {"environment": {"MODE": "full"}}'],
         ];
         for (const [input, problem] of cases) {
             mocks.reset();
@@ -107,6 +109,58 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
             assert.strictEqual(run.cause, `was refused: its input is not valid: Batch.InvalidInput The run input was refused: ${problem}`);
             assert.match(published(run.calls)[0].args.Message, /run nightly-2026-12-02 was refused: its input is not valid\./);
         }
+    });
+
+    it("gives, in that refusal, an example input that works whatever the image's entry point (`/bin/sh -c` takes one shell string)", async () => {
+        const run = await runStateMachine(await definitionOf(), "not an object", context, runTasks(succeeded));
+        const example = JSON.parse(/such as (\{.*\})$/.exec(run.cause!)![1]);
+        mocks.reset();
+        const accepted = await runStateMachine(await definitionOf(), example, context, runTasks(succeeded));
+        assert.strictEqual(accepted.status, "SUCCEEDED", "the example is an input the runner takes");
+        // A command would run as `<entry point> <command...>`: under `/bin/sh -c` only its first element is the script.
+        for (const entryPoint of [[], ["/bin/sh", "-c"]]) {
+            for (const command of example.command === undefined ? [] : [example.command]) {
+                const [file, ...args] = [...entryPoint, ...command];
+                const out = spawnSync(file, args, { encoding: "utf8" });
+                assert.ok(out.status === 0 && out.stdout.trim() !== "", `${JSON.stringify([...entryPoint, ...command])} does nothing visible (exit ${out.status}, output ${JSON.stringify(out.stdout)})`);
+            }
+        }
+    });
+
+    describe("an input ECS would refuse at RunTask: overrides over 8,192 characters", () => {
+        /** An input whose overrides, with this run's identity and its last attempt's number, are exactly `chars` characters. */
+        function inputOf(chars: number, lastAttempt: number): Record<string, unknown> {
+            const identity = { runId: RUN, startedAt: context.Execution.StartTime, attempt: lastAttempt };
+            const input = { command: ["./export.sh", "--full"], environment: { DATA: "" } };
+            const filler = chars - overrideChars(input, identity);
+            return { ...input, environment: { DATA: "x".repeat(filler) } };
+        }
+
+        it("refuses it before any task starts, naming its size and the limit, counting what the runner adds", async () => {
+            const run = await runStateMachine(await definitionOf({ retries: { attempts: 9 } }), inputOf(RUN_LIMITS.overrideChars + 1, 10), context, runTasks(succeeded));
+            assert.strictEqual(run.error, RUN_FAILURES.invalidInput);
+            assert.strictEqual(runTaskCalls(run.calls).length, 0);
+            assert.strictEqual(
+                run.cause,
+                "was refused: its input is not valid: Batch.InvalidInput The run input was refused: its command and environment make the task's container overrides 8193 characters with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT, over the 8192 ECS allows (JSON formatting included): pass large values by reference, such as an S3 key",
+            );
+            assert.match(published(run.calls)[0].args.Message, /was refused: its input is not valid\./);
+        });
+
+        it("runs one of exactly 8,192 characters on its last attempt, and counts them as the RunTask call sends them", async () => {
+            const input = inputOf(RUN_LIMITS.overrideChars, 3);
+            const run = await runStateMachine(await definitionOf({ retries: { attempts: 2, intervalSeconds: 1 } }), input, context, runTasks(exited(1)));
+            const calls = runTaskCalls(run.calls);
+            assert.strictEqual(calls.length, 3, "every attempt ran");
+            // The SDK sends RunTask's overrides with camelCase keys: count them as ECS receives them.
+            const camel = (value: unknown): unknown =>
+                Array.isArray(value) ? value.map(camel) : typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camel(v)])) : value;
+            assert.strictEqual(JSON.stringify(camel(calls[2].args.Overrides)).length, RUN_LIMITS.overrideChars, "the last attempt's overrides are exactly at the limit");
+        });
+
+        it("counts the longest run identity for a schedule's input: an 80-character run id and the last attempt", () => {
+            assert.strictEqual(overrideChars({}, longestRunIdentity(11)) - overrideChars({}, { runId: "r", startedAt: "2026-12-02T03:00:00.123Z", attempt: 1 }), 79 + 1);
+        });
     });
 
     it("skips a run while concurrency runs are running: no task, FAILED Batch.Skipped, no alert unless asked", async () => {
@@ -154,6 +208,17 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         assert.strictEqual(run.status, "SUCCEEDED");
         assert.strictEqual(runTaskCalls(run.calls).length, 1, "a successful job must not run twice");
         assert.deepStrictEqual(run.path, [STATES.start, STATES.checkInput, STATES.countRunning, STATES.checkConcurrency, STATES.run, STATES.readTask, STATES.judge, STATES.succeeded]);
+    });
+
+    it("judges a run by the main container wherever DescribeTasks lists it (AWS promises no order): a sidecar first", async () => {
+        const sidecarFirst = (app: number, sidecar: number) => new StatesError("States.TaskFailed", stoppedTask([{ name: "log-router", exitCode: sidecar }, { name: "app", exitCode: app }]));
+        const ok = await runStateMachine(await definitionOf(), {}, context, runTasks(sidecarFirst(0, 137)));
+        assert.strictEqual(ok.status, "SUCCEEDED");
+        assert.strictEqual((ok.output as any).exitCode, 0);
+        mocks.reset();
+        const failed = await runStateMachine(await definitionOf({ retries: { attempts: 0 } }), {}, context, runTasks(sidecarFirst(3, 0)));
+        assert.strictEqual(failed.error, RUN_FAILURES.containerFailed);
+        assert.match(published(failed.calls)[0].args.Message, /\nExit code of the main container: 3\n/);
     });
 
     it("retries a failed attempt exactly retries.attempts times: attempts 1 gives one retry", async () => {
@@ -207,21 +272,224 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         assert.match(run.cause!, /^failed: States\.TaskFailed /);
     });
 
-    it("stops the task of an attempt that timed out (a Task timeout leaves it running), reports it as a timeout, and does not retry", async () => {
-        const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600 }), {}, context, runTasks(new StatesError("States.Timeout", "")));
-        assert.strictEqual(run.status, "FAILED");
-        assert.strictEqual(run.error, RUN_FAILURES.timedOut);
-        assert.strictEqual(runTaskCalls(run.calls).length, 1);
-        const list = run.calls.find((c) => c.resource.endsWith(":listTasks"))!;
-        assert.deepStrictEqual(list.args, { Cluster: runTaskCalls(run.calls)[0].args.Cluster, StartedBy: crypto.createHash("md5").update(RUN).digest("hex"), DesiredStatus: "RUNNING" });
-        const stop = run.calls.find((c) => c.resource.endsWith(":stopTask"))!;
-        assert.deepStrictEqual(stop.args, { Cluster: list.args.Cluster, Task: TASK_ARN, Reason: `Timed out after 600 s (run ${RUN})` });
-        const [alert] = published(run.calls);
-        assert.strictEqual(alert.args.Subject, "Batch task job (test): run timed out after 600 s (its task was stopped)");
-        assert.match(alert.args.Message, /^Batch task job \(stack test\): run nightly-2026-12-02 timed out after 600 s \(its task was stopped\)\.\n/);
-        assert.match(alert.args.Message, /\nCause: The attempt ran longer than 600 s; stopped 1 task\(s\): arn:aws:ecs:/);
+    describe("an attempt that times out (a Task state's timeout leaves the ECS task running)", () => {
+        /**
+         * ECS as the runner meets it on a timeout: RunTask (`.sync`) records its response in the
+         * history (TaskSubmitted), with the task's startedBy either as asked or overwritten by Step
+         * Functions, and the attempt times out; ListTasks filters by startedBy; StopTask stops.
+         */
+        function timingOut(options: { keepsStartedBy: boolean; history?: "ok" | "denied"; listTasks?: "ok" | "denied"; stopTask?: "ok" | "denied"; before?: (StatesError | "exit1")[]; submits?: boolean }) {
+            const tasks: { arn: string; startedBy: string; running: boolean }[] = [];
+            const before = [...(options.before ?? [])];
+            let n = 0;
+            const handler: TaskHandler = (call) => {
+                if (call.resource === RUN_TASK) {
+                    const next = before.shift();
+                    if (next instanceof StatesError) {
+                        throw next;
+                    }
+                    if (options.submits === false && next === undefined) {
+                        // RunTask itself outlasted the timeout: no response, no task recorded.
+                        throw new StatesError("States.Timeout", "");
+                    }
+                    const arn = `${TASK_ARN.slice(0, -2)}${String(++n).padStart(2, "0")}`;
+                    const startedBy = options.keepsStartedBy ? call.args.StartedBy : "AWS Step Functions";
+                    tasks.push({ arn, startedBy, running: true });
+                    call.submit({ Tasks: [{ TaskArn: arn, StartedBy: startedBy, TaskDefinitionArn: call.args.TaskDefinition, LastStatus: "PROVISIONING" }], Failures: [] });
+                    if (next === "exit1") {
+                        tasks[tasks.length - 1].running = false;
+                        throw new StatesError("States.TaskFailed", JSON.stringify({ TaskArn: arn, StopCode: "EssentialContainerExited", Containers: [{ Name: "app", ExitCode: 1 }] }));
+                    }
+                    throw new StatesError("States.Timeout", "");
+                }
+                if (call.resource.endsWith(":getExecutionHistory")) {
+                    if (options.history === "denied") {
+                        throw new StatesError("Sfn.SfnException", "not authorized to perform states:GetExecutionHistory");
+                    }
+                    assert.strictEqual(call.args.ExecutionArn, context.Execution.Id, "the runner reads its own history");
+                    return historyPage(call.history, call.args);
+                }
+                if (call.resource.endsWith(":listTasks")) {
+                    if (options.listTasks === "denied") {
+                        throw new StatesError("Ecs.AccessDeniedException", "not authorized to perform ecs:ListTasks");
+                    }
+                    return { TaskArns: tasks.filter((t) => t.running && t.startedBy === call.args.StartedBy).map((t) => t.arn) };
+                }
+                if (call.resource.endsWith(":stopTask")) {
+                    if (options.stopTask === "denied") {
+                        throw new StatesError("Ecs.AccessDeniedException", "not authorized to perform ecs:StopTask");
+                    }
+                    const task = tasks.find((t) => t.arn === call.args.Task)!;
+                    task.running = false;
+                    return { Task: { TaskArn: task.arn, DesiredStatus: "STOPPED" } };
+                }
+                return runTasks(succeeded)(call);
+            };
+            return { handler, tasks };
+        }
+        const stopped = (calls: { resource: string; args: any }[]) => calls.filter((c) => c.resource.endsWith(":stopTask")).map((c) => c.args.Task);
+
+        for (const keepsStartedBy of [true, false]) {
+            it(`stops the timed-out attempt's task found in the run's history, when Step Functions ${keepsStartedBy ? "keeps" : "overwrites"} the startedBy it asked for, and does not retry`, async () => {
+                const ecs = timingOut({ keepsStartedBy });
+                const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600 }), {}, context, ecs.handler);
+                const CLUSTER = runTaskCalls(run.calls)[0].args.Cluster;
+                assert.strictEqual(run.error, RUN_FAILURES.timedOut);
+                assert.strictEqual(runTaskCalls(run.calls).length, 1, "a timed-out attempt is not retried");
+                assert.deepStrictEqual(stopped(run.calls), [ecs.tasks[0].arn]);
+                assert.ok(ecs.tasks.every((t) => !t.running), "no task is left running");
+                const stop = run.calls.find((c) => c.resource.endsWith(":stopTask"))!;
+                assert.deepStrictEqual(stop.args, { Cluster: CLUSTER, Task: ecs.tasks[0].arn, Reason: `Timed out after 600 s (run ${RUN})` });
+                assert.strictEqual(run.calls.filter((c) => c.resource.endsWith(":listTasks")).length, 0, "the history found it");
+                const history = run.calls.find((c) => c.resource.endsWith(":getExecutionHistory"))!;
+                assert.deepStrictEqual(history.args, { ExecutionArn: context.Execution.Id, ReverseOrder: true, MaxResults: TIMED_OUT_TASK_SEARCH.pageSize, IncludeExecutionData: true });
+                const [alert] = published(run.calls);
+                assert.strictEqual(alert.args.Subject, "Batch task job (test): run timed out after 600 s; its task was stopped");
+                assert.match(alert.args.Message, new RegExp(`\nCause: The attempt ran longer than 600 s; the runner stopped its task ${ecs.tasks[0].arn}\.\n`));
+                assert.match(alert.args.Message, /\nTask logs: https:.*log-events\/app\$252Fapp\$252F0123456789abcdef0123456789abcd01$/);
+                assert.strictEqual(run.cause, `timed out after 600 s; its task was stopped: States.Timeout The attempt ran longer than 600 s; the runner stopped its task ${ecs.tasks[0].arn}.`);
+            });
+        }
+
+        it("stays within Step Functions' 256 KiB per state on the longest way back: the largest input, 99 other runs, 20 capacity retries, no task in the history", async () => {
+            const definition = await definitionOf({ timeoutSeconds: 600, concurrency: 100, retries: { attempts: 1, intervalSeconds: 5, capacity: { attempts: 20, intervalSeconds: 1, maxDelaySeconds: 1 } } });
+            const identity = { runId: RUN, startedAt: context.Execution.StartTime, attempt: 2 };
+            const input = { command: ["./export.sh"], environment: { DATA: "" } };
+            const largest = { ...input, environment: { DATA: '"'.repeat((RUN_LIMITS.overrideChars - overrideChars(input, identity)) / 2) } };
+            assert.ok(overrideChars(largest, identity) <= RUN_LIMITS.overrideChars);
+            const others = { Executions: Array.from({ length: 99 }, (_, i) => ({ ExecutionArn: `${context.Execution.Id}-${i}`, StateMachineArn: STATE_MACHINE, Name: `run-20260301T020000Z-${String(i).padStart(12, "0")}`, Status: "RUNNING", StartDate: "2026-12-02T02:00:00.000Z" })) };
+            const noCapacity = new StatesError("ECS.AmazonECSException", "Capacity is unavailable at this time. Please try again later or in a different availability zone");
+            // RunTask outlasts the timeout (nothing submitted): the history is read back to the attempt's start, then ListTasks.
+            const ecs = timingOut({ keepsStartedBy: true, submits: false, before: ["exit1", ...Array(20).fill(noCapacity)] });
+            const pageBytes: number[] = [];
+            const handler: TaskHandler = (call) => {
+                if (call.resource.endsWith(":listExecutions")) {
+                    return others;
+                }
+                if (call.resource.endsWith(":getExecutionHistory")) {
+                    const page = ecs.handler(call);
+                    pageBytes.push(Buffer.byteLength(JSON.stringify(page)));
+                    return page;
+                }
+                if (call.resource === RUN_TASK) {
+                    // RunTask's response echoes the overrides, with a few KB of task description.
+                    const submit = call.submit;
+                    return ecs.handler({ ...call, submit: (output: any) => submit({ ...output, Tasks: output.Tasks.map((t: any) => ({ ...t, Overrides: call.args.Overrides, Attachments: [{ Details: "x".repeat(3000) }] })), SdkHttpMetadata: { AllHttpHeaders: "x".repeat(500) } }) });
+                }
+                return ecs.handler(call);
+            };
+            const run = await runStateMachine(definition, largest, context, handler);
+            assert.strictEqual(run.error, RUN_FAILURES.timedOut, `${run.error}: ${run.cause}`);
+            assert.ok(!run.history.some((e) => e.Type === "TaskFailed" && JSON.stringify(e).includes("DataLimitExceeded")), "no state's result went over the limit");
+            assert.ok(pageBytes.length >= 3, `${pageBytes.length} pages read back`);
+            // Ten events with RunTask's arguments (the overrides, escaped twice) still fit.
+            assert.ok(Math.max(...pageBytes) < PAYLOAD_LIMIT_BYTES, `pages of ${pageBytes.join(", ")} bytes`);
+        });
+
+        it("stops only the attempt that timed out, not an earlier attempt's task", async () => {
+            const ecs = timingOut({ keepsStartedBy: false, before: ["exit1"] });
+            const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600, retries: { attempts: 1, intervalSeconds: 5 } }), {}, context, ecs.handler);
+            assert.strictEqual(run.error, RUN_FAILURES.timedOut);
+            assert.strictEqual(ecs.tasks.length, 2);
+            assert.deepStrictEqual(stopped(run.calls), [ecs.tasks[1].arn], "the second attempt's task, not the first's");
+        });
+
+        it("reads the history back, page by page, to the attempt's start and no further; then asks ListTasks", async () => {
+            const noCapacity = new StatesError("ECS.AmazonECSException", "Capacity is unavailable at this time.");
+            const ecs = timingOut({ keepsStartedBy: true, submits: false, before: ["exit1", noCapacity, noCapacity, noCapacity, noCapacity, noCapacity] });
+            const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600, retries: { attempts: 1, intervalSeconds: 5 } }), {}, context, ecs.handler);
+            const pages = run.calls.filter((c) => c.resource.endsWith(":getExecutionHistory"));
+            const entries = run.history.filter((e) => e.Type === "TaskStateEntered" && (e.StateEnteredEventDetails as any).Name === STATES.run).map((e) => e.Id);
+            const lastEntry = entries[entries.length - 1];
+            const firstRead = run.history.find((h) => h.Type === "TaskStarted" && (h.TaskStartedEventDetails as any).Resource === "getExecutionHistory")!.Id;
+            assert.ok(pages.length >= 2, `the attempt's start is more than one page back (${pages.length} page(s) read)`);
+            assert.strictEqual(pages.length, Math.ceil((firstRead - lastEntry + 1) / TIMED_OUT_TASK_SEARCH.pageSize), "it stops at the page that holds the attempt's start");
+            assert.strictEqual(pages[1].args.NextToken, String(firstRead - TIMED_OUT_TASK_SEARCH.pageSize));
+            assert.strictEqual(run.calls.filter((c) => c.resource.endsWith(":listTasks")).length, 1);
+            assert.deepStrictEqual(stopped(run.calls), [], "the first attempt's task (stopped already) is not taken for this one's");
+            assert.strictEqual(published(run.calls)[0].args.Subject, "Batch task job (test): run timed out after 600 s; its task was not found and may still run");
+        });
+
+        it("finds the task by startedBy when the history cannot be read, if Step Functions kept it", async () => {
+            const ecs = timingOut({ keepsStartedBy: true, history: "denied" });
+            const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600 }), {}, context, ecs.handler);
+            const CLUSTER = runTaskCalls(run.calls)[0].args.Cluster;
+            assert.strictEqual(run.calls.filter((c) => c.resource.endsWith(":getExecutionHistory")).length, 3, "one try and two retries");
+            const list = run.calls.find((c) => c.resource.endsWith(":listTasks"))!;
+            assert.deepStrictEqual(list.args, { Cluster: CLUSTER, StartedBy: crypto.createHash("md5").update(RUN).digest("hex"), DesiredStatus: "RUNNING" });
+            assert.deepStrictEqual(stopped(run.calls), [ecs.tasks[0].arn]);
+            assert.strictEqual(published(run.calls)[0].args.Subject, "Batch task job (test): run timed out after 600 s; its task was stopped");
+        });
+
+        for (const [what, options, why] of [
+            ["neither finds it", { keepsStartedBy: false, history: "denied" }, ""],
+            ["listing fails too", { keepsStartedBy: true, history: "denied", listTasks: "denied" }, " (which failed: Ecs.AccessDeniedException)"],
+        ] as const) {
+            it(`says its task may still be running, and how to stop it by hand, when ${what}`, async () => {
+                const ecs = timingOut(options);
+                const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600 }), {}, context, ecs.handler);
+                const CLUSTER = runTaskCalls(run.calls)[0].args.Cluster;
+                assert.strictEqual(run.error, RUN_FAILURES.timedOut);
+                assert.deepStrictEqual(stopped(run.calls), []);
+                const [alert] = published(run.calls);
+                assert.strictEqual(alert.args.Subject, "Batch task job (test): run timed out after 600 s; its task was not found and may still run");
+                const startedBy = crypto.createHash("md5").update(RUN).digest("hex");
+                assert.ok(
+                    alert.args.Message.includes(
+                        `\nCause: The attempt ran longer than 600 s, and its task was found neither in the history of the run (Sfn.SfnException) nor by ListTasks (startedBy ${startedBy})${why}: it may still be running. Look for it with: aws ecs list-tasks --cluster ${CLUSTER} --region us-east-1 --desired-status RUNNING; stop it with: aws ecs stop-task --cluster ${CLUSTER} --region us-east-1 --task <task id>\n`,
+                    ),
+                    alert.args.Message,
+                );
+                assert.doesNotMatch(alert.args.Message, /was stopped/);
+            });
+        }
+
+        it("says stopping failed, and gives the command that stops it, when StopTask fails", async () => {
+            const ecs = timingOut({ keepsStartedBy: true, stopTask: "denied" });
+            const run = await runStateMachine(await definitionOf({ timeoutSeconds: 600 }), {}, context, ecs.handler);
+            const CLUSTER = runTaskCalls(run.calls)[0].args.Cluster;
+            assert.strictEqual(run.error, RUN_FAILURES.timedOut);
+            assert.ok(ecs.tasks[0].running);
+            const [alert] = published(run.calls);
+            assert.strictEqual(alert.args.Subject, "Batch task job (test): run timed out after 600 s; its task could not be stopped");
+            assert.ok(
+                alert.args.Message.includes(
+                    `\nCause: The attempt ran longer than 600 s, and stopping its task ${ecs.tasks[0].arn} failed (Ecs.AccessDeniedException: not authorized to perform ecs:StopTask): it may still be running. Stop it with: aws ecs stop-task --cluster ${CLUSTER} --region us-east-1 --task ${ecs.tasks[0].arn}\n`,
+                ),
+                alert.args.Message,
+            );
+            assert.match(alert.args.Message, /\nTask logs: https:.*0123456789abcdef0123456789abcd01$/, "the task's logs are linked");
+        });
     });
 
+    describe("its alert", () => {
+        /** SNS Publish as AWS checks it: a subject of fewer than 100 characters, on one line. */
+        const strictSns: (inner: TaskHandler) => TaskHandler = (inner) => (call) => {
+            if (call.resource === PUBLISH && (call.args.Subject.length >= 100 || /[\r\n]/.test(call.args.Subject))) {
+                throw new StatesError("SNS.InvalidParameterException", "Invalid parameter: Subject");
+            }
+            return inner(call);
+        };
+
+        for (const name of ["a".repeat(40), "b".repeat(MAX_COMPONENT_NAME_LENGTH)]) {
+            it(`is published, with a subject SNS takes (under 100 characters), for a job named with ${name.length} characters, in every way a run can fail`, async () => {
+                mocks.reset();
+                const definition = await definitionOf({ timeoutSeconds: BATCH_TASK_LIMITS.timeoutSeconds.max, capacity: "spot", alerts: { onSkipped: true } }, name);
+                const cases: [string, TaskHandler][] = [
+                    ["failed", runTasks(exited(1))],
+                    ["timed out, task not found", (call) => (call.resource === RUN_TASK ? (() => { throw new StatesError("States.Timeout", ""); })() : call.resource.endsWith(":listTasks") ? { TaskArns: [] } : runTasks(succeeded)(call))],
+                    ["no capacity", runTasks(new StatesError("ECS.AmazonECSException", "Capacity is unavailable at this time."))],
+                    ["refused by ECS", runTasks(new StatesError("ECS.AccessDeniedException", "no"))],
+                ];
+                for (const [what, handler] of cases) {
+                    const run = await runStateMachine(definition, {}, context, strictSns(handler));
+                    assert.ok(run.error!.startsWith("Batch."), `${what}: ${run.error} ${run.cause}`);
+                    const [alert] = published(run.calls);
+                    assert.ok(alert.args.Subject.length < 100, `${what}: ${alert.args.Subject}`);
+                }
+            });
+        }
+    });
     it("retries capacity errors with jittered, capped backoff without spending an attempt, then falls back to on-demand on Fargate Spot", async () => {
         const definition = await definitionOf({ capacity: "spot" });
         const retrier = definition.States[STATES.run].Retry[0];

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fc from "fast-check";
+import { longestRunIdentity, overrideChars, RUN_LIMITS } from "../components/batchRunner";
 import { BATCH_TASK_DEFAULTS, BatchTask, BatchTaskArgs, STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS, validateScheduleExpression, validateTimezone } from "../components/batchTask";
 import { ArgumentError, Validator } from "../components/errors";
 import { AUTO_NAME_SUFFIX_LENGTH } from "../components/naming";
@@ -390,6 +391,32 @@ describe("BatchTask", () => {
         });
     });
 
+    describe("what its runner may read of its own runs", () => {
+        it("lets the runner list its own runs and read their histories (a timed-out attempt's task is found there), nothing else", async () => {
+            const job = await build("job", base);
+            const listRuns = mocks.one(T.rolePolicy, "job-runner-list-runs");
+            assert.strictEqual(listRuns.inputs.role, await outputValue(job.stateMachineRole.id));
+            const arn = await outputValue(job.stateMachine.arn);
+            const name = await outputValue(job.stateMachine.name);
+            assert.deepStrictEqual(parsed(listRuns.inputs.policy).Statement, [
+                { Sid: "CountRunningRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: [arn] },
+                { Sid: "ReadOwnHistory", Effect: "Allow", Action: ["states:GetExecutionHistory"], Resource: [`arn:aws:states:us-east-1:${ACCOUNT}:execution:${name}:*`] },
+            ]);
+            assert.strictEqual(arn, `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:${name}`, "the execution ARNs are those of this state machine");
+        });
+    });
+
+    describe("the timing BatchTask.validate reports", () => {
+        it("counts each retried attempt's timeout, retry wait and capacity waits (twice with the spot fallback)", () => {
+            const onDemand = BatchTask.validate("job", { ...base, timeoutSeconds: 600, retries: { attempts: 2, intervalSeconds: 60, backoffRate: 2 } });
+            assert.deepStrictEqual(onDemand, { timeoutSeconds: 600, capacityWaitSeconds: 750, lastAttemptStartSeconds: 600 + 60 + 750 + 600 + 120 + 750 });
+            const spot = BatchTask.validate("job", { ...base, capacity: "spot", timeoutSeconds: 600, retries: { attempts: 1, intervalSeconds: 60, capacity: { attempts: 3, intervalSeconds: 100, maxDelaySeconds: 150 } } });
+            assert.deepStrictEqual(spot, { timeoutSeconds: 600, capacityWaitSeconds: 2 * (100 + 150 + 150), lastAttemptStartSeconds: 600 + 60 + 800 });
+            const noFallback = BatchTask.validate("job", { ...base, capacity: "spot", spotFallbackToOnDemand: false, retries: { attempts: 0 } });
+            assert.deepStrictEqual(noFallback, { timeoutSeconds: 3600, capacityWaitSeconds: 750, lastAttemptStartSeconds: 0 });
+        });
+    });
+
     describe("cluster", () => {
         it("creates a cluster with Container Insights and both Fargate capacity providers when none is given", async () => {
             const job = await build("job", base);
@@ -719,6 +746,28 @@ describe("BatchTask", () => {
                 assert.deepStrictEqual(mocks.all(COMPONENT), [], "not even the component registers");
             });
         }
+
+        it("a schedule input whose overrides ECS would refuse at RunTask (over 8,192 characters with the runner's variables), and no shorter one", async () => {
+            const lastAttempt = 4;
+            const runner = overrideChars({}, longestRunIdentity(lastAttempt));
+            const atLimit = (extra: number) => ({ environment: { DATA: "x".repeat(RUN_LIMITS.overrideChars - overrideChars({ environment: { DATA: "" } }, longestRunIdentity(lastAttempt)) + extra) } });
+            const args = (extra: number) => ({ ...base, retries: { attempts: lastAttempt - 1 }, schedule: { expression: "rate(1 day)", input: atLimit(extra) } });
+            BatchTask.validate("job", args(0));
+            await assertRejected(
+                () => new BatchTask("job", args(1)),
+                `job: schedule.input ("${RUN_LIMITS.overrideChars + 1 - runner} characters of command and environment") makes 8193 characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT (${runner} at most), over the 8192 ECS allows per task, JSON formatting included; shorten the command or environment, or pass large values by reference (an S3 key).`,
+            );
+            assert.deepStrictEqual(mocks.all(COMPONENT), []);
+            assert.ok(runner > 200 && runner < 300, `the runner adds ${runner} characters (the TSDoc of schedule.input says under 300)`);
+        });
+
+        it("reports that problem beside the others of the same arguments", async () => {
+            const input = { environment: { DATA: "x".repeat(RUN_LIMITS.overrideChars) } };
+            await assert.rejects(
+                async () => new BatchTask("job", { ...base, timeoutSeconds: 0, schedule: { expression: "rate(1 day)", input } }),
+                (e: Error) => /timeoutSeconds \(0\)/.test(e.message) && /schedule\.input .* over the 8192 ECS allows/.test(e.message),
+            );
+        });
 
         it("a component name that cannot appear in child names", async () => {
             await assertRejected(() => new BatchTask("nightly_job", base), 'nightly_job: name ("nightly_job") must start with a letter and hold only letters, digits and hyphens, not ending with a hyphen; rename the component, for example "todo-web".');

@@ -11,11 +11,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import { createClients } from "../cli/aws";
 import { CAPACITY_ERRORS as CLI_CAPACITY_ERRORS, RUN_ERRORS, RUNNER_STATES } from "../cli/history";
 import { Io } from "../cli/io";
-import { executionArnOf, parseStateMachineArn, resolveJob } from "../cli/jobs";
+import { executionArnOf, knownJobs, parseStateMachineArn, resolveJob } from "../cli/jobs";
+import { MAX_OVERRIDE_CHARS, overrideCharsOf, referencePath, USAGE } from "../cli/args";
 import { MAIN_CONTAINER } from "../cli/logs";
 import { main } from "../cli/main";
 import { runName } from "../cli/run";
-import { CAPACITY_ERRORS, RUN_FAILURES, STATES } from "../components/batchRunner";
+import { CAPACITY_ERRORS, overrideChars, RUN_FAILURES, RUN_LIMITS, STATES } from "../components/batchRunner";
 import { MAIN_CONTAINER_NAME } from "../components/taskDefinition";
 
 const REGION = "eu-west-1";
@@ -178,12 +179,12 @@ describe("fargate-workloads run --follow", () => {
             ...startOfRun("task1"),
             ev(3600040, "TaskTimedOut"),
             entered(3600050, "TaskStateEntered", STATES.findTimedOut),
-            failed(3600900, RUN_FAILURES.timedOut, "timed out after 3600 s (its task was stopped): States.Timeout The attempt ran longer than 3600 s; stopped 1 task(s)"),
+            failed(3600900, RUN_FAILURES.timedOut, "timed out after 3600 s; its task was stopped: States.Timeout The attempt ran longer than 3600 s; the runner stopped its task arn:aws:ecs:eu-west-1:123456789012:task/todo-cluster/task1."),
         ]);
 
         assert.strictEqual(code, 1);
-        assert.ok(io.stderr.includes("The attempt ran past its timeout: the runner stops its task."), io.errText);
-        assert.match(io.stderr[io.stderr.length - 1], /^Run run-20250301T020000Z-a1b2c3d4 timed out after 1h00m \(Batch\.TimedOut: timed out after 3600 s \(its task was stopped\)/);
+        assert.ok(io.stderr.includes("The attempt ran past its timeout: the runner looks for its task to stop it."), io.errText);
+        assert.match(io.stderr[io.stderr.length - 1], /^Run run-20250301T020000Z-a1b2c3d4 timed out after 1h00m \(Batch\.TimedOut: timed out after 3600 s; its task was stopped/);
         assert.ok(io.stderr.some((l) => /^Task task1 is running, no new output \(\d+m\d+s\)…$/.test(l)), "progress lines while a quiet task runs");
     });
 
@@ -284,7 +285,7 @@ describe("fargate-workloads runs", () => {
             calls.push({ stateMachineArn: input.stateMachineArn, nextToken: input.nextToken });
             return pages[calls.length - 1];
         });
-        sfn.on(DescribeExecutionCommand, { executionArn: item("run-b", 0, "").executionArn }).resolves({ error: RUN_FAILURES.timedOut, cause: "timed out after 3600 s (its task was stopped): States.Timeout\nsecond line" });
+        sfn.on(DescribeExecutionCommand, { executionArn: item("run-b", 0, "").executionArn }).resolves({ error: RUN_FAILURES.timedOut, cause: "timed out after 3600 s; its task was stopped: States.Timeout\nsecond line" });
         sfn.on(DescribeExecutionCommand, { executionArn: item("run-0", 0, "").executionArn }).resolves({ error: RUN_ERRORS.skipped, cause: "another run of export is still running" });
 
         assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
@@ -296,19 +297,38 @@ describe("fargate-workloads runs", () => {
         assert.deepStrictEqual(io.stdout, [
             "RUN    STATUS     STARTED               DURATION      REASON",
             "run-c  RUNNING    2025-03-01 01:55:00Z  5m00s so far",
-            "run-b  FAILED     2025-02-28 02:00:00Z  1h00m         Batch.TimedOut: timed out after 3600 s (its task was stopped): States.Timeout",
+            "run-b  FAILED     2025-02-28 02:00:00Z  1h00m         Batch.TimedOut: timed out after 3600 s; its task was stopped: States.Timeout",
             "run-a  SUCCEEDED  2025-02-27 02:00:00Z  3m12s",
             "run-0  SKIPPED    2025-02-27 01:00:00Z  1s            Batch.Skipped: another run of export is still running",
         ]);
     });
 
-    it("stops paging once --limit runs are listed", async () => {
+    it("stops paging once no later page can hold a run that started later than the --limit listed", async () => {
         const io = new FakeIo();
-        sfn.on(ListExecutionsCommand).resolvesOnce({ executions: [item("run-c", 5, "SUCCEEDED", 10), item("run-b", 10, "SUCCEEDED", 10)], nextToken: "page2" }).resolves({ executions: [item("run-a", 15, "SUCCEEDED", 10)] });
+        sfn.on(ListExecutionsCommand)
+            .resolvesOnce({ executions: [item("run-c", 5, "SUCCEEDED", 10), item("run-b", 10, "SUCCEEDED", 10)], nextToken: "page2" })
+            .resolvesOnce({ executions: [item("run-a", 15, "SUCCEEDED", 10)], nextToken: "page3" })
+            .resolves({ executions: [item("run-0", 20, "SUCCEEDED", 10)] });
         assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json", "--limit", "2"], io), 0, io.errText);
-        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand).length, 1);
-        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input.maxResults, 2);
+        // run-b ended 9m50s ago: a run on the next page ended (and so started) before that, but
+        // not necessarily before run-b started; run-a ended before run-b started: no need for page 3.
+        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand).length, 2);
         assert.deepStrictEqual(io.stdout.slice(1).map((l) => l.split(" ")[0]), ["run-c", "run-b"]);
+    });
+
+    it("lists the runs that started last, last started first, even when a long run ended after them (ListExecutions orders finished runs by their stop)", async () => {
+        const io = new FakeIo();
+        // As ListExecutions pages them: the long run-long ended last, so it comes first.
+        sfn.on(ListExecutionsCommand)
+            .resolvesOnce({ executions: [item("run-long", 120, "SUCCEEDED", 119 * 60)], nextToken: "page2" })
+            .resolvesOnce({ executions: [item("run-short", 10, "SUCCEEDED", 60)], nextToken: "page3" })
+            .resolvesOnce({ executions: [item("run-older", 30, "SUCCEEDED", 60)], nextToken: "page4" })
+            .resolvesOnce({ executions: [item("run-oldest", 200, "SUCCEEDED", 60)], nextToken: "page5" })
+            .resolves({ executions: [item("run-ancient", 300, "SUCCEEDED", 60)] });
+        assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json", "--limit", "2"], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout.slice(1).map((l) => l.split(" ")[0]), ["run-short", "run-older"]);
+        // Until run-oldest, which stopped before run-older started, a later page could hold a run started after run-older.
+        assert.strictEqual(sfn.commandCalls(ListExecutionsCommand).length, 4, "pages are read until the listing passes the start of the last run shown, and no further");
     });
 });
 
@@ -335,6 +355,28 @@ describe("fargate-workloads logs", () => {
         assert.strictEqual(ecs.commandCalls(DescribeTaskDefinitionCommand).length, 1, "the task definition is read once per revision");
     });
 
+    it("without --run, shows the run that started last, not the one ListExecutions lists first (a long run that ended later)", async () => {
+        const io = new FakeIo();
+        io.time = T0 + 86400000;
+        const arnOf = (name: string) => `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:${name}`;
+        // In ListExecutions' order (by stop for finished runs), paged by maxResults as the API does.
+        const listed = [
+            { executionArn: arnOf("run-long"), stateMachineArn: SM_ARN, name: "run-long", status: "SUCCEEDED" as const, startDate: new Date(T0 - 7200000), stopDate: new Date(T0 - 60000) },
+            { executionArn: arnOf("run-short"), stateMachineArn: SM_ARN, name: "run-short", status: "SUCCEEDED" as const, startDate: new Date(T0 - 600000), stopDate: new Date(T0 - 540000) },
+            { executionArn: arnOf("run-before"), stateMachineArn: SM_ARN, name: "run-before", status: "SUCCEEDED" as const, startDate: new Date(T0 - 9000000), stopDate: new Date(T0 - 8900000) },
+        ];
+        sfn.on(ListExecutionsCommand).callsFake((input) => {
+            const from = Number(input.nextToken ?? 0);
+            const size = input.maxResults || 100;
+            return { executions: listed.slice(from, from + size), ...(from + size < listed.length ? { nextToken: String(from + size) } : {}) };
+        });
+        serveHistory(io, [...startOfRun("task1"), ev(5000, "ExecutionSucceeded")]);
+        serveTaskDefinition();
+        serveLogs(io, "task1", ["one"], 3000);
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
+        assert.strictEqual(sfn.commandCalls(GetExecutionHistoryCommand)[0].args[0].input.executionArn, arnOf("run-short"));
+    });
+
     it("finds a run by --run name, and says when its stream is gone", async () => {
         const io = new FakeIo();
         io.time = T0 + 86400000;
@@ -356,8 +398,12 @@ describe("fargate-workloads bad input", () => {
         return io.errText;
     }
 
-    it("names the known jobs when the job is unknown", async () => {
-        assert.strictEqual(await rejected(["run", "exprot", "--outputs", "outputs.json"]), 'fargate-workloads: Unknown job "exprot": the stack outputs name these jobs: batch, export.');
+    it("names the known jobs when the job is unknown, with the one meant when it is a typo", async () => {
+        assert.strictEqual(await rejected(["run", "exprot", "--outputs", "outputs.json"]), 'fargate-workloads: Unknown job "exprot"; did you mean export? The stack outputs name these jobs: batch, export.');
+        assert.strictEqual(await rejected(["run", "nightly", "--outputs", "outputs.json"]), 'fargate-workloads: Unknown job "nightly". The stack outputs name these jobs: batch, export.');
+        const io = new FakeIo();
+        io.files["empty.json"] = JSON.stringify({ url: "http://x" });
+        assert.strictEqual(await rejected(["run", "nightly", "--outputs", "empty.json"], io), 'fargate-workloads: Unknown job "nightly". The stack outputs hold no state machine ARN; export one from the program, such as a BatchTask\'s runCommand or stateMachine.arn.');
     });
 
     it("says how to pass the outputs when a job name comes without them", async () => {
@@ -412,8 +458,127 @@ describe("fargate-workloads bad input", () => {
     });
 });
 
+describe("fargate-workloads and AWS's refusals", () => {
+    /** An SDK service exception as the client throws it: its name and message. */
+    const refusal = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: 400 } });
+
+    const cases: [string, string[], Error, number, RegExp][] = [
+        ["a missing IAM permission (AccessDeniedException)", ["run", SM_ARN], refusal("AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/dev/me is not authorized to perform: states:StartExecution"), 2, /^fargate-workloads: Not allowed: User: .* is not authorized to perform: states:StartExecution\. The caller needs the permissions listed in docs\/batch-cli\.md\.$/],
+        ["the state machine's KMS key refused (KmsAccessDeniedException)", ["run", SM_ARN], refusal("KmsAccessDeniedException", "Either your KMS key policy or API caller does not have the required permissions."), 2, /^fargate-workloads: Not allowed to use the state machine's KMS key .*: the caller needs kms:Decrypt and kms:GenerateDataKey on the key, and the key policy must allow it; see docs\/batch-cli\.md \(KmsAccessDeniedException: Either your KMS key policy/],
+        ["a disabled key (KmsInvalidStateException)", ["run", SM_ARN], refusal("KmsInvalidStateException", "The KMS key is not in valid state"), 4, /^fargate-workloads: The state machine's KMS key is disabled or pending deletion, so its runs can be neither started nor read until the key is enabled again \(KmsInvalidStateException: /],
+        ["expired credentials (ExpiredTokenException)", ["run", SM_ARN], refusal("ExpiredTokenException", "The security token included in the request is expired"), 2, /^fargate-workloads: AWS refused the credentials \(ExpiredTokenException: The security token included in the request is expired\); refresh them \(for SSO, `aws sso login`\) and try again\.$/],
+        ["unknown credentials (UnrecognizedClientException)", ["run", SM_ARN], refusal("UnrecognizedClientException", "The security token included in the request is invalid."), 2, /^fargate-workloads: AWS refused the credentials \(UnrecognizedClientException: /],
+    ];
+    for (const [what, argv, error, code, message] of cases) {
+        it(`exits ${code} with one line for ${what}`, async () => {
+            sfn.on(StartExecutionCommand).rejects(error);
+            const io = new FakeIo();
+            assert.strictEqual(await main(argv, io), code, io.errText);
+            assert.strictEqual(io.stderr.length, 1);
+            assert.match(io.errText, message);
+            assert.deepStrictEqual(io.stdout, []);
+        });
+    }
+
+    it("exits 2 for a run that does not exist (ExecutionDoesNotExist), saying how to list the runs", async () => {
+        sfn.on(GetExecutionHistoryCommand).rejects(refusal("ExecutionDoesNotExist", "Execution Does Not Exist: 'arn:aws:states:eu-west-1:123456789012:execution:export-runner-1a2b3c4:run-typo'"));
+        const io = new FakeIo();
+        assert.strictEqual(await main(["logs", SM_ARN, "--run", "run-typo"], io), 2, io.errText);
+        assert.match(io.errText, /^fargate-workloads: ExecutionDoesNotExist: Execution Does Not Exist: '.*:run-typo'; no such run of this job; `fargate-workloads runs <job>` lists its runs/);
+    });
+
+    it("exits 2 for a state machine that does not exist (StateMachineDoesNotExist), saying the outputs may be stale", async () => {
+        sfn.on(ListExecutionsCommand).rejects(refusal("StateMachineDoesNotExist", "State Machine Does Not Exist"));
+        const io = new FakeIo();
+        assert.strictEqual(await main(["runs", SM_ARN], io), 2, io.errText);
+        assert.match(io.errText, /StateMachineDoesNotExist: State Machine Does Not Exist; the stack outputs may be from another stack or account/);
+    });
+
+    it("lists the KMS permissions an encrypted state machine needs in its reference", () => {
+        const reference = fs.readFileSync(referencePath(), "utf8");
+        assert.match(reference, /\| `kms:Decrypt`, `kms:GenerateDataKey` \| the state machine's KMS key/);
+    });
+});
+
+describe("fargate-workloads usage", () => {
+    it("prints the usage, without an error line in front, when given no arguments, and exits 2", async () => {
+        const io = new FakeIo();
+        assert.strictEqual(await main([], io), 2);
+        assert.deepStrictEqual(io.stderr, [USAGE]);
+        assert.match(io.stderr[0], /^Usage: fargate-workloads <command> <job> \[options\]\n/);
+    });
+
+    it("points --help to a reference that exists: docs/batch-cli.md, which the package ships", async () => {
+        const io = new FakeIo();
+        assert.strictEqual(await main(["--help"], io), 0);
+        const line = io.stdout.join("\n").split("\n").pop()!;
+        const file = /^Full reference: (\S+)$/.exec(line)![1];
+        assert.ok(path.isAbsolute(file) && fs.existsSync(file), `${file} exists`);
+        const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
+        assert.ok(pkg.files.includes("docs/batch-cli.md"), "the package ships it");
+        assert.strictEqual(path.relative(path.join(__dirname, ".."), file), path.join("docs", "batch-cli.md"));
+    });
+
+    const typos: [string[], string][] = [
+        [["run", "export", "--folow"], "fargate-workloads: run: unknown option --folow; did you mean --follow? It takes --input JSON, --follow, --outputs FILE, --help."],
+        [["runs", "export", "--limt", "3"], "fargate-workloads: runs: unknown option --limt; did you mean --limit? It takes --limit N, --outputs FILE, --help."],
+        [["logs", "export", "--outptus", "o.json"], "fargate-workloads: logs: unknown option --outptus; did you mean --outputs? It takes --run NAME|ARN, --outputs FILE, --help."],
+        [["run", "export", "--zzz"], "fargate-workloads: run: unknown option --zzz. It takes --input JSON, --follow, --outputs FILE, --help."],
+        [["run", "export", "-z"], "fargate-workloads: run: unknown option -z. It takes --input JSON, --follow, --outputs FILE, --help."],
+        [["run", "export", "--input"], "fargate-workloads: run: --input needs a value: --input JSON."],
+        [["run", "export", "--follow=yes"], "fargate-workloads: run: --follow takes no value."],
+        [["rn", "export"], 'fargate-workloads: Unknown command "rn"; did you mean run? The commands are run, runs, logs; fargate-workloads --help shows the usage.'],
+        [["lgs", "export"], 'fargate-workloads: Unknown command "lgs"; did you mean logs? The commands are run, runs, logs; fargate-workloads --help shows the usage.'],
+        [["deploy", "export"], 'fargate-workloads: Unknown command "deploy". The commands are run, runs, logs; fargate-workloads --help shows the usage.'],
+    ];
+    for (const [argv, message] of typos) {
+        it(`says what was meant, in one balanced line: ${argv.join(" ")}`, async () => {
+            const io = new FakeIo();
+            assert.strictEqual(await main(argv, io), 2);
+            assert.deepStrictEqual(io.stderr, [message]);
+            for (const [open, close] of [["(", ")"], ["[", "]"], ["{", "}"]]) {
+                assert.strictEqual(message.split(open).length, message.split(close).length, `${open}${close} balanced`);
+            }
+            assert.strictEqual((message.match(/"/g) ?? []).length % 2, 0, "double quotes balanced");
+            assert.strictEqual((message.match(/(^|\s)'|'(\s|$|[.,;])/g) ?? []).length % 2, 0, "single quotes balanced");
+        });
+    }
+});
+
+describe("fargate-workloads run --input that ECS would refuse", () => {
+    it("refuses, before starting anything, an input whose overrides pass 8,192 characters with the runner's variables, and starts one that fits", async () => {
+        const base = overrideCharsOf({ environment: { DATA: "" } });
+        const input = (extra: number) => JSON.stringify({ environment: { DATA: "x".repeat(MAX_OVERRIDE_CHARS - base + extra) } });
+        const io = new FakeIo();
+        assert.strictEqual(await main(["run", SM_ARN, "--input", input(1)], io), 2);
+        assert.strictEqual(io.errText, `fargate-workloads: --input makes ${MAX_OVERRIDE_CHARS + 1} characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT and BATCH_ATTEMPT; ECS allows at most 8192 per task, JSON formatting included. Pass large values by reference, such as an S3 key.`);
+        assert.strictEqual(sfn.commandCalls(StartExecutionCommand).length, 0);
+        serveStart();
+        assert.strictEqual(await main(["run", SM_ARN, "--input", input(0)], new FakeIo()), 0);
+    });
+
+    it("counts the overrides as the runner does, with the longest run name it gives and the last attempt", () => {
+        const inputs = [{}, { command: ["./x.sh", "--all"] }, { environment: { A: "1", QUOTE: 'say "hi"', UNICODE: "é€" } }, { command: ["a\\b"], environment: { B: "\n" } }];
+        const name = runName(new Date(T0), "a1b2c3d4e5f6a7b8");
+        assert.strictEqual(name.length, 33, "the longest run name this command gives");
+        for (const input of inputs) {
+            assert.strictEqual(overrideCharsOf(input), overrideChars(input as never, { runId: name, startedAt: "2025-03-01T02:00:00.000Z", attempt: 10 }), JSON.stringify(input));
+        }
+        assert.strictEqual(MAX_OVERRIDE_CHARS, RUN_LIMITS.overrideChars);
+    });
+});
+
 describe("fargate-workloads jobs", () => {
     const arn = (name: string) => `arn:aws:states:${REGION}:123456789012:stateMachine:${name}`;
+
+    it("finds the job of the README's example, which exports only the BatchTask's runCommand", () => {
+        const outputs = { runNightly: `aws stepfunctions start-execution --state-machine-arn ${arn("nightly-runner-7f3e2a1")} --region ${REGION} --input '{}'`, url: "http://x" };
+        assert.strictEqual(resolveJob("nightly", outputs).arn, arn("nightly-runner-7f3e2a1"));
+        assert.deepStrictEqual(knownJobs(outputs), ["nightly"]);
+        assert.strictEqual(resolveJob("nightly", { jobs: { all: [{ arn: arn("nightly-runner-7f3e2a1") }] } }).arn, arn("nightly-runner-7f3e2a1"), "nested in objects and lists too");
+        assert.strictEqual(resolveJob("nightly", { a: arn("nightly-runner-7f3e2a1"), b: `run with ${arn("nightly-runner-7f3e2a1")}` }).arn, arn("nightly-runner-7f3e2a1"), "the same ARN twice is one job");
+        assert.throws(() => resolveJob("nightly", { a: `${arn("nightly-runner-7f3e2a1")}x-y` }), /Unknown job/, "an ARN is not read out of a longer name");
+    });
 
     it("resolves a name through a jobs map, then <name>StateMachineArn, then the BatchTask runner's name", () => {
         const outputs = { jobs: { nightly: arn("a") }, reportStateMachineArn: arn("b"), batchStateMachineArn: arn("export-runner-1a2b3c4") };

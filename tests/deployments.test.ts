@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { LoadBalancer } from "../components/loadBalancer";
 import { outputValue } from "../components/testing";
-import { deployMinutes, DeploymentArgs, ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
+import { deployMinutes, DeploymentArgs } from "../components/deployment";
+import { derivedPriorityBand } from "../components/routing";
+import { ExistingLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, parsed, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
 
@@ -71,15 +73,16 @@ describe("deploy strategies", () => {
         ]);
     });
 
-    it("sends requests with the test header to the new version first: a test rule just before the production rule", async () => {
+    it("sends requests with the test header to the new version first: a test rule before every production rule as specific", async () => {
         const { web } = await deploy({ strategy: "blueGreen", testTraffic: { header: "X-Deploy-Test", value: "green" } });
         const [production, test] = [mocks.one(T.rule, "web-http-rule"), mocks.one(T.rule, "web-http-test-rule")];
-        assert.strictEqual(test.inputs.priority, production.inputs.priority - 1);
+        const band = derivedPriorityBand({ hosts: [], paths: ["/*"] });
+        assert.ok(band.first <= test.inputs.priority && test.inputs.priority < band.first + band.size / 10 && band.first + band.size / 10 <= production.inputs.priority, "in the first tenth of the band");
         assert.deepStrictEqual(test.inputs.conditions, [{ pathPattern: { values: ["/*"] } }, { httpHeader: { httpHeaderName: "X-Deploy-Test", values: ["green"] } }]);
         assert.deepStrictEqual(test.inputs.actions, production.inputs.actions);
         assert.strictEqual(mocks.one(T.service).inputs.loadBalancers[0].advancedConfiguration.testListenerRule, test.state.arn);
         assert.strictEqual(await outputValue(web.testListenerRule!.urn), test.urn);
-        assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => [r.priority, r.testHeader]), [[47617, undefined], [47616, "X-Deploy-Test=green"]]);
+        assert.deepStrictEqual(web.loadBalancerComponent!.plan.routes.rules.map((r) => [r.priority, r.testHeader]), [[48217, undefined], [47235, "X-Deploy-Test=green"]]);
     });
 
     it("canary and linear: their share of traffic and bake times on the service, and the time pulumi up waits", async () => {

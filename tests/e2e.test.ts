@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, Service } from "@aws-sdk/client-ecs";
-import { GetExecutionHistoryCommand, HistoryEvent, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, HistoryEvent, ListExecutionsCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetSubscriptionAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -18,7 +18,7 @@ import { EXPORT_ENTRY_POINT } from "../app/exportJob";
 import { MAIN_CONTAINER } from "../cli/logs";
 import { RUN_FAILURES, STATES } from "../components/batchRunner";
 import { badDeployRollsBack, batchSucceeds, Check, CheckContext, CHECKS, FAILING_INPUT, failureAlerts, notificationOf, scalingKeepsDeployment, siteAnswers, startedByOf, timeoutStops } from "./e2e/checks";
-import { checkSettings, E2E_BATCH_TIMEOUT_SECONDS, E2E_EXIT, e2eConfig, e2eStackName, E2eOptions, runE2e } from "./e2e/e2e";
+import { checkSettings, E2E_BATCH_TIMEOUT_SECONDS, E2E_EXIT, e2eConfig, e2eStackName, E2eOptions, onSignal, runE2e } from "./e2e/e2e";
 import { Backend, E2eClients, E2eStack, World } from "./e2e/world";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -40,13 +40,22 @@ class StubStack implements E2eStack {
     public upBehaviours: ((signal: AbortSignal) => Promise<Record<string, unknown>>)[] = [];
     public destroyFailures = 0;
     public removeFails = false;
+    /** The key whose `pulumi config set` fails. */
+    public setConfigFailsAt: string | undefined;
+    /** SIGINTs the `pulumi` process got: from the terminal, and from the Automation API's abort. */
+    public sigints = 0;
     constructor(public readonly name: string) {}
     async setConfig(key: string, value: unknown) {
+        if (key === this.setConfigFailsAt) {
+            throw new Error(`error: invalid configuration key '${key}'`);
+        }
         this.calls.push(`setConfig ${key}`);
         this.config[key] = value;
     }
     async up(signal: AbortSignal) {
         this.calls.push("up");
+        // The Automation API sends `pulumi` a SIGINT when the signal aborts.
+        signal.addEventListener("abort", () => this.sigints++);
         const next = this.upBehaviours.shift();
         return next ? next(signal) : { ...OUTPUTS };
     }
@@ -74,10 +83,15 @@ class FakeWorld implements World {
     public readonly files: Record<string, string> = {};
     public readonly controller = new AbortController();
     public readonly interrupt = this.controller.signal;
+    public readonly cancelController = new AbortController();
+    public readonly cancelPulumi = this.cancelController.signal;
     public readonly stacks: StubStack[] = [];
     public pulumi: string | undefined = "v3.200.0";
     public createFails = false;
-    public createdWith: Record<string, unknown> | undefined;
+    /** The configuration the last stack was given. */
+    get createdWith(): Record<string, unknown> | undefined {
+        return this.stacks[this.stacks.length - 1]?.config;
+    }
     public http: (url: string) => Promise<number> = async () => 200;
     public readonly aws: E2eClients = {
         sfn: new SFNClient({ region: REGION }),
@@ -106,8 +120,7 @@ class FakeWorld implements World {
     public readonly log = { progress: (l: string) => void this.progressLines.push(l), report: (l: string) => void this.reportLines.push(l) };
     public readonly backend: Backend = {
         pulumiVersion: async () => this.pulumi,
-        createStack: async (name, config) => {
-            this.createdWith = { ...config };
+        createStack: async (name) => {
             if (this.createFails) {
                 throw new Error("no Pulumi backend: run `pulumi login`");
             }
@@ -141,6 +154,7 @@ function context(world: FakeWorld, timeoutMs: number, stack = new StubStack("e2e
         clock: world.clock,
         at: world.time + timeoutMs,
         interrupt: world.interrupt,
+        cancelPulumi: world.cancelPulumi,
         progress: (l) => void world.progressLines.push(l),
     };
 }
@@ -154,13 +168,22 @@ const ev = (type: string, details: Partial<HistoryEvent> = {}): HistoryEvent => 
 const submitted = () => ev("TaskSubmitted", { taskSubmittedEventDetails: { resourceType: "ecs", resource: "runTask.sync", output: JSON.stringify({ Tasks: [{ TaskArn: TASK, TaskDefinitionArn: TASK_DEF }] }) } });
 const runStart = () => [ev("ExecutionStarted"), ev("TaskStateEntered", { stateEnteredEventDetails: { name: STATES.run } }), submitted()];
 
-/** Serves a run: StartExecution names it, the history ends with `end` (or never), the log stream has `lines`. */
-function serveRun(world: FakeWorld, end: HistoryEvent | undefined, lines: string[]): { inputs: string[]; names: string[] } {
-    const started = { inputs: [] as string[], names: [] as string[] };
+/**
+ * Serves a run: ListExecutions shows `stillRunning` polls of an earlier run as RUNNING, then none;
+ * StartExecution names the run, the history ends with `end` (or never), the log stream has `lines`.
+ */
+function serveRun(world: FakeWorld, end: HistoryEvent | undefined, lines: string[], stillRunning = 0): { inputs: string[]; names: string[]; pollsBeforeStart: number[] } {
+    const started = { inputs: [] as string[], names: [] as string[], pollsBeforeStart: [] as number[] };
+    let polls = 0;
+    world.mocks.sfn.on(ListExecutionsCommand).callsFake((input) => {
+        assert.deepStrictEqual(input, { stateMachineArn: SM_ARN, statusFilter: "RUNNING" });
+        return { executions: polls++ < stillRunning ? [{ executionArn: `${SM_ARN.replace(":stateMachine:", ":execution:")}:run-before`, stateMachineArn: SM_ARN, name: "run-before", status: "RUNNING", startDate: new Date(T0) }] : [] };
+    });
     const events = [...runStart(), ...(end ? [end] : [])];
     world.mocks.sfn.on(StartExecutionCommand).callsFake((input) => {
         started.inputs.push(input.input);
         started.names.push(input.name);
+        started.pollsBeforeStart.push(polls);
         return { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:export-runner-1a2b3c4:${input.name}`, startDate: new Date(T0) };
     });
     world.mocks.sfn.on(GetExecutionHistoryCommand).callsFake((input) => ({ events: input.reverseOrder ? [...events].reverse() : events }));
@@ -232,18 +255,28 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
     });
 
     describe("check 1: the site answers", () => {
-        it("passes on HTTP 200 and prints the measured deploy time beside the model's", async () => {
+        it("passes on HTTP 200 when ECS completed the deployment within the modeled deploy time", async () => {
             const statuses = [503, 200];
             world.http = async () => statuses.shift() ?? 200;
-            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
-            const detail = await siteAnswers.run(context(world, siteAnswers.timeoutMs(checkSettings(e2eConfig(SOURCE))) ));
-            assert.match(detail, /^HTTP 200 from http:\/\/web-alb-123\.us-east-1\.elb\.amazonaws\.com\/ after 5 s; deploy measured 100 s \(ECS deployment start to COMPLETED\) vs modeled 140 s$/);
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { rolloutState: "IN_PROGRESS" })]), service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            const detail = await siteAnswers.run(context(world, siteAnswers.timeoutMs(checkSettings(e2eConfig(SOURCE)))));
+            assert.strictEqual(detail, "HTTP 200 from http://web-alb-123.us-east-1.elb.amazonaws.com/ after 5 s; ECS completed deployment ecs-svc/1 in 100 s, within the modeled 140 s");
         });
 
-        it("times out when the site never answers 200 within the modeled time, saying what it saw", async () => {
+        it("fails when ECS took longer than the modeled deploy time, whenever the check itself started", async () => {
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 141_000) })])]);
+            await rejects(siteAnswers.run(context(world, 5 * MINUTE)), "CheckFailure", /^ECS took 141 s to complete deployment ecs-svc\/1 \(created to COMPLETED\), longer than the modeled 140 s/);
+        });
+
+        it("times out when ECS never completes the deployment, saying what it saw", async () => {
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { rolloutState: "IN_PROGRESS" })])]);
+            await rejects(siteAnswers.run(context(world, 5 * MINUTE)), "CheckTimeout", /timed out waiting for ECS to mark the deployment of web-service COMPLETED \(last seen: ecs-svc\/1 PRIMARY IN_PROGRESS\)/);
+        });
+
+        it("times out when the site never answers 200, saying what it saw", async () => {
             world.http = async () => 503;
-            await rejects(siteAnswers.run(context(world, 140_000)), "CheckTimeout", /timed out waiting for HTTP 200 from .* within the modeled deploy time \(140 s\) \(last seen: HTTP 503\)/);
-            assert.ok(world.time - T0 <= 140_000, "the wait ends by the check's deadline");
+            await rejects(siteAnswers.run(context(world, 5 * MINUTE)), "CheckTimeout", /timed out waiting for HTTP 200 from .* \(last seen: HTTP 503\)/);
+            assert.ok(world.time - T0 <= 5 * MINUTE, "the wait ends by the check's deadline");
         });
 
         it("fails when the stack has no url output", async () => {
@@ -259,6 +292,20 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             const detail = await batchSucceeds.run(context(world, 10 * MINUTE));
             assert.deepStrictEqual(JSON.parse(run.inputs[0]), { command: ["echo e2e-output-a1b2c3d4"] });
             assert.match(detail, /^run run-20260301T020000Z-a1b2c3d4 SUCCEEDED; its log stream has "e2e-output-a1b2c3d4"$/);
+        });
+
+        it("starts its run only once ListExecutions shows the previous run ended (it is eventually consistent; the job runs one at a time)", async () => {
+            const run = serveRun(world, ev("ExecutionSucceeded"), ["e2e-output-a1b2c3d4"], 2);
+            await batchSucceeds.run(context(world, 10 * MINUTE));
+            assert.strictEqual(world.mocks.sfn.commandCalls(ListExecutionsCommand).length, 3);
+            assert.strictEqual(run.inputs.length, 1);
+            assert.deepStrictEqual(run.pollsBeforeStart, [3], "started after the poll that showed no running run");
+        });
+
+        it("times out without starting a run while the previous run still shows RUNNING", async () => {
+            const run = serveRun(world, ev("ExecutionSucceeded"), [], 1000);
+            await rejects(batchSucceeds.run(context(world, 10 * MINUTE)), "CheckTimeout", /timed out waiting for ListExecutions to show no running run of export-runner-1a2b3c4 \(last seen: running: run-before\)/);
+            assert.strictEqual(run.inputs.length, 0);
         });
 
         it("fails when the log stream lacks the container's output", async () => {
@@ -335,10 +382,10 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
     });
 
     describe("check 4: a run past its timeout", () => {
-        const serveTasks = (statuses: string[]) => {
+        const serveTasks = (statuses: string[], stoppedReason = "Timed out after 180 s (run run-20260301T020000Z-a1b2c3d4)", stopCode = "UserInitiated") => {
             world.mocks.ecs.on(DescribeTasksCommand).callsFake(() => {
                 const last = statuses.length > 1 ? statuses.shift()! : statuses[0];
-                return { tasks: [{ taskArn: TASK, desiredStatus: "STOPPED", lastStatus: last, stoppedReason: "Timed out after 180 s (run x)" }] };
+                return { tasks: [{ taskArn: TASK, desiredStatus: "STOPPED", lastStatus: last, stoppedReason, stopCode }] };
             });
         };
 
@@ -347,13 +394,19 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             serveTasks(["DEPROVISIONING", "STOPPED"]);
             const detail = await timeoutStops.run(context(world, 13 * MINUTE));
             assert.deepStrictEqual(JSON.parse(run.inputs[0]), { command: [`sleep ${E2E_BATCH_TIMEOUT_SECONDS * 5}`] });
-            assert.match(detail, /FAILED Batch\.TimedOut; 1 task\(s\) STOPPED \(Timed out after 180 s/);
+            assert.strictEqual(detail, 'run run-20260301T020000Z-a1b2c3d4 FAILED Batch.TimedOut; 1 task(s) STOPPED by the runner ("Timed out after 180 s (run run-20260301T020000Z-a1b2c3d4)")');
             assert.strictEqual(startedByOf("run-1").length, 32, "the runner's startedBy is an MD5, 32 characters");
         });
 
         it("fails when the run ends as a crash instead", async () => {
             serveRun(world, failedWith(RUN_FAILURES.containerFailed), []);
             await rejects(timeoutStops.run(context(world, 13 * MINUTE)), "CheckFailure", /not FAILED Batch\.TimedOut/);
+        });
+
+        it("fails when the task stopped, but not by the runner (it ended by itself)", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.timedOut), []);
+            serveTasks(["STOPPED"], "Essential container in task exited", "EssentialContainerExited");
+            await rejects(timeoutStops.run(context(world, 13 * MINUTE)), "CheckFailure", /stopped, but not by the runner: its reason is "Essential container in task exited" \(stop code EssentialContainerExited\), not "Timed out after 180 s \(run run-20260301T020000Z-a1b2c3d4\)"/);
         });
 
         it("times out when the task never stops", async () => {
@@ -415,17 +468,59 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
         });
     });
 
+    describe("every check can fail", () => {
+        // One bad case per check: the broken promise each exists to catch.
+        const badCases: Record<number, { what: string; setup: (w: FakeWorld) => void; error: RegExp }> = {
+            1: { what: "ECS took longer than the model", setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 600_000) })])]), error: /longer than the modeled 140 s/ },
+            2: { what: "the run failed", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not SUCCEEDED/ },
+            3: {
+                what: "a failing input that succeeds (a command the entry point swallows)",
+                setup: (w) => {
+                    serveRun(w, ev("ExecutionSucceeded"), []);
+                    w.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
+                    w.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
+                    w.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
+                    w.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+                    w.mocks.sqs.on(DeleteQueueCommand).resolves({});
+                    w.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
+                    w.mocks.sns.on(UnsubscribeCommand).resolves({});
+                },
+                error: /ended SUCCEEDED, not FAILED Batch\.ContainerFailed/,
+            },
+            4: { what: "a timed-out run reported as a crash", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not FAILED Batch\.TimedOut/ },
+            5: {
+                what: "scaling that starts a deployment",
+                setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/2", WEB_TD(1))])]),
+                error: /started a new deployment/,
+            },
+            6: { what: "a bad deploy that up reports as a success", setup: (w) => serveService(w, [service(2, [deployment("ecs-svc/1", WEB_TD(1))])]), error: /pulumi up succeeded with a task that fails its health check/ },
+        };
+
+        it("has a bad case for each of the checks", () => {
+            assert.deepStrictEqual(Object.keys(badCases).map(Number), CHECKS.map((c) => c.id));
+        });
+
+        for (const check of CHECKS) {
+            it(`check ${check.id} fails on its bad case: ${badCases[check.id]?.what}`, async () => {
+                badCases[check.id].setup(world);
+                await rejects(check.run(context(world, check.timeoutMs(checkSettings(e2eConfig(SOURCE))))), "CheckFailure", badCases[check.id].error);
+            });
+        }
+    });
+
     describe("the run: up, checks, always destroy", () => {
         const options = (checks: readonly Check[]): E2eOptions => ({ source: SOURCE, reportPath: "/tmp/report.json", checks, pollMs: 5000 });
         const check = (id: number, run: Check["run"]): Check => ({ id, name: `check ${id}`, timeoutMs: () => MINUTE, run });
         const report = () => JSON.parse(world.files["/tmp/report.json"]);
+        /** The stack operations after its configuration was set. */
+        const ops = (stack: StubStack) => stack.calls.filter((c) => !c.startsWith("setConfig "));
 
         it("passes: up, every check, destroy, remove; writes the report", async () => {
             const code = await runE2e(world, options([check(1, async () => "fine"), check(2, async () => "also fine")]));
             assert.strictEqual(code, E2E_EXIT.passed);
             const stack = world.stacks[0];
             assert.match(stack.name, /^e2e-20260301t0200-a1b2c3$/);
-            assert.deepStrictEqual(stack.calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(ops(stack), ["up", "destroy", "remove"]);
             assert.deepStrictEqual(
                 report().checks.map((c: any) => [c.id, c.status, c.detail]),
                 [
@@ -458,7 +553,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             );
             assert.strictEqual(code, E2E_EXIT.checkFailed);
             assert.deepStrictEqual(ran, [2]);
-            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["up", "destroy", "remove"]);
             assert.deepStrictEqual(report().checks[0].status, "failed");
             assert.match(report().checks[0].detail, /unexpected error: TypeError: Cannot read properties of undefined/);
         });
@@ -474,7 +569,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             const code = await runE2e(world, options([check(1, async () => ((ran = true), ""))]));
             assert.strictEqual(code, E2E_EXIT.setupFailed);
             assert.strictEqual(ran, false);
-            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["up", "destroy", "remove"]);
             assert.deepStrictEqual(report().up.status, "failed");
             assert.match(report().up.detail, /AccessDenied/);
             assert.strictEqual(report().checks[0].status, "not run");
@@ -492,7 +587,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
                 ]),
             );
             assert.strictEqual(code, E2E_EXIT.interrupted);
-            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "remove"]);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["up", "destroy", "remove"]);
             assert.deepStrictEqual(
                 report().checks.map((c: any) => c.status),
                 ["not run", "not run"],
@@ -508,7 +603,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             };
             const code = await runE2e(world, options([check(1, async () => "fine")]));
             assert.strictEqual(code, E2E_EXIT.cleanupFailed);
-            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "destroy", "destroy"]);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["up", "destroy", "destroy", "destroy"]);
             assert.match(report().leftBehind, /^stack e2e-.* still has resources: run `pulumi destroy --stack e2e-\S+ --yes && pulumi stack rm e2e-\S+ --yes`/);
             assert.ok(world.reportLines.some((l) => l.startsWith("LEFT BEHIND: ")));
         });
@@ -521,7 +616,93 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
                 return stack;
             };
             assert.strictEqual(await runE2e(world, options([check(1, async () => "fine")])), E2E_EXIT.passed);
-            assert.deepStrictEqual(world.stacks[0].calls, ["up", "destroy", "destroy", "remove"]);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["up", "destroy", "destroy", "remove"]);
+        });
+
+        const withStack = (setup: (stack: StubStack) => void) => {
+            world.backend.createStack = async (name) => {
+                const stack = new StubStack(name);
+                setup(stack);
+                world.stacks.push(stack);
+                return stack;
+            };
+        };
+
+        it("destroys and removes a stack whose configuration could not be set, and says which step failed", async () => {
+            withStack((stack) => (stack.setConfigFailsAt = "fargate-workloads:web"));
+            const code = await runE2e(world, options([check(1, async () => "fine")]));
+            assert.strictEqual(code, E2E_EXIT.setupFailed);
+            assert.deepStrictEqual(ops(world.stacks[0]), ["destroy", "remove"]);
+            assert.strictEqual(report().config.status, "failed");
+            assert.match(report().config.detail, /invalid configuration key 'fargate-workloads:web'/);
+            assert.strictEqual(report().up.status, "not run");
+            assert.ok(world.reportLines.some((l) => /^FAILED .* pulumi config set: Error: error: invalid configuration key/.test(l)), world.reportLines.join("\n"));
+            assert.ok(!world.reportLines.some((l) => l.startsWith("LEFT BEHIND")));
+        });
+
+        it("names the stack LEFT BEHIND when a stack whose configuration failed cannot be removed", async () => {
+            withStack((stack) => {
+                stack.setConfigFailsAt = "aws:region";
+                stack.removeFails = true;
+            });
+            assert.strictEqual(await runE2e(world, options([])), E2E_EXIT.cleanupFailed);
+            assert.ok(world.reportLines.includes(`LEFT BEHIND: stack ${world.stacks[0].name} is empty but not removed: run \`pulumi stack rm ${world.stacks[0].name} --yes\``), world.reportLines.join("\n"));
+        });
+
+        it("still prints the report, LEFT BEHIND line included, when the report file cannot be written", async () => {
+            withStack((stack) => (stack.destroyFailures = 3));
+            world.writeFile = () => {
+                throw new Error("EACCES: permission denied, open '/tmp/report.json'");
+            };
+            assert.strictEqual(await runE2e(world, options([check(1, async () => "fine")])), E2E_EXIT.cleanupFailed);
+            assert.ok(world.reportLines.some((l) => l.startsWith(`LEFT BEHIND: stack ${world.stacks[0].name} still has resources`)), world.reportLines.join("\n"));
+            assert.ok(world.reportLines.some((l) => /^e2e: the report could not be written to \/tmp\/report\.json: .*EACCES/.test(l)));
+        });
+
+        /** A Ctrl-C during `up`, as the e2e process gets it (run.ts wires `onSignal` to the process's signals). */
+        function interruptDuringUp(stack: StubStack, signal: "SIGINT" | "SIGTERM", inTerminal: boolean): void {
+            stack.upBehaviours = [
+                (upSignal) =>
+                    new Promise((_, reject) => {
+                        // A terminal's Ctrl-C goes to the whole foreground group: `pulumi` gets it too.
+                        if (signal === "SIGINT" && inTerminal) {
+                            stack.sigints++;
+                        }
+                        const action = onSignal(signal, world.interrupt.aborted, inTerminal);
+                        if (action.interrupt) {
+                            world.controller.abort();
+                        }
+                        if (action.cancelPulumi) {
+                            world.cancelController.abort();
+                        }
+                        // `pulumi` cancels the update on its first SIGINT (and would terminate on a second).
+                        if (stack.sigints > 0) {
+                            setImmediate(() => reject(new Error(stack.sigints > 1 ? "terminated" : "update canceled")));
+                        } else {
+                            upSignal.addEventListener("abort", () => reject(new Error("update canceled")));
+                        }
+                    }),
+            ];
+        }
+
+        for (const [signal, inTerminal] of [["SIGINT", true], ["SIGINT", false], ["SIGTERM", true], ["SIGTERM", false]] as const) {
+            it(`cancels up with exactly one SIGINT to pulumi on ${signal}${inTerminal ? " in a terminal" : " sent to this process alone"}, then destroys and removes the stack`, async () => {
+                withStack((stack) => interruptDuringUp(stack, signal, inTerminal));
+                const code = await runE2e(world, options([check(1, async () => "never")]));
+                const stack = world.stacks[0];
+                assert.strictEqual(code, E2E_EXIT.interrupted);
+                assert.strictEqual(stack.sigints, 1, "a second SIGINT would make pulumi terminate at once, orphaning resources");
+                assert.deepStrictEqual(ops(stack), ["up", "destroy", "remove"]);
+                assert.strictEqual(report().checks[0].status, "not run");
+            });
+        }
+
+        it("answers later signals with a line only: the destroy goes on", () => {
+            assert.deepStrictEqual(onSignal("SIGINT", true, true), { interrupt: false, cancelPulumi: false, line: "[e2e] SIGINT: the stack is being destroyed; killing this process now would leave its resources behind." });
+            assert.deepStrictEqual(onSignal("SIGTERM", true, false), { interrupt: false, cancelPulumi: false, line: "[e2e] SIGTERM: the stack is being destroyed; killing this process now would leave its resources behind." });
+            assert.strictEqual(onSignal("SIGINT", false, true).cancelPulumi, false, "the terminal's Ctrl-C reached pulumi");
+            assert.strictEqual(onSignal("SIGINT", false, false).cancelPulumi, true);
+            assert.strictEqual(onSignal("SIGTERM", false, true).cancelPulumi, true, "a terminal never sends SIGTERM");
         });
 
         it("exits 2 and destroys nothing when the stack cannot be created", async () => {

@@ -276,6 +276,7 @@ describe("IAM least privilege (policy simulator)", () => {
                         { action: "ecs:StopTask", resource: arn("ecs", `task/${cluster.split("/").pop()}/0123456789abcdef`), context: inCluster, why: "and stop it" },
                         { action: "sns:Publish", resource: one(resources, T.topic, "alerts").state.arn, why: "publish why a run failed" },
                         { action: "states:ListExecutions", resource: one(resources, T.stateMachine, "export-runner").state.arn, why: "count its own running runs" },
+                        { action: "states:GetExecutionHistory", resource: one(resources, T.stateMachine, "export-runner").state.arn.replace(":stateMachine:", ":execution:") + ":run-20260301T020000Z-a1b2c3d4", why: "read a run's history to find a timed-out attempt's task" },
                     ],
                     [
                         { action: "ecs:RunTask", resource: arn("ecs", `task-definition/fargate-workloads-${stack}-web:1`), context: inCluster, why: "the web service's family" },
@@ -287,6 +288,9 @@ describe("IAM least privilege (policy simulator)", () => {
                         { action: "ecs:ListTasks", resource: arn("ecs", "container-instance/other/0123456789abcdef"), context: { "ecs:cluster": arn("ecs", "cluster/other") }, why: "another cluster's tasks" },
                         { action: "sns:Publish", resource: arn("sns", "other-topic"), why: "another topic" },
                         { action: "states:ListExecutions", resource: arn("states", "stateMachine:other"), why: "another state machine's runs" },
+                        { action: "states:GetExecutionHistory", resource: arn("states", "execution:other:run-1"), why: "another state machine's run history" },
+                        { action: "states:GetExecutionHistory", resource: one(resources, T.stateMachine, "export-runner").state.arn.replace(":stateMachine:", ":execution:") + "-2:run-1", why: "the history of one whose name starts like it" },
+                        { action: "states:StopExecution", resource: one(resources, T.stateMachine, "export-runner").state.arn.replace(":stateMachine:", ":execution:") + ":run-1", why: "stopping runs" },
                         { action: "ecs:RegisterTaskDefinition", resource: "*", why: "changing what runs" },
                     ],
                 );

@@ -271,8 +271,8 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(
                 rules.map((r) => [r.name, r.inputs.listenerArn, r.inputs.priority, r.inputs.conditions]),
                 [
-                    ["api-https-rule", https.state.arn, 15129, [{ hostHeader: { values: ["todo.example.com"] } }, { pathPattern: { values: ["/api/*"] } }]],
-                    ["web-https-rule", https.state.arn, 15861, [{ hostHeader: { values: ["todo.example.com"] } }]],
+                    ["api-https-rule", https.state.arn, 11722, [{ hostHeader: { values: ["todo.example.com"] } }, { pathPattern: { values: ["/api/*"] } }]],
+                    ["web-https-rule", https.state.arn, 26100, [{ hostHeader: { values: ["todo.example.com"] } }]],
                 ],
             );
             assert.deepStrictEqual(rules.map((r) => r.inputs.actions[0].targetGroupArn), [mocks.one(T.tg, "api-tg").state.arn, mocks.one(T.tg, "web-tg").state.arn]);

@@ -97,7 +97,7 @@ describe("npm run plan", () => {
             });
             await mocks.settle();
             const two = estimateCost(mocks.resources, "us-east-1");
-            assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "47617: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
+            assert.deepStrictEqual(listenerRouting(mocks.resources).map((l) => l.rules), [["100: path /api/* -> forward to api-tg", "48217: path /* -> forward to web-tg", 'default: answer 404 "Not found"']]);
             assert.deepStrictEqual([one.cost.fixedMonthly, two.fixedMonthly], [38.78, 50.44]);
             close(two.fixedMonthly - one.cost.fixedMonthly, one.cost.perService[0].monthly);
             assert.deepStrictEqual(two.perService.map((p) => [p.service, p.loadBalancer, p.monthly]), [["web-service", "todo-alb", 11.66], ["api-service", "todo-alb", 11.66]]);
@@ -137,9 +137,9 @@ describe("npm run plan", () => {
             const prod = await buildPlan(mocks, "prod");
             assert.deepStrictEqual(prod.routing, [
                 { loadBalancer: "todo-alb", listener: "HTTP :80", rules: ["default: redirect to HTTPS :443 (HTTP_301)"] },
-                { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["15861: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
+                { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["26100: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
             ]);
-            assert.match(renderText(prod), /\nRouting \(rules in evaluation order, lowest priority first\)\n {2}todo-alb HTTP :80\n {4}default: redirect to HTTPS :443 \(HTTP_301\)\n {2}todo-alb HTTPS :443\n {4}15861: host todo\.example\.com -> forward to web-tg\n/);
+            assert.match(renderText(prod), /\nRouting \(rules in evaluation order, lowest priority first\)\n {2}todo-alb HTTP :80\n {4}default: redirect to HTTPS :443 \(HTTP_301\)\n {2}todo-alb HTTPS :443\n {4}26100: host todo\.example\.com -> forward to web-tg\n/);
             assert.ok(renderMarkdown(prod).includes("### Routing\n\n- `todo-alb` HTTP :80: `default: redirect to HTTPS :443 (HTTP_301)`\n"));
         });
 
@@ -178,7 +178,7 @@ describe("npm run plan", () => {
             const plan = await buildPlan(mocks, "spot", dir);
             fs.rmSync(dir, { recursive: true, force: true });
             const perTask = (0.25 * 0.04048 + 0.5 * 0.004445) * H;
-            close(line(plan, "Service web-service-spot: 2 tasks").monthly, 2 * perTask * 0.3);
+            close(line(plan, "Service web-service: 2 tasks").monthly, 2 * perTask * 0.3);
             const batch = line(plan, "Batch export-runner:");
             assert.match(batch.item, /runs of 5 min$/, "a run lasts at most its timeout");
             close(batch.monthly, (730 / 24) * (5 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
@@ -200,18 +200,18 @@ describe("npm run plan", () => {
             ]);
             assert.deepStrictEqual(plan.workloads.serviceConnect, [
                 { service: "web-service", text: "namespace fargate-workloads-worker, serves http://web:8080" },
-                { service: "worker-service-spot", text: "namespace fargate-workloads-worker, calls http://web:8080 (web-service) on 8080" },
+                { service: "worker-service", text: "namespace fargate-workloads-worker, calls http://web:8080 (web-service) on 8080" },
             ]);
             // One spot task of 512/1024 (the proxy's share) at 30%, long polling 3 times a minute.
             const perTask = (0.5 * 0.04048 + 1 * 0.004445) * H;
-            close(line(plan, "Service worker-service-spot: 1 task (up to 4)").monthly, perTask * 0.3);
-            close(line(plan, "Service worker-service-spot: 1 task (up to 4)").monthlyAtMax, 4 * perTask * 0.3);
+            close(line(plan, "Service worker-service: 1 task (up to 4)").monthly, perTask * 0.3);
+            close(line(plan, "Service worker-service: 1 task (up to 4)").monthlyAtMax, 4 * perTask * 0.3);
             close(line(plan, "SQS worker-queue: requests").monthly, ((200_000 * 3 + 3 * 60 * 730) / 1e6) * 0.4);
             assert.match(renderText(plan), /\nQueues\n {2}export-schedule-dlq: .*\n {2}worker-dlq: .*\n {2}worker-queue: visibility 300 s/);
             const { mermaid } = plan.diagram;
-            assert.ok(mermaid.includes('worker_queue -->|"messages"| worker_service_spot'), mermaid);
+            assert.ok(mermaid.includes('worker_queue -->|"messages"| worker_service'), mermaid);
             assert.ok(mermaid.includes('worker_queue -.->|"after 5 receives"| worker_dlq'));
-            assert.ok(mermaid.includes('worker_service_spot -->|"Service Connect http://web:8080"| web_service'));
+            assert.ok(mermaid.includes('worker_service -->|"Service Connect http://web:8080"| web_service'));
         });
 
         it("falls back to us-east-1 prices with a note in another region", async () => {
@@ -258,9 +258,9 @@ describe("npm run plan", () => {
             assert.deepStrictEqual(vpc.willCreate, ["1 VPC (10.0.0.0/16) with an internet gateway", "2 public subnets (one per AZ) with route tables", "no NAT gateway"]);
             const listener = plan.resources.find((r) => r.name === "todo-http")!;
             assert.deepStrictEqual(listener.keyInputs.actions, ['answer 404 "Not found"']);
-            assert.deepStrictEqual(listener.keyInputs.rules, ["47617: path /* -> forward to web-tg", 'default: answer 404 "Not found"']);
+            assert.deepStrictEqual(listener.keyInputs.rules, ["48217: path /* -> forward to web-tg", 'default: answer 404 "Not found"']);
             const rule = plan.resources.find((r) => r.type === "aws:lb/listenerRule:ListenerRule")!;
-            assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 47617, conditions: "path /*", actions: ["forward to web-tg"] }]);
+            assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 48217, conditions: "path /*", actions: ["forward to web-tg"] }]);
             const text = renderText(plan);
             assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources/);
             assert.match(text, /\n {2}fargate-workloads:ecs:WebService {2}web\n {4}aws:cloudwatch\/logGroup:LogGroup {2}web-logs\n/);
@@ -342,7 +342,7 @@ describe("npm run plan", () => {
                 "internet --> todo_alb",
                 "todo_alb --> todo_http",
                 'todo_http("HTTP :80, else 404")',
-                'todo_http -->|"47617: path /*"| web_tg',
+                'todo_http -->|"48217: path /*"| web_tg',
                 'web_tg -->|":8080"| web_service',
                 "web_service --> todo_table",
                 'export_schedule -->|"starts"| export_runner',
@@ -356,7 +356,7 @@ describe("npm run plan", () => {
             assert.ok(mermaid.includes('export_runner -.->|"failed runs"| alerts'), "dev alerts too, to the stack's topic, without a subscriber");
             assert.match(dot, /^digraph "fargate-workloads dev" \{/);
             assert.ok(dot.includes("subgraph cluster_public {"));
-            assert.ok(dot.includes('todo_http -> web_tg [label="47617: path /*"];'));
+            assert.ok(dot.includes('todo_http -> web_tg [label="48217: path /*"];'));
         });
 
         it("draws prod: HTTPS with the redirect, tasks in private subnets, the alert topic", async () => {
@@ -365,7 +365,7 @@ describe("npm run plan", () => {
                 'subgraph private["Private subnets"]',
                 'todo_http -.->|"301 redirect"| todo_https',
                 'todo_https("HTTPS :443, else 404")',
-                'todo_https -->|"15861: host todo.example.com"| web_tg',
+                'todo_https -->|"26100: host todo.example.com"| web_tg',
                 'export_runner -.->|"failed runs"| alerts',
             ]) {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
-import { RecordedResource } from "../components/testing";
+import { NO_OPTIONS, RecordedResource } from "../components/testing";
 import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
 import * as fc from "fast-check";
 import { scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
@@ -465,7 +465,7 @@ describe("policy pack (policy/)", () => {
         }
 
         it("iam-no-wildcard-actions refuses AWS's administrator and FullAccess managed policies", async () => {
-            const attachment = { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "web-task-policy-0", urn: "urn:x::web-task-policy-0", inputs: {}, state: {}, custom: true } as RecordedResource;
+            const attachment = { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "web-task-policy-0", urn: "urn:x::web-task-policy-0", inputs: {}, state: {}, custom: true, id: "web-task-policy-0", options: NO_OPTIONS } as RecordedResource;
             const policy = policyNamed("iam-no-wildcard-actions") as ResourceValidationPolicy;
             for (const [arn, fails] of [
                 ["arn:aws:iam::aws:policy/AdministratorAccess", true],
@@ -480,7 +480,7 @@ describe("policy pack (policy/)", () => {
         it("ecs-2-no-public-ip counts subnets with mapPublicIpOnLaunch as public", async () => {
             const web = propsOf("web-service", true);
             web.props.networkConfiguration.assignPublicIp = true;
-            const subnets = (web.props.networkConfiguration.subnets as string[]).map((id, i) => ({ type: "aws:ec2/subnet:Subnet", name: `public-${i}`, urn: `urn:subnet-${i}`, inputs: {}, state: { id, mapPublicIpOnLaunch: true }, custom: true }) as RecordedResource);
+            const subnets = (web.props.networkConfiguration.subnets as string[]).map((id, i) => ({ type: "aws:ec2/subnet:Subnet", name: `public-${i}`, urn: `urn:subnet-${i}`, inputs: {}, state: { id, mapPublicIpOnLaunch: true }, custom: true, id, options: NO_OPTIONS }) as RecordedResource);
             const resources = [...stacks.prod.map((r) => (r === web.resource ? stackResource(r, web.props) : stackResource(r))), ...subnets.map((s) => stackResource(s))];
             assert.deepStrictEqual(await runStackPolicy(policyNamed("ecs-2-no-public-ip") as StackValidationPolicy, stackArgs(resources)), []);
             assert.strictEqual((await runStackPolicy(policyNamed("ecs-2-public-subnet-tasks") as StackValidationPolicy, stackArgs(resources))).length, 1);

@@ -15,38 +15,6 @@ import { CANNOT_CHECK_AT_PREVIEW, isUnknownError, UNKNOWN_STRING, unknownCheckin
 import { ROOT } from "./program";
 import { mocks } from "./setup";
 
-/** Resource options the analyzer sees, captured from the registrations (the mocks do not record them). */
-export interface RecordedOptions {
-    readonly protect: boolean;
-    readonly dependencies: string[];
-}
-
-const options = new Map<string, RecordedOptions>();
-
-function optionsKey(stack: string, parent: string | undefined, type: string, name: string): string {
-    return `${stack}|${parent ?? ""}|${type}|${name}`;
-}
-
-/** The options a recorded resource was registered with. */
-export function optionsOf(r: RecordedResource): RecordedOptions {
-    const stack = r.urn.split("::")[0].replace(/^urn:pulumi:/, "");
-    return options.get(optionsKey(stack, r.parent, r.type, r.name)) ?? { protect: false, dependencies: [] };
-}
-
-/** Notes each registration's options on the current mock monitor (call after every `useStack`). */
-function watchOptions(): void {
-    const monitor: any = (sdkSettings as unknown as { getMonitor(): unknown }).getMonitor();
-    if (!monitor || monitor.__policyOptionsWatched) {
-        return;
-    }
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
-        options.set(optionsKey(pulumi.getStack(), req.getParent() || undefined, req.getType(), req.getName()), { protect: req.getProtect() === true, dependencies: req.getDependenciesList() });
-        return original(req, callback);
-    };
-    monitor.__policyOptionsWatched = true;
-}
-
 /**
  * Switches the shared mocks to `stack` (options as `mocks.useStack`) and records resource options
  * from then on. With `preview`, the run is a new stack's first `pulumi preview`: resources still
@@ -55,7 +23,6 @@ function watchOptions(): void {
  */
 export function useStackWithOptions(stack: string, stackOptions: Parameters<typeof mocks.useStack>[1] = {}): void {
     mocks.useStack(stack, stackOptions);
-    watchOptions();
     if (stackOptions.preview) {
         const monitor: any = (sdkSettings as unknown as { getMonitor(): unknown }).getMonitor();
         const recorder = monitor.mocks as typeof mocks;
@@ -128,13 +95,13 @@ const notApplicable = (reason?: string): never => {
 /** The arguments the policy server passes `validateResource` for a recorded resource (its inputs). */
 export function resourceArgs(r: RecordedResource, propsOverride?: Record<string, any>): ResourceValidationArgs {
     const props = unknownCheckingProxy(propsOverride ?? asEngineValue(r.inputs));
-    const opts = optionsOf(r);
+    const opts = r.options;
     return {
         type: r.type,
         props,
         urn: r.urn,
         name: r.name,
-        opts: { protect: opts.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, ...(r.parent ? { parent: r.parent } : {}) },
+        opts: { protect: opts.protect, ignoreChanges: [...opts.ignoreChanges], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, ...(r.parent ? { parent: r.parent } : {}) },
         stackTags: new Map(),
         isType: isTypeFn(r.type) as any,
         asType: ((cls: any) => (isTypeFn(r.type)(cls) ? props : undefined)) as any,
@@ -151,7 +118,7 @@ export function stackResource(r: RecordedResource, propsOverride?: Record<string
         props,
         urn: r.urn,
         name: r.name,
-        opts: { protect: optionsOf(r).protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        opts: { protect: r.options.protect, ignoreChanges: [...r.options.ignoreChanges], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
         dependencies: [],
         propertyDependencies: {},
         isType: isTypeFn(r.type) as any,

@@ -6,7 +6,9 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, SECRET_PLACEHOLDER } from "../app/config";
 import { stackAlertTopicAliases } from "../app/alerts";
-import { EXPORT_CLIENT_TOKEN_SECONDS, EXPORT_SCRIPT, lastAttemptStartSeconds } from "../app/exportJob";
+import { EXPORT_SCRIPT } from "../app/exportJob";
+import { BATCH_TASK_DEFAULTS } from "../components/batchTask";
+import { capacityWaitSeconds } from "../components/batchRunner";
 import { listStacks } from "../app/stackFile";
 import { isSecretValue, outputValue, unsecret } from "../components/testing";
 import { parsed } from "./helpers";
@@ -552,11 +554,17 @@ describe("index.ts (the program)", () => {
     });
 
     describe("the export script", () => {
-        // A stand-in `aws` that answers like the CLI: the test runs the real script against it.
-        function runScript(statuses: string[], run: Record<string, string> = {}): { status: number; stdout: string; stderr: string; calls: string[] } {
+        // A stand-in `aws` that answers like the CLI: the test runs the real script against it. An
+        // export call returns the export its client token started (DynamoDB's idempotency) or
+        // starts export/<n>; describe-export gives a finished export's status, and a running
+        // one's next status from `statuses`.
+        function runScript(statuses: string[], run: Record<string, string> = {}, earlier: Record<string, string> = {}): { status: number; stdout: string; stderr: string; calls: string[] } {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-"));
             const state = path.join(dir, "statuses");
             const log = path.join(dir, "calls");
+            const tokens = path.join(dir, "tokens");
+            fs.mkdirSync(tokens);
+            Object.entries(earlier).forEach(([token, status], i) => fs.writeFileSync(path.join(tokens, token), `arn:aws:dynamodb:us-east-1:123456789012:table/t/export/${i + 1}\t${status}\n`));
             fs.writeFileSync(state, statuses.join("\n") + "\n");
             fs.writeFileSync(
                 path.join(dir, "aws"),
@@ -564,8 +572,14 @@ describe("index.ts (the program)", () => {
                     "#!/bin/sh",
                     `echo "$*" >> ${log}`,
                     'case "$2" in',
-                    "  export-table-to-point-in-time) echo arn:aws:dynamodb:us-east-1:123456789012:table/t/export/1 ;;",
-                    `  describe-export) case "$*" in *FailureCode*) echo "S3_ACCESS_DENIED	denied" ;; *) head -n 1 ${state}; sed -i 1d ${state} ;; esac ;;`,
+                    "  export-table-to-point-in-time)",
+                    "    token=$(echo \"$*\" | sed -n 's/.*--client-token \\([^ ]*\\).*/\\1/p')",
+                    `    if [ ! -f ${tokens}/"$token" ]; then printf 'arn:aws:dynamodb:us-east-1:123456789012:table/t/export/%s\\tIN_PROGRESS\\n' "$(($(ls ${tokens} | wc -l) + 1))" > ${tokens}/"$token"; fi`,
+                    `    cat ${tokens}/"$token" ;;`,
+                    "  describe-export)",
+                    `    arn=$(echo "$*" | sed -n 's/.*--export-arn \\([^ ]*\\).*/\\1/p')`,
+                    `    known=$(cat ${tokens}/* | grep -F "$arn" | cut -f2)`,
+                    `    case "$*" in *FailureCode*) echo "S3_ACCESS_DENIED	denied" ;; *) if [ "$known" != IN_PROGRESS ]; then echo "$known"; else head -n 1 ${state}; sed -i 1d ${state}; fi ;; esac ;;`,
                     "esac",
                 ].join("\n"),
                 { mode: 0o755 },
@@ -583,6 +597,8 @@ describe("index.ts (the program)", () => {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         }
+        const exportCalls = (calls: string[]) => calls.filter((c) => c.startsWith("dynamodb export-table-to-point-in-time")).map((c) => /--client-token (\S+)/.exec(c)![1]);
+        const watched = (calls: string[]) => [...new Set(calls.filter((c) => c.startsWith("dynamodb describe-export")).map((c) => /export\/(\d+)/.exec(c)![1]))];
 
         const run = { BATCH_RUN_ID: "d1c2-run", BATCH_RUN_STARTED_AT: "2026-12-02T03:00:00.123Z" };
 
@@ -591,7 +607,7 @@ describe("index.ts (the program)", () => {
             assert.strictEqual(result.status, 0);
             assert.strictEqual(
                 result.calls[0],
-                "dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:us-east-1:123456789012:table/t --s3-bucket b --s3-prefix exports/2026-12-02T03-00-00Z-d1c2-run --export-time 2026-12-02T03:00:00.123Z --client-token d1c2-run --export-format DYNAMODB_JSON --query ExportDescription.ExportArn --output text",
+                "dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:us-east-1:123456789012:table/t --s3-bucket b --s3-prefix exports/2026-12-02T03-00-00Z-d1c2-run --export-time 2026-12-02T03:00:00.123Z --client-token d1c2-run --export-format DYNAMODB_JSON --query ExportDescription.[ExportArn,ExportStatus] --output text",
             );
             assert.strictEqual(result.calls.filter((c) => c.startsWith("dynamodb describe-export")).length, 3);
             assert.match(result.stdout, /Export completed/);
@@ -605,15 +621,60 @@ describe("index.ts (the program)", () => {
             assert.notStrictEqual(other.calls[0], first.calls[0]);
         });
 
-        it("keeps every attempt of the stacks' export runs within DynamoDB's 8-hour client-token window", () => {
-            assert.strictEqual(lastAttemptStartSeconds(3600, { attempts: 2, intervalSeconds: 60, backoffRate: 2 }), 3600 + 60 + 3600 + 120);
-            assert.strictEqual(lastAttemptStartSeconds(7200, { attempts: 2, intervalSeconds: 300, backoffRate: 2 }), 15300);
-            assert.ok(lastAttemptStartSeconds(7200, { attempts: 2, intervalSeconds: 300, backoffRate: 2 }) <= EXPORT_CLIENT_TOKEN_SECONDS);
+        it("retries a FAILED export with a new client token (the first would return the same failed export for 8 hours), and waits for the new one", () => {
+            const retry = runScript(["IN_PROGRESS", "COMPLETED"], { ...run, BATCH_ATTEMPT: "2" }, { "d1c2-run": "FAILED" });
+            assert.strictEqual(retry.status, 0, retry.stderr);
+            assert.deepStrictEqual(exportCalls(retry.calls), ["d1c2-run", "d1c2-run-2"]);
+            assert.deepStrictEqual(watched(retry.calls), ["2"], "only the new export is watched");
+            assert.match(retry.stdout, /Export arn:\S+\/export\/1 \(client token d1c2-run\) failed in an earlier attempt; asking for a new one/);
+        });
+
+        it("keeps a running export's token: a retry waits for that export instead of starting another", () => {
+            const retry = runScript(["IN_PROGRESS", "COMPLETED"], { ...run, BATCH_ATTEMPT: "2" }, { "d1c2-run": "IN_PROGRESS" });
+            assert.strictEqual(retry.status, 0, retry.stderr);
+            assert.deepStrictEqual(exportCalls(retry.calls), ["d1c2-run"]);
+            assert.deepStrictEqual(watched(retry.calls), ["1"]);
+            const third = runScript(["COMPLETED"], { ...run, BATCH_ATTEMPT: "3" }, { "d1c2-run": "FAILED", "d1c2-run-2": "IN_PROGRESS" });
+            assert.deepStrictEqual(exportCalls(third.calls), ["d1c2-run", "d1c2-run-2"], "the second export, still running, is waited for");
+            assert.deepStrictEqual(watched(third.calls), ["2"]);
+            const completed = runScript([], { ...run, BATCH_ATTEMPT: "2" }, { "d1c2-run": "COMPLETED" });
+            assert.strictEqual(completed.status, 0);
+            assert.deepStrictEqual(exportCalls(completed.calls), ["d1c2-run"], "a completed export is not made again");
+        });
+
+        it("asks with at most as many tokens as its attempt number: the first attempt of a run starts one export", () => {
+            const first = runScript([], { ...run, BATCH_ATTEMPT: "1" }, { "d1c2-run": "FAILED" });
+            assert.strictEqual(first.status, 1);
+            assert.deepStrictEqual(exportCalls(first.calls), ["d1c2-run"]);
+            const third = runScript([], { ...run, BATCH_ATTEMPT: "3" }, { "d1c2-run": "FAILED", "d1c2-run-2": "FAILED", "d1c2-run-3": "FAILED" });
+            assert.deepStrictEqual(exportCalls(third.calls), ["d1c2-run", "d1c2-run-2", "d1c2-run-3"]);
+            assert.strictEqual(third.status, 1);
+        });
+
+        it("keeps every attempt of the stacks' export runs within DynamoDB's 8-hour client-token window, capacity retries included", async () => {
+            const capacity = BATCH_TASK_DEFAULTS.capacityRetries;
+            const sequence = capacity.intervalSeconds + 2 * capacity.intervalSeconds + 4 * capacity.intervalSeconds + 8 * capacity.intervalSeconds + capacity.maxDelaySeconds;
+            assert.strictEqual(capacityWaitSeconds({ ...BATCH_TASK_DEFAULTS.retries, capacityAttempts: capacity.attempts, capacityIntervalSeconds: capacity.intervalSeconds, capacityMaxDelaySeconds: capacity.maxDelaySeconds, onDemandFallback: true }, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]), 2 * sequence);
+            for (const stack of listStacks(ROOT)) {
+                await evaluateStack(stack);
+            }
         });
 
         it("refuses a timeout and retries that would let a retry start a second export", async () => {
-            const error = await refused("dev", { "fargate-workloads:batch": { timeoutSeconds: 14400, retries: { attempts: 2 } } });
-            assert.match(error.message, /fargate-workloads:batch\.timeoutSeconds and fargate-workloads:batch\.retries let the export's last attempt start 28980 s after the run, past DynamoDB's 28800 s client-token window/);
+            const error = await refused("prod", { "fargate-workloads:batch": { timeoutSeconds: 14400, retries: { attempts: 2 } } });
+            assert.match(
+                error.message,
+                /fargate-workloads:batch\.timeoutSeconds and fargate-workloads:batch\.retries let the export's last attempt start 30480 s after its first \(each earlier attempt's 14400 s timeout and the wait after it, and up to 750 s of capacity retries before each retried attempt\), past DynamoDB's 28800 s client-token window/,
+            );
+        });
+
+        it("counts the capacity retries' waits (on spot, with the fallback, about 1,500 s per attempt) against the 8-hour window", async () => {
+            // Without them, 12900 + 60 + 12900 + 120 = 25980 s would fit; on spot: 2 x 1500 s more.
+            const error = await refused("dev", { "fargate-workloads:batch": { capacity: "spot", timeoutSeconds: 12900, retries: { attempts: 2 } } });
+            assert.match(
+                error.message,
+                /fargate-workloads:batch\.timeoutSeconds and fargate-workloads:batch\.retries let the export's last attempt start 28980 s after its first \(each earlier attempt's 12900 s timeout and the wait after it, and up to 1500 s of capacity retries before each retried attempt, doubled by fargate-workloads:batch\.capacity's fallback from spot to on demand\), past DynamoDB's 28800 s client-token window/,
+            );
         });
 
         it("exits 1 with the failure reason when the export fails, so the job alerts", () => {

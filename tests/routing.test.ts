@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ArgumentError, Validator } from "../components/errors";
-import { certificateCovers, derivedPriorityBand, fixedStart, Route, routeBasePath, RouteTable, ROUTING_LIMITS, RoutingArgs, validateRouting } from "../components/routing";
+import { certificateCovers, derivedPriority, derivedPriorityBand, fixedStart, patternCovers, Route, routeBasePath, RouteTable, ROUTING_LIMITS, RoutingArgs, validateRouting } from "../components/routing";
 
 /** The message validateRouting throws for `routing`, or undefined when it passes. */
 function problem(routing: RoutingArgs | undefined, required = true): string | undefined {
@@ -23,14 +23,14 @@ describe("listener rule routing", () => {
                 route(["todo.example.com"], ["/health"]),
                 route(["todo.example.com"], ["/api/v2/*"]),
                 route(["todo.example.com"], ["/api/*"]),
-                route(["todo.example.com"], ["/*"]),
+                route(["todo.example.com"], ["/a*"]),
                 route(["todo.example.com"], []),
                 route(["*.example.com"], ["/api/*"]),
                 route(["*.example.com"], []),
                 route([], ["/health"]),
                 route([], ["/api/v2/*"]),
                 route([], ["/api/*"]),
-                route([], ["/*"]),
+                route([], []),
             ];
             const bands = ordered.map(derivedPriorityBand);
             for (let i = 1; i < bands.length; i++) {
@@ -42,8 +42,9 @@ describe("listener rule routing", () => {
             // Every path class: exact, a wildcard after a fixed start of 0..127 characters, none.
             const pathClasses = [["/exact"], ...Array.from({ length: ROUTING_LIMITS.patternLength }, (_, n) => [n === 0 ? "*" : `/${"a".repeat(n - 1)}*`]), []];
             const bands = [["a.example.com"], ["*.example.com"], []].flatMap((hosts) => pathClasses.map((paths) => derivedPriorityBand(route(hosts, paths))));
-            const sorted = [...bands].sort((x, y) => x.first - y.first);
-            assert.strictEqual(new Set(sorted.map((b) => b.first)).size, 3 * (ROUTING_LIMITS.patternLength + 2), "one band per host class and path class");
+            const sorted = [...new Map(bands.map((b) => [b.first, b])).values()].sort((x, y) => x.first - y.first);
+            // Per host class: exact paths, 8 classes of wildcard paths by the length of their fixed start, any path.
+            assert.strictEqual(sorted.length, 3 * (1 + 8 + 1), "one band per host class and path class");
             assert.ok(sorted[0].first >= ROUTING_LIMITS.priority.min);
             const last = sorted[sorted.length - 1];
             assert.ok(last.first + last.size - 1 <= ROUTING_LIMITS.priority.max, `the last band ends at ${last.first + last.size - 1}`);
@@ -52,26 +53,47 @@ describe("listener rule routing", () => {
             }
         });
 
+        it("put a test rule before every production rule of its class, inside the class's band", () => {
+            for (const r of [route(["a.example.com"], []), route([], ["/api/*"]), route([], ["/health"])]) {
+                const band = derivedPriorityBand(r);
+                const test = derivedPriority("web", r, true);
+                const production = ["web", "api", "img"].map((s) => derivedPriority(s, r));
+                assert.ok(test >= band.first && production.every((p) => test < p && p < band.first + band.size), `${JSON.stringify(r)}: test ${test} < production ${production}`);
+            }
+        });
+
         it("rank a rule with several values by its least specific one, so a catch-all never shadows a narrower rule", () => {
             assert.deepStrictEqual(derivedPriorityBand(route([], ["/api/v2/*", "/*"])), derivedPriorityBand(route([], ["/*"])));
+            assert.deepStrictEqual(derivedPriorityBand(route([], ["/*"])), derivedPriorityBand(route([], [])), "/* matches every path");
             assert.deepStrictEqual(derivedPriorityBand(route(["a.example.com", "*.example.com"], [])), derivedPriorityBand(route(["*.example.com"], [])));
         });
 
-        it("are the first free priority of the band, in the order services join; a later service never renumbers an earlier one", () => {
-            const table = new RouteTable("edge");
-            const first = derivedPriorityBand(route([], ["/api/*"])).first;
-            const add = (service: string, r: Route) => {
-                const planned = table.plan(service, r, ["https"], 1);
-                assert.ok(Array.isArray(planned), JSON.stringify(planned));
-                table.add(planned, 1);
-                return planned[0].priority;
+        it("depend only on the service's name and conditions: services joining, leaving or reordered never move another's priority", () => {
+            const routes: [string, Route][] = [["api", route([], ["/api/*"])], ["img", route([], ["/img/*"])], ["doc", route([], ["/doc/*"])], ["web", route(["todo.example.com"], [])]];
+            const prioritiesOf = (services: [string, Route][]) => {
+                const table = new RouteTable("edge");
+                for (const [service, r] of services) {
+                    const planned = table.plan(service, r, ["https"], 1);
+                    assert.ok(Array.isArray(planned), JSON.stringify(planned));
+                    table.add(planned, 1);
+                }
+                return Object.fromEntries(table.rules.map((r) => [r.service, r.priority]));
             };
-            assert.strictEqual(add("api", route([], ["/api/*"])), first);
-            assert.strictEqual(add("img", route([], ["/img/*"])), first + 1);
-            assert.strictEqual(add("pinned", route([], ["/pin/*"], first + 2)), first + 2, "an explicit priority is kept");
-            assert.strictEqual(add("doc", route([], ["/doc/*"])), first + 3, "and skipped by the next derived one");
-            assert.deepStrictEqual(table.rules.map((r) => [r.service, r.priority]), [["api", first], ["img", first + 1], ["pinned", first + 2], ["doc", first + 3]]);
-            assert.strictEqual(table.targetGroups, 4);
+            const all = prioritiesOf(routes);
+            assert.deepStrictEqual(prioritiesOf([...routes].reverse()), all, "reordered");
+            assert.deepStrictEqual(prioritiesOf(routes.filter(([s]) => s !== "api")), { img: all.img, doc: all.doc, web: all.web }, "api removed");
+            assert.deepStrictEqual(prioritiesOf([["new", route([], ["/new/*"])], ...routes]), { ...all, new: derivedPriority("new", route([], ["/new/*"])) }, "a service inserted first");
+            for (const [service, r] of routes) {
+                const band = derivedPriorityBand(r);
+                assert.ok(all[service] >= band.first && all[service] < band.first + band.size, `${service} stays in its band`);
+            }
+        });
+
+        it("keep an explicit priority as given", () => {
+            const table = new RouteTable("edge");
+            const planned = table.plan("pinned", route([], ["/pin/*"], 7), ["https"], 1);
+            assert.ok(Array.isArray(planned));
+            assert.strictEqual(planned[0].priority, 7);
         });
     });
 
@@ -106,15 +128,15 @@ describe("listener rule routing", () => {
         });
 
         it("refuse a rule past the load balancer's rule quota, and a target group past 100", () => {
-            const full = joined(Array.from({ length: 3 }, (_, i) => route([], [`/s${i}/*`])), new RouteTable("edge", 3));
+            const full = joined(Array.from({ length: 3 }, (_, i) => route([], [`/s${i}/*`], i + 1)), new RouteTable("edge", 3));
             assert.deepStrictEqual(full.plan("x", route([], ["/x/*"]), ["https"], 1), {
                 path: "routing",
                 problem: "would be rule 4 of edge, over its quota of 3 rules (AWS's default quota is 100)",
                 fix: "request a higher quota and set ruleQuota on the load balancer, or use another load balancer",
             });
-            const many = joined(Array.from({ length: 99 }, (_, i) => route([], [`/s${i}/*`])), new RouteTable("edge", 1000));
-            assert.ok(Array.isArray(many.plan("x", route([], ["/x/*"]), ["https"], 1)), "the 100th target group fits");
-            assert.deepStrictEqual(many.plan("x", route([], ["/x/*"]), ["https"], 2), {
+            const many = joined(Array.from({ length: 99 }, (_, i) => route([], [`/s${i}/*`], i + 1)), new RouteTable("edge", 1000));
+            assert.ok(Array.isArray(many.plan("x", route([], ["/x/*"], 100), ["https"], 1)), "the 100th target group fits");
+            assert.deepStrictEqual(many.plan("x", route([], ["/x/*"], 100), ["https"], 2), {
                 path: "routing",
                 problem: "would bring edge to 101 target groups; AWS allows 100 per load balancer (not adjustable)",
                 fix: "put further services behind another load balancer",
@@ -127,18 +149,65 @@ describe("listener rule routing", () => {
             assert.ok(Array.isArray(table.plan("x", route([], ["/x/*"], 7), ["https"], 1)));
         });
 
-        it("say so when a band is full instead of taking a priority of another band", () => {
-            const band = derivedPriorityBand(route([], ["/ab/*"]));
-            // band.size distinct paths with the same fixed start length ("/xy/").
-            const letters = "abcdefghijklmnopqrstuvwxyz";
-            const paths = Array.from({ length: band.size }, (_, i) => `/${letters[i % 26]}${letters[Math.floor(i / 26)]}/*`);
-            const table = joined(paths.map((p) => route([], [p])), new RouteTable("edge", 1000), 0);
-            assert.strictEqual(table.rules.length, band.size);
-            assert.deepStrictEqual(table.plan("x", route([], ["/zz/*"]), ["https"], 0), {
+        it("refuse a rule that another rule of the listener evaluated before it would shadow, naming both", () => {
+            const table = joined([route([], ["/api/*"])]);
+            // "/api/*" and "/api/v*" fall in one class of fixed starts: whichever comes first, the narrower must not come second.
+            const narrow = table.plan("v", route([], ["/api/v*"]), ["https"], 1);
+            const wide = derivedPriority("s0", route([], ["/api/*"]));
+            const mine = derivedPriority("v", route([], ["/api/v*"]));
+            if (mine > wide) {
+                assert.deepStrictEqual(narrow, {
+                    path: "routing",
+                    problem: `would never receive a request on the https listener of edge: service s0's rule (priority ${wide}) matches every request this service's rule (priority ${mine}) matches, and is evaluated first`,
+                    fix: "give the narrower rule a lower explicit priority than the wider one, or make their hosts or paths distinct",
+                });
+            } else {
+                assert.ok(Array.isArray(narrow), "the narrower rule comes first");
+            }
+            assert.ok(Array.isArray(table.plan("v", route([], ["/api/v*"], 1), ["https"], 1)), "an explicit priority before the wider rule is accepted");
+            assert.strictEqual((table.plan("w", route([], ["/*"], 1), ["https"], 1) as { path: string }).path, "routing", "a catch-all placed first shadows the rest");
+            assert.ok(Array.isArray(joined([route(["a.example.com"], [])]).plan("w", route([], ["/*"]), ["https"], 1)), "a catch-all for any host comes after a host's rule");
+        });
+
+        it("know which path patterns cover others", () => {
+            const cases: [string, string, boolean][] = [
+                ["/*", "/api/*", true],
+                ["/api/*", "/api/v2/*", true],
+                ["/api/*", "/api/v?", true],
+                ["/api/v*", "/api/*", false],
+                ["/a?c", "/abc", true],
+                ["/abc", "/a?c", false],
+                ["*.example.com", "api.example.com", true],
+                ["*.example.com", "*.example.org", false],
+                ["/exact", "/exact", true],
+            ];
+            for (const [wide, narrow, expected] of cases) {
+                assert.strictEqual(patternCovers(wide, narrow), expected, `${wide} covers ${narrow}: ${expected}`);
+            }
+        });
+
+        it("refuse two services whose derived priorities collide, naming both, and accept either with an explicit priority", () => {
+            // Find two paths of one band whose services hash to one slot (deterministic).
+            const seen = new Map<number, string>();
+            let pair: [string, string] | undefined;
+            for (let i = 0; pair === undefined; i++) {
+                const path = `/p${String(i).padStart(3, "0")}/*`;
+                const p = derivedPriority(`svc${i}`, route([], [path]));
+                pair = seen.has(p) ? [seen.get(p)!, path] : undefined;
+                seen.set(p, path);
+            }
+            const serviceOf = (path: string) => `svc${Number(path.slice(2, 5))}`;
+            const table = joined([]);
+            const first = table.plan(serviceOf(pair[0]), route([], [pair[0]]), ["https"], 1);
+            assert.ok(Array.isArray(first));
+            table.add(first, 1);
+            const p = derivedPriority(serviceOf(pair[1]), route([], [pair[1]]));
+            assert.deepStrictEqual(table.plan(serviceOf(pair[1]), route([], [pair[1]]), ["https"], 1), {
                 path: "routing.priority",
-                problem: `cannot be derived: the ${band.size} priorities from ${band.first} for rules this specific are all taken on edge`,
-                fix: "give the service an explicit priority",
+                problem: `cannot be derived: the priority derived from its name and conditions (${p}) is that of service ${serviceOf(pair[0])} on the https listener of edge`,
+                fix: "give one of the two an explicit priority that no other rule of the listener uses",
             });
+            assert.ok(Array.isArray(table.plan(serviceOf(pair[1]), route([], [pair[1]], p + 1), ["https"], 1)));
         });
     });
 

@@ -13,6 +13,14 @@
  * - "Handling errors": retriers are scanned in order, `States.ALL` matches any error,
  *   `States.TaskFailed` any error but `States.Timeout`; retries come before catchers; a retrier's
  *   count resets when its state is entered again.
+ * - The execution history, as GetExecutionHistory returns it through the AWS SDK integration
+ *   (PascalCase fields of `HistoryEvent`: `Id`, `Type`, `StateEnteredEventDetails.Name`,
+ *   `TaskScheduledEventDetails`, `TaskSubmittedEventDetails.Output` and so on): an event for
+ *   each state entered and exited, each Task scheduled, started, submitted (a `.sync` task whose
+ *   handler calls `submit` with the API's response), succeeded, failed or timed out. Answer
+ *   `aws-sdk:sfn:getExecutionHistory` with {@link historyPage}.
+ * - "Service quotas": a task's result over 256 KiB fails the state with
+ *   `States.DataLimitExceeded`; a state's output over it fails the execution.
  *
  * Waits do not wait: they are recorded with their seconds.
  */
@@ -29,8 +37,26 @@ export class StatesError extends Error {
     }
 }
 
+/** One event of the execution history, with the fields GetExecutionHistory gives (PascalCase, as the AWS SDK integration returns them). */
+export interface HistoryEvent {
+    readonly Id: number;
+    readonly Type: string;
+    readonly [details: string]: unknown;
+}
+
+/** A Task call as the handler sees it. */
+export interface TaskCall {
+    readonly state: string;
+    readonly resource: string;
+    readonly args: any;
+    /** The execution history so far (the call's own TaskScheduled and TaskStarted included). */
+    readonly history: readonly HistoryEvent[];
+    /** Records a TaskSubmitted event with `output` (JSON-encoded): what a `.sync` task does once its API call returned. */
+    submit(output: unknown): void;
+}
+
 /** Answers a Task state: its result, or throws a {@link StatesError}. */
-export type TaskHandler = (call: { state: string; resource: string; args: any }) => unknown;
+export type TaskHandler = (call: TaskCall) => unknown;
 
 /** What a run did, step by step. */
 export interface Execution {
@@ -42,6 +68,8 @@ export interface Execution {
     readonly path: string[];
     /** Every Task call with its evaluated arguments. */
     readonly calls: { state: string; resource: string; args: any }[];
+    /** The execution history, oldest first. */
+    readonly history: readonly HistoryEvent[];
     /** Seconds of every Wait state and retry, in order. */
     readonly waits: { state: string; seconds: number; retry: boolean }[];
 }
@@ -109,13 +137,55 @@ function matches(errorEquals: readonly string[], error: string): boolean {
     return errorEquals.some((e) => e === "States.ALL" || e === error || (e === "States.TaskFailed" && error !== "States.Timeout"));
 }
 
+/** `ecs` and `runTask.sync` from `arn:aws:states:::ecs:runTask.sync`; `aws-sdk:sfn` and `getExecutionHistory` from an AWS SDK integration. */
+function resourceParts(resource: string): { ResourceType: string; Resource: string } {
+    const tail = resource.split(":::")[1] ?? resource;
+    const at = tail.lastIndexOf(":");
+    return { ResourceType: tail.slice(0, at), Resource: tail.slice(at + 1) };
+}
+
+/**
+ * One page of GetExecutionHistory (the AWS SDK integration's request and response fields):
+ * `ReverseOrder`, `MaxResults` (default 100, at most 1000), `NextToken` (a cursor: events recorded
+ * after the first page do not shift later pages); `IncludeExecutionData` false drops the inputs
+ * and outputs, as the API does.
+ */
+export function historyPage(history: readonly HistoryEvent[], args: { ReverseOrder?: boolean; MaxResults?: number; NextToken?: string; IncludeExecutionData?: boolean }): { Events: HistoryEvent[]; NextToken?: string } {
+    const from = args.NextToken === undefined ? undefined : Number(args.NextToken);
+    const ordered = args.ReverseOrder ? [...history].reverse().filter((e) => from === undefined || e.Id <= from) : history.filter((e) => from === undefined || e.Id >= from);
+    const size = Math.min(args.MaxResults || 100, 1000);
+    const page = ordered.slice(0, size).map((e) => (args.IncludeExecutionData === false ? withoutData(e) : e));
+    return { Events: page, ...(ordered.length > size ? { NextToken: String(ordered[size].Id) } : {}) };
+}
+
+function withoutData(event: HistoryEvent): HistoryEvent {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(event)) {
+        out[key] = typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).filter(([k]) => !["Input", "Output", "Parameters"].includes(k))) : value;
+    }
+    return out as unknown as HistoryEvent;
+}
+
+/** Step Functions' quota on a task's result and a state's input or output: 256 KiB of UTF-8. */
+export const PAYLOAD_LIMIT_BYTES = 262144;
+
+function checkSize(what: string, value: unknown): void {
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
+    if (bytes > PAYLOAD_LIMIT_BYTES) {
+        throw new StatesError("States.DataLimitExceeded", `${what} is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES} a state may hold`);
+    }
+}
+
 /** Runs `definition` on `input`, answering Task states with `handler`. */
 export async function runStateMachine(definition: any, input: unknown, context: Context, handler: TaskHandler): Promise<Execution> {
     const path: string[] = [];
     const calls: Execution["calls"] = [];
     const waits: Execution["waits"] = [];
+    const history: HistoryEvent[] = [];
     const variables: Record<string, unknown> = {};
     const retryCounts = new Map<string, number[]>();
+    const record = (type: string, details: Record<string, unknown> = {}) => void history.push({ Id: history.length + 1, Type: type, ...details });
+    record("ExecutionStarted", { ExecutionStartedEventDetails: { Input: JSON.stringify(input) } });
 
     async function assign(block: Record<string, unknown> | undefined, states: Record<string, unknown>): Promise<void> {
         if (!block) {
@@ -129,7 +199,21 @@ export async function runStateMachine(definition: any, input: unknown, context: 
         const args = await evaluate(state.Arguments ?? {}, { ...variables, states: { input: stateInput, context } });
         const call = { state: name, resource: state.Resource, args };
         calls.push(call);
-        return handler(call);
+        const parts = resourceParts(state.Resource);
+        record("TaskScheduled", { TaskScheduledEventDetails: { ...parts, Region: "us-east-1", Parameters: JSON.stringify(args) } });
+        record("TaskStarted", { TaskStartedEventDetails: parts });
+        const submit = (output: unknown) => record("TaskSubmitted", { TaskSubmittedEventDetails: { ...parts, Output: JSON.stringify(output) } });
+        try {
+            const result = await handler({ ...call, history, submit });
+            checkSize(`the result of ${name}`, result);
+            record("TaskSucceeded", { TaskSucceededEventDetails: { ...parts, Output: JSON.stringify(result ?? null) } });
+            return result;
+        } catch (e) {
+            if (e instanceof StatesError) {
+                record(e.error === "States.Timeout" ? "TaskTimedOut" : "TaskFailed", { [e.error === "States.Timeout" ? "TaskTimedOutEventDetails" : "TaskFailedEventDetails"]: { ...parts, Error: e.error, Cause: e.cause } });
+            }
+            throw e;
+        }
     }
 
     async function runStates(machine: any, input: unknown): Promise<{ status: "SUCCEEDED" | "FAILED"; output?: unknown; error?: string; cause?: string }> {
@@ -138,6 +222,8 @@ export async function runStateMachine(definition: any, input: unknown, context: 
         for (let step = 0; step < 500; step++) {
             const state = machine.States[name];
             path.push(name);
+            record(`${state.Type}StateEntered`, { StateEnteredEventDetails: { Name: name, Input: JSON.stringify(stateInput ?? null) } });
+            const exited = (output: unknown) => record(`${state.Type}StateExited`, { StateExitedEventDetails: { Name: name, Output: JSON.stringify(output ?? null) } });
             const states = { input: stateInput, context };
             let next: string | undefined;
             let output: unknown = stateInput;
@@ -187,8 +273,10 @@ export async function runStateMachine(definition: any, input: unknown, context: 
                             } else {
                                 const items = (await evaluate(state.Items, { ...variables, states })) as unknown[];
                                 const results: unknown[] = [];
-                                for (const item of items) {
+                                for (const [index, item] of items.entries()) {
+                                    record("MapIterationStarted", { MapIterationStartedEventDetails: { Name: name, Index: index } });
                                     const branch = await runStates(state.ItemProcessor, item);
+                                    record(branch.status === "FAILED" ? "MapIterationFailed" : "MapIterationSucceeded", { [branch.status === "FAILED" ? "MapIterationFailedEventDetails" : "MapIterationSucceededEventDetails"]: { Name: name, Index: index } });
                                     if (branch.status === "FAILED") {
                                         throw new StatesError(branch.error ?? "States.Runtime", branch.cause ?? "");
                                     }
@@ -229,6 +317,7 @@ export async function runStateMachine(definition: any, input: unknown, context: 
                     output = state.Output !== undefined ? await evaluate(state.Output, { ...variables, states: { ...states, result } }) : result;
                     next = state.Next;
                     if (state.End) {
+                        exited(output);
                         return { status: "SUCCEEDED", output };
                     }
                     break;
@@ -236,6 +325,12 @@ export async function runStateMachine(definition: any, input: unknown, context: 
                 default:
                     throw new Error(`state type ${state.Type} is not supported by this runner`);
             }
+            try {
+                checkSize(`the output of ${name}`, output);
+            } catch (e) {
+                return { status: "FAILED", error: (e as StatesError).error, cause: (e as StatesError).cause };
+            }
+            exited(output);
             if (next === undefined) {
                 return { status: "SUCCEEDED", output };
             }
@@ -246,5 +341,6 @@ export async function runStateMachine(definition: any, input: unknown, context: 
     }
 
     const result = await runStates(definition, input);
-    return { ...result, path, calls, waits };
+    record(result.status === "SUCCEEDED" ? "ExecutionSucceeded" : "ExecutionFailed", result.status === "SUCCEEDED" ? { ExecutionSucceededEventDetails: { Output: JSON.stringify(result.output ?? null) } } : { ExecutionFailedEventDetails: { Error: result.error, Cause: result.cause } });
+    return { ...result, path, calls, waits, history };
 }

@@ -95,13 +95,13 @@ describe("mock harness", () => {
     });
 
     it("keeps the public API of fargate-workloads/testing: its exports and MockRecorder's members", () => {
-        assert.deepStrictEqual(Object.keys(testing).sort(), ["MOCK_ACCOUNT", "MockRecorder", "installMocks", "isSecretValue", "outputValue", "requireFresh", "unsecret", "useFastStackTraces"]);
+        assert.deepStrictEqual(Object.keys(testing).sort(), ["MOCK_ACCOUNT", "MockRecorder", "NO_OPTIONS", "describeUpdate", "installMocks", "isSecretValue", "outputValue", "planUpdate", "requireFresh", "snapshotOf", "unsecret", "useFastStackTraces"]);
         const methods = new Set<string>();
         for (let proto = testing.MockRecorder.prototype; proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
             Object.getOwnPropertyNames(proto).forEach((m) => methods.add(m));
         }
         methods.delete("constructor");
-        assert.deepStrictEqual([...methods].sort(), ["all", "awsResources", "call", "children", "newResource", "onInvoke", "one", "reset", "settle", "useStack"]);
+        assert.deepStrictEqual([...methods].sort(), ["all", "awsResources", "call", "children", "newResource", "onInvoke", "one", "reset", "settle", "snapshot", "useStack"]);
         assert.ok(mocks instanceof testing.MockRecorder);
         assert.deepStrictEqual([Array.isArray(mocks.resources), Array.isArray(mocks.invokes), mocks.account], [true, true, testing.MOCK_ACCOUNT]);
     });

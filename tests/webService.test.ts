@@ -6,7 +6,8 @@ import { rollingDeployEstimate } from "../components/deployTime";
 import { SECURITY_GROUP_DESCRIPTION } from "../components/network";
 import { deployTimes } from "../scripts/plan/deployTime";
 import { outputValue } from "../components/testing";
-import { deploymentCanProgress, OwnLoadBalancerArgs, serviceRole, WebService, WebServiceArgs } from "../components/webService";
+import { deploymentCanProgress, formerServiceRole } from "../components/deployment";
+import { OwnLoadBalancerArgs, WebService, WebServiceArgs } from "../components/webService";
 import { assertRejected, parsed, optionsRecorder } from "./helpers";
 import { mocks } from "./setup";
 
@@ -186,9 +187,9 @@ describe("WebService", () => {
             const rule = mocks.one(T.rule, "web-http-rule").inputs;
             assert.deepStrictEqual(
                 [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
-                [listeners[0].state.arn, 47617, [{ pathPattern: { values: ["/*"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+                [listeners[0].state.arn, 48217, [{ pathPattern: { values: ["/*"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
             );
-            assert.strictEqual(web.routing.priority, 47617);
+            assert.strictEqual(web.routing.priority, 48217);
             assert.strictEqual(web.httpsListener, undefined);
             assert.strictEqual(url, `http://${mocks.one(T.alb).state.dnsName}`);
         });
@@ -209,7 +210,7 @@ describe("WebService", () => {
             assert.strictEqual(svc.enableEcsManagedTags, true);
             assert.strictEqual(svc.waitForSteadyState, true);
             assert.strictEqual(svc.enableExecuteCommand, false);
-            assert.strictEqual(svc.forceNewDeployment, false, "the provider sends the flag on every update: true would roll every task on a scaling change");
+            assert.strictEqual(svc.forceNewDeployment, true, "the provider refuses a capacity change without it");
             assert.strictEqual(svc.triggers, undefined);
             assert.deepStrictEqual(svc.networkConfiguration, { subnets: base.network.subnetIds, securityGroups: [sgId("web-service-sg")], assignPublicIp: false });
             assert.deepStrictEqual(svc.loadBalancers, [{ targetGroupArn: mocks.one(T.tg).state.arn, containerName: "app", containerPort: 8080 }]);
@@ -254,7 +255,7 @@ describe("WebService", () => {
             const rule = mocks.one(T.rule, "web-https-rule").inputs;
             assert.deepStrictEqual(
                 [rule.listenerArn, rule.priority, rule.conditions, rule.actions],
-                [mocks.one(T.listener, "web-https").state.arn, 15861, [{ hostHeader: { values: ["todo.example.com"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
+                [mocks.one(T.listener, "web-https").state.arn, 26100, [{ hostHeader: { values: ["todo.example.com"] } }], [{ type: "forward", targetGroupArn: mocks.one(T.tg).state.arn }]],
                 "only the host the certificate covers reaches the service",
             );
             assert.ok(web.httpsListener);
@@ -336,12 +337,16 @@ describe("WebService", () => {
             assert.strictEqual(rulesOf(T.ingress, "web-service-sg")[0].inputs.fromPort, 5000);
         });
 
-        it("runs on Fargate Spot in a service of its own, so a change of capacity replaces the service instead of forcing a redeploy on every update", async () => {
+        it("runs on Fargate Spot in the same service, which keeps the spot service of earlier versions by an alias", async () => {
             await build({ capacity: "spot" });
             const svc = mocks.one(T.service);
-            assert.strictEqual(svc.name, "web-service-spot");
+            assert.strictEqual(svc.name, "web-service");
             assert.deepStrictEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]);
-            assert.strictEqual(svc.inputs.forceNewDeployment, false);
+            assert.strictEqual(svc.inputs.forceNewDeployment, true);
+            assert.deepStrictEqual(svc.options.aliases, [{ name: "web-service-spot", parentUrn: mocks.one("fargate-workloads:ecs:WebService").urn }]);
+            mocks.reset();
+            await build();
+            assert.deepStrictEqual(mocks.one(T.service).options.aliases, [], "on demand had the name it has now");
         });
 
         it("accepts a deregistration delay just under the spot notice (119 s)", async () => {
@@ -349,20 +354,20 @@ describe("WebService", () => {
             assert.strictEqual(mocks.one(T.tg).inputs.deregistrationDelay, 119);
         });
 
-        it("names the service after its capacity strategy: on demand keeps the name earlier versions used", () => {
-            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE", weight: 1, base: 0 }]), "service");
-            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]), "service-spot");
+        it("knows the names earlier versions gave a service per capacity strategy (on demand kept plain service)", () => {
+            assert.strictEqual(formerServiceRole([{ capacityProvider: "FARGATE", weight: 1, base: 0 }]), "service");
+            assert.strictEqual(formerServiceRole([{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]), "service-spot");
             assert.strictEqual(
-                serviceRole([
+                formerServiceRole([
                     { capacityProvider: "FARGATE", weight: 1, base: 1 },
                     { capacityProvider: "FARGATE_SPOT", weight: 3, base: 0 },
                 ]),
                 "service-od1b1-spot3b0",
             );
-            assert.strictEqual(serviceRole([{ capacityProvider: "FARGATE", weight: 2, base: 0 }]), "service-od2b0");
+            assert.strictEqual(formerServiceRole([{ capacityProvider: "FARGATE", weight: 2, base: 0 }]), "service-od2b0");
         });
 
-        it("keeps the service (same logical name and inputs but the count) when only the desired count, grace period or deployment bounds change", async () => {
+        it("keeps the service (same logical name and inputs but the count) when only the desired count, grace period or deployment bounds change, and deploys anew", async () => {
             await build({ desiredCount: 2 });
             const before = mocks.one(T.service);
             mocks.reset();
@@ -371,7 +376,7 @@ describe("WebService", () => {
             assert.strictEqual(after.urn, before.urn);
             const changed = Object.keys(after.inputs).filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k])).sort();
             assert.deepStrictEqual(changed, ["deploymentMinimumHealthyPercent", "desiredCount", "healthCheckGracePeriodSeconds"]);
-            assert.strictEqual(after.inputs.forceNewDeployment, false);
+            assert.strictEqual(after.inputs.forceNewDeployment, true, "the provider sends it with every update of the service");
         });
 
         it("enables ECS Exec with the agent's permissions on the task role", async () => {
@@ -526,7 +531,7 @@ describe("WebService", () => {
             ["a deployment that cannot progress at minCount", { autoscaling: { minCount: 1, maxCount: 8 }, desiredCount: 4, deployment: { maxPercent: 150 } }, "web: deployment (minHealthyPercent 100, maxPercent 150) can never make progress with 1 task: ECS may run at most 1 and must keep 1; raise maxPercent or lower minHealthyPercent."],
             ["an sslPolicy outside the ELB.17 list", { loadBalancer: { ...lb, certificateArn: CERT, hostName: "todo.example.com", sslPolicy: "ELBSecurityPolicy-2016-08" } }, 'web: loadBalancer.sslPolicy ("ELBSecurityPolicy-2016-08") must be one of "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04"; use ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (the Security Hub ELB.17 list).'],
             ["certificateArn together with domain", { loadBalancer: { ...lb, certificateArn: CERT, domain: { name: "a.example.com", zoneId: "Z1" } } }, "web: loadBalancer.certificateArn and loadBalancer.domain are mutually exclusive (domain creates its own certificate); give one of them."],
-            ["a certificate ARN of another service", { loadBalancer: { ...lb, certificateArn: "arn:aws:iam::123456789012:server-certificate/x" } }, 'web: loadBalancer.certificateArn ("arn:aws:iam::123456789012:server-certificate/x") is not an ACM certificate ARN; use "arn:aws:acm:REGION:ACCOUNT:certificate/ID".'],
+            ["a certificate ARN of another service", { loadBalancer: { ...lb, certificateArn: "arn:aws:iam::123456789012:server-certificate/x", hostName: "todo.example.com" } }, 'web: loadBalancer.certificateArn ("arn:aws:iam::123456789012:server-certificate/x") is not an ACM certificate ARN; use "arn:aws:acm:REGION:ACCOUNT:certificate/ID".'],
             ["a domain that is not a name", { loadBalancer: { ...lb, domain: { name: "https://todo.example.com", zoneId: "Z1" } } }, 'web: loadBalancer.domain.name ("https://todo.example.com") is not a lowercase fully qualified domain name; write it like "todo.example.com".'],
             ["a domain longer than an ACM certificate allows", { loadBalancer: { ...lb, domain: { name: `${"a".repeat(53)}.example.com`, zoneId: "Z1" } } }, `web: loadBalancer.domain.name ("${"a".repeat(53)}.example.com") is 65 characters, but an ACM certificate's domain name may have at most 64; use a shorter name, or bring a certificate with certificateArn.`],
             ["an invalid CIDR", { loadBalancer: { ...lb, allowedCidrs: ["10.0.0.0/33"] } }, 'web: loadBalancer.allowedCidrs[0] ("10.0.0.0/33") is not an IPv4 CIDR block; write it like "203.0.113.0/24".'],

@@ -186,7 +186,9 @@ describe("WorkerService", () => {
     it("runs on Fargate Spot as the other components do", async () => {
         await worker({ capacity: "spot" });
         const svc = mocks.one(T.service);
-        assert.strictEqual(svc.name, "thumbs-service-spot");
+        assert.strictEqual(svc.name, "thumbs-service");
+        assert.deepStrictEqual(svc.options.aliases.map((a) => a.name), ["thumbs-service-spot"], "the spot service of earlier versions");
+        assert.strictEqual(svc.inputs.forceNewDeployment, true, "a capacity change happens in place");
         assert.deepStrictEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]);
     });
 

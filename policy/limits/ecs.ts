@@ -6,7 +6,8 @@
 import { CAPACITY_LIMITS } from "../../components/capacity";
 import { CONTAINER_HEALTH_CHECK_LIMITS, EPHEMERAL_STORAGE_GIB, FARGATE_SIZES, STOP_TIMEOUT_SECONDS } from "../../components/sizing";
 import { MAX_SIDECARS } from "../../components/taskDefinition";
-import { deploymentCanProgress, WEB_SERVICE_LIMITS } from "../../components/webService";
+import { deploymentCanProgress } from "../../components/deployment";
+import { WEB_SERVICE_LIMITS } from "../../components/webService";
 import { at, known } from "../preview";
 import { Add, intIn, isInt, parseJson } from "./common";
 

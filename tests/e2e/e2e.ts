@@ -75,6 +75,8 @@ export interface E2eReport {
     readonly pulumiVersion?: string;
     readonly startedAt: string;
     readonly modeledDeploySeconds: number;
+    /** Setting the stack's configuration (`pulumi config set`). */
+    config: Step;
     up: Step;
     checks: CheckResult[];
     destroy: Step;
@@ -82,6 +84,33 @@ export interface E2eReport {
     exitCode?: number;
     /** What to run by hand when the stack could not be destroyed. */
     leftBehind?: string;
+}
+
+/** What to do on a signal: stop the checks (then destroy), pass it on to a running `pulumi`, and what to say. */
+export interface SignalAction {
+    readonly interrupt: boolean;
+    readonly cancelPulumi: boolean;
+    readonly line: string;
+}
+
+/**
+ * The e2e test's answer to SIGINT and SIGTERM. The first stops the checks and destroys the stack.
+ * A running `pulumi` gets one SIGINT from it only when it did not get the signal itself: a Ctrl-C
+ * in a terminal goes to every process of the foreground group (this one and its `pulumi` child),
+ * and a second SIGINT makes Pulumi terminate at once instead of cancelling, which may leave
+ * resources it no longer records. SIGTERM is never sent by the terminal, so it is passed on.
+ * Later signals change nothing: the stack is being destroyed.
+ */
+export function onSignal(signal: "SIGINT" | "SIGTERM", alreadyInterrupted: boolean, inTerminal: boolean): SignalAction {
+    if (alreadyInterrupted) {
+        return { interrupt: false, cancelPulumi: false, line: `[e2e] ${signal}: the stack is being destroyed; killing this process now would leave its resources behind.` };
+    }
+    const reachedPulumi = signal === "SIGINT" && inTerminal;
+    return {
+        interrupt: true,
+        cancelPulumi: !reachedPulumi,
+        line: `[e2e] ${signal}: stopping the checks, then destroying the stack${reachedPulumi ? " (the terminal's Ctrl-C reached pulumi too: it cancels a running update by itself)" : ""}…`,
+    };
 }
 
 /** A stack name no other run uses: `e2e-<UTC minute>-<random>`, lower case, short enough for every name derived from it. */
@@ -156,6 +185,7 @@ export function formatReport(r: E2eReport): string[] {
     const step = (name: string, s: Step) => `${s.status.toUpperCase().padEnd(9)} ${formatDuration(s.seconds * 1000).padStart(6)}  ${name}${s.detail ? `: ${s.detail}` : ""}`;
     return [
         `e2e report for stack ${r.stack} (${r.region}${r.account ? `, account ${r.account}` : ""}), started ${r.startedAt}`,
+        step("pulumi config set", r.config),
         step("pulumi up", r.up),
         ...r.checks.map((c) => `${c.status.toUpperCase().padEnd(9)} ${formatDuration(c.seconds * 1000).padStart(6)}  ${c.id}. ${c.name}${c.detail ? `: ${c.detail}` : ""}`),
         step("pulumi destroy", r.destroy),
@@ -196,22 +226,35 @@ export async function runE2e(world: World, options: E2eOptions): Promise<number>
         pulumiVersion: pre.pulumiVersion,
         startedAt: new Date(started).toISOString(),
         modeledDeploySeconds: settings.modeledDeploySeconds,
+        config: notRun,
         up: notRun,
         checks: [],
         destroy: notRun,
         remove: notRun,
     };
     const save = () => world.writeFile(options.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    const pulumiDeadline = (at: number): Deadline => ({ clock, at, interrupt: world.interrupt, cancelPulumi: world.cancelPulumi });
     let stack: E2eStack | undefined;
     let setupFailed = false;
     try {
         progress(`creating stack ${name} (${PROJECT}, ${region}, account ${pre.account}) from ${options.source.file}, batch timeout ${E2E_BATCH_TIMEOUT_SECONDS} s`);
-        stack = await world.backend.createStack(name, config);
-        save();
+        stack = await world.backend.createStack(name);
         const s = stack;
+        // In the try: a stack whose configuration cannot be set is still destroyed and removed.
+        const configStart = clock.now();
+        try {
+            for (const [key, value] of Object.entries(config)) {
+                await s.setConfig(key, value);
+            }
+        } catch (e) {
+            report.config = { status: "failed", seconds: Math.round((clock.now() - configStart) / 1000), detail: firstLine(describeError(e).message) };
+            throw e;
+        }
+        report.config = { status: "ok", seconds: Math.round((clock.now() - configStart) / 1000) };
+        save();
         progress("pulumi up…");
         const upStart = clock.now();
-        const deadline: Deadline = { clock, at: upStart + UP_TIMEOUT_MS, interrupt: world.interrupt };
+        const deadline = pulumiDeadline(upStart + UP_TIMEOUT_MS);
         let outputs: Record<string, unknown>;
         try {
             outputs = await withinDeadline(deadline, "pulumi up", (signal) => s.up(signal));
@@ -232,7 +275,7 @@ export async function runE2e(world: World, options: E2eOptions): Promise<number>
         if (!(e instanceof Interrupted) && !world.interrupt.aborted) {
             setupFailed = true;
             progress(`cannot go on: ${firstLine(describeError(e).message)}`);
-            if (report.up.status === "not run") {
+            if (report.up.status === "not run" && report.config.status !== "failed") {
                 report.up = { status: "failed", seconds: 0, detail: firstLine(describeError(e).message) };
             }
         }
@@ -255,7 +298,11 @@ export async function runE2e(world: World, options: E2eOptions): Promise<number>
               ? E2E_EXIT.checkFailed
               : E2E_EXIT.passed;
     if (stack) {
-        save();
+        try {
+            save();
+        } catch (e) {
+            log.report(`e2e: the report could not be written to ${options.reportPath}: ${firstLine(describeError(e).message)}`);
+        }
     }
     formatReport(report).forEach((l) => log.report(l));
     if (stack) {
@@ -270,7 +317,7 @@ async function runCheck(world: World, check: Check, shared: Omit<CheckContext, k
     const start = clock.now();
     const progress = (line: string) => shared.progress(`check ${check.id}: ${line}`);
     progress(`${check.name} (at most ${formatDuration(timeoutMs)})…`);
-    const ctx: CheckContext = { ...shared, world, clients: world.clients(shared.region), clock, at: start + timeoutMs, interrupt: world.interrupt, progress };
+    const ctx: CheckContext = { ...shared, world, clients: world.clients(shared.region), clock, at: start + timeoutMs, interrupt: world.interrupt, cancelPulumi: world.cancelPulumi, progress };
     const result = (status: CheckStatus, detail: string): CheckResult => ({ id: check.id, name: check.name, status, seconds: Math.round((clock.now() - start) / 1000), timeoutSeconds: Math.round(timeoutMs / 1000), detail });
     try {
         const detail = await check.run(ctx);

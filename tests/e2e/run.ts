@@ -17,7 +17,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { readStackFile } from "../../app/stackFile";
 import { createClients } from "../../cli/aws";
-import { E2E_EXIT, runE2e } from "./e2e";
+import { E2E_EXIT, onSignal, runE2e } from "./e2e";
 import { Backend, E2eClients, E2eStack, World } from "./world";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -32,15 +32,11 @@ export const automationBackend = (onOutput: (chunk: string) => void): Backend =>
             return undefined;
         }
     },
-    async createStack(name, config) {
+    async createStack(name) {
         const stack = await LocalWorkspace.createStack({ stackName: name, workDir: ROOT });
-        const set = (key: string, value: unknown) => stack.setConfig(key, { value: typeof value === "string" ? value : JSON.stringify(value) });
-        for (const [key, value] of Object.entries(config)) {
-            await set(key, value);
-        }
         const e2e: E2eStack = {
             name,
-            setConfig: set,
+            setConfig: async (key, value) => stack.setConfig(key, { value: typeof value === "string" ? value : JSON.stringify(value) }),
             async up(signal) {
                 const result = await stack.up({ onOutput, signal, color: "never" });
                 return Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
@@ -67,20 +63,29 @@ async function httpStatus(url: string, timeoutMs: number): Promise<number> {
     return response.status;
 }
 
-/** The first signal stops the checks and destroys the stack; later ones only say that it goes on. */
-function interruptOnSignals(log: (line: string) => void): AbortSignal {
-    const controller = new AbortController();
-    const handle = (signal: NodeJS.Signals) => {
-        if (!controller.signal.aborted) {
-            log(`[e2e] ${signal}: stopping the checks, then destroying the stack…`);
-            controller.abort();
-        } else {
-            log(`[e2e] ${signal}: the stack is being destroyed; killing this process now would leave its resources behind.`);
+/**
+ * Signals as tests/e2e/e2e.ts `onSignal` answers them: the first stops the checks and destroys the
+ * stack, and cancels a running `pulumi` unless the terminal's Ctrl-C reached it already; later
+ * ones only say that the destroy goes on.
+ */
+function interruptOnSignals(log: (line: string) => void): { interrupt: AbortSignal; cancelPulumi: AbortSignal } {
+    const interrupt = new AbortController();
+    const cancelPulumi = new AbortController();
+    // A Ctrl-C typed in a terminal goes to its whole foreground process group.
+    const inTerminal = Boolean(process.stdin.isTTY || process.stderr.isTTY);
+    const handle = (signal: "SIGINT" | "SIGTERM") => {
+        const action = onSignal(signal, interrupt.signal.aborted, inTerminal);
+        log(action.line);
+        if (action.interrupt) {
+            interrupt.abort();
+        }
+        if (action.cancelPulumi) {
+            cancelPulumi.abort();
         }
     };
     process.on("SIGINT", handle);
     process.on("SIGTERM", handle);
-    return controller.signal;
+    return { interrupt: interrupt.signal, cancelPulumi: cancelPulumi.signal };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -99,7 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, text);
         },
-        interrupt: interruptOnSignals(err),
+        ...interruptOnSignals(err),
     };
     const stamp = new Date().toISOString().replace(/[-:.]/g, "");
     const reportPath = path.resolve(process.env.E2E_REPORT ?? path.join(os.tmpdir(), "fargate-workloads-e2e", `${stamp}.json`));

@@ -31,6 +31,8 @@ export interface Deadline {
     /** When the check's time runs out (ms since the epoch). */
     readonly at: number;
     readonly interrupt: AbortSignal;
+    /** What cancels a running Pulumi operation on an interrupt (see World.cancelPulumi); `interrupt` when not given. */
+    readonly cancelPulumi?: AbortSignal;
 }
 
 export function throwIfInterrupted(signal: AbortSignal): void {
@@ -71,13 +73,14 @@ export async function waitFor<T>(d: Deadline, what: string, pollMs: number, prob
 }
 
 /**
- * Runs `operation` with an abort signal that fires at the deadline or on interrupt; at the deadline
- * throws CheckTimeout once the operation has stopped.
+ * Runs `operation` with an abort signal that fires at the deadline or when an interrupt must be
+ * passed on to it (`cancelPulumi`); at the deadline throws CheckTimeout once the operation has
+ * stopped, on an interrupt Interrupted once it has stopped.
  */
 export async function withinDeadline<T>(d: Deadline, what: string, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     throwIfInterrupted(d.interrupt);
     const timer = new AbortController();
-    const signal = AbortSignal.any([timer.signal, d.interrupt]);
+    const signal = AbortSignal.any([timer.signal, d.cancelPulumi ?? d.interrupt]);
     let settled = false;
     const work = operation(signal).finally(() => {
         settled = true;

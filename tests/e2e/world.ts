@@ -36,8 +36,8 @@ export interface E2eStack {
 export interface Backend {
     /** The Pulumi CLI's version, or undefined when no usable CLI is installed. */
     pulumiVersion(): Promise<string | undefined>;
-    /** Creates stack `name` of this program with `config` (namespaced keys to values). */
-    createStack(name: string, config: Readonly<Record<string, unknown>>): Promise<E2eStack>;
+    /** Creates stack `name` of this program, without configuration (the test sets it, so a failure there still removes the stack). */
+    createStack(name: string): Promise<E2eStack>;
 }
 
 /** The command line's clients, and the ones the checks add. */
@@ -59,4 +59,11 @@ export interface World {
     writeFile(path: string, text: string): void;
     /** Aborted on SIGINT or SIGTERM: checks stop, the stack is destroyed. */
     readonly interrupt: AbortSignal;
+    /**
+     * Aborted with `interrupt` when the signal did not reach the running `pulumi` process itself:
+     * a running `up` is then cancelled with one SIGINT. A Ctrl-C in a terminal reaches every
+     * process of the foreground group, `pulumi` included; a second SIGINT would make Pulumi
+     * terminate at once, which may leave resources it no longer knows about.
+     */
+    readonly cancelPulumi: AbortSignal;
 }
