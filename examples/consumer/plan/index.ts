@@ -25,7 +25,7 @@ export const api = new WebService(
 );
 export const storefront = new WebService(
     "storefront",
-    { image: "public.ecr.aws/nginx/nginx-unprivileged:1.27", user: "101", cluster, network, loadBalancer: edge, routing: { paths: ["/*"], priority: 200 } },
+    { image: "public.ecr.aws/nginx/nginx-unprivileged:1.27", user: "101", cluster, network, loadBalancer: edge, routing: { paths: ["/*"] } },
     { dependsOn: [providers] },
 );
 export const nightly = new BatchTask(
