@@ -48,6 +48,8 @@ export interface RecordedOptions {
     readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
     /** Id of an import (`import` option) or read (`.get`). */
     readonly importId?: string;
+    /** The explicit provider (`urn::id`), when the program gave one: another provider replaces the resource. */
+    readonly provider?: string;
 }
 
 /** Options of a resource registered without any. */
@@ -102,6 +104,7 @@ function optionsOf(req: any): RecordedOptions {
             ? { customTimeouts: { ...(timeouts.getCreate() ? { create: timeouts.getCreate() } : {}), ...(timeouts.getUpdate() ? { update: timeouts.getUpdate() } : {}), ...(timeouts.getDelete() ? { delete: timeouts.getDelete() } : {}) } }
             : {}),
         ...(get("getImportid", "") ? { importId: get<string>("getImportid", "") } : {}),
+        ...(get("getProvider", "") ? { provider: get<string>("getProvider", "") } : {}),
     };
 }
 

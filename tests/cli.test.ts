@@ -626,8 +626,9 @@ describe("fargate-workloads and the runner it reads", () => {
     it("ships as the package's bin, an executable script", () => {
         const root = path.join(__dirname, "..");
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-        assert.deepStrictEqual(pkg.bin, { "fargate-workloads": "dist/cli/main.js" });
-        assert.match(fs.readFileSync(path.join(root, "cli", "main.ts"), "utf8"), /^#!\/usr\/bin\/env node\n/);
+        assert.deepStrictEqual(pkg.bin, { "fargate-workloads": "lib/bin.js" });
+        assert.match(fs.readFileSync(path.join(root, "lib", "bin.js"), "utf8"), /^#!\/usr\/bin\/env node\n/);
+        assert.match(fs.readFileSync(path.join(root, "lib", "bin.js"), "utf8"), /require\("\.\/load"\)\("cli\/bin\.js"\)/, "it runs dist/cli/bin.js");
         for (const sdk of ["@aws-sdk/client-sfn", "@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-ecs"]) {
             assert.match(pkg.dependencies[sdk], /^\d+\.\d+\.\d+$/, `${sdk} is a pinned runtime dependency`);
         }

@@ -416,19 +416,26 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
         });
     });
 
-    describe("check 5: scaling does not deploy", () => {
-        it("passes when the PRIMARY deployment stays the only one, and changes only web.desiredCount", async () => {
+    describe("check 5: a tags-only update does not deploy", () => {
+        const tagged = (owner: string) => ({ tags: [{ key: "owner", value: owner }] });
+        it("passes when the PRIMARY deployment stays the only one and the service carries the new owner", async () => {
             const stack = new StubStack("e2e-test");
-            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/1", WEB_TD(1))])]);
+            const owner = `e2e-${T0}`;
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(1, [deployment("ecs-svc/1", WEB_TD(1))], tagged(owner))]);
             const detail = await scalingKeepsDeployment.run(context(world, 20 * MINUTE, stack));
-            assert.strictEqual(detail, "desired count 1 to 2; still one deployment, ecs-svc/1");
-            assert.deepStrictEqual(stack.calls, ["setConfig fargate-workloads:web", "up"]);
-            assert.deepStrictEqual(stack.config["fargate-workloads:web"], { ...(SOURCE.config["fargate-workloads:web"] as object), desiredCount: 2 });
+            assert.strictEqual(detail, `owner tag ${owner}; still one deployment, ecs-svc/1`);
+            assert.deepStrictEqual(stack.calls, ["setConfig fargate-workloads:owner", "up"]);
+            assert.strictEqual(stack.config["fargate-workloads:owner"], owner);
         });
 
         it("fails when a new deployment started", async () => {
-            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/2", WEB_TD(2)), { ...deployment("ecs-svc/1", WEB_TD(1)), status: "ACTIVE" }])]);
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(1, [deployment("ecs-svc/2", WEB_TD(2)), { ...deployment("ecs-svc/1", WEB_TD(1)), status: "ACTIVE" }], tagged(`e2e-${T0}`))]);
             await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE)), "CheckFailure", /started a new deployment: PRIMARY was ecs-svc\/1, is now ecs-svc\/2 \(deployments: ecs-svc\/2 PRIMARY COMPLETED, ecs-svc\/1 ACTIVE COMPLETED\)/);
+        });
+
+        it("fails when the update never reached the service (its tag is the old one)", async () => {
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(1, [deployment("ecs-svc/1", WEB_TD(1))], tagged("todo-team"))]);
+            await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE)), "CheckFailure", /owner tag is todo-team after the update/);
         });
 
         it("times out when up does not finish, and aborts the update", async () => {
@@ -436,7 +443,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             let aborted = false;
             stack.upBehaviours = [(signal) => (signal.addEventListener("abort", () => (aborted = true)), hangingUp(signal))];
             serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
-            await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE, stack)), "CheckTimeout", /pulumi up \(web.desiredCount 2\) did not finish in time/);
+            await rejects(scalingKeepsDeployment.run(context(world, 20 * MINUTE, stack)), "CheckTimeout", /pulumi up \(owner tag\) did not finish in time/);
             assert.ok(aborted);
         });
     });
@@ -489,8 +496,8 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             },
             4: { what: "a timed-out run reported as a crash", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not FAILED Batch\.TimedOut/ },
             5: {
-                what: "scaling that starts a deployment",
-                setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(2, [deployment("ecs-svc/2", WEB_TD(1))])]),
+                what: "a tags-only update that starts a deployment",
+                setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(1, [deployment("ecs-svc/2", WEB_TD(1))], { tags: [{ key: "owner", value: `e2e-${T0}` }] })]),
                 error: /started a new deployment/,
             },
             6: { what: "a bad deploy that up reports as a success", setup: (w) => serveService(w, [service(2, [deployment("ecs-svc/1", WEB_TD(1))])]), error: /pulumi up succeeded with a task that fails its health check/ },

@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import { builtinModules } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,11 +22,47 @@ function importsOf(file: string): string[] {
 
 describe("the importable library", () => {
     it("exports the components and the testing harness from the built files, with their types", () => {
-        assert.strictEqual(pkg.main, "dist/index.js");
-        assert.strictEqual(pkg.types, "dist/index.d.ts");
-        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
-        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/testing.d.ts", default: "./dist/testing.js" });
-        assert.deepStrictEqual(pkg.files, ["dist/**/*.js", "dist/**/*.d.ts", "docs/batch-cli.md", "README.md", "LICENSE"]);
+        assert.strictEqual(pkg.main, "lib/index.js");
+        assert.strictEqual(pkg.types, "dist/components/index.d.ts");
+        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/components/index.d.ts", default: "./lib/index.js" });
+        assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/components/testing.d.ts", default: "./lib/testing.js" });
+        assert.deepStrictEqual(pkg.files, ["lib/*.js", "dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "docs/batch-cli.md", "README.md", "LICENSE"]);
+        assert.match(fs.readFileSync(path.join(ROOT, "lib", "index.js"), "utf8"), /require\("\.\/load"\)\("components\/index\.js"\)/);
+        assert.match(fs.readFileSync(path.join(ROOT, "lib", "testing.js"), "utf8"), /require\("\.\/load"\)\("components\/testing\.js"\)/);
+    });
+
+    it("builds in prepare, except in this checkout's own npm ci and npm install, where the tests need no dist/", () => {
+        assert.strictEqual(pkg.scripts.prepare, "node scripts/build.js --prepare");
+        const prepare = (env: Record<string, string>) => spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.js"), "--prepare"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+        for (const command of ["ci", "install"]) {
+            const result = prepare({ INIT_CWD: ROOT, npm_command: command });
+            assert.deepStrictEqual([result.status, result.stdout], [0, `prepare: no build for this checkout's own npm ${command} (npm run build builds dist/)\n`]);
+        }
+        // npm pack, and npm installing this repository from git into another project, build:
+        // scripts/test-package.sh and scripts/test-git-install.sh check the result.
+        const build = fs.readFileSync(path.join(ROOT, "scripts", "build.js"), "utf8");
+        assert.match(build, /\["ci", "install"\]\.includes\(process\.env\.npm_command/);
+    });
+
+    it("says at import how to build it when dist/ is missing (installed from git with --ignore-scripts)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unbuilt-"));
+        fs.mkdirSync(path.join(dir, "lib"));
+        for (const file of fs.readdirSync(path.join(ROOT, "lib"))) {
+            fs.copyFileSync(path.join(ROOT, "lib", file), path.join(dir, "lib", file));
+        }
+        assert.throws(
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            () => require(path.join(dir, "lib", "index.js")),
+            (e: Error) => e.message.startsWith(`fargate-workloads: ${path.join("dist", "components", "index.js")} is missing in ${dir}: the package was installed without its build`) && e.message.includes("allowScripts") && e.message.endsWith(`cd ${dir} && npm install && npm run build`),
+        );
+        const bin = spawnSync(process.execPath, [path.join(dir, "lib", "bin.js"), "plan", "--help"], { encoding: "utf8" });
+        assert.deepStrictEqual([bin.status, bin.stdout], [1, ""]);
+        assert.match(bin.stderr, /^fargate-workloads: dist\/cli\/bin\.js is missing in /);
+        fs.mkdirSync(path.join(dir, "dist", "components"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "dist", "components", "testing.js"), "module.exports = { built: true };\n");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        assert.deepStrictEqual(require(path.join(dir, "lib", "testing.js")), { built: true }, "once built, the entry point is the build");
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("maps every typed subpath export in typesVersions, for consumers on node10 resolution (module commonjs)", () => {
@@ -41,13 +79,13 @@ describe("the importable library", () => {
         }
     });
 
-    it("gives consumers only what the components and the command line import: nothing of the program's (awsx, zod, yaml)", () => {
-        const dirs = ["components", "cli"].map((d) => path.join(ROOT, d));
+    it("gives consumers only what the components, the command line, the plan and the policy pack import: nothing of the program's (awsx, zod)", () => {
+        const dirs = ["components", "cli", "scripts/plan", "policy", "policy/limits"].map((d) => path.join(ROOT, d));
         const used = new Set(dirs.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => importsOf(path.join(dir, f)))));
         const provided = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
-        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of the components and the command line is a dependency or a peer");
-        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the components and the command line do not use");
-        for (const programOnly of ["@pulumi/awsx", "zod", "yaml"]) {
+        assert.deepStrictEqual([...used].filter((u) => !provided.has(u)), [], "every import of what the package ships is a dependency or a peer");
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), [], "no dependency the package does not use");
+        for (const programOnly of ["@pulumi/awsx", "zod"]) {
             assert.ok(!(programOnly in pkg.dependencies), `${programOnly} is not a consumer dependency`);
         }
     });

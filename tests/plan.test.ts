@@ -6,9 +6,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
 import { requireFresh } from "../components/testing";
-import * as pulumi from "@pulumi/pulumi";
 import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
-import { parseCommandLine, USAGE, withConsoleOnStderr } from "../scripts/plan/cli";
+import { parseCommandLine, USAGE } from "../scripts/plan/cli";
 import { WebService } from "../components/webService";
 import { estimateCost, runsPerMonth, toStandardCron } from "../scripts/plan/cost";
 import { planResources } from "../scripts/plan/model";
@@ -413,22 +412,26 @@ describe("npm run plan", () => {
             const json = JSON.parse(renderJson(plan));
             assert.strictEqual(json.stack, "dev");
             assert.ok(json.resources.every((r: any) => typeof r.type === "string" && typeof r.name === "string" && "parent" in r && typeof r.keyInputs === "object"));
-            assert.deepStrictEqual(Object.keys(json.cost).sort(), ["assumptions", "currency", "excluded", "fixedMonthly", "lines", "monthlyTotal", "monthlyTotalAtMax", "notes", "perService", "pricesTakenOn", "region", "usageMonthly"]);
+            assert.deepStrictEqual(Object.keys(json.cost).sort(), ["assumptions", "currency", "excluded", "fixedMonthly", "lines", "monthlyTotal", "monthlyTotalAtMax", "notes", "perService", "pricesTakenOn", "region", "unpriced", "usageMonthly"]);
         });
     });
 
     describe("the command line", () => {
         const usageError = (problem: string) => ({ exit: 2, stderr: `plan: ${problem}\n\n${USAGE}` });
+        const defaults = { projectDir: ROOT, stack: "dev", format: "text", configDir: ROOT, config: {}, stackOutputs: {}, invokes: {} };
 
         it("prints the usage for --help or -h, exit 0", () => {
             assert.deepStrictEqual(parseCommandLine(["--help"], ROOT), { exit: 0, stdout: USAGE });
             assert.deepStrictEqual(parseCommandLine(["--stack", "prod", "-h"], ROOT), { exit: 0, stdout: USAGE });
-            assert.ok(USAGE.startsWith("Usage: npm run -s plan -- [--stack NAME] [--format text|markdown|json] [--out DIR] [--config-dir DIR]\n"));
-            assert.ok(USAGE.includes("\n  npm run -s plan -- --stack prod --format json > plan.json\n"), "the usage shows how to pipe the JSON without npm's banner");
+            assert.ok(USAGE.startsWith("Usage: fargate-workloads plan [--stack NAME] [--format text|markdown|json] [--out DIR] [--cwd DIR]\n"));
+            assert.ok(USAGE.includes("\n  npx fargate-workloads plan --stack prod --format json > plan.json\n"), "the usage shows how to pipe the JSON");
         });
 
         it("names every bad flag or value, with the usage, exit 2", () => {
             const missing = path.join(os.tmpdir(), "no-such-plan-dir");
+            const noProject = fs.mkdtempSync(path.join(os.tmpdir(), "plan-no-project-"));
+            const notJson = path.join(noProject, "outputs.txt");
+            fs.writeFileSync(notJson, "vpcId: vpc-1");
             const cases: [string[], string][] = [
                 [["--bogus"], "unknown option --bogus"],
                 [["-x"], "unknown option -x"],
@@ -438,50 +441,47 @@ describe("npm run plan", () => {
                 [["prod"], 'unexpected argument "prod"; every value follows its option, as in --stack prod'],
                 [["--stack", "staging"], `no stack file Pulumi.staging.yaml in ${ROOT} (stacks there: dev, prod)`],
                 [["--config-dir", missing], `--config-dir ${missing} is not a directory`],
+                [["--cwd", missing], `--cwd ${missing} is not a directory`],
+                [["--cwd", noProject], `no Pulumi.yaml in ${noProject} or above; run the plan in your Pulumi project, or give its folder with --cwd DIR`],
+                [["--config-dir", noProject], `no Pulumi.<stack>.yaml in ${noProject}; name the stack with --stack NAME and add its stack file`],
+                [["--config", "region"], '--config takes KEY=VALUE (got "region")'],
+                [["--config", "web={cpu"], "--config web: the value starts like JSON but is not ({cpu)"],
+                [["--stack-outputs", `acme/network/prod=${notJson}`], `--stack-outputs acme/network/prod=${notJson}: ${notJson} must hold a JSON object`],
+                [["--invokes", missing], `--invokes ${missing}: ${missing} cannot be read (ENOENT)`],
                 [["--out="], "--out needs a directory"],
                 [["--help=yes"], "--help does not take a value"],
             ];
             for (const [argv, problem] of cases) {
                 assert.deepStrictEqual(parseCommandLine(argv, ROOT), usageError(problem), argv.join(" "));
             }
+            fs.rmSync(noProject, { recursive: true, force: true });
         });
 
-        it("plans dev as text from the repository's stack files by default", () => {
-            assert.deepStrictEqual(parseCommandLine([], ROOT), { run: { stack: "dev", format: "text", configDir: ROOT } });
-            assert.deepStrictEqual(parseCommandLine(["--stack=prod", "--format", "json", "--out", "plan-out", "--config-dir", "."], ROOT), {
-                run: { stack: "prod", format: "json", configDir: process.cwd(), out: path.resolve("plan-out") },
+        it("plans dev as text from the project it is run in, found upwards as the Pulumi CLI finds it", () => {
+            assert.deepStrictEqual(parseCommandLine([], ROOT), { run: defaults });
+            assert.deepStrictEqual(parseCommandLine([], path.join(ROOT, "app")), { run: defaults }, "from a folder below Pulumi.yaml");
+            assert.deepStrictEqual(parseCommandLine(["--stack=prod", "--format", "json", "--out", "plan-out", "--config-dir", ".", "--config", "web={\"cpu\":512}", "--config", "aws:region=eu-west-1"], ROOT), {
+                run: { ...defaults, stack: "prod", format: "json", configDir: ROOT, out: path.join(ROOT, "plan-out"), config: { web: { cpu: 512 }, "aws:region": "eu-west-1" } },
             });
         });
 
-        it("keeps standard output for the plan while the program runs: its console and Pulumi's info logs go to stderr", async () => {
-            const written = { stdout: "", stderr: "" };
-            const { log } = console;
-            const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
-            process.stdout.write = ((chunk: string) => (written.stdout += chunk) !== undefined) as typeof process.stdout.write;
-            process.stderr.write = ((chunk: string) => (written.stderr += chunk) !== undefined) as typeof process.stderr.write;
-            try {
-                await withConsoleOnStderr(async () => {
-                    console.log("from console.log");
-                    console.info("from console.info");
-                    await pulumi.log.info("from pulumi.log.info");
-                });
-            } finally {
-                process.stdout.write = saved.stdout;
-                process.stderr.write = saved.stderr;
-            }
-            assert.strictEqual(written.stdout, "");
-            assert.strictEqual(written.stderr, "from console.log\nfrom console.info\ninfo: [runtime] from pulumi.log.info\n");
-            assert.strictEqual(console.log, log, "console.log is restored");
+        it("plans the only stack of a project without a dev stack; with several it asks which", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-stacks-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "config: {}\n");
+            assert.strictEqual((parseCommandLine([], dir) as { run: { stack: string } }).run.stack, "staging");
+            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config: {}\n");
+            assert.deepStrictEqual(parseCommandLine([], dir), usageError(`name the stack to plan with --stack (stack files in ${dir}: prod, staging)`));
+            fs.rmSync(dir, { recursive: true, force: true });
         });
     });
 
     describe("the command", function () {
-        // Each test starts Node with ts-node and the Pulumi SDK: give it the child's own time limit.
+        // Each test starts Node twice (the command, then the evaluation with the Pulumi SDK): give it the child's own time limit.
         this.timeout(60000);
         const run = (...args: string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", "plan.ts"), ...args], {
+            spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "plan", "register.js"), path.join(ROOT, "cli", "bin.ts"), "plan", ...args], {
                 cwd: ROOT,
-                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
                 encoding: "utf8",
                 timeout: 60000,
             });
@@ -493,6 +493,12 @@ describe("npm run plan", () => {
                 encoding: "utf8",
                 timeout: 60000,
             });
+
+        it("loads no Pulumi SDK itself, nor do the batch commands: only the evaluation's child process does", () => {
+            const script = 'require("./scripts/plan/command"); require("./cli/main"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("@pulumi"))))';
+            const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "plan", "register.js"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+            assert.deepStrictEqual([result.status, JSON.parse(result.stdout)], [0, []], result.stderr);
+        });
 
         it("prints the usage for --help on stdout, exit 0", () => {
             const result = run("--help");
@@ -522,7 +528,7 @@ describe("npm run plan", () => {
             const result = run("--stack", "bad", "--config-dir", dir);
             assert.strictEqual(result.status, 1);
             assert.strictEqual(result.stdout, "");
-            assert.ok(result.stderr.includes("Invalid stack configuration (2 problems):"), result.stderr);
+            assert.ok(result.stderr.startsWith("Stack bad is refused, as pulumi preview would refuse it:\nInvalid stack configuration (2 problems):"), result.stderr);
             assert.ok(result.stderr.includes('fargate-workloads:web.cpu ("big") must be a number; write it as one'));
             assert.ok(result.stderr.includes("fargate-workloads:web.colour is not a known key"));
             fs.rmSync(dir, { recursive: true, force: true });

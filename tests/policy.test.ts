@@ -76,19 +76,19 @@ describe("policy pack (policy/)", () => {
     after(() => mocks.useStack("test"));
 
     describe("the pack", () => {
-        it("is a nodejs CrossGuard pack with its own exactly pinned dependencies and lock file", () => {
+        it("ships in the package as a nodejs CrossGuard pack (dist/policy), on the package's pinned @pulumi/policy", () => {
             const dir = path.join(ROOT, "policy");
             const manifest = parse(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"));
             assert.strictEqual(manifest.runtime, "nodejs");
             assert.ok(typeof manifest.description === "string" && manifest.description.length > 20);
-            const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+            assert.ok(!fs.existsSync(path.join(dir, "package.json")), "no package of its own: the pack is part of fargate-workloads and uses its dependencies");
             const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-            assert.strictEqual(pkg.name, "fargate-workloads-policy");
-            // The same versions the repository pins, so the tests exercise what the pack runs.
-            assert.deepStrictEqual(pkg.dependencies, { "@pulumi/policy": root.devDependencies["@pulumi/policy"], "@pulumi/pulumi": root.devDependencies["@pulumi/pulumi"] });
-            const lock = JSON.parse(fs.readFileSync(path.join(dir, "package-lock.json"), "utf8"));
-            assert.strictEqual(lock.packages["node_modules/@pulumi/policy"].version, "1.21.0");
-            assert.strictEqual(lock.packages["node_modules/@pulumi/pulumi"].version, "3.270.0");
+            // A dependency, not a peer: pulumi preview --policy-pack node_modules/fargate-workloads/dist/policy finds it from there.
+            assert.strictEqual(root.dependencies["@pulumi/policy"], "1.21.0");
+            assert.ok(root.files.includes("dist/policy/PulumiPolicy.yaml"), "the manifest ships beside the compiled pack");
+            const build = parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+            assert.ok(build.include.includes("policy/**/*.ts"), "npm run build compiles the pack");
+            assert.match(fs.readFileSync(path.join(ROOT, "scripts", "build.js"), "utf8"), /\["policy\/PulumiPolicy\.yaml", "policy\/PulumiPolicy\.yaml"\]/);
             // Constructing a PolicyPack starts its server: index.ts does that and nothing else.
             const index = fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace(/^\s*\/\/.*$/gm, "").trim();
             assert.match(index, /^import \{ PolicyPack \} from "@pulumi\/policy";\s*import \{ policies \} from "\.\/policies";\s*new PolicyPack\("fargate-workloads", \{ policies \}\);$/);

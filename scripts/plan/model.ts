@@ -4,7 +4,7 @@
  * secret values never leave as anything but "[secret]".
  */
 import { summarizeRunner } from "../../components/batchRunner";
-import { SECRET_PLACEHOLDER } from "../../app/config";
+import { SECRET_PLACEHOLDER } from "./project";
 import { isSecretValue, RecordedResource } from "../../components/testing";
 import { Direction, inlineRuleText, policyStatements, vpcRuleText } from "./access";
 

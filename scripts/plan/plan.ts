@@ -1,18 +1,17 @@
 /**
- * Builds the plan of a stack: evaluates index.ts under the Pulumi runtime mocks with the stack's
- * configuration from `Pulumi.<stack>.yaml`, then derives the resource list, the architecture
- * diagram and the cost estimate from what the program registered.
+ * Builds the plan of a stack from what its program registered under the Pulumi runtime mocks
+ * (evaluate.ts): the resource list, routing, alarms, the architecture diagram and the cost.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { readStackFile } from "../../app/stackFile";
-import { MockRecorder, RecordedResource, requireFresh } from "../../components/testing";
+import { MockRecorder, RecordedResource } from "../../components/testing";
 import { CostReport, estimateCost } from "./cost";
 import { ServiceDeployTime, deployTimes } from "./deployTime";
 import { architectureGraph, toDot, toMermaid } from "./diagram";
+import { evaluateProgram, ProgramRecord } from "./evaluate";
+import { unpricedTypes } from "./unpriced";
 import { alarmText, serviceCalls, wafRulesText, countByType, listenerRulesText, PlanResource, planResources, ResourceIndex } from "./model";
 
+/** This repository: its `index.ts` is the demo program the tests plan. */
 export const REPOSITORY_ROOT = path.join(__dirname, "..", "..");
 
 export interface Plan {
@@ -21,7 +20,8 @@ export interface Plan {
     readonly region: string;
     readonly resources: PlanResource[];
     readonly counts: Record<string, number>;
-    readonly cost: CostReport;
+    /** The estimate, and the types it puts no figure on ("type (count)"). */
+    readonly cost: CostReport & { readonly unpriced: string[] };
     /** The modeled time of a rolling deploy of each load-balanced service. */
     readonly deployTimes: ServiceDeployTime[];
     /** Each listener's rules in evaluation order (priority: conditions -> action), then its default. */
@@ -137,29 +137,24 @@ export function workloads(resources: readonly RecordedResource[]): Workloads {
     return { queues, scaling, serviceConnect };
 }
 
-/** The project name from Pulumi.yaml. */
-export function projectName(root: string = REPOSITORY_ROOT): string {
-    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
-    return doc.name ?? "fargate-workloads";
-}
-
 /**
- * Evaluates the program for `stack` (stack file in `configDir`) with `mocks` and returns its plan.
- * Throws the program's own error (configuration or component validation) when it refuses the stack.
+ * Evaluates this repository's program for `stack` (stack file in `configDir`) with `mocks`, in
+ * this process, and returns its plan. Throws the program's own error (configuration or component
+ * validation) when it refuses the stack. The command line evaluates in a child process instead.
  */
 export async function buildPlan(mocks: MockRecorder, stack: string, configDir: string = REPOSITORY_ROOT): Promise<Plan> {
-    const file = readStackFile(configDir, stack);
-    const region = typeof file.config["aws:region"] === "string" ? (file.config["aws:region"] as string) : "us-east-1";
-    const project = projectName();
-    mocks.useStack(stack, { project, config: file.config, secretKeys: file.secretKeys, region });
-    requireFresh(path.join(REPOSITORY_ROOT, "index.ts"));
-    await mocks.settle();
-    const recorded = [...mocks.resources];
+    return planFromRecord(await evaluateProgram(mocks, { projectDir: REPOSITORY_ROOT, stack, configDir }));
+}
+
+/** The plan of what a program registered. */
+export function planFromRecord(record: ProgramRecord): Plan {
+    const { stack, project, region, resources: recorded } = record;
     const graph = architectureGraph(recorded);
-    const cost = estimateCost(recorded, region);
+    const cost = { ...estimateCost(recorded, region), unpriced: unpricedTypes(recorded) };
     const notes = [
         "Evaluated under Pulumi's runtime mocks: no cloud call was made, and computed values (ids, ARNs, DNS names) are stand-ins.",
-        "awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create.",
+        ...(recorded.some((r) => r.type.startsWith("awsx:")) ? ["awsx components (the VPC, an image build) run in a plugin: their children are invisible here, so each shows as one node with what it will create."] : []),
+        ...record.notes,
         ...cost.notes,
     ];
     return { stack, project, region, resources: planResources(recorded), counts: countByType(recorded), cost, deployTimes: deployTimes(recorded), routing: listenerRouting(recorded), ...monitoring(recorded), workloads: workloads(recorded), diagram: { mermaid: toMermaid(graph), dot: toDot(graph, `${project} ${stack}`) }, notes };

@@ -85,6 +85,7 @@ export function renderText(plan: Plan): string {
         ...plan.deployTimes.map((d) => `  ${d.service}: ${d.text}`),
         "Not included",
         ...c.excluded.map((e) => `  - ${e}`),
+        ...(c.unpriced.length > 0 ? ["Unpriced resource types (billed by use, or not in the price table: no line above)", ...c.unpriced.map((u) => `  - ${u}`)] : []),
         "",
         "Architecture: see architecture.mmd / architecture.dot with --out DIR, or --format markdown.",
     ];
@@ -141,6 +142,7 @@ export function renderMarkdown(plan: Plan): string {
         ...plan.firewalls.map((f) => `Web application firewall \`${f.name}\`: ${f.rules.join("; ")}.`),
         "",
         `Not included: ${c.excluded.join(", ")}.`,
+        ...(c.unpriced.length > 0 ? ["", `Unpriced resource types (billed by use, or not in the price table): ${c.unpriced.map((u) => `\`${u}\``).join(", ")}.`] : []),
         "",
         "### Rolling deploy, modeled ([docs/aws-behaviour.md](docs/aws-behaviour.md))",
         "",
