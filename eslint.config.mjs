@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "dist/", "**/*.js", "**/*.mjs", "examples/", "policy/node_modules/", "policy/bin/"] },
+    { ignores: ["node_modules/", "bin/", "dist/", ".scratch/", "**/*.js", "**/*.mjs", "examples/", "policy/node_modules/", "policy/bin/"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

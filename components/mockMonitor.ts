@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as sdkSettings from "@pulumi/pulumi/runtime/settings";
+import { urnIn } from "./updateModel";
 
 const settings = sdkSettings as unknown as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
 
@@ -132,15 +133,4 @@ export function watchRegistrations(onRegistration: (info: RegistrationInfo) => v
 /** The URN the engine gives a resource of `type` named `name` under `parentUrn`, in the current stack and project. */
 export function urnOf(parentUrn: string | undefined, type: string, name: string): string {
     return urnIn(pulumi.getStack(), pulumi.getProject(), parentUrn, type, name);
-}
-
-/** The URN of a resource of `type` named `name` under `parentUrn` in `stack` of `project`. */
-export function urnIn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
-    let qualified = type;
-    if (parentUrn) {
-        // As the mock monitor does: the parent's own type only (the engine would keep its whole chain).
-        const parentType = parentUrn.split("::")[2].split("$").pop();
-        qualified = `${parentType}$${type}`;
-    }
-    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }

@@ -1,4 +1,4 @@
-import { RecordedOptions } from "./mockMonitor";
+import type { RecordedOptions } from "./mockMonitor";
 
 /**
  * The record the mock harness (`fargate-workloads/testing`) keeps of a program's registrations

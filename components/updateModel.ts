@@ -172,3 +172,13 @@ export function valueAt(value: any, path: string): unknown {
     return v;
 }
 
+/** The URN of a resource of `type` named `name` under `parentUrn` in `stack` of `project`. */
+export function urnIn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
+    let qualified = type;
+    if (parentUrn) {
+        // As the mock monitor does: the parent's own type only (the engine would keep its whole chain).
+        const parentType = parentUrn.split("::")[2].split("$").pop();
+        qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}

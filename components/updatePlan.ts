@@ -19,11 +19,10 @@
  *   independent ones in parallel), then deletes of replaced and removed resources in reverse
  *   dependency order (pulumi `pkg/resource/deploy/step_generator.go`).
  */
-import { urnIn } from "./mockMonitor";
 import type { RecordedResource } from "./mockRecord";
 import { COMPONENT_IN_PLACE, REPLACED_WHEN } from "./replacementConditions";
 import { REPLACEMENTS, ReplacementRule, TypeReplacements } from "./replacements";
-import { identityValues, isUnknown, Node, parsePath, pathCovers, PlanContext, PlannedStep, ProgramSnapshot, ReplaceReason, StepOp, tablePath, Unknown, UpdatePlan, UpdateRule, valueAt } from "./updateModel";
+import { identityValues, isUnknown, Node, urnIn, parsePath, pathCovers, PlanContext, PlannedStep, ProgramSnapshot, ReplaceReason, StepOp, tablePath, Unknown, UpdatePlan, UpdateRule, valueAt } from "./updateModel";
 import { UPDATE_RULES } from "./updateRules";
 
 export type { PlannedStep, ProgramSnapshot, ReplaceReason, StepOp, UpdatePlan, UpdateProblem, UpdateRule } from "./updateModel";

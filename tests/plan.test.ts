@@ -418,7 +418,7 @@ describe("npm run plan", () => {
 
     describe("the command line", () => {
         const usageError = (problem: string) => ({ exit: 2, stderr: `plan: ${problem}\n\n${USAGE}` });
-        const defaults = { projectDir: ROOT, stack: "dev", format: "text", configDir: ROOT, config: {}, stackOutputs: {}, invokes: {} };
+        const defaults = { projectDir: ROOT, stack: "dev", format: "text", configDir: ROOT, config: {}, stackOutputs: {}, invokes: {}, allowReplace: [] };
 
         it("prints the usage for --help or -h, exit 0", () => {
             assert.deepStrictEqual(parseCommandLine(["--help"], ROOT), { exit: 0, stdout: USAGE });
@@ -450,6 +450,9 @@ describe("npm run plan", () => {
                 [["--invokes", missing], `--invokes ${missing}: ${missing} cannot be read (ENOENT)`],
                 [["--out="], "--out needs a directory"],
                 [["--help=yes"], "--help does not take a value"],
+                [["--compare="], "--compare needs a git ref or a directory"],
+                [["--allow-replace", "todo-table"], "--allow-replace applies to --compare only"],
+                [["--compare", "origin/main", "--out", "plan-out"], "--out writes a plan's files; with --compare, redirect standard output instead"],
             ];
             for (const [argv, problem] of cases) {
                 assert.deepStrictEqual(parseCommandLine(argv, ROOT), usageError(problem), argv.join(" "));
@@ -460,6 +463,9 @@ describe("npm run plan", () => {
         it("plans dev as text from the project it is run in, found upwards as the Pulumi CLI finds it", () => {
             assert.deepStrictEqual(parseCommandLine([], ROOT), { run: defaults });
             assert.deepStrictEqual(parseCommandLine([], path.join(ROOT, "app")), { run: defaults }, "from a folder below Pulumi.yaml");
+            assert.deepStrictEqual(parseCommandLine(["--compare", "origin/main", "--allow-replace", "todo-table", "--allow-replace", "web-logs"], ROOT), {
+                run: { ...defaults, compare: "origin/main", allowReplace: ["todo-table", "web-logs"] },
+            });
             assert.deepStrictEqual(parseCommandLine(["--stack=prod", "--format", "json", "--out", "plan-out", "--config-dir", ".", "--config", "web={\"cpu\":512}", "--config", "aws:region=eu-west-1"], ROOT), {
                 run: { ...defaults, stack: "prod", format: "json", configDir: ROOT, out: path.join(ROOT, "plan-out"), config: { web: { cpu: 512 }, "aws:region": "eu-west-1" } },
             });
@@ -553,7 +559,7 @@ describe("npm run plan", () => {
         };
         const nodeVersions = (wf: any) => Object.values(wf.jobs).flatMap((job: any) => job.steps.filter((s: any) => String(s.uses).startsWith("actions/setup-node")).map((s: any) => s.with["node-version"]));
 
-        it("tests and tests the package on Node.js 22 and 24, then plans every stack into the summary and a sticky comment, then previews where credentials exist", () => {
+        it("tests and tests the package on Node.js 22 and 24, then plans every stack and its update from the base branch into the summary and a sticky comment, then previews where credentials exist", () => {
             const wf = workflow("pull-request.yml");
             assert.ok("pull_request" in wf.on);
             assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test", "npm run test:package"]);
@@ -563,9 +569,11 @@ describe("npm run plan", () => {
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown"), "plans"),
+                stepIndex(steps, (s) => /git fetch .*origin .*github\.base_ref/.test(String(s.run)), "fetches the base branch the shallow checkout lacks"),
+                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "origin/${{ github.base_ref }}"'), "plans, and compares with the base"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
+                stepIndex(steps, (s) => String(s.run).startsWith("test \"$(cat plan-out/blocked)\""), "then fails when the update would fail or lose data"),
             ];
             assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
             const planned = /for stack in ([\w -]+); do/.exec(steps.find((s: any) => String(s.run).includes("plan --"))!.run)![1].trim().split(/\s+/);

@@ -13,6 +13,7 @@ export type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: fargate-workloads plan [--stack NAME] [--format text|markdown|json] [--out DIR] [--cwd DIR]
          [--config-dir DIR] [--config KEY=VALUE]... [--stack-outputs STACK=FILE]... [--invokes FILE]
+         [--compare REF|DIR [--allow-replace NAME]...]
 
 What \`pulumi up\` would create for a stack of the Pulumi program in this folder, how it is wired
 and what it costs a month, from the program run under Pulumi's runtime mocks: no Pulumi CLI, cloud
@@ -31,6 +32,14 @@ Options:
                      pulumi stack output --stack STACK --json > FILE; repeat it for each stack
   --invokes FILE     results of invokes the mocks cannot answer, by token, in a JSON file:
                      {"aws:ec2/getVpc:getVpc": {"id": "vpc-0123", "cidrBlock": "10.0.0.0/16"}}
+  --compare REF|DIR  instead of the plan, the update pulumi up would make to the stack from the
+                     program at a git ref of this repository (origin/main) or in another checkout
+                     (a folder): every step in the engine's order, what forces each replacement,
+                     and each step AWS would refuse. The offline early warning, not the authority:
+                     pulumi preview against the stack's state sees what this cannot
+  --allow-replace NAME
+                     with --compare: a stateful resource (a table, bucket, key, log group, queue...)
+                     that may be replaced or deleted, by logical name or URN; repeat it for each
   -h, --help         print this help and exit
 
 Standard output carries the plan and nothing else; notes, errors and what the program prints go
@@ -40,7 +49,9 @@ the -s to pipe the plan, or read it from --out:
   npm run -s plan -- --stack prod --format json | jq '.cost.monthlyTotal'
 
 Exit status: 0 the plan is printed; 1 the program refused the stack or could not run offline
-(every problem on standard error, with how to fix it); 2 bad usage.
+(every problem on standard error, with how to fix it), or with --compare a step would fail or a
+stateful resource would be replaced or deleted that --allow-replace does not name; 2 bad usage
+(with --compare: an unknown ref, a folder without the program, a stack without its file there).
 `;
 
 export interface PlanOptions {
@@ -56,6 +67,10 @@ export interface PlanOptions {
     readonly stackOutputs: Record<string, Record<string, unknown>>;
     /** Invoke results, by token. */
     readonly invokes: Record<string, Record<string, unknown>>;
+    /** The base to compare with: a git ref or a folder. */
+    readonly compare?: string;
+    /** Stateful resources the comparison may replace or delete. */
+    readonly allowReplace: readonly string[];
 }
 
 /** What the command line asks for: a plan, or an exit with text for stdout or stderr. */
@@ -115,7 +130,7 @@ function defaultStack(stacks: readonly string[], dir: string): string | { proble
 
 /** Parses and checks `argv` (the arguments after `plan`); `cwd` is where the project is looked for by default. */
 export function parseCommandLine(argv: readonly string[], cwd: string): CommandLine {
-    let values: { stack?: string; format?: string; out?: string; cwd?: string; "config-dir"?: string; config?: string[]; "stack-outputs"?: string[]; invokes?: string; help?: boolean };
+    let values: { stack?: string; format?: string; out?: string; cwd?: string; "config-dir"?: string; config?: string[]; "stack-outputs"?: string[]; invokes?: string; compare?: string; "allow-replace"?: string[]; help?: boolean };
     try {
         ({ values } = parseArgs({
             args: [...argv],
@@ -128,6 +143,8 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
                 config: { type: "string", multiple: true },
                 "stack-outputs": { type: "string", multiple: true },
                 invokes: { type: "string" },
+                compare: { type: "string" },
+                "allow-replace": { type: "string", multiple: true },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -203,5 +220,27 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     if (typeof invokes === "string") {
         return usageError(invokes);
     }
-    return { run: { projectDir, stack, format: format as Format, configDir, ...(values.out !== undefined ? { out: path.resolve(cwd, values.out) } : {}), config, stackOutputs, invokes } };
+    if (values.compare === "") {
+        return usageError("--compare needs a git ref or a directory");
+    }
+    if (values["allow-replace"] !== undefined && values.compare === undefined) {
+        return usageError("--allow-replace applies to --compare only");
+    }
+    if (values.compare !== undefined && values.out !== undefined) {
+        return usageError("--out writes a plan's files; with --compare, redirect standard output instead");
+    }
+    return {
+        run: {
+            projectDir,
+            stack,
+            format: format as Format,
+            configDir,
+            ...(values.out !== undefined ? { out: path.resolve(cwd, values.out) } : {}),
+            config,
+            stackOutputs,
+            invokes,
+            ...(values.compare !== undefined ? { compare: values.compare } : {}),
+            allowReplace: values["allow-replace"] ?? [],
+        },
+    };
 }

@@ -9,6 +9,28 @@ import { evaluateInChild } from "./child";
 import { parseCommandLine } from "./cli";
 import { ProjectError, readProject } from "./project";
 import { renderJson, renderMarkdown, renderText } from "./render";
+import { compare, CompareInputError, renderComparisonJson, renderComparisonMarkdown, renderComparisonText } from "./compare";
+import type { PlanOptions } from "./cli";
+
+/** `plan --compare`: the update from the base program to this one, and an exit status that gates it. */
+async function compareCommand(options: PlanOptions & { readonly compare: string }, io: PlanIo): Promise<number> {
+    let result: Awaited<ReturnType<typeof compare>>;
+    try {
+        result = await compare(options, io.cwd);
+    } catch (e) {
+        if (e instanceof CompareInputError) {
+            await io.err(`plan: ${e.message}\n`);
+            return 2;
+        }
+        throw e;
+    }
+    if ("problems" in result) {
+        await io.err(`${result.problems.join("\n")}\n`);
+        return result.exit;
+    }
+    await io.out({ text: renderComparisonText, markdown: renderComparisonMarkdown, json: renderComparisonJson }[options.format](result));
+    return result.blocking.length > 0 ? 1 : 0;
+}
 
 /** Where the command writes: standard output and error by default. */
 export interface PlanIo {
@@ -39,6 +61,9 @@ export async function planCommand(argv: readonly string[], io: PlanIo = processP
             return 1;
         }
         throw e;
+    }
+    if (options.compare !== undefined) {
+        return compareCommand({ ...options, compare: options.compare }, io);
     }
     const answer = await evaluateInChild({ projectDir: options.projectDir, stack: options.stack, configDir: options.configDir, config: options.config, stackOutputs: options.stackOutputs, invokes: options.invokes, plan: true });
     if (!answer.ok) {
