@@ -128,8 +128,9 @@ export interface BatchTaskAlerts {
 /** Arguments of {@link BatchTask}: the shared task definition arguments plus how runs happen. */
 export interface BatchTaskArgs extends TaskDefinitionArgs {
     /**
-     * ECS cluster to run in: an `aws.ecs.Cluster` or a cluster ARN. A given cluster must have the
-     * FARGATE and FARGATE_SPOT capacity providers associated.
+     * ECS cluster to run in: `{ cluster, capacityProviders }` (the runner waits for the
+     * association), an `aws.ecs.Cluster` or a cluster ARN. A given cluster must have the FARGATE
+     * and FARGATE_SPOT capacity providers associated.
      * @default a new cluster with Container Insights and both Fargate capacity providers
      */
     readonly cluster?: ClusterInput;

@@ -155,8 +155,9 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     /** Port the main container listens on (non-root processes cannot bind below 1024). @default 8080 */
     readonly port?: number;
     /**
-     * Cluster to run in: an `aws.ecs.Cluster` or a cluster ARN. It must have the FARGATE and
-     * FARGATE_SPOT capacity providers associated. @default a new cluster with Container Insights and both providers
+     * Cluster to run in: `{ cluster, capacityProviders }` (the service waits for the association),
+     * an `aws.ecs.Cluster` or a cluster ARN. It must have the FARGATE and FARGATE_SPOT capacity
+     * providers associated. @default a new cluster with Container Insights and both providers
      */
     readonly cluster?: ClusterInput;
     /** Subnets and VPC of the tasks. */

@@ -89,7 +89,7 @@ export interface WorkerAlarmArgs {
 export interface WorkerServiceArgs extends TaskDefinitionArgs {
     /** Seconds between SIGTERM and SIGKILL when a task stops, 2 to 120; at most the queue's visibility timeout. @default 120 (Fargate's maximum) */
     readonly stopTimeoutSeconds?: number;
-    /** Cluster to run in (with Container Insights: the scaling metric counts running tasks with it). @default a new cluster with Container Insights and both Fargate providers */
+    /** Cluster to run in, as for `WebService` (`{ cluster, capacityProviders }` makes the service wait for the association); with Container Insights: the scaling metric counts running tasks with it. @default a new cluster with Container Insights and both Fargate providers */
     readonly cluster?: ClusterInput;
     /** Subnets and VPC of the tasks. */
     readonly network: TaskNetwork;
