@@ -177,7 +177,7 @@ export type WebConfig = z.infer<typeof webSchema>;
 export type BatchConfig = z.infer<typeof batchSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
 
-/** Defaults of the stack configuration; the README's configuration reference repeats them. */
+/** Defaults of the stack configuration; the configuration reference (docs/configuration.md) repeats them. */
 export const STACK_DEFAULTS = {
     network: { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "Single" as const },
     web: {
@@ -247,14 +247,14 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
             return issue.keys.map((k) => {
                 const near = nearest(k, knownKeysAt(issue.path));
                 const suggestion = near !== undefined ? `did you mean \`${near}\`? ` : "";
-                return `${keyOf([...issue.path, k])} is not a known key; ${suggestion}remove it or fix its spelling (see the README's configuration reference)`;
+                return `${keyOf([...issue.path, k])} is not a known key; ${suggestion}remove it or fix its spelling (see docs/configuration.md)`;
             });
         case "invalid_type":
             return [`${keyOf(issue.path)} (${show(input)}) must be ${issue.expected === "object" ? "a YAML mapping" : issue.expected === "array" ? "a YAML list" : `a ${issue.expected}`}; write it as one`];
         case "invalid_value":
             return [`${keyOf(issue.path)} (${show(input)}) must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; use one of them`];
         case "invalid_union":
-            return [`${keyOf(issue.path)} (${show(input)}) has the wrong form; see the README's configuration reference`];
+            return [`${keyOf(issue.path)} (${show(input)}) has the wrong form; see docs/configuration.md`];
         case "too_small":
             return [`${keyOf(issue.path)} (${show(input)}) must be at least ${issue.minimum}; raise it`];
         case "too_big":

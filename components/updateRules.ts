@@ -238,7 +238,7 @@ function describeStale(r: RecordedResource, target: RecordedResource, why: strin
             rule: "in-use-not-deleted",
             severity: "error",
             urns: [r.urn, target.urn],
-            message: `${r.name} keeps ${path} pointing at ${target.name}, which ${replaced}, because ${why}: ELB refuses to delete a target group a listener rule forwards to (ResourceInUse), so the update fails at the end, and until then the load balancer sends requests to the old group while ECS registers tasks in the new one. Fix: let the change reach ${r.name} (see the README's safe ways to change a deployed service).`,
+            message: `${r.name} keeps ${path} pointing at ${target.name}, which ${replaced}, because ${why}: ELB refuses to delete a target group a listener rule forwards to (ResourceInUse), so the update fails at the end, and until then the load balancer sends requests to the old group while ECS registers tasks in the new one. Fix: let the change reach ${r.name} (see "The changes that need care" in the package's docs/updates.md).`,
         };
     }
     return {
@@ -281,7 +281,7 @@ const staleReferences: UpdateRule = (ctx) => {
                     rule: "ignored-change",
                     severity: "error",
                     urns: [urn, ...added],
-                    message: `${r.name} would point ${top} at ${names} too, but ignoreChanges: ["${pattern}"] keeps the old value, so the live resource never does (a service moved between rolling and a traffic-shifting strategy in place, say). Fix: see the README's safe ways to change a deployed stack.`,
+                    message: `${r.name} would point ${top} at ${names} too, but ignoreChanges: ["${pattern}"] keeps the old value, so the live resource never does (a service moved between rolling and a traffic-shifting strategy in place, say). Fix: see "The changes that need care" in the package's docs/updates.md.`,
                 });
             }
         }
@@ -443,8 +443,8 @@ const trafficShiftingRuleMadeAnew: UpdateRule = (ctx) => {
             severity: "warning",
             urns: [s.urn],
             message: withGroups
-                ? `${r.name} is replaced with its target groups, which are new and empty: requests fail from its replacement until ECS's deployment registers the new tasks. Fix: see the README's safe ways to change a deployed service.`
-                : `${r.name} is ${s.op === "replace" ? "replaced" : "made anew"} forwarding all requests to its first target group, which may not be the one ECS runs the tasks in after earlier deployments: requests would reach a group without tasks until the next deployment. Fix: see the README's safe ways to change a deployed service.`,
+                ? `${r.name} is replaced with its target groups, which are new and empty: requests fail from its replacement until ECS's deployment registers the new tasks. Fix: see "The changes that need care" in the package's docs/updates.md.`
+                : `${r.name} is ${s.op === "replace" ? "replaced" : "made anew"} forwarding all requests to its first target group, which may not be the one ECS runs the tasks in after earlier deployments: requests would reach a group without tasks until the next deployment. Fix: see "The changes that need care" in the package's docs/updates.md.`,
         });
     }
     return problems;
@@ -485,7 +485,7 @@ const trafficShiftingEnded: UpdateRule = (ctx) => {
             rule: "traffic-shifting-ended",
             severity: "error",
             urns: [urn],
-            message: `${r.name}'s actions were ECS's to set (ignoreChanges), and now the program sets them: the update sends all requests to the target group it names, which may not be the one ECS runs the tasks in, and the other is deleted. Fix: see the README's safe ways to change a deployed service.`,
+            message: `${r.name}'s actions were ECS's to set (ignoreChanges), and now the program sets them: the update sends all requests to the target group it names, which may not be the one ECS runs the tasks in, and the other is deleted. Fix: see "The changes that need care" in the package's docs/updates.md.`,
         });
     }
     return problems;

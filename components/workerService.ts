@@ -61,7 +61,7 @@ export interface WorkerQueueArgs {
 
 /** Autoscaling: a queue worker on its backlog per task, an internal service on CPU. */
 export interface WorkerScalingArgs {
-    /** Fewest tasks; 0 lets an idle queue worker cost nothing, at the price of a slower first message (see the README); at least 1 without a queue. @default 1 (2 without a queue) */
+    /** Fewest tasks; 0 lets an idle queue worker cost nothing, at the price of a slower first message (see docs/worker-service.md); at least 1 without a queue. @default 1 (2 without a queue) */
     readonly minCount?: number;
     /** Most tasks. @default 5 */
     readonly maxCount?: number;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run test:git-install: install fargate-workloads from git into fresh consumer projects, as a
-# user does before the first release (README, "Install from git"), and check what npm 11 does
+# user does before the first release (README, "Install"), and check what npm 11 does
 # with the package's `prepare` (the build, scripts/build.js):
 #   1. a plain install builds dist/: the components import, `fargate-workloads plan` runs;
 #   2. --ignore-scripts leaves dist/ out: the import fails with the message of lib/load.js;

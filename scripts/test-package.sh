@@ -18,10 +18,10 @@ tarball=$(ls "$pack_dir"/*.tgz)
 echo "Packed $tarball:"
 tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
 # Only the compiled components and their types (dist/components), the command line (dist/cli)
-# and its reference (docs/batch-cli.md, which its --help names), the plan (dist/scripts/plan), the
-# policy pack (dist/policy, with its PulumiPolicy.yaml), the entry points (lib/), the README, the
-# license and package.json.
-unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/PulumiPolicy\.yaml|lib/(index|testing|bin|load)\.js|docs/batch-cli\.md|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+# and the documentation (docs/*.md: its --help names docs/batch-cli.md, messages name other pages), the
+# plan (dist/scripts/plan), the policy pack (dist/policy, with its PulumiPolicy.yaml), the entry points
+# (lib/), the README, the license and package.json.
+unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/PulumiPolicy\.yaml|lib/(index|testing|bin|load)\.js|docs/[a-z0-9-]+\.md|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
 if [ -n "$unexpected" ]; then
     echo "The package holds files it must not ship:" >&2
     echo "$unexpected" >&2

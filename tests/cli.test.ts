@@ -515,7 +515,7 @@ describe("fargate-workloads usage", () => {
         const file = /^Full reference: (\S+)$/.exec(line)![1];
         assert.ok(path.isAbsolute(file) && fs.existsSync(file), `${file} exists`);
         const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
-        assert.ok(pkg.files.includes("docs/batch-cli.md"), "the package ships it");
+        assert.ok(pkg.files.includes("docs/*.md"), "the package ships it, with the other pages of docs/");
         assert.strictEqual(path.relative(path.join(__dirname, ".."), file), path.join("docs", "batch-cli.md"));
     });
 
@@ -571,7 +571,7 @@ describe("fargate-workloads run --input that ECS would refuse", () => {
 describe("fargate-workloads jobs", () => {
     const arn = (name: string) => `arn:aws:states:${REGION}:123456789012:stateMachine:${name}`;
 
-    it("finds the job of the README's example, which exports only the BatchTask's runCommand", () => {
+    it("finds the job of the docs' example (docs/batch-task.md), which exports only the BatchTask's runCommand", () => {
         const outputs = { runNightly: `aws stepfunctions start-execution --state-machine-arn ${arn("nightly-runner-7f3e2a1")} --region ${REGION} --input '{}'`, url: "http://x" };
         assert.strictEqual(resolveJob("nightly", outputs).arn, arn("nightly-runner-7f3e2a1"));
         assert.deepStrictEqual(knownJobs(outputs), ["nightly"]);

@@ -108,8 +108,12 @@ describe("policy pack (policy/)", () => {
             );
         });
 
-        it("covers the Security Hub controls the README's security notes name", () => {
-            for (const control of ["ecs-2", "ecs-4", "ecs-5", "ecs-8", "ecs-9", "ecs-10", "ecs-12", "ecs-20", "elb-1", "elb-4", "elb-6", "elb-12", "elb-13", "elb-17"]) {
+        it("covers the Security Hub controls the security notes say it checks (docs/security.md)", () => {
+            const notes = fs.readFileSync(path.join(ROOT, "docs", "security.md"), "utf8");
+            const pack = notes.slice(notes.indexOf("## The policy pack"), notes.indexOf("\n## ", notes.indexOf("## The policy pack") + 1));
+            const controls = [...pack.split("\n\n")[1].matchAll(/\b(ECS|ELB)\.(\d+)\b/g)].map((m) => `${m[1].toLowerCase()}-${m[2]}`);
+            assert.deepStrictEqual(controls, ["ecs-2", "ecs-4", "ecs-5", "ecs-8", "ecs-9", "ecs-10", "ecs-12", "ecs-20", "elb-1", "elb-4", "elb-6", "elb-12", "elb-13", "elb-17"]);
+            for (const control of controls) {
                 assert.ok(POLICY_NAMES.some((n) => n.startsWith(`${control}-`)), `a policy for ${control.toUpperCase()}`);
             }
         });

@@ -466,10 +466,10 @@ describe("index.ts (the program)", () => {
                 "fargate-workloads:batch.exportRetentionDays (0) must be at least 1; raise it",
                 'fargate-workloads:network.natGateways ("Two") must be one of "None", "Single", "OnePerAz"; use one of them',
                 'fargate-workloads:protect ("yes") must be a boolean; write it as one',
-                "fargate-workloads:region is not a known key; remove it or fix its spelling (see the README's configuration reference)",
+                "fargate-workloads:region is not a known key; remove it or fix its spelling (see docs/configuration.md)",
                 'fargate-workloads:web.build ({"context":"."}) conflicts with web.image (the image is either given or built); remove one of them',
                 'fargate-workloads:web.certificateArn ("arn:aws:acm:us-east-1:1:certificate/x") conflicts with web.domain (a domain gets its own certificate); remove one of them',
-                "fargate-workloads:web.colour is not a known key; remove it or fix its spelling (see the README's configuration reference)",
+                "fargate-workloads:web.colour is not a known key; remove it or fix its spelling (see docs/configuration.md)",
                 'fargate-workloads:web.cpu ("big") must be a number; write it as one',
             ]);
             assert.match(error.message, /^Invalid stack configuration \(9 problems\):\n {2}- /);
@@ -585,7 +585,7 @@ describe("index.ts (the program)", () => {
                 error.message,
                 [
                     "Invalid stack configuration (5 problems):",
-                    "  - fargate-workloads:web.healthCheckPth is not a known key; did you mean `healthCheckPath`? remove it or fix its spelling (see the README's configuration reference)",
+                    "  - fargate-workloads:web.healthCheckPth is not a known key; did you mean `healthCheckPath`? remove it or fix its spelling (see docs/configuration.md)",
                     '  - fargate-workloads:web.image ("nginx latest") contains white space; remove it',
                     "  - fargate-workloads:web.memory (512) is not allowed with cpu 512; with 512 CPU units Fargate accepts 1024 to 4096 in steps of 1024 MiB; change memory or cpu to a valid Fargate pair",
                     "  - fargate-workloads:web.desiredCount (-1) must be a whole number from 0 to 5000 tasks; set it within 0..5000",

@@ -17,7 +17,7 @@ export interface ServiceDeployTime {
 export function deployTimes(resources: readonly RecordedResource[]): ServiceDeployTime[] {
     const byArn = (type: string, arn: unknown) => resources.find((r) => r.type === type && r.state.arn === arn);
     return resources
-        // The model is of a rolling deploy; a traffic-shifting one takes its bake times (see the README).
+        // The model is of a rolling deploy; a traffic-shifting one takes its bake times (see docs/deploy-strategies.md).
         .filter((r) => r.type === "aws:ecs/service:Service" && (r.inputs.loadBalancers ?? []).length > 0 && (r.inputs.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING")
         .flatMap((service) => {
             const tg = byArn("aws:lb/targetGroup:TargetGroup", service.inputs.loadBalancers[0].targetGroupArn);

@@ -1,5 +1,5 @@
 /**
- * The six checks of the end-to-end test, each a promise the README makes, tested against the
+ * The six checks of the end-to-end test, each a promise the docs make, tested against the
  * deployed stack. Each returns a one-line detail when the promise holds and throws CheckFailure
  * (or CheckTimeout, through its bounded waits) with what was seen when it does not; each can
  * fail, and tests/e2e.test.ts shows each failing on its bad case.

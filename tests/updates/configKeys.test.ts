@@ -1,7 +1,7 @@
 /**
- * Every key of the README's configuration reference, changed alone on the dev stack: what the
- * second `pulumi up` does, and which of those changes are not safe (each listed with its reason,
- * and in the README's safe ways to change a deployed stack).
+ * Every key of the configuration reference (docs/configuration.md), changed alone on the dev
+ * stack: what the second `pulumi up` does, and which of those changes are not safe (each listed
+ * with its reason, and in docs/updates.md, the safe ways to change a deployed stack).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -36,7 +36,7 @@ const batch = (b: Record<string, unknown>) => ({ "fargate-workloads:batch": { ..
 const network = (n: Record<string, unknown>) => ({ "fargate-workloads:network": { ...dev.network, ...n } });
 const worker = (w: Record<string, unknown>) => ({ "fargate-workloads:worker": { ...WORKER, ...w } });
 
-/** By README key. */
+/** By key of the configuration reference. */
 const KEY_CHANGES: Readonly<Record<string, KeyChange>> = {
     "network.vpcId": { edit: { "fargate-workloads:network": EXISTING_VPC }, ...MOVED },
     "network.publicSubnetIds": { edit: { "fargate-workloads:network": EXISTING_VPC }, ...MOVED },
@@ -102,11 +102,13 @@ const KEY_CHANGES: Readonly<Record<string, KeyChange>> = {
     owner: { edit: { "fargate-workloads:owner": "platform-team" } },
 };
 
-/** The keys the README's configuration reference lists (its first column; `a`, `b` rows name several). */
-function readmeKeys(): string[] {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const start = readme.indexOf("## Stack configuration");
-    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+/** The keys the configuration reference lists (its first column; `a`, `b` rows name several). */
+function referenceKeys(): string[] {
+    const reference = fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8");
+    const start = reference.indexOf("\n## Keys");
+    assert.ok(start >= 0, "docs/configuration.md has a section ## Keys");
+    const end = reference.indexOf("\n## ", start + 1);
+    const section = reference.slice(start, end < 0 ? undefined : end);
     const rows = section.split("\n").filter((l) => /^\| `/.test(l));
     return rows.flatMap((row) => [...row.split("|")[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]));
 }
@@ -121,8 +123,8 @@ describe("the second pulumi up: each key of the configuration reference, changed
         baseWithWorker = await stack("dev", worker({}));
     });
 
-    it("covers every key the README lists, and no other", () => {
-        assert.deepStrictEqual(Object.keys(KEY_CHANGES).sort(), [...new Set(readmeKeys())].sort());
+    it("covers every key the configuration reference lists, and no other", () => {
+        assert.deepStrictEqual(Object.keys(KEY_CHANGES).sort(), [...new Set(referenceKeys())].sort());
     });
 
     for (const [key, change] of Object.entries(KEY_CHANGES)) {
