@@ -104,8 +104,8 @@ export interface BatchTaskParallel {
      */
     readonly maxConcurrent?: number;
     /**
-     * Percentage of shards, 0 to 100, that may fail (after their retries) while the run still
-     * succeeds. Step Functions fails the run's Map state once failed shards / shards x 100
+     * Percentage of shards, a whole number from 0 to 100, that may fail (after their retries) while
+     * the run still succeeds. Step Functions fails the run's Map state once failed shards / shards x 100
      * exceeds it, and stops the shards still running.
      * @default 0 (any failed shard fails the run)
      */
@@ -296,6 +296,7 @@ export const BATCH_TASK_LIMITS = {
     concurrency: { min: 1, max: 100 },
     /** Distributed Map runs up to 10,000 child executions at once: every shard can run at once. */
     shards: { min: 1, max: SHARD_LIMITS.shards },
+    /** Whole percentages: the States Language schema (asl-validator's) takes an integer `ToleratedFailurePercentage`. */
     toleratedFailurePercent: { min: 0, max: 100 },
     /** Step Functions takes an execution input of at most 256 KiB. */
     inputBytes: 262144,
@@ -534,8 +535,8 @@ function resolveParallel(v: Validator, parallel: BatchTaskParallel | undefined):
     });
     const percent = parallel.toleratedFailurePercent ?? d.toleratedFailurePercent;
     const tolerance = v.check(() => {
-        if (typeof percent !== "number" || !Number.isFinite(percent) || percent < l.toleratedFailurePercent.min || percent > l.toleratedFailurePercent.max) {
-            throw v.error("parallel.toleratedFailurePercent", percent, "must be a percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did)", "set it within 0..100");
+        if (typeof percent !== "number" || !Number.isInteger(percent) || percent < l.toleratedFailurePercent.min || percent > l.toleratedFailurePercent.max) {
+            throw v.error("parallel.toleratedFailurePercent", percent, "must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did)", "set it within 0..100");
         }
         return percent;
     });
@@ -597,7 +598,7 @@ function validateMapResult(v: Validator, parallel: ResolvedParallel, input: RunO
         "parallel.toleratedFailurePercent",
         percent,
         `lets a run of ${shards} shards end with ${toleratedFailures(shards, percent)} failed shards, whose executions would make the Map state's result about ${bytes} bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert)`,
-        `keep it below ${(((fit + 1) * 100) / shards).toFixed(2)}% (at most ${fit} failed shards), or use fewer shards`,
+        `lower it to ${Math.ceil(((fit + 1) * 100) / shards) - 1} or less (at most ${fit} failed shards), or use fewer shards`,
     );
 }
 
