@@ -1059,23 +1059,55 @@ export interface RunnerSummary {
     readonly capacityRetry?: { readonly MaxAttempts: number; readonly IntervalSeconds: number; readonly MaxDelaySeconds?: number };
     /** Whether a spot run falls back to on-demand. */
     readonly onDemandFallback: boolean;
+    /** Most runs at once (the concurrency guard), when the definition has one. */
+    readonly concurrency?: number;
+    /** A sharded job's fan-out: its Map state's items (the shards of a run whose input does not say), concurrency and tolerance. */
+    readonly parallel?: RunnerParallel;
+    /**
+     * State transitions of a run that succeeds on its first attempt (each state entered is one):
+     * the run's own, and each shard's for a sharded job.
+     */
+    readonly transitions?: { readonly run: number; readonly shard?: number };
+}
+
+/** The states a run that succeeds at once enters, in order (tests/batchRunner.test.ts holds them to the interpreter's path). */
+export function successPath(definition: any): { run: string[]; shard?: string[] } | undefined {
+    const states = definition?.States ?? {};
+    const admission = [STATES.start, STATES.checkInput, STATES.countRunning, STATES.checkConcurrency];
+    if (states[STATES.runShards]) {
+        const shard = states[STATES.runShards].ItemProcessor?.States ?? {};
+        return {
+            run: [...admission, STATES.runShards, STATES.findMapRun, STATES.countShards, STATES.shardsOutcome, STATES.succeeded],
+            shard: [STATES.startShard, ...(shard[STATES.stagger] ? [STATES.stagger] : []), STATES.run, STATES.shardSucceeded],
+        };
+    }
+    return states[STATES.run] && states[STATES.start] ? { run: [...admission, STATES.run, STATES.succeeded] } : undefined;
 }
 
 /** Reads a runner definition (as {@link runnerDefinition} writes it, or the older JSONPath one). */
 export function summarizeRunner(definition: any): RunnerSummary {
-    const run = definition?.States?.[STATES.run] ?? {};
+    const map = definition?.States?.[STATES.runShards];
+    // A sharded job's attempt states are those of its Map state's child executions.
+    const attempts = map?.ItemProcessor?.States ?? definition?.States ?? {};
+    const run = attempts[STATES.run] ?? {};
     const args = run.Arguments ?? run.Parameters ?? {};
-    const judge = definition?.States?.[STATES.judge];
+    const judge = attempts[STATES.judge];
     const attemptsCondition = ((judge?.Choices ?? []) as any[]).map((c) => /^\{% \$attempt <= (\d+) %\}$/.exec(c?.Condition ?? "")).find((m) => m);
     const legacyRetry = run.Parameters ? run.Retry?.[0] : undefined;
+    const guard = definition?.States?.[STATES.countRunning]?.Arguments?.MaxResults;
+    const shards = /^\{% \[0\.\.\(\$shards - 1\)\] %\}$/.test(map?.Items ?? "") ? /: (\d+) %\}$/.exec(definition?.States?.[STATES.start]?.Assign?.shards ?? "") : undefined;
+    const path = successPath(definition);
     return {
         taskDefinition: args.TaskDefinition,
         strategy: args.CapacityProviderStrategy,
         assignPublicIp: args.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp,
         timeoutSeconds: run.TimeoutSeconds,
         attempts: attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0),
-        retryWait: definition?.States?.[STATES.waitRetry]?.Seconds,
+        retryWait: attempts[STATES.waitRetry]?.Seconds,
         capacityRetry: run.Arguments ? run.Retry?.[0] : undefined,
-        onDemandFallback: definition?.States?.[STATES.runOnDemand] !== undefined,
+        onDemandFallback: attempts[STATES.runOnDemand] !== undefined,
+        ...(typeof guard === "number" ? { concurrency: guard - 1 } : {}),
+        ...(map && shards ? { parallel: { shards: Number(shards[1]), maxConcurrent: map.MaxConcurrency, toleratedFailurePercent: map.ToleratedFailurePercentage ?? 0 } } : {}),
+        ...(path ? { transitions: { run: path.run.length, ...(path.shard ? { shard: path.shard.length } : {}) } } : {}),
     };
 }

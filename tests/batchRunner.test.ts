@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { spawnSync } from "child_process";
-import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
 import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
@@ -595,6 +595,19 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
     async function shardedDefinition(parallel: BatchTaskArgs["parallel"], args: Partial<BatchTaskArgs> = {}): Promise<any> {
         return definitionOf({ retries: { attempts: 0 }, ...args, parallel });
     }
+
+    it("gives the plan exactly the states a run that succeeds at once enters, and each of its shards (the state transitions it costs)", async () => {
+        const plain = await definitionOf();
+        const once = await runStateMachine(plain, {}, context, runTasks(succeeded));
+        assert.deepStrictEqual(once.path, successPath(plain)!.run);
+        mocks.reset();
+        const sharded = await shardedDefinition({ shards: 30, maxConcurrent: 20 });
+        const run = await runStateMachine(sharded, {}, context, shards(shardSucceeded));
+        assert.deepStrictEqual(run.path, successPath(sharded)!.run);
+        assert.ok(run.mapRuns[0].children.every((c) => JSON.stringify(c.path) === JSON.stringify(successPath(sharded)!.shard)));
+        assert.deepStrictEqual(summarizeRunner(sharded).transitions, { run: 9, shard: 4 });
+        assert.deepStrictEqual(summarizeRunner(sharded).parallel, { shards: 30, maxConcurrent: 20, toleratedFailurePercent: 0 });
+    });
 
     it("holds only expressions the JSONata engine parses, in every state and field", async () => {
         for (const args of [{}, { capacity: "spot" as const }, { alerts: { onSkipped: true } }]) {
