@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             case "run":
                 return await runCommand(io, clients, stateMachine, command.input, command.follow);
             case "runs":
-                formatRuns(await listRuns(clients.sfn, stateMachine.arn, command.limit, io.err), io.now()).forEach((l) => io.out(l));
+                formatRuns(await listRuns(clients.sfn, stateMachine.arn, command.limit), io.now()).forEach((l) => io.out(l));
                 return 0;
             case "logs":
                 return await logsCommand(io, clients, stateMachine, command.run, command.shard);

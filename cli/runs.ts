@@ -23,18 +23,16 @@ const DESCRIBE_CONCURRENCY = 10;
 
 /**
  * The runs of a state machine that started last, with the reason of the failed ones and, for a
- * sharded job's runs, their shards' counts (ListMapRuns and DescribeMapRun; a caller without those
- * permissions gets the runs without counts, and one line on `warn` saying why).
+ * sharded job's runs, their shards' counts (ListMapRuns and DescribeMapRun). A caller without
+ * those permissions gets the runs without counts: the command cannot tell a sharded job from
+ * another without them, so it does not warn the callers of jobs that have no shards.
  */
-export async function listRuns(sfn: SFNClient, stateMachineArn: string, limit: number, warn: (line: string) => void = () => undefined): Promise<RunRow[]> {
+export async function listRuns(sfn: SFNClient, stateMachineArn: string, limit: number): Promise<RunRow[]> {
     const executions = await recentExecutions(sfn, stateMachineArn, limit);
     const shards = { readable: true };
     const rows: RunRow[] = [];
     for (let i = 0; i < executions.length; i += DESCRIBE_CONCURRENCY) {
         rows.push(...(await Promise.all(executions.slice(i, i + DESCRIBE_CONCURRENCY).map((e) => rowOf(sfn, e, shards)))));
-    }
-    if (!shards.readable) {
-        warn("Shard counts are not shown: they need states:ListMapRuns and states:DescribeMapRun (see docs/batch-cli.md).");
     }
     return rows;
 }

@@ -99,6 +99,8 @@ export const SHARD_LIMITS = {
     startsPerSecond: 10,
     /** Failed shards the alert describes one by one; it counts the rest. */
     listed: 20,
+    /** Times the run lists its failed shards when fewer are listed than its Map Run counts (ListExecutions is eventually consistent). */
+    listings: 3,
 } as const;
 
 /**
@@ -390,6 +392,8 @@ export const STATES = {
     countShards: "CountShards",
     shardsOutcome: "ShardsOutcome",
     listFailedShards: "ListFailedShards",
+    checkFailedListed: "CheckFailedShardsListed",
+    waitForListing: "WaitForFailedShards",
     describeFailedShards: "DescribeFailedShards",
     describeShard: "DescribeShard",
     shardRead: "ShardRead",
@@ -931,6 +935,7 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
                 counts: null,
                 failedShards: [],
                 readError: null,
+                listings: 1,
             },
             Next: STATES.checkInput,
         },
@@ -985,8 +990,16 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
             Assign: { failedShards: "{% [$states.result.Executions.ExecutionArn] %}" },
             Output: {},
             Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notifyShards, Assign: { readError: "{% $states.errorOutput.Error %}" } }],
-            Next: STATES.describeFailedShards,
+            Next: STATES.checkFailedListed,
         },
+        // ListExecutions is eventually consistent: a shard that failed moments ago may not be
+        // listed yet. Fewer listed than the counts say: wait and list again, twice at most.
+        [STATES.checkFailedListed]: {
+            Type: "Choice",
+            Choices: [{ Condition: `{% $count($failedShards) < $min([${failedCount}, ${listed}]) and $listings < ${SHARD_LIMITS.listings} %}`, Next: STATES.waitForListing }],
+            Default: STATES.describeFailedShards,
+        },
+        [STATES.waitForListing]: { Type: "Wait", Seconds: 5, Assign: { listings: "{% $listings + 1 %}" }, Next: STATES.listFailedShards },
         [STATES.describeFailedShards]: {
             Type: "Map",
             Items: "{% $failedShards %}",

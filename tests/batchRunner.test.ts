@@ -829,6 +829,26 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 100, succeeded: 70, failed: 30 });
     });
 
+    it("lists its failed shards again, twice at most, when ListExecutions (eventually consistent) lists fewer than the Map Run counts", async () => {
+        const lagging = (late: number): TaskHandler => {
+            let listings = 0;
+            return (call) => {
+                if (call.resource.endsWith(":listExecutions") && call.args.MapRunArn !== undefined && listings++ < late) {
+                    return { Executions: [] };
+                }
+                return shards(failingShards(1))(call);
+            };
+        };
+        const definition = await shardedDefinition({ shards: 3 });
+        const caughtUp = await runStateMachine(definition, {}, context, lagging(2));
+        assert.deepStrictEqual(caughtUp.waits.filter((w) => w.state === STATES.waitForListing).map((w) => w.seconds), [5, 5]);
+        assert.match(published(caughtUp.calls)[0].args.Message, /\nShard 1: failed\. Exit code: 3\./);
+        const never = await runStateMachine(definition, {}, context, lagging(3));
+        assert.strictEqual(never.calls.filter((c) => c.resource.endsWith(":listExecutions") && c.args.MapRunArn !== undefined).length, SHARD_LIMITS.listings);
+        assert.match(published(never.calls)[0].args.Message, /\nShards: 3: 2 succeeded, 1 failed, 0 stopped when the run failed, 0 not started\n[\s\S]*\nFailed shards: none could be read\n/);
+        assert.strictEqual(never.error, RUN_FAILURES.shardsFailed);
+    });
+
     it("still alerts, saying what it could not read, when the Map Run cannot be read", async () => {
         const denied: TaskHandler = (call) => {
             if (call.resource.endsWith(":listMapRuns")) {
