@@ -18,6 +18,11 @@
  * - Every failure it handles is published to the alerts topic with the reason (exit code, stop
  *   reason, error, attempts, links) and ends the execution FAILED with an error named
  *   `Batch.<Kind>`; failures it cannot handle are left to the EventBridge rule.
+ * - With `parallel`, a run is a Distributed Map state whose STANDARD child executions are its
+ *   shards: each goes through the attempt states above in its own history and ends with its own
+ *   `Batch.<Kind>` and a compact cause, never an alert. The run reads its Map Run back (counts,
+ *   failed shards, their causes) and publishes one alert, `Batch.ShardsFailed`, when more shards
+ *   failed than it tolerates.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem, spotTaskCount } from "./capacity";

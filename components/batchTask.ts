@@ -1165,7 +1165,9 @@ function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateM
  * did), or FAILED with an error that says why: `Batch.ContainerFailed` (after the retries),
  * `Batch.TimedOut` (its task stopped, or the alert says why not), `Batch.CapacityUnavailable`, `Batch.RunTaskFailed`;
  * ABORTED when someone stopped it. The main container gets `BATCH_RUN_ID`,
- * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. An optional EventBridge Scheduler schedule starts
+ * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. With `parallel`, a run is up to 10,000 tasks, its
+ * shards (`SHARD_INDEX`, `SHARD_COUNT`), each judged as a run, and the run fails
+ * `Batch.ShardsFailed`, with one alert naming them, when more failed than it tolerates. An optional EventBridge Scheduler schedule starts
  * executions, with a dead-letter queue for runs that could not start. Every failure, a run that
  * could not start and (with `noSuccessWithinHours`) a job that stopped succeeding are published
  * to the alerts topic (given, or its own).
