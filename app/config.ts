@@ -12,15 +12,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { TAG_LIMITS, TAG_TEXT } from "../components/tags";
+import { SECRET_PLACEHOLDER } from "../scripts/plan/project";
 
 /** The project's config namespace. */
 export const NAMESPACE = "fargate-workloads";
 
 /**
- * Stand-in for a `secure:` value where no Pulumi CLI can decrypt it (tests, `npm run plan`).
- * Format checks are skipped on it, and it is shown as is, never decrypted.
+ * Stand-in for a `secure:` value where no Pulumi CLI can decrypt it (tests, `npm run plan`, which
+ * reads stack files with the same functions). Format checks are skipped on it, and it is shown as
+ * is, never decrypted.
  */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 const secretOr = <T extends z.ZodType>(schema: T) => z.union([z.literal(SECRET_PLACEHOLDER), schema]);
 
