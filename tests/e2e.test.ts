@@ -14,6 +14,9 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { parse } from "yaml";
 import { readStackFile } from "../app/stackFile";
+import { deployTimes } from "../scripts/plan/deployTime";
+import { evaluateStack } from "./program";
+import { mocks } from "./setup";
 import { EXPORT_ENTRY_POINT } from "../app/exportJob";
 import { MAIN_CONTAINER } from "../cli/logs";
 import { RUN_FAILURES, STATES } from "../components/batchRunner";
@@ -234,9 +237,13 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             assert.throws(() => e2eConfig({ ...SOURCE, secretKeys: ["web"] }), /secret values \(web\).*cannot be copied/);
         });
 
-        it("compares against the plan's modeled deploy time of the dev stack (140 s) and its health path", () => {
+        it("compares against the deploy time the plan models for the dev stack, bake included, and its health path", async () => {
             const settings = checkSettings(e2eConfig(SOURCE));
-            assert.strictEqual(settings.modeledDeploySeconds, 140);
+            await evaluateStack("dev");
+            const planned = deployTimes(mocks.all());
+            assert.strictEqual(planned.length, 1, "dev has one web service");
+            assert.ok(planned[0].estimate.terms.some((t) => /bake/i.test(t.name)), "the plan counts the deployment alarms' bake");
+            assert.strictEqual(settings.modeledDeploySeconds, planned[0].estimate.totalSeconds);
             assert.strictEqual(settings.healthPath, "/");
             assert.strictEqual(settings.batchTimeoutSeconds, E2E_BATCH_TIMEOUT_SECONDS);
         });
@@ -260,12 +267,12 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             world.http = async () => statuses.shift() ?? 200;
             serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { rolloutState: "IN_PROGRESS" })]), service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
             const detail = await siteAnswers.run(context(world, siteAnswers.timeoutMs(checkSettings(e2eConfig(SOURCE)))));
-            assert.strictEqual(detail, "HTTP 200 from http://web-alb-123.us-east-1.elb.amazonaws.com/ after 5 s; ECS completed deployment ecs-svc/1 in 100 s, within the modeled 140 s");
+            assert.strictEqual(detail, "HTTP 200 from http://web-alb-123.us-east-1.elb.amazonaws.com/ after 5 s; ECS completed deployment ecs-svc/1 in 100 s, within the modeled 440 s");
         });
 
         it("fails when ECS took longer than the modeled deploy time, whenever the check itself started", async () => {
-            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 141_000) })])]);
-            await rejects(siteAnswers.run(context(world, 5 * MINUTE)), "CheckFailure", /^ECS took 141 s to complete deployment ecs-svc\/1 \(created to COMPLETED\), longer than the modeled 140 s/);
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 441_000) })])]);
+            await rejects(siteAnswers.run(context(world, 10 * MINUTE)), "CheckFailure", /^ECS took 441 s to complete deployment ecs-svc\/1 \(created to COMPLETED\), longer than the modeled 440 s/);
         });
 
         it("times out when ECS never completes the deployment, saying what it saw", async () => {
@@ -530,7 +537,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
     describe("every check can fail", () => {
         // One bad case per check: the broken promise each exists to catch.
         const badCases: Record<number, { what: string; setup: (w: FakeWorld) => void; error: RegExp }> = {
-            1: { what: "ECS took longer than the model", setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 600_000) })])]), error: /longer than the modeled 140 s/ },
+            1: { what: "ECS took longer than the model", setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 600_000) })])]), error: /longer than the modeled 440 s/ },
             2: { what: "the run failed", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not SUCCEEDED/ },
             3: {
                 what: "a failing input that succeeds (a command the entry point swallows)",

@@ -77,12 +77,22 @@ describe("policy pack (policy/)", () => {
     after(() => mocks.useStack("test"));
 
     describe("the pack", () => {
+        it("has the package.json Pulumi's policy host reads its version from, at the package's version", () => {
+            // @pulumi/policy's PolicyPack refuses to start without a version in the package.json of
+            // the folder it runs in; the build writes dist/policy/package.json from this one.
+            const own = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; files: string[] };
+            const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")) as { version: string; main: string };
+            assert.strictEqual(pack.version, own.version);
+            assert.strictEqual(pack.main, "index.ts");
+            assert.ok(own.files.includes("dist/policy/package.json"), "the package ships the compiled pack's package.json");
+        });
         it("ships in the package as a nodejs CrossGuard pack (dist/policy), on the package's pinned @pulumi/policy", () => {
             const dir = path.join(ROOT, "policy");
             const manifest = parse(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"));
             assert.strictEqual(manifest.runtime, "nodejs");
             assert.ok(typeof manifest.description === "string" && manifest.description.length > 20);
-            assert.ok(!fs.existsSync(path.join(dir, "package.json")), "no package of its own: the pack is part of fargate-workloads and uses its dependencies");
+            const own = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: unknown; devDependencies?: unknown };
+            assert.ok(!own.dependencies && !own.devDependencies, "no dependencies of its own: the pack is part of fargate-workloads and uses its dependencies");
             const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
             // A dependency, not a peer: pulumi preview --policy-pack node_modules/fargate-workloads/dist/policy finds it from there.
             assert.strictEqual(root.dependencies["@pulumi/policy"], "1.21.0");

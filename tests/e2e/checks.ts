@@ -100,14 +100,16 @@ async function setConfig(ctx: CheckContext, key: string, path: string, value: un
  * 1. The site answers on its health path, and ECS took no longer than the modeled deploy time to
  * complete the service's deployment. `up` waited for the service's steady state, so the site
  * must answer within a few polls; the model's time is measured where ECS measured it, from the
- * deployment's creation to its COMPLETED rollout (a first deployment has no old tasks to drain
- * or stop, so it should take less than the model; more means the model's task start, an
- * assumption, does not hold).
+ * deployment's creation to its COMPLETED rollout, bake included (a first deployment has no old
+ * tasks to drain or stop, so it should take less than the model; more means the model's task
+ * start, an assumption, or its bake does not hold).
  */
 export const siteAnswers: Check = {
     id: 1,
     name: "the url answers HTTP 200 on the health path, and ECS completed the deployment within the modeled deploy time",
-    timeoutMs: () => 5 * MINUTE,
+    // ECS marks a deployment COMPLETED only after its alarms' bake, which `up`'s wait for steady
+    // state does not include: wait as long as the model allows, and a minute more.
+    timeoutMs: (s) => Math.max(5 * MINUTE, (s.modeledDeploySeconds + 60) * 1000),
     async run(ctx) {
         const target = new URL(ctx.settings.healthPath, output(ctx, "url")).toString();
         const start = ctx.clock.now();
