@@ -585,11 +585,18 @@ describe("npm run plan", () => {
             const plan = wf.jobs.plan;
             assert.strictEqual(plan.needs, "test", "plans only what passed the tests");
             const steps = plan.steps;
+            // The merge commit's first parent is the base the merge was made on; a moving
+            // origin/<base> would show other pull requests' changes as this one's.
+            const checkout = steps.find((s: any) => String(s.uses).startsWith("actions/checkout"));
+            assert.strictEqual(checkout.with?.["fetch-depth"], 2, "the checkout holds the merge's first parent");
+            const planRun = String(steps.find((s: any) => String(s.run).includes("--compare"))!.run);
+            assert.ok(!/\$\{\{/.test(planRun), "no expression is pasted into the script");
+            assert.ok(planRun.indexOf('git cat-file -e "HEAD^1:Pulumi.$stack.yaml"') >= 0 && planRun.indexOf('git cat-file -e') < planRun.indexOf("--compare"), "a stack new in the change is told apart before comparing");
+            assert.match(planRun, /if \[ "\$status" -ne 0 \]; then\n\s*blocked=1/, "any failed comparison, exit 2 included, blocks once posted");
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => /git fetch .*origin .*github\.base_ref/.test(String(s.run)), "fetches the base branch the shallow checkout lacks"),
-                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "origin/${{ github.base_ref }}"'), "plans, and compares with the base"),
+                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "HEAD^1"'), "plans, and compares with the merge's base"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
                 stepIndex(steps, (s) => String(s.run).startsWith("test \"$(cat plan-out/blocked)\""), "then fails when the update would fail or lose data"),
