@@ -110,22 +110,39 @@ export const SHARD_LIMITS = {
 
 /**
  * How big the Map state's result can grow (Step Functions refuses a state result over 256 KiB
- * with `States.DataLimitExceeded`, which no catcher catches): a succeeded shard adds its output
- * `{}` and a comma; a failed one, within the tolerance, its execution as AWS returns it (ARNs,
- * name, dates, status, redrive fields, error and the shard's cause, about 2,000 characters) and
- * its input as escaped JSON text (at most twice its characters).
+ * with `States.DataLimitExceeded`, which no catcher catches). Without a ResultWriter a succeeded
+ * shard adds its output `{}` and a comma. A failed one, within the tolerance, adds its execution
+ * as AWS returns it ("If a child workflow execution fails, Step Functions returns its execution
+ * result unchanged. The results would be equivalent to having set Transformation to NONE"): ARNs,
+ * name, dates, status, redrive fields, error and the shard's cause, about 2,000 characters, and
+ * its input as escaped JSON text (at most twice its characters). "The results" may mean every
+ * child's once one has failed, so with a failure every succeeded shard is counted as such a record
+ * too (about 850 characters without a cause, counted at 1,000, plus its input).
  */
-export const MAP_RESULT = { succeededBytes: 3, failedBytes: 3000, limitBytes: 262144 } as const;
+export const MAP_RESULT = { succeededBytes: 3, succeededRecordBytes: 1000, failedBytes: 3000, limitBytes: 262144 } as const;
 
 /** Failed shards a run of `shards` may have and still succeed: AWS fails the Map Run when failed / total x 100 exceeds the percentage. */
 export function toleratedFailures(shards: number, percent: number): number {
     return Math.floor((shards * percent) / 100);
 }
 
+/**
+ * The Map state's result with `failed` failed shards of `shards`, each shard's input `itemChars`
+ * long: outputs only when none failed, else every shard's execution record.
+ */
+export function mapResultBytesWith(shards: number, failed: number, itemChars: number): number {
+    return failed === 0 ? shards * MAP_RESULT.succeededBytes : failed * (MAP_RESULT.failedBytes + 2 * itemChars) + (shards - failed) * (MAP_RESULT.succeededRecordBytes + 2 * itemChars);
+}
+
 /** The Map state's result at its largest: every tolerated failure with an input of `itemChars`, the rest succeeded. */
 export function mapResultBytes(shards: number, percent: number, itemChars: number): number {
-    const failed = toleratedFailures(shards, percent);
-    return failed * (MAP_RESULT.failedBytes + 2 * itemChars) + (shards - failed) * MAP_RESULT.succeededBytes;
+    return mapResultBytesWith(shards, toleratedFailures(shards, percent), itemChars);
+}
+
+/** The most failed shards of `shards` whose result still fits 256 KiB (0 when even one would not). */
+export function failuresThatFit(shards: number, itemChars: number): number {
+    const perShard = MAP_RESULT.succeededRecordBytes + 2 * itemChars;
+    return Math.max(0, Math.min(shards, Math.floor((MAP_RESULT.limitBytes - shards * perShard) / (MAP_RESULT.failedBytes - MAP_RESULT.succeededRecordBytes))));
 }
 
 /** The input one shard's child execution gets (the Map state's ItemSelector): its index, the count, the run's identity and input. */
@@ -338,11 +355,12 @@ function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
         $exists($in.shards) and ($type($in.shards) != "number" or $in.shards != $floor($in.shards) or $in.shards < 1 or $in.shards > ${parallel.shards}) ? ["shards must be a whole number from 1 to ${parallel.shards} (the job's parallel.shards)"] : []`
         : "";
     const shardCount = parallel ? `$n := $exists($in.shards) ? $in.shards : ${parallel.shards};` : "";
-    // The largest result: every tolerated failure's record with the last shard's item as its input.
+    // The largest result: every tolerated failure's record, and every other shard's, with the last
+    // shard's item as its input (mapResultBytesWith).
     const item = `$length($string({"shard": $n - 1, "count": $n, "run": {"id": $states.context.Execution.Name, "startedAt": $states.context.Execution.StartTime}, "input": $in}))`;
     const resultProblem =
         parallel && parallel.toleratedFailurePercent > 0
-            ? ` : ($failed := $floor($n * ${parallel.toleratedFailurePercent} / 100); $bytes := $failed * (${MAP_RESULT.failedBytes} + 2 * ${item}) + ($n - $failed) * ${MAP_RESULT.succeededBytes}; $bytes > ${MAP_RESULT.limitBytes} ? ["its " & $string($n) & " shards with ${parallel.toleratedFailurePercent}% tolerated could end with " & $string($failed) & " failed shards whose executions make the Map state's result about " & $string($bytes) & " bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows: run fewer shards, or shorten the input"] : [])`
+            ? ` : ($failed := $floor($n * ${parallel.toleratedFailurePercent} / 100); $bytes := $failed = 0 ? $n * ${MAP_RESULT.succeededBytes} : $failed * (${MAP_RESULT.failedBytes} + 2 * ${item}) + ($n - $failed) * (${MAP_RESULT.succeededRecordBytes} + 2 * ${item}); $bytes > ${MAP_RESULT.limitBytes} ? ["its " & $string($n) & " shards with ${parallel.toleratedFailurePercent}% tolerated could end with " & $string($failed) & " failed shards whose executions make the Map state's result about " & $string($bytes) & " bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows: run fewer shards, or shorten the input"] : [])`
             : " : []";
     return `{% (
     $in := $states.input;

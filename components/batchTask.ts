@@ -9,6 +9,7 @@ import {
     capacityWaitSeconds,
     lastAttemptStartSeconds,
     longestRunIdentity,
+    failuresThatFit,
     MAP_RESULT,
     mapResultBytes,
     overrideChars,
@@ -588,17 +589,21 @@ function validateVcpuPeak(v: Validator, parallel: ResolvedParallel, spec: TaskSp
 function validateMapResult(v: Validator, parallel: ResolvedParallel, input: RunOverrideInput): void {
     const { shards, toleratedFailurePercent: percent } = parallel;
     const identity = longestRunIdentity(1);
-    const itemChars = JSON.stringify(shardItem(shards - 1, shards, { id: identity.runId, startedAt: identity.startedAt }, input)).length;
-    const bytes = mapResultBytes(shards, percent, itemChars);
+    const itemChars = (n: number) => JSON.stringify(shardItem(n - 1, n, { id: identity.runId, startedAt: identity.startedAt }, input)).length;
+    const bytes = mapResultBytes(shards, percent, itemChars(shards));
     if (bytes <= MAP_RESULT.limitBytes) {
         return;
     }
-    const fit = Math.floor((MAP_RESULT.limitBytes - shards * MAP_RESULT.succeededBytes) / (MAP_RESULT.failedBytes + 2 * itemChars - MAP_RESULT.succeededBytes));
+    const fit = failuresThatFit(shards, itemChars(shards));
+    let fewer = shards - 1;
+    while (fewer > 1 && mapResultBytes(fewer, percent, itemChars(fewer)) > MAP_RESULT.limitBytes) {
+        fewer--;
+    }
     throw v.error(
         "parallel.toleratedFailurePercent",
         percent,
-        `lets a run of ${shards} shards end with ${toleratedFailures(shards, percent)} failed shards, whose executions would make the Map state's result about ${bytes} bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert)`,
-        `lower it to ${Math.ceil(((fit + 1) * 100) / shards) - 1} or less (at most ${fit} failed shards), or use fewer shards`,
+        `lets a run of ${shards} shards end with ${toleratedFailures(shards, percent)} failed shards, whose executions would make the Map state's result about ${bytes} bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about ${MAP_RESULT.succeededRecordBytes + 2 * itemChars(shards)} bytes here)`,
+        `lower it to ${Math.ceil(((fit + 1) * 100) / shards) - 1} or less (at most ${fit} failed shards), or use at most ${fewer} shards with it`,
     );
 }
 

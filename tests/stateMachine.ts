@@ -411,27 +411,29 @@ async function execute(definition: any, input: unknown, context: Context, shared
         }
         mapRun.status = "SUCCEEDED";
         record("MapRunSucceeded");
-        const result = mapRun.children.map((c) =>
-            c.status === "SUCCEEDED"
-                ? c.output
-                : {
-                      ExecutionArn: c.executionArn,
-                      Input: JSON.stringify(c.input),
-                      InputDetails: { Included: true },
-                      Name: c.name,
-                      Output: null,
-                      OutputDetails: { Included: true },
-                      RedriveCount: 0,
-                      RedriveStatus: "NOT_REDRIVABLE",
-                      RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven",
-                      StartDate: context.Execution.StartTime,
-                      StateMachineArn: `${context.StateMachine.Id}/${label}`,
-                      Status: c.status,
-                      StopDate: context.Execution.StartTime,
-                      Error: c.error,
-                      Cause: c.cause,
-                  },
-        );
+        // input-output-resultwriter: without a ResultWriter, COMPACT returns the children's outputs;
+        // "If a child workflow execution fails, Step Functions returns its execution result
+        // unchanged. The results would be equivalent to having set Transformation to NONE." Read
+        // as the stricter of its two meanings: once a child has failed, every child's entry is its
+        // execution record (NONE), the succeeded ones' with their output as JSON text.
+        const anyFailed = mapRun.children.some((c) => c.status !== "SUCCEEDED");
+        const executionRecord = (c: (typeof mapRun.children)[number]) => ({
+            ExecutionArn: c.executionArn,
+            Input: JSON.stringify(c.input),
+            InputDetails: { Included: true },
+            Name: c.name,
+            Output: c.status === "SUCCEEDED" ? JSON.stringify(c.output) : null,
+            OutputDetails: { Included: true },
+            RedriveCount: 0,
+            RedriveStatus: "NOT_REDRIVABLE",
+            RedriveStatusReason: c.status === "SUCCEEDED" ? "Execution is SUCCEEDED and cannot be redriven" : "Execution is in a redrivable state but Map Run is not redrivable",
+            StartDate: context.Execution.StartTime,
+            StateMachineArn: `${context.StateMachine.Id}/${label}`,
+            Status: c.status,
+            StopDate: context.Execution.StartTime,
+            ...(c.status === "SUCCEEDED" ? {} : { Error: c.error, Cause: c.cause }),
+        });
+        const result = mapRun.children.map((c) => (anyFailed ? executionRecord(c) : c.output));
         // "States.DataLimitExceeded: A terminal error that can't be caught by the States.ALL error type."
         const bytes = Buffer.byteLength(JSON.stringify(result), "utf8");
         if (bytes > PAYLOAD_LIMIT_BYTES) {
