@@ -13,8 +13,14 @@ import { executionArnOf, StateMachine } from "./jobs";
 import { LogLocations, LogStream } from "./logs";
 import { runNameOf } from "./run";
 
-/** DescribeExecution calls in flight at once while looking for a shard: well under its throttling bucket. */
-const DESCRIBE_CONCURRENCY = 10;
+/**
+ * How `logs --shard` paces its DescribeExecution calls: AWS throttles DescribeExecution per
+ * account and Region with a bucket of 250 calls refilled at 10 a second (the smallest figures of
+ * the Step Functions quotas page, "Quotas related to API action throttling"), shared with every
+ * other caller, so it spends at most `burst` at once, then `perSecond`, and says how far it is
+ * every `progressEvery` calls.
+ */
+export const SHARD_SEARCH = { concurrency: 10, burst: 200, perSecond: 8, progressEvery: 200 } as const;
 
 export async function logsCommand(io: Io, clients: Clients, stateMachine: StateMachine, run: string | undefined, shard?: number): Promise<number> {
     const runArn = run !== undefined ? executionArnOf(stateMachine, run) : await latestRun(clients, stateMachine);
@@ -46,9 +52,12 @@ export async function logsCommand(io: Io, clients: Clients, stateMachine: StateM
 }
 
 /**
- * The child execution of shard `shard` of a sharded run: the Map Run's child executions are
- * listed (ListExecutions by Map Run) and described until one's input says `"shard": <shard>`, the
- * index the runner gives it and its task's `SHARD_INDEX`.
+ * The child execution of shard `shard` of a sharded run. Child executions are named by Step
+ * Functions, not by their item, so only their input says which shard each is (`"shard": K`, the
+ * index the runner gives it and its task's `SHARD_INDEX`): the Map Run's children are listed
+ * (ListExecutions by Map Run), ordered by start, and described nearest the shard's own position
+ * first (the Map state starts its items in order, so shard K is usually within a wave of the
+ * K-th child to start), paced under DescribeExecution's throttle ({@link SHARD_SEARCH}).
  */
 async function shardExecution(io: Io, clients: Clients, runArn: string, shard: number): Promise<string> {
     const mapRun = await mapRunOf(clients.sfn, runArn);
@@ -59,18 +68,59 @@ async function shardExecution(io: Io, clients: Clients, runArn: string, shard: n
     if (total !== undefined && shard >= total) {
         throw new CliError(`Run ${runNameOf(runArn)} has ${total} shard${total === 1 ? "" : "s"}, 0 to ${total - 1}: there is no shard ${shard}.`);
     }
+    const children: { arn: string; started: number; listed: number }[] = [];
     for await (const page of paginateListExecutions({ client: clients.sfn, pageSize: 1000 }, { mapRunArn: mapRun.mapRunArn })) {
-        const arns = (page.executions ?? []).map((e) => e.executionArn).filter((a): a is string => a !== undefined);
-        for (let i = 0; i < arns.length; i += DESCRIBE_CONCURRENCY) {
-            const described = await Promise.all(arns.slice(i, i + DESCRIBE_CONCURRENCY).map((executionArn) => clients.sfn.send(new DescribeExecutionCommand({ executionArn }))));
-            const found = described.find((d) => shardOfInput(d.input) === shard);
-            if (found?.executionArn) {
-                io.err(`Shard ${shard} of run ${runNameOf(runArn)}: execution ${found.executionArn}`);
-                return found.executionArn;
+        for (const e of page.executions ?? []) {
+            if (e.executionArn) {
+                children.push({ arn: e.executionArn, started: e.startDate?.getTime() ?? 0, listed: children.length });
             }
         }
     }
+    // ListExecutions lists the most recent first; oldest first, ties in reverse listing order.
+    children.sort((a, b) => a.started - b.started || b.listed - a.listed);
+    const order = children.map((c, position) => ({ arn: c.arn, distance: Math.abs(position - shard) })).sort((a, b) => a.distance - b.distance);
+    const pace = new Pace(io, SHARD_SEARCH.burst, SHARD_SEARCH.perSecond);
+    for (let i = 0; i < order.length; i += SHARD_SEARCH.concurrency) {
+        if (i > 0 && i % SHARD_SEARCH.progressEvery === 0) {
+            io.err(`Looking for shard ${shard}: ${i} of ${order.length} child executions described...`);
+        }
+        const batch = order.slice(i, i + SHARD_SEARCH.concurrency);
+        await pace.take(batch.length);
+        const described = await Promise.all(batch.map(({ arn }) => clients.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))));
+        const found = described.find((d) => shardOfInput(d.input) === shard);
+        if (found?.executionArn) {
+            io.err(`Shard ${shard} of run ${runNameOf(runArn)}: execution ${found.executionArn}`);
+            return found.executionArn;
+        }
+    }
     throw new CliError(`Shard ${shard} of run ${runNameOf(runArn)} has no execution (it never started: the run may have failed before it).`);
+}
+
+/** A token bucket on the caller's side: `burst` calls at once, then `perSecond`. */
+class Pace {
+    private tokens: number;
+    private last: number;
+    constructor(
+        private readonly io: Io,
+        private readonly burst: number,
+        private readonly perSecond: number,
+    ) {
+        this.tokens = burst;
+        this.last = io.now().getTime();
+    }
+    async take(n: number): Promise<void> {
+        const refill = () => {
+            const now = this.io.now().getTime();
+            this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+            this.last = now;
+        };
+        refill();
+        if (this.tokens < n) {
+            await this.io.sleep(Math.ceil(((n - this.tokens) / this.perSecond) * 1000));
+            refill();
+        }
+        this.tokens -= n;
+    }
 }
 
 /** The `shard` of a child execution's input, as the runner's Map state gives it. */

@@ -935,7 +935,7 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
         `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headline} & ' (tolerated: ${parallel.toleratedFailurePercent}%).'`,
         "''",
         `'Status: ${RUN_FAILURES.shardsFailed}'`,
-        `($counts ? 'Shards: ' & $string($shards) & ': ' & $string($counts.Succeeded) & ' succeeded, ' & $string(${failedCount}) & ' failed, ' & $string($counts.Aborted) & ' stopped when the run failed, ' & $string($counts.Pending) & ' not started' : 'Shards: ' & $string($shards) & ' (their counts could not be read: ' & $string($readError) & ')')`,
+        `($counts ? 'Shards: ' & $string($shards) & ': ' & $string($counts.Succeeded) & ' succeeded, ' & $string(${failedCount}) & ' failed, ' & $string($counts.Aborted) & ' stopped when the run failed, ' & $string($counts.Pending) & ' not started' & ($counts.Running > 0 ? ', ' & $string($counts.Running) & ' still running' : '') : 'Shards: ' & $string($shards) & ' (their counts could not be read: ' & $string($readError) & ')')`,
         "'Error of the Map state: ' & $string($mapError.Error)",
         "'Cause: ' & $substring($string($mapError.Cause), 0, 500)",
         // The listed shards' lines, then how many more failed.

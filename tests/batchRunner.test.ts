@@ -830,6 +830,15 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 100, succeeded: 70, failed: 30 });
     });
 
+    it("counts shards still running in the alert when the Map Run's counts (eventually consistent) have not caught up", async () => {
+        const lagging: TaskHandler = (call) =>
+            call.resource.endsWith(":describeMapRun")
+                ? { ExecutionCounts: { Pending: 0, Running: 1, Succeeded: 1, Failed: 1, TimedOut: 0, Aborted: 0, Total: 3, ResultsWritten: 0 } }
+                : shards(failingShards(1))(call);
+        const run = await runStateMachine(await shardedDefinition({ shards: 3 }), {}, context, lagging);
+        assert.match(published(run.calls)[0].args.Message, /\nShards: 3: 1 succeeded, 1 failed, 0 stopped when the run failed, 0 not started, 1 still running\n/);
+    });
+
     it("lists its failed shards again, twice at most, when ListExecutions (eventually consistent) lists fewer than the Map Run counts", async () => {
         const lagging = (late: number): TaskHandler => {
             let listings = 0;

@@ -16,6 +16,7 @@ import { MAX_OVERRIDE_CHARS, overrideCharsOf, referencePath, USAGE } from "../cl
 import { MAIN_CONTAINER } from "../cli/logs";
 import { main } from "../cli/main";
 import { runName } from "../cli/run";
+import { SHARD_SEARCH } from "../cli/showLogs";
 import { CAPACITY_ERRORS, overrideChars, RUN_FAILURES, RUN_LIMITS, STATES } from "../components/batchRunner";
 import { MAIN_CONTAINER_NAME } from "../components/taskDefinition";
 
@@ -645,17 +646,17 @@ describe("fargate-workloads and a sharded job's runs", () => {
     /** The NextToken of each ListExecutions call of the Map Run, as made (the paginator reuses its input object). */
     let tokens: (string | undefined)[] = [];
 
-    function serveMapRun(executionCounts: ReturnType<typeof counts>, children = 0): void {
+    function serveMapRun(executionCounts: ReturnType<typeof counts>, children = 0, startOf: (k: number) => number = () => 0): void {
         tokens = [];
         sfn.on(ListMapRunsCommand, { executionArn: RUN_ARN }).resolves({ mapRuns: [{ executionArn: RUN_ARN, mapRunArn: MAP_RUN, stateMachineArn: SM_ARN, startDate: new Date(T0) }] });
         sfn.on(DescribeMapRunCommand, { mapRunArn: MAP_RUN }).resolves({ mapRunArn: MAP_RUN, executionCounts, executionArn: RUN_ARN, status: "RUNNING", startDate: new Date(T0), maxConcurrency: 10, toleratedFailurePercentage: 0, toleratedFailureCount: 0, itemCounts: executionCounts });
-        // The Map Run's children, as ListExecutions pages them (the last to end first), and their inputs.
-        const arns = [...Array(children).keys()].reverse().map(child);
+        // The Map Run's children, as ListExecutions pages them (the most recent first), and their inputs.
+        const arns = [...Array(children).keys()].sort((a, b) => startOf(b) - startOf(a) || b - a).map(child);
         sfn.on(ListExecutionsCommand, { mapRunArn: MAP_RUN }).callsFake((input) => {
             tokens.push(input.nextToken);
             const from = Number(input.nextToken ?? 0);
             const size = input.maxResults || 100;
-            return { executions: arns.slice(from, from + size).map((executionArn) => ({ executionArn, stateMachineArn: `${SM_ARN}/shard`, name: executionArn.split(":").pop(), status: "SUCCEEDED", startDate: new Date(T0) })), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
+            return { executions: arns.slice(from, from + size).map((executionArn) => ({ executionArn, stateMachineArn: `${SM_ARN}/shard`, name: executionArn.split(":").pop(), status: "SUCCEEDED", startDate: new Date(T0 + startOf(Number(executionArn!.split(":").pop()!.slice(0, 8)))) })), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
         });
         sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }) => ({ executionArn, input: JSON.stringify({ shard: Number(executionArn.split(":").pop().slice(0, 8)), count: children, run: { id: RUN, startedAt: "2025-03-01T02:00:00.000Z" }, input: {} }) }));
     }
@@ -729,8 +730,34 @@ describe("fargate-workloads and a sharded job's runs", () => {
             `Task task1234 (attempt 1), log stream ${LOG_GROUP} app/app/task1234:`,
             `Run ${RUN} shard 1234 succeeded in 5s.`,
         ]);
-        assert.deepStrictEqual(tokens, [undefined, "1000"], "pages of the Map Run's children are read until the shard is found");
-        assert.ok(sfn.commandCalls(DescribeExecutionCommand).length < 2500, "and described until it is");
+        assert.deepStrictEqual(tokens, [undefined, "1000", "2000"], "every page of the Map Run's children is read, to order them by start");
+        assert.strictEqual(sfn.commandCalls(DescribeExecutionCommand).length, SHARD_SEARCH.concurrency, "the children nearest the shard's position are described first");
+    });
+
+    it("logs --shard finds a shard that started out of order among its wave, and paces a long search under DescribeExecution's throttle, saying how far it is", async () => {
+        // Waves of 40 starting a second apart, in no order within a wave (a fixed permutation).
+        const wave = (k: number) => Math.floor(k / 40) * 1000 + ((k * 17) % 40) * 3;
+        const io = new FakeIo();
+        serveMapRun(counts({ total: 2500, succeeded: 2500 }), 2500, wave);
+        sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "1234"], io), 0, io.errText);
+        assert.strictEqual(io.stderr[0], `Shard 1234 of run ${RUN}: execution ${child(1234)}`);
+        assert.ok(sfn.commandCalls(DescribeExecutionCommand).length <= 80, `found within two waves: ${sfn.commandCalls(DescribeExecutionCommand).length} calls`);
+        assert.strictEqual(io.time, T0, "no wait within the burst");
+
+        // Start order unrelated to the shard (the last shard started first): every child is
+        // described, after the burst at the paced rate, with a progress line every 200.
+        sfn.reset();
+        const slow = new FakeIo();
+        serveMapRun(counts({ total: 2500, succeeded: 2500 }), 2500, (k) => (2499 - k) * 10);
+        sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "2499"], slow), 0, slow.errText);
+        const described = sfn.commandCalls(DescribeExecutionCommand).length;
+        assert.strictEqual(described, 2500);
+        assert.ok(slow.time - T0 >= ((described - SHARD_SEARCH.burst) / SHARD_SEARCH.perSecond) * 1000 - 1000, `paced: ${(slow.time - T0) / 1000} s for ${described} calls`);
+        const progress = slow.stderr.filter((l) => l.startsWith("Looking for shard 2499: "));
+        assert.strictEqual(progress.length, Math.floor((described - 1) / SHARD_SEARCH.progressEvery));
+        assert.strictEqual(progress[0], "Looking for shard 2499: 200 of 2500 child executions described...");
     });
 
     it("logs --shard says which shards a run has, and that a run without shards has none", async () => {

@@ -227,6 +227,13 @@ export function configDirOfBase(options: Pick<PlanOptions, "projectDir" | "confi
 /** Evaluates both programs for the stack (in parallel, each in its own process) and plans the update. */
 export async function compare(options: PlanOptions & { readonly compare: string; readonly allowReplace: readonly string[] }, cwd: string): Promise<Comparison | { problems: string[]; exit: 1 | 2 }> {
     const base = resolveBase(options.compare, cwd, options.projectDir);
+    // An interrupted compare removes the base's temporary copy too, then ends as the signal would.
+    const onSignal = (signal: NodeJS.Signals) => {
+        base.cleanup();
+        process.kill(process.pid, signal);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
         const baseConfigDir = configDirOfBase(options, base.projectDir);
         if (!stackFiles(baseConfigDir).includes(options.stack)) {
@@ -246,6 +253,8 @@ export async function compare(options: PlanOptions & { readonly compare: string;
         const plan = planUpdate(before.record!, after.record!);
         return { stack: options.stack, base: base.label, plan, ...judge(plan, options.allowReplace), notes: [...base.notes, ...after.record!.notes] };
     } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
         base.cleanup();
     }
 }
