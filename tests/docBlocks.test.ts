@@ -66,6 +66,10 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
         creates: { [T.batch]: 1, [T.cluster]: 1, [T.capacityProviders]: 1, [T.topic]: 1, [T.subscription]: 1, [T.stateMachine]: 1, [T.schedule]: 1, [T.queue]: 1 },
         exports: ["runNightly"],
     },
+    // A sharded job: still one state machine (the shards are child executions of its own Distributed Map), on spot in its own cluster.
+    "docs/batch-task.md › Sharded jobs": {
+        creates: { [T.batch]: 1, [T.cluster]: 1, [T.capacityProviders]: 1, [T.topic]: 1, [T.subscription]: 1, [T.stateMachine]: 1, [T.schedule]: 1, [T.queue]: 1 },
+    },
     // A canary service: its own cluster, load balancer and topic (no email: no subscription).
     "docs/deploy-strategies.md › The strategies": {
         creates: { [T.web]: 1, [T.edge]: 1, [T.cluster]: 1, [T.capacityProviders]: 1, [T.service]: 1, [T.alb]: 1, [T.topic]: 1 },
