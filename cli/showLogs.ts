@@ -15,8 +15,8 @@ import { runNameOf } from "./run";
 
 /**
  * How `logs --shard` paces its DescribeExecution calls: AWS throttles DescribeExecution per
- * account and Region with a bucket of 250 calls refilled at 10 a second (the smallest figures of
- * the Step Functions quotas page, "Quotas related to API action throttling"), shared with every
+ * account and Region with a bucket of 250 calls refilled at 10 a second (the smaller Regions' figures
+ * on the Step Functions quotas page, "Quotas related to API action throttling"), shared with every
  * other caller, so it spends at most `burst` at once, then `perSecond`, and says how far it is
  * every `progressEvery` calls.
  */
@@ -56,8 +56,9 @@ export async function logsCommand(io: Io, clients: Clients, stateMachine: StateM
  * Functions, not by their item, so only their input says which shard each is (`"shard": K`, the
  * index the runner gives it and its task's `SHARD_INDEX`): the Map Run's children are listed
  * (ListExecutions by Map Run), ordered by start, and described nearest the shard's own position
- * first (the Map state starts its items in order, so shard K is usually within a wave of the
- * K-th child to start), paced under DescribeExecution's throttle ({@link SHARD_SEARCH}).
+ * first (when the Map state started its items in order, as it usually does though AWS does not
+ * promise it, shard K is within a wave of the K-th child to start; otherwise every child may be
+ * described), paced under DescribeExecution's throttle ({@link SHARD_SEARCH}).
  */
 async function shardExecution(io: Io, clients: Clients, runArn: string, shard: number): Promise<string> {
     const mapRun = await mapRunOf(clients.sfn, runArn);

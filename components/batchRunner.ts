@@ -121,6 +121,15 @@ export const SHARD_LIMITS = {
  */
 export const MAP_RESULT = { succeededBytes: 3, succeededRecordBytes: 1000, failedBytes: 3000, limitBytes: 262144 } as const;
 
+/**
+ * The bytes of a shard's item as a Map result counts them (its JSON text): Step Functions
+ * measures payloads as UTF-8, so a character outside printable ASCII counts as its longest form,
+ * a six-character `\uXXXX` escape (a UTF-8 character takes at most 4 bytes, 2 UTF-16 units).
+ */
+export function itemBytes(json: string): number {
+    return json.replace(/[^ -~]/g, "xxxxxx").length;
+}
+
 /** Failed shards a run of `shards` may have and still succeed: AWS fails the Map Run when failed / total x 100 exceeds the percentage. */
 export function toleratedFailures(shards: number, percent: number): number {
     return Math.floor((shards * percent) / 100);
@@ -357,7 +366,9 @@ function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
     const shardCount = parallel ? `$n := $exists($in.shards) ? $in.shards : ${parallel.shards};` : "";
     // The largest result: every tolerated failure's record, and every other shard's, with the last
     // shard's item as its input (mapResultBytesWith).
-    const item = `$length($string({"shard": $n - 1, "count": $n, "run": {"id": $states.context.Execution.Name, "startedAt": $states.context.Execution.StartTime}, "input": $in}))`;
+    // Step Functions counts UTF-8 bytes: a character outside printable ASCII counts as its longest
+    // escape, six (itemBytes).
+    const item = `$length($replace($string({"shard": $n - 1, "count": $n, "run": {"id": $states.context.Execution.Name, "startedAt": $states.context.Execution.StartTime}, "input": $in}), /[^ -~]/, "xxxxxx"))`;
     const resultProblem =
         parallel && parallel.toleratedFailurePercent > 0
             ? ` : ($failed := $floor($n * ${parallel.toleratedFailurePercent} / 100); $bytes := $failed = 0 ? $n * ${MAP_RESULT.succeededBytes} : $failed * (${MAP_RESULT.failedBytes} + 2 * ${item}) + ($n - $failed) * (${MAP_RESULT.succeededRecordBytes} + 2 * ${item}); $bytes > ${MAP_RESULT.limitBytes} ? ["its " & $string($n) & " shards with ${parallel.toleratedFailurePercent}% tolerated could end with " & $string($failed) & " failed shards whose executions make the Map state's result about " & $string($bytes) & " bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows: run fewer shards, or shorten the input"] : [])`

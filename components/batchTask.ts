@@ -10,6 +10,7 @@ import {
     lastAttemptStartSeconds,
     longestRunIdentity,
     failuresThatFit,
+    itemBytes,
     MAP_RESULT,
     mapResultBytes,
     overrideChars,
@@ -590,7 +591,7 @@ function validateVcpuPeak(v: Validator, parallel: ResolvedParallel, spec: TaskSp
 function validateMapResult(v: Validator, parallel: ResolvedParallel, input: RunOverrideInput): void {
     const { shards, toleratedFailurePercent: percent } = parallel;
     const identity = longestRunIdentity(1);
-    const itemChars = (n: number) => JSON.stringify(shardItem(n - 1, n, { id: identity.runId, startedAt: identity.startedAt }, input)).length;
+    const itemChars = (n: number) => itemBytes(JSON.stringify(shardItem(n - 1, n, { id: identity.runId, startedAt: identity.startedAt }, input)));
     const bytes = mapResultBytes(shards, percent, itemChars(shards));
     if (bytes <= MAP_RESULT.limitBytes) {
         return;

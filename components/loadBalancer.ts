@@ -112,9 +112,12 @@ export interface LoadBalancerArgs {
      * A customer-managed KMS key for the topic it makes when given none and for the web ACL's logs
      * (not for access logs: ALB log delivery takes S3-managed keys only). Its key policy must let
      * `logs.<region>.amazonaws.com` use it (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*,
-     * Describe*), or CloudWatch Logs refuses to create the WAF log group; and let
-     * `cloudwatch.amazonaws.com` decrypt for the topic (kms:Decrypt, GenerateDataKey*), or alarms
-     * cannot publish. @default unencrypted
+     * Describe*; best with `ArnLike` on `kms:EncryptionContext:aws:logs:arn` for
+     * `arn:aws:logs:<region>:<account>:log-group:aws-waf-logs-*`, as the group's name ends in a
+     * random suffix), or CloudWatch Logs refuses to create the WAF log group; and let
+     * `cloudwatch.amazonaws.com` use it for the topic (kms:Decrypt, GenerateDataKey*; best with
+     * `aws:SourceAccount`), or alarms cannot publish. A key from `createEncryptionKey` has all
+     * of this. @default unencrypted
      */
     readonly kmsKeyArn?: pulumi.Input<string>;
     /**

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { spawnSync } from "child_process";
-import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { CAPACITY_ERRORS, consoleLogName, itemBytes, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
 import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
@@ -828,6 +828,24 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         const run = await runStateMachine(definition, input(chars), context, shards(failingShards(...failing)));
         assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
         assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 100, succeeded: 70, failed: 30 });
+    });
+
+    it("counts a character outside ASCII in the Map result as Step Functions does, in UTF-8 bytes (at its longest escape)", async () => {
+        // service-quotas: payloads are limited to "256 KiB of data as a UTF-8 encoded string"; "€" is 3 bytes.
+        const parallel = { shards: 100, maxConcurrent: 100, toleratedFailurePercent: 30 };
+        const definition = await shardedDefinition(parallel);
+        const input = (n: number) => ({ environment: { DATA: "€".repeat(n) } });
+        const item = (n: number) => itemBytes(JSON.stringify(shardItem(99, 100, { id: RUN, startedAt: context.Execution.StartTime }, input(n))));
+        let chars = 0;
+        while (mapResultBytes(100, 30, item(chars + 1)) <= MAP_RESULT.limitBytes) {
+            chars++;
+        }
+        assert.ok(chars > 20, `${chars} characters fit`);
+        const refused = await runStateMachine(definition, input(chars + 1), context, shards(shardSucceeded));
+        assert.strictEqual(refused.error, RUN_FAILURES.invalidInput, "one more is refused, as the preview check counts it");
+        const failing = [...Array(30).keys()].map((k) => k * 3);
+        const run = await runStateMachine(definition, input(chars), context, shards(failingShards(...failing)));
+        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
     });
 
     it("counts shards still running in the alert when the Map Run's counts (eventually consistent) have not caught up", async () => {

@@ -591,7 +591,8 @@ describe("npm run plan", () => {
             assert.strictEqual(checkout.with?.["fetch-depth"], 2, "the checkout holds the merge's first parent");
             const planRun = String(steps.find((s: any) => String(s.run).includes("--compare"))!.run);
             assert.ok(!/\$\{\{/.test(planRun), "no expression is pasted into the script");
-            assert.ok(planRun.indexOf('git cat-file -e "HEAD^1:Pulumi.$stack.yaml"') >= 0 && planRun.indexOf('git cat-file -e') < planRun.indexOf("--compare"), "a stack new in the change is told apart before comparing");
+            assert.ok(planRun.indexOf("git rev-parse --verify --quiet 'HEAD^1^{commit}'") >= 0 && planRun.indexOf("git rev-parse") < planRun.indexOf("for stack in"), "no base commit fails the job before any stack looks new");
+            assert.ok(planRun.indexOf(`git ls-tree --name-only 'HEAD^1' -- "Pulumi.$stack.yaml"`) >= 0 && planRun.indexOf("git ls-tree") < planRun.indexOf("--compare"), "a stack new in the change is told apart before comparing");
             assert.match(planRun, /if \[ "\$status" -ne 0 \]; then\n\s*blocked=1/, "any failed comparison, exit 2 included, blocks once posted");
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
