@@ -105,7 +105,7 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     },
 };
 
-/** Blocks marked `<!-- not run: <reason> -->`, by id, with the reason. Change it with the marker. */
+/** Blocks marked `**Not run:** <reason>`, by id, with the reason. Change it with the marker. */
 const NOT_RUN: Readonly<Record<string, string>> = {};
 
 /** The counts of a block's registrations: every type it expects, and every type always counted. */
@@ -261,10 +261,10 @@ describe("the doc blocks' harness (tests/docBlocks.ts)", () => {
         );
     });
 
-    it("reads a not-run marker on the line before a block, and refuses one without a reason or before another language", () => {
-        const { blocks, problems } = blocksOf("x.md", md("<!-- not run: needs a real account -->", "", "```ts", "x();", "```", "<!-- not run -->", "```ts", "y();", "```", "<!-- not run: a shell line -->", "```sh", "ls", "```"));
+    it("reads a not-run marker on the line before a block, and refuses one the page would hide or that stands before another language", () => {
+        const { blocks, problems } = blocksOf("x.md", md("**Not run:** needs a real account", "", "```ts", "x();", "```", "<!-- not run: hidden on the page -->", "```ts", "y();", "```", "**Not run:** a shell line", "```sh", "ls", "```"));
         assert.deepStrictEqual(blocks.map((b) => b.notRun), ["needs a real account", undefined]);
-        assert.deepStrictEqual(problems, ['x.md:6: a not-run marker must read "<!-- not run: <reason> -->"', "x.md:10: a not-run marker stands before a sh block, not a TypeScript one"]);
+        assert.deepStrictEqual(problems, ['x.md:6: a not-run marker must read "**Not run:** <reason>"', "x.md:10: a not-run marker stands before a sh block, not a TypeScript one"]);
     });
 
     it("reports a block that does not type-check, at its line in the markdown file", () => {

@@ -1,7 +1,8 @@
 /**
  * The TypeScript blocks of the README and docs/: found, type-checked as a consumer's files
  * (`fargate-workloads`, `fargate-workloads/testing`) in one compiler run, and evaluated one by one
- * under the run's mocks. A block preceded by `<!-- not run: <reason> -->` is type-checked but not
+ * under the run's mocks. A block preceded by a line `**Not run:** <reason>` (visible on the rendered
+ * page, so a reader knows) is type-checked but not
  * evaluated. Blocks may use the names in {@link GIVENS} without declaring them: the values a
  * reader's own program has (a VPC, its subnets, a Route 53 zone), as the docs say. A block runs as
  * a file of a consumer's `test/` folder: its relative requires (`../index`, the program a test
@@ -31,7 +32,7 @@ const PACKAGE_ENTRY_POINTS: Readonly<Record<string, string>> = {
 };
 
 /** The marker that keeps a block from being evaluated, with its reason. */
-const NOT_RUN = /^<!--\s*not run:\s*(\S.*?)\s*-->$/;
+const NOT_RUN = /^\*\*Not run:\*\*\s+(\S.*?)\s*$/;
 
 export interface DocBlock {
     /** The markdown file, relative to the repository. */
@@ -41,7 +42,7 @@ export interface DocBlock {
     /** `<file> › <heading>`, with ` (n)` for the n-th block under one heading. */
     readonly id: string;
     readonly code: string;
-    /** The reason given by a `<!-- not run: ... -->` marker on the line before the block. */
+    /** The reason given by a `**Not run:** ...` line before the block. */
     readonly notRun?: string;
 }
 
@@ -72,8 +73,9 @@ export function blocksOf(file: string, text: string): { blocks: DocBlock[]; prob
             if (h) {
                 heading = h[1].trim();
             }
-            if (/^<!--\s*not[ -]run/i.test(lines[i].trim()) && !NOT_RUN.test(lines[i].trim())) {
-                problems.push(`${file}:${i + 1}: a not-run marker must read "<!-- not run: <reason> -->"`);
+            // Anything that looks like a marker but is not one (an HTML comment would not show on the page).
+            if (/^(<!--)?[\s*_]*not[ -]run/i.test(lines[i].trim()) && !NOT_RUN.test(lines[i].trim())) {
+                problems.push(`${file}:${i + 1}: a not-run marker must read "**Not run:** <reason>"`);
             }
             continue;
         }
