@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { spawnSync } from "child_process";
-import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, STATES, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, STATES, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
 import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
@@ -238,6 +238,13 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         const recovering = await runStateMachine(await definitionOf(), {}, context, runTasks(exited(1), succeeded));
         assert.strictEqual(recovering.status, "SUCCEEDED");
         assert.strictEqual((recovering.output as any).attempt, 2);
+    });
+
+    it("reads back the waits before each retry as the state machine waits them, for the plan", async () => {
+        const definition = await definitionOf({ retries: { attempts: 4, intervalSeconds: 7, backoffRate: 1.5 } });
+        const run = await runStateMachine(definition, {}, context, runTasks(exited(1)));
+        assert.deepStrictEqual(run.waits.map((w) => w.seconds), [7, 10, 15, 23]);
+        assert.deepStrictEqual(summarizeRunner(definition).retryWaitsSeconds, [7, 10, 15, 23]);
     });
 
     it("does not retry with attempts 0", async () => {
