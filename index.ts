@@ -192,6 +192,8 @@ function batchArgs(w: Wiring): BatchTaskArgs {
         timeoutSeconds: batch.timeoutSeconds ?? d.batch.timeoutSeconds,
         retries: batch.retries,
         tracing: batch.tracing ?? false,
+        // Off by default: the export is one DynamoDB export, which shards cannot split (app/config.ts).
+        ...(batch.parallel ? { parallel: batch.parallel } : {}),
         // The stack's one topic: its email subscription is the stack's, not the job's.
         tags: stackTags,
         alerts: { topicArn: w.alertTopicArn, ...(batch.noSuccessWithinHours !== undefined ? { noSuccessWithinHours: batch.noSuccessWithinHours } : {}) },

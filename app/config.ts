@@ -12,15 +12,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { TAG_LIMITS, TAG_TEXT } from "../components/tags";
+import { SECRET_PLACEHOLDER } from "../scripts/plan/project";
 
 /** The project's config namespace. */
 export const NAMESPACE = "fargate-workloads";
 
 /**
- * Stand-in for a `secure:` value where no Pulumi CLI can decrypt it (tests, `npm run plan`).
- * Format checks are skipped on it, and it is shown as is, never decrypted.
+ * Stand-in for a `secure:` value where no Pulumi CLI can decrypt it (tests, `npm run plan`, which
+ * reads stack files with the same functions). Format checks are skipped on it, and it is shown as
+ * is, never decrypted.
  */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 const secretOr = <T extends z.ZodType>(schema: T) => z.union([z.literal(SECRET_PLACEHOLDER), schema]);
 
@@ -112,22 +114,42 @@ const webSchema = z
         }
     }, ALWAYS);
 
-const batchSchema = z.strictObject({
-    image: z.string().min(1).optional(),
-    command: z.array(z.string()).optional(),
-    cpu: z.number().optional(),
-    memory: z.number().optional(),
-    architecture: architecture.optional(),
-    schedule: z.string().optional(),
-    timezone: z.string().optional(),
-    timeoutSeconds: z.number().optional(),
-    retries: z.strictObject({ attempts: z.number(), intervalSeconds: z.number().optional(), backoffRate: z.number().optional() }).optional(),
-    alertEmail: secretOr(z.email("is not an email address; write it like ops@example.com")).optional(),
-    noSuccessWithinHours: z.number().optional(),
-    capacity: capacity.optional(),
-    exportRetentionDays: z.number().int().min(1).max(3650).optional(),
-    tracing: z.boolean().optional(),
-});
+const batchSchema = z
+    .strictObject({
+        image: z.string().min(1).optional(),
+        command: z.array(z.string()).optional(),
+        cpu: z.number().optional(),
+        memory: z.number().optional(),
+        architecture: architecture.optional(),
+        schedule: z.string().optional(),
+        timezone: z.string().optional(),
+        timeoutSeconds: z.number().optional(),
+        retries: z.strictObject({ attempts: z.number(), intervalSeconds: z.number().optional(), backoffRate: z.number().optional() }).optional(),
+        alertEmail: secretOr(z.email("is not an email address; write it like ops@example.com")).optional(),
+        noSuccessWithinHours: z.number().optional(),
+        capacity: capacity.optional(),
+        exportRetentionDays: z.number().int().min(1).max(3650).optional(),
+        tracing: z.boolean().optional(),
+        /** Each run as shards (BatchTask `parallel`); the export script is one export, so a `command` of the user's runs them. */
+        parallel: z
+            .strictObject({
+                shards: z.number(),
+                maxConcurrent: z.number().optional(),
+                toleratedFailurePercent: z.number().optional(),
+                vcpuQuota: z.strictObject({ onDemand: z.number().optional(), spot: z.number().optional() }).optional(),
+            })
+            .optional(),
+    })
+    .superRefine((b, ctx) => {
+        if (b.parallel !== undefined && b.command === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["parallel"],
+                input: b.parallel,
+                message: "needs batch.command: the export script is one DynamoDB export (ExportTableToPointInTime), which shards cannot split, so each shard would export the whole table again; give a command that reads SHARD_INDEX and SHARD_COUNT, or remove batch.parallel",
+            });
+        }
+    }, ALWAYS);
 
 /**
  * An optional queue worker of the stack: its image consumes the queue the program creates and may
@@ -387,6 +409,7 @@ export const ARGUMENT_KEYS: Readonly<Record<string, Readonly<Record<string, stri
         "alerts.noSuccessWithinHours": "batch.noSuccessWithinHours",
         kmsKeyArn: "encryption.kmsKeyArn",
         tracing: "batch.tracing",
+        parallel: "batch.parallel",
         logRetentionDays: "logRetentionDays",
     },
     worker: {

@@ -15,6 +15,9 @@ export const MAX_INPUT_BYTES = 256 * 1024;
  */
 export const MAX_OVERRIDE_CHARS = 8192;
 
+/** The most shards a run may have (components/batchRunner.ts SHARD_LIMITS.shards; a job's own `parallel.shards` may be lower, which the runner checks). */
+export const MAX_SHARDS = 10000;
+
 /** Runs listed by `runs` when `--limit` is not given. */
 export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
@@ -29,9 +32,11 @@ export function referencePath(): string {
 export const USAGE = `Usage: fargate-workloads <command> <job> [options]
 
 Commands:
-  run <job> [--input JSON] [--follow]   start a run; with --follow, stream its logs and wait for the result
-  runs <job> [--limit N]                the recent runs, the last started first (default ${DEFAULT_LIMIT})
-  logs <job> [--run NAME|ARN]           the logs of one run (default the last started)
+  run <job> [--input JSON] [--shards N] [--follow]
+                                        start a run (of a sharded job, N shards); with --follow, stream its logs and wait for the result
+  runs <job> [--limit N]                the recent runs, the last started first (default ${DEFAULT_LIMIT}), with their shards' counts
+  logs <job> [--run NAME|ARN] [--shard K]
+                                        the logs of one run (default the last started); of a sharded run, of its shard K
 
 <job> is a state machine ARN, or a job name looked up in the stack outputs:
   --outputs FILE   the JSON of \`pulumi stack output --json\` (- reads it from standard input)
@@ -55,22 +60,24 @@ export type Command =
     | { readonly name: "usage" }
     | (Common & { readonly name: "run"; readonly input: string; readonly follow: boolean })
     | (Common & { readonly name: "runs"; readonly limit: number })
-    | (Common & { readonly name: "logs"; readonly run?: string });
+    | (Common & { readonly name: "logs"; readonly run?: string; readonly shard?: number });
 
 const OPTIONS = {
     input: { type: "string" },
     follow: { type: "boolean", short: "f" },
     limit: { type: "string", short: "n" },
     run: { type: "string" },
+    shards: { type: "string" },
+    shard: { type: "string" },
     outputs: { type: "string", short: "o" },
     help: { type: "boolean", short: "h" },
 } as const;
 
 /** How each option is written in messages. */
-const SHOWN: Record<keyof typeof OPTIONS, string> = { input: "--input JSON", follow: "--follow", limit: "--limit N", run: "--run NAME|ARN", outputs: "--outputs FILE", help: "--help" };
+const SHOWN: Record<keyof typeof OPTIONS, string> = { input: "--input JSON", follow: "--follow", limit: "--limit N", run: "--run NAME|ARN", shards: "--shards N", shard: "--shard K", outputs: "--outputs FILE", help: "--help" };
 
 /** Options each command takes, besides `--outputs` and `--help`. */
-const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = { run: ["input", "follow"], runs: ["limit"], logs: ["run"] };
+const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = { run: ["input", "shards", "follow"], runs: ["limit"], logs: ["run", "shard"] };
 const COMMANDS = Object.keys(ALLOWED);
 
 /** The closest of `known` to `word`, when it is close enough to be a typo (at most a third of its letters off). */
@@ -143,11 +150,16 @@ export function parseCommand(argv: readonly string[]): Command {
     const common: Common = { job, ...(values.outputs !== undefined ? { outputs: values.outputs } : {}) };
     switch (name) {
         case "run":
-            return { ...common, name, input: checkInput(values.input), follow: values.follow ?? false };
+            return { ...common, name, input: checkInput(values.input, values.shards === undefined ? undefined : checkWhole("--shards", values.shards, 1, MAX_SHARDS)), follow: values.follow ?? false };
         case "runs":
             return { ...common, name, limit: checkLimit(values.limit) };
         default:
-            return { ...common, name: "logs", ...(values.run !== undefined ? { run: values.run } : {}) };
+            return {
+                ...common,
+                name: "logs",
+                ...(values.run !== undefined ? { run: values.run } : {}),
+                ...(values.shard !== undefined ? { shard: checkWhole("--shard", values.shard, 0, MAX_SHARDS - 1) } : {}),
+            };
     }
 }
 
@@ -157,26 +169,43 @@ export function parseCommand(argv: readonly string[]): Command {
  * `BATCH_RUN_STARTED_AT` (24) and `BATCH_ATTEMPT` (2 digits at most). The same JSON as the
  * runner's `taskOverrides` (components/batchRunner.ts); tests/cli.test.ts holds them together.
  */
-export function overrideCharsOf(input: { command?: unknown; environment?: unknown }, run = { runId: "run-20250301T020000Z-a1b2c3d4e5f6", startedAt: "2025-03-01T02:00:00.000Z", attempt: 10 }): number {
+export function overrideCharsOf(
+    input: { command?: unknown; environment?: unknown; shards?: unknown },
+    run: { runId: string; startedAt: string; attempt: number } = { runId: "run-20250301T020000Z-a1b2c3d4e5f6", startedAt: "2025-03-01T02:00:00.000Z", attempt: 10 },
+): number {
+    // A sharded run's last shard adds SHARD_INDEX and SHARD_COUNT (components/batchRunner.ts SHARD_ENVIRONMENT).
+    const shards = typeof input.shards === "number" ? input.shards : undefined;
     const environment = [
         ...Object.entries((input.environment ?? {}) as Record<string, unknown>).map(([name, value]) => ({ name, value })),
         { name: "BATCH_RUN_ID", value: run.runId },
         { name: "BATCH_RUN_STARTED_AT", value: run.startedAt },
         { name: "BATCH_ATTEMPT", value: String(run.attempt) },
+        ...(shards !== undefined ? [{ name: "SHARD_INDEX", value: String(shards - 1) }, { name: "SHARD_COUNT", value: String(shards) }] : []),
     ];
     return JSON.stringify({ containerOverrides: [{ name: "app", environment, ...(input.command !== undefined ? { command: input.command } : {}) }] }).length;
 }
 
-/** The execution input: `{}` when not given, else the JSON text as given once it parses and fits. */
-export function checkInput(input: string | undefined): string {
-    if (input === undefined) {
-        return "{}";
-    }
+/**
+ * The execution input: `{}` when not given, else the JSON text as given once it parses and fits;
+ * with `shards` (from --shards), the input with `"shards"` set.
+ */
+export function checkInput(given: string | undefined, shards?: number): string {
+    let input = given ?? "{}";
     let value: unknown;
     try {
         value = JSON.parse(input);
     } catch (e) {
         throw new CliError(`--input is not valid JSON (${(e as Error).message}); quote it for the shell, for example --input '{"environment": {"MODE": "full"}}'.`);
+    }
+    if (shards !== undefined) {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            throw new CliError(`--shards needs an --input that is a JSON object, such as {"environment": {"MODE": "full"}}; the run's shards go into it.`);
+        }
+        if ("shards" in value && (value as { shards: unknown }).shards !== shards) {
+            throw new CliError(`--shards ${shards} and the "shards" of --input (${JSON.stringify((value as { shards: unknown }).shards)}) differ; give the shards once.`);
+        }
+        value = { ...value, shards };
+        input = JSON.stringify(value);
     }
     const bytes = Buffer.byteLength(input, "utf8");
     if (bytes > MAX_INPUT_BYTES) {
@@ -184,14 +213,24 @@ export function checkInput(input: string | undefined): string {
     }
     // The runner refuses other shapes itself, with the reason; here only what ECS would refuse.
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const chars = overrideCharsOf(value as { command?: unknown; environment?: unknown });
+        const chars = overrideCharsOf(value as { command?: unknown; environment?: unknown; shards?: unknown });
         if (chars > MAX_OVERRIDE_CHARS) {
+            const sharded = typeof (value as { shards?: unknown }).shards === "number";
             throw new CliError(
-                `--input makes ${chars} characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT and BATCH_ATTEMPT; ECS allows at most ${MAX_OVERRIDE_CHARS} per task, JSON formatting included. Pass large values by reference, such as an S3 key.`,
+                `--input makes ${chars} characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT and BATCH_ATTEMPT${sharded ? " and the last shard's SHARD_INDEX and SHARD_COUNT" : ""}; ECS allows at most ${MAX_OVERRIDE_CHARS} per task, JSON formatting included. Pass large values by reference, such as an S3 key.`,
             );
         }
     }
     return input;
+}
+
+/** A whole number option within `min..max`, or a CliError that says so. */
+function checkWhole(option: string, text: string, min: number, max: number): number {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < min || n > max) {
+        throw new CliError(`${option} (${text}) must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
 }
 
 function checkLimit(limit: string | undefined): number {

@@ -1,7 +1,7 @@
 /** The three SDK clients the command uses, and the history and listing reads they share. */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { ExecutionListItem, HistoryEvent, paginateGetExecutionHistory, paginateListExecutions, SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeMapRunCommand, ExecutionListItem, HistoryEvent, ListMapRunsCommand, MapRunExecutionCounts, paginateGetExecutionHistory, paginateListExecutions, SFNClient } from "@aws-sdk/client-sfn";
 
 export interface Clients {
     readonly sfn: SFNClient;
@@ -50,7 +50,7 @@ export async function recentExecutions(sfn: SFNClient, stateMachineArn: string, 
     const byStart = (a: ExecutionListItem, b: ExecutionListItem) => startedAt(b) - startedAt(a);
     // A page of at least 20: one call usually holds the runs needed to be sure.
     for await (const page of paginateListExecutions({ client: sfn, pageSize: Math.min(Math.max(limit, 20), 1000) }, { stateMachineArn })) {
-        found.push(...(page.executions ?? []));
+        found.push(...(page.executions ?? []).filter((e) => !isShardExecution(e.executionArn)));
         if (found.length >= limit) {
             const reached = Math.min(...found.map(listedAt));
             const kth = [...found].sort(byStart)[limit - 1];
@@ -60,4 +60,34 @@ export async function recentExecutions(sfn: SFNClient, stateMachineArn: string, 
         }
     }
     return found.sort(byStart).slice(0, limit);
+}
+
+/**
+ * True for a child execution of a Map Run (a shard of a sharded run): its ARN names the state
+ * machine and the Map Run's label, `execution:<state machine>/<label>:<id>`. Execution and state
+ * machine names cannot hold a "/", so a run's ARN never does there.
+ */
+export function isShardExecution(executionArn: string | undefined): boolean {
+    return (executionArn ?? "").split(":")[6]?.includes("/") ?? false;
+}
+
+/** A sharded run's Map Run and its shards' counts, or undefined for a run without one. */
+export async function mapRunOf(sfn: SFNClient, executionArn: string): Promise<{ mapRunArn: string; counts?: MapRunExecutionCounts } | undefined> {
+    const listed = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const mapRunArn = listed?.mapRuns?.[0]?.mapRunArn;
+    if (!mapRunArn) {
+        return undefined;
+    }
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    return { mapRunArn, counts: described?.executionCounts };
+}
+
+/** A Map Run's counts as people read them: `100 shards: 96 ok, 3 failed, 1 running`, and the rest when there are any. */
+export function formatShardCounts(c: MapRunExecutionCounts | undefined): string {
+    if (!c) {
+        return "";
+    }
+    const failed = (c.failed ?? 0) + (c.timedOut ?? 0);
+    const parts = [`${c.succeeded ?? 0} ok`, `${failed} failed`, `${c.running ?? 0} running`, ...(c.pending ? [`${c.pending} not started`] : []), ...(c.aborted ? [`${c.aborted} stopped`] : [])];
+    return `${c.total ?? 0} shard${c.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }

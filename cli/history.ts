@@ -26,6 +26,8 @@ export const RUN_ERRORS = {
     invalidInput: "Batch.InvalidInput",
     /** A run that ended at once because another run of the job was still running. */
     skipped: "Batch.Skipped",
+    /** A sharded run: more shards failed than tolerated, or its shards could not run. */
+    shardsFailed: "Batch.ShardsFailed",
 } as const;
 
 /** The errors of `ecs:runTask.sync` that mean "no Fargate capacity now" (the runner retries them). */
@@ -54,6 +56,8 @@ export interface RunView {
     /** When the execution started, and when it ended (the last terminal event). */
     readonly started?: Date;
     readonly stopped?: Date;
+    /** A sharded run's Map Run: its shards are child executions, with tasks and histories of their own. */
+    readonly mapRunArn?: string;
 }
 
 export const EMPTY_VIEW: RunView = { lastEventId: 0, attempt: 1, tasks: [] };
@@ -103,6 +107,12 @@ export function applyEvents(view: RunView, events: readonly HistoryEvent[]): { v
         }
         if (/^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(event.type ?? "") && event.timestamp) {
             v = { ...v, stopped: event.timestamp };
+        }
+        const mapRunArn = event.mapRunStartedEventDetails?.mapRunArn;
+        if (event.type === "MapRunStarted" && mapRunArn) {
+            v = { ...v, mapRunArn };
+            notes.push(`The run's shards are starting (Map Run ${mapRunArn}).`);
+            continue;
         }
         const entered = event.stateEnteredEventDetails?.name;
         if (entered !== undefined && event.type?.endsWith("StateEntered")) {
@@ -166,9 +176,10 @@ export function isSkipped(status: string | undefined, error: string | undefined)
 }
 
 /** The sentence that ends a run's report, and the exit code that goes with it. */
-export function verdict(name: string, view: Pick<RunView, "status" | "error" | "cause" | "tasks">, duration: string): { line: string; exitCode: number } {
+export function verdict(name: string, view: Pick<RunView, "status" | "error" | "cause" | "tasks" | "mapRunArn">, duration: string): { line: string; exitCode: number } {
     const reason = [view.error, firstLine(view.cause)].filter((s) => s).join(": ");
-    const noTask = view.tasks.length === 0 ? " No task was started for this run." : "";
+    // A sharded run's tasks are its shards', in their own histories.
+    const noTask = view.tasks.length === 0 && view.mapRunArn === undefined ? " No task was started for this run." : "";
     switch (view.status) {
         case "SUCCEEDED":
             return { line: `Run ${name} succeeded in ${duration}.`, exitCode: 0 };

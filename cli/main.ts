@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
                 formatRuns(await listRuns(clients.sfn, stateMachine.arn, command.limit), io.now()).forEach((l) => io.out(l));
                 return 0;
             case "logs":
-                return await logsCommand(io, clients, stateMachine, command.run);
+                return await logsCommand(io, clients, stateMachine, command.run, command.shard);
         }
     } catch (e) {
         const { message, exitCode } = describeError(e);

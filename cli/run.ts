@@ -1,6 +1,7 @@
 /** `run`: start an execution, and with `--follow` stream its task's logs until it ends. */
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { Clients, eventsAfter } from "./aws";
+import { DescribeMapRunCommand } from "@aws-sdk/client-sfn";
+import { Clients, eventsAfter, formatShardCounts } from "./aws";
 import { applyEvents, EMPTY_VIEW, formatDuration, RunTaskInfo, RunView, verdict } from "./history";
 import { Io } from "./io";
 import { StateMachine } from "./jobs";
@@ -39,7 +40,11 @@ export async function runCommand(io: Io, clients: Clients, stateMachine: StateMa
     return followRun(io, clients, executionArn);
 }
 
-/** Follows an execution until it ends: its steps on stderr, its task's log lines on stdout. */
+/**
+ * Follows an execution until it ends: its steps on stderr, its task's log lines on stdout. A
+ * sharded run's tasks are its shards': the shards' counts are printed as they change, at most
+ * once per progress interval.
+ */
 export async function followRun(io: Io, clients: Clients, executionArn: string): Promise<number> {
     const pollMs = io.pollMs ?? DEFAULT_POLL_MS;
     const progressMs = io.progressMs ?? DEFAULT_PROGRESS_MS;
@@ -49,6 +54,7 @@ export async function followRun(io: Io, clients: Clients, executionArn: string):
     let task: RunTaskInfo | undefined;
     let stream: LogStream | undefined;
     let quietSince = startedAt;
+    let shards = { checked: -Infinity, text: "" };
     const print = async () => {
         const lines = stream ? await stream.read() : [];
         lines.forEach((l) => io.out(l));
@@ -71,6 +77,10 @@ export async function followRun(io: Io, clients: Clients, executionArn: string):
             stream = await openStream(io, clients, locations, latest);
         }
         await print();
+        if (view.mapRunArn && io.now().getTime() - shards.checked >= progressMs) {
+            shards = await shardProgress(io, clients, view.mapRunArn, shards.text);
+            quietSince = io.now().getTime();
+        }
         if (view.status) {
             // The awslogs driver delivers the last lines a few seconds after the task stops.
             if (stream) {
@@ -104,6 +114,20 @@ async function openStream(io: Io, clients: Clients, locations: LogLocations, tas
         io.err(`Task ${task.taskId}: its logs cannot be found (${describeError(e).message}); following the run without them.`);
         return undefined;
     }
+}
+
+/** Prints a sharded run's counts when they changed; a caller who may not read them is told once. */
+async function shardProgress(io: Io, clients: Clients, mapRunArn: string, last: string): Promise<{ checked: number; text: string }> {
+    let text: string;
+    try {
+        text = formatShardCounts((await clients.sfn.send(new DescribeMapRunCommand({ mapRunArn })))?.executionCounts);
+    } catch (e) {
+        text = `Shard counts cannot be read (${describeError(e).message}).`;
+    }
+    if (text && text !== last) {
+        io.err(text.startsWith("Shard counts") ? text : `Shards: ${text}.`);
+    }
+    return { checked: io.now().getTime(), text: text || last };
 }
 
 function progress(task: RunTaskInfo | undefined, stream: LogStream | undefined, elapsed: string): string {

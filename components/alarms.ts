@@ -76,8 +76,8 @@ export function createAlarm(parent: pulumi.Resource, name: string, spec: AlarmSp
 /** A count that should be zero stayed above it for five one-minute periods. */
 export const ABOVE_ZERO_FOR_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 } as const;
 
-/** A count that should be zero was above it in three of five one-minute periods. */
-export const ABOVE_ZERO_FOR_THREE_OF_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
+/** A count that should be zero was above it in two of five one-minute periods. */
+export const ABOVE_ZERO_FOR_TWO_OF_FIVE_MINUTES = { comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 2 } as const;
 
 /** An ECS service's tasks, as its metrics name them. */
 export type ServiceMetricDimensions = { readonly ClusterName: pulumi.Input<string>; readonly ServiceName: pulumi.Input<string> };

@@ -18,9 +18,14 @@
  * - Every failure it handles is published to the alerts topic with the reason (exit code, stop
  *   reason, error, attempts, links) and ends the execution FAILED with an error named
  *   `Batch.<Kind>`; failures it cannot handle are left to the EventBridge rule.
+ * - With `parallel`, a run is a Distributed Map state whose STANDARD child executions are its
+ *   shards: each goes through the attempt states above in its own history and ends with its own
+ *   `Batch.<Kind>` and a compact cause, never an alert. The run reads its Map Run back (counts,
+ *   failed shards, their causes) and publishes one alert, `Batch.ShardsFailed`, when more shards
+ *   failed than it tolerates.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityProviderStrategyItem } from "./capacity";
+import { CapacityProviderStrategyItem, spotTaskCount } from "./capacity";
 import { AwsContext } from "./iam";
 import { MAIN_CONTAINER_NAME } from "./taskDefinition";
 
@@ -44,6 +49,8 @@ export const RUN_FAILURES = {
     invalidInput: "Batch.InvalidInput",
     /** `concurrency` runs were already running; no task was started. Not alerted by default. */
     skipped: "Batch.Skipped",
+    /** A sharded run: more shards failed than `parallel.toleratedFailurePercent` allows, or the shards could not run. */
+    shardsFailed: "Batch.ShardsFailed",
 } as const;
 
 /** Prefix of the errors above: the EventBridge failure rule leaves these out, the runner alerted already. */
@@ -58,6 +65,90 @@ export const RUN_ENVIRONMENT = {
     /** 1 for the first attempt, 2 for the first retry, and so on. */
     attempt: "BATCH_ATTEMPT",
 } as const;
+
+/** Environment variables each shard's main container gets besides {@link RUN_ENVIRONMENT}. */
+export const SHARD_ENVIRONMENT = {
+    /** The shard's index, 0 to SHARD_COUNT - 1: the same on every attempt of that shard. */
+    index: "SHARD_INDEX",
+    /** How many shards the run has. */
+    count: "SHARD_COUNT",
+} as const;
+
+/** How a sharded run fans out, resolved (see `BatchTaskParallel`). */
+export interface RunnerParallel {
+    /** Shards of a run whose input does not say, and the most a run's input may ask for. */
+    readonly shards: number;
+    /** Most shards running at once. */
+    readonly maxConcurrent: number;
+    /** Share of failed shards, 0 to 100, within which the run still succeeds. */
+    readonly toleratedFailurePercent: number;
+}
+
+/** Limits of a sharded run (sources in docs/aws-behaviour.md). */
+export const SHARD_LIMITS = {
+    /**
+     * The most shards a run may have: Distributed Map runs up to 10,000 child executions at once,
+     * so every shard can run at once, and the map's items and result stay well under 256 KiB.
+     */
+    shards: 10000,
+    /**
+     * The Map state's label: AWS names each shard's child execution
+     * `execution:<state machine>/<label>:<id>` and its metrics' StateMachineArn `<state machine ARN>/<label>`.
+     */
+    label: "shard",
+    /**
+     * Shards a run starts a second, at most, in its first wave: half of Fargate's RunTask rate
+     * quota (20 calls a second, burst and sustained, shared by the account), so a fan-out leaves
+     * room for everything else that starts tasks.
+     */
+    startsPerSecond: 10,
+    /** Failed shards the alert describes one by one; it counts the rest. */
+    listed: 20,
+    /** Times the run lists its failed shards when fewer are listed than its Map Run counts (ListExecutions is eventually consistent). */
+    listings: 3,
+} as const;
+
+/**
+ * How big the Map state's result can grow (Step Functions refuses a state result over 256 KiB
+ * with `States.DataLimitExceeded`, which no catcher catches). Without a ResultWriter a succeeded
+ * shard adds its output `{}` and a comma. A failed one, within the tolerance, adds its execution
+ * as AWS returns it ("If a child workflow execution fails, Step Functions returns its execution
+ * result unchanged. The results would be equivalent to having set Transformation to NONE"): ARNs,
+ * name, dates, status, redrive fields, error and the shard's cause, about 2,000 characters, and
+ * its input as escaped JSON text (at most twice its characters). "The results" may mean every
+ * child's once one has failed, so with a failure every succeeded shard is counted as such a record
+ * too (about 850 characters without a cause, counted at 1,000, plus its input).
+ */
+export const MAP_RESULT = { succeededBytes: 3, succeededRecordBytes: 1000, failedBytes: 3000, limitBytes: 262144 } as const;
+
+/** Failed shards a run of `shards` may have and still succeed: AWS fails the Map Run when failed / total x 100 exceeds the percentage. */
+export function toleratedFailures(shards: number, percent: number): number {
+    return Math.floor((shards * percent) / 100);
+}
+
+/**
+ * The Map state's result with `failed` failed shards of `shards`, each shard's input `itemChars`
+ * long: outputs only when none failed, else every shard's execution record.
+ */
+export function mapResultBytesWith(shards: number, failed: number, itemChars: number): number {
+    return failed === 0 ? shards * MAP_RESULT.succeededBytes : failed * (MAP_RESULT.failedBytes + 2 * itemChars) + (shards - failed) * (MAP_RESULT.succeededRecordBytes + 2 * itemChars);
+}
+
+/** The Map state's result at its largest: every tolerated failure with an input of `itemChars`, the rest succeeded. */
+export function mapResultBytes(shards: number, percent: number, itemChars: number): number {
+    return mapResultBytesWith(shards, toleratedFailures(shards, percent), itemChars);
+}
+
+/** The most failed shards of `shards` whose result still fits 256 KiB (0 when even one would not). */
+export function failuresThatFit(shards: number, itemChars: number): number {
+    const perShard = MAP_RESULT.succeededRecordBytes + 2 * itemChars;
+    return Math.max(0, Math.min(shards, Math.floor((MAP_RESULT.limitBytes - shards * perShard) / (MAP_RESULT.failedBytes - MAP_RESULT.succeededRecordBytes))));
+}
+
+/** The input one shard's child execution gets (the Map state's ItemSelector): its index, the count, the run's identity and input. */
+export function shardItem(shard: number, count: number, run: { id: string; startedAt: string }, input: unknown): { shard: number; count: number; run: { id: string; startedAt: string }; input: unknown } {
+    return { shard, count, run: { id: run.id, startedAt: run.startedAt }, input };
+}
 
 /** How runs are retried, resolved. */
 export interface RunnerRetries {
@@ -92,6 +183,25 @@ export interface RunnerSpec {
     readonly concurrency: number;
     /** Publish skipped runs to the alerts topic too. */
     readonly alertOnSkipped: boolean;
+    /** Run each run as shards, child executions of a Distributed Map state. */
+    readonly parallel?: RunnerParallel;
+}
+
+/** vCPUs on each Fargate capacity provider, as AWS counts them against the account's quotas. */
+export interface VcpuPeak {
+    readonly onDemand: number;
+    readonly spot: number;
+}
+
+/**
+ * The most vCPUs `tasks` tasks of `vcpu` each can hold at once on each capacity provider: a
+ * task that may land on a provider counts there in full (ECS places each RunTask's one task by
+ * the strategy's base, then its weights; with the spot fallback a spot task can end on demand).
+ */
+export function peakVcpu(vcpu: number, tasks: number, strategy: readonly CapacityProviderStrategyItem[], onDemandFallback: boolean): VcpuPeak {
+    const spotShare = spotTaskCount(strategy, 1);
+    const total = vcpu * tasks;
+    return { onDemand: spotShare < 1 || onDemandFallback ? total : 0, spot: spotShare > 0 ? total : 0 };
 }
 
 /** The on-demand strategy the spot fallback runs with. */
@@ -150,25 +260,29 @@ export const RUN_LIMITS = {
 /** The keys a run's input may hold: overrides of the main container. */
 export const RUN_INPUT_KEYS: readonly string[] = ["command", "environment"];
 
+/** The keys a sharded job's run input may hold: the overrides and the run's `shards`. */
+export const SHARDED_RUN_INPUT_KEYS: readonly string[] = [...RUN_INPUT_KEYS, "shards"];
+
 /** A run's input, as far as the overrides go. */
 export interface RunOverrideInput {
     readonly command?: readonly string[];
     readonly environment?: Readonly<Record<string, string>>;
 }
 
-/** What the runner adds to every attempt's overrides: the values of {@link RUN_ENVIRONMENT}. */
+/** What the runner adds to every attempt's overrides: the values of {@link RUN_ENVIRONMENT}, and a shard's {@link SHARD_ENVIRONMENT}. */
 export interface RunIdentity {
     readonly runId: string;
     readonly startedAt: string;
     readonly attempt: number;
+    readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /**
  * The longest identity the runner can add: an execution name of 80 characters, a start time with
  * milliseconds (as Step Functions gives `Execution.StartTime`), and the last attempt's number.
  */
-export function longestRunIdentity(lastAttempt: number): RunIdentity {
-    return { runId: "r".repeat(RUN_LIMITS.runIdChars), startedAt: "2026-12-02T03:00:00.123Z", attempt: lastAttempt };
+export function longestRunIdentity(lastAttempt: number, shards?: number): RunIdentity {
+    return { runId: "r".repeat(RUN_LIMITS.runIdChars), startedAt: "2026-12-02T03:00:00.123Z", attempt: lastAttempt, ...(shards !== undefined ? { shard: { index: shards - 1, count: shards } } : {}) };
 }
 
 /**
@@ -181,6 +295,7 @@ export function taskOverrides(input: RunOverrideInput, run: RunIdentity): { cont
         { name: RUN_ENVIRONMENT.runId, value: run.runId },
         { name: RUN_ENVIRONMENT.startedAt, value: run.startedAt },
         { name: RUN_ENVIRONMENT.attempt, value: String(run.attempt) },
+        ...(run.shard ? [{ name: SHARD_ENVIRONMENT.index, value: String(run.shard.index) }, { name: SHARD_ENVIRONMENT.count, value: String(run.shard.count) }] : []),
     ];
     return { containerOverrides: [{ name: MAIN_CONTAINER_NAME, environment, ...(input.command !== undefined ? { command: input.command } : {}) }] };
 }
@@ -192,50 +307,79 @@ export function overrideChars(input: RunOverrideInput, run: RunIdentity): number
 
 /**
  * JSONata: the main container's override: the input's `command` (when given) and `environment`
- * (an object of names to strings) followed by the run's identity variables.
+ * (an object of names to strings) followed by the run's identity variables (and a shard's).
  */
-const CONTAINER_OVERRIDE = `{% $merge([
+function containerOverride(sharded: boolean): string {
+    const shard = sharded
+        ? `,
+        {"Name": ${JSON.stringify(SHARD_ENVIRONMENT.index)}, "Value": $string($shard)},
+        {"Name": ${JSON.stringify(SHARD_ENVIRONMENT.count)}, "Value": $string($shardCount)}`
+        : "";
+    return `{% $merge([
     {"Name": ${JSON.stringify(MAIN_CONTAINER_NAME)}, "Environment": $append($each($exists($input.environment) ? $input.environment : {}, function($v, $k) { {"Name": $k, "Value": $v} }), [
         {"Name": ${JSON.stringify(RUN_ENVIRONMENT.runId)}, "Value": $run.id},
         {"Name": ${JSON.stringify(RUN_ENVIRONMENT.startedAt)}, "Value": $run.startedAt},
-        {"Name": ${JSON.stringify(RUN_ENVIRONMENT.attempt)}, "Value": $string($attempt)}
+        {"Name": ${JSON.stringify(RUN_ENVIRONMENT.attempt)}, "Value": $string($attempt)}${shard}
     ])},
     $exists($input.command) ? {"Command": $input.command} : {}
 ]) %}`;
+}
 
 /**
  * JSONata: why a run's input is refused (a list of sentences), or an empty list. Unknown keys are
  * refused rather than ignored, so a misspelt "comand" never runs the default command silently.
  * A well-formed input is then measured as ECS will count its overrides (the same JSON as
- * {@link taskOverrides}, with the identity of the run and of its last attempt), so an input ECS
- * would refuse at RunTask is refused before any task starts.
+ * {@link taskOverrides}, with the identity of the run and of its last attempt, and of its last
+ * shard), so an input ECS would refuse at RunTask is refused before any task starts. A sharded
+ * job's input may set `shards`, within `parallel.shards`; with a tolerance, the Map state's result
+ * at its largest ({@link mapResultBytes}) must stay under 256 KiB.
  */
-function inputProblems(lastAttempt: number): string {
+function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
+    const keys = parallel ? SHARDED_RUN_INPUT_KEYS : RUN_INPUT_KEYS;
+    const reserved = parallel ? "$substring($k, 0, 6) = \"BATCH_\" or $k in " + JSON.stringify(Object.values(SHARD_ENVIRONMENT)) : '$substring($k, 0, 6) = "BATCH_"';
+    const shardEnvironment = parallel
+        ? `,
+            {"name": ${str(SHARD_ENVIRONMENT.index)}, "value": $string($n - 1)},
+            {"name": ${str(SHARD_ENVIRONMENT.count)}, "value": $string($n)}`
+        : "";
     const override = `$string({"containerOverrides": [$merge([
         {"name": ${str(MAIN_CONTAINER_NAME)}, "environment": $append($each($exists($in.environment) ? $in.environment : {}, function($v, $k) { {"name": $k, "value": $v} }), [
             {"name": ${str(RUN_ENVIRONMENT.runId)}, "value": $states.context.Execution.Name},
             {"name": ${str(RUN_ENVIRONMENT.startedAt)}, "value": $states.context.Execution.StartTime},
-            {"name": ${str(RUN_ENVIRONMENT.attempt)}, "value": ${str(String(lastAttempt))}}
+            {"name": ${str(RUN_ENVIRONMENT.attempt)}, "value": ${str(String(lastAttempt))}}${shardEnvironment}
         ])},
         $exists($in.command) ? {"command": $in.command} : {}
     ])]})`;
+    const shardsProblem = parallel
+        ? `,
+        $exists($in.shards) and ($type($in.shards) != "number" or $in.shards != $floor($in.shards) or $in.shards < 1 or $in.shards > ${parallel.shards}) ? ["shards must be a whole number from 1 to ${parallel.shards} (the job's parallel.shards)"] : []`
+        : "";
+    const shardCount = parallel ? `$n := $exists($in.shards) ? $in.shards : ${parallel.shards};` : "";
+    // The largest result: every tolerated failure's record, and every other shard's, with the last
+    // shard's item as its input (mapResultBytesWith).
+    const item = `$length($string({"shard": $n - 1, "count": $n, "run": {"id": $states.context.Execution.Name, "startedAt": $states.context.Execution.StartTime}, "input": $in}))`;
+    const resultProblem =
+        parallel && parallel.toleratedFailurePercent > 0
+            ? ` : ($failed := $floor($n * ${parallel.toleratedFailurePercent} / 100); $bytes := $failed = 0 ? $n * ${MAP_RESULT.succeededBytes} : $failed * (${MAP_RESULT.failedBytes} + 2 * ${item}) + ($n - $failed) * (${MAP_RESULT.succeededRecordBytes} + 2 * ${item}); $bytes > ${MAP_RESULT.limitBytes} ? ["its " & $string($n) & " shards with ${parallel.toleratedFailurePercent}% tolerated could end with " & $string($failed) & " failed shards whose executions make the Map state's result about " & $string($bytes) & " bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows: run fewer shards, or shorten the input"] : [])`
+            : " : []";
     return `{% (
     $in := $states.input;
     $found := 
-    $type($in) != "object" ? ['the input must be a JSON object such as {"environment": {"MODE": "full"}}'] : $append($append(
-        $map($filter($keys($in), function($k) { $not($k in ${JSON.stringify(RUN_INPUT_KEYS)}) }), function($k) { 'unknown key "' & $k & '" (known: ${RUN_INPUT_KEYS.join(", ")})' }),
+    $type($in) != "object" ? ['the input must be a JSON object such as {"environment": {"MODE": "full"}}'] : ${parallel ? "$append(" : ""}$append($append(
+        $map($filter($keys($in), function($k) { $not($k in ${JSON.stringify(keys)}) }), function($k) { 'unknown key "' & $k & '" (known: ${keys.join(", ")})' }),
         $exists($in.command) and ($type($in.command) != "array" or $count($filter($in.command, function($c) { $type($c) != "string" })) > 0) ? ["command must be a list of strings"] : []
     ),
         $exists($in.environment) ? (
             $type($in.environment) != "object" ? ["environment must be an object of names to strings"] :
             $append(
                 $map($filter($keys($in.environment), function($k) { $type($lookup($in.environment, $k)) != "string" }), function($k) { "environment." & $k & " must be a string" }),
-                $map($filter($keys($in.environment), function($k) { $substring($k, 0, 6) = "BATCH_" }), function($k) { "environment." & $k & " is set by the runner" })
+                $map($filter($keys($in.environment), function($k) { ${reserved} }), function($k) { "environment." & $k & " is set by the runner" })
             )
         ) : []
-    );
+    )${parallel ? `${shardsProblem})` : ""};
+    ${shardCount}
     $size := $count($found) > 0 ? 0 : $length(${override});
-    $count($found) > 0 ? [$found] : $size > ${RUN_LIMITS.overrideChars} ? ["its command and environment make the task's container overrides " & $string($size) & " characters with the runner's ${Object.values(RUN_ENVIRONMENT).join(", ")}, over the ${RUN_LIMITS.overrideChars} ECS allows (JSON formatting included): pass large values by reference, such as an S3 key"] : []
+    $count($found) > 0 ? [$found] : $size > ${RUN_LIMITS.overrideChars} ? ["its command and environment make the task's container overrides " & $string($size) & " characters with the runner's ${[...Object.values(RUN_ENVIRONMENT), ...(parallel ? Object.values(SHARD_ENVIRONMENT) : [])].join(", ")}, over the ${RUN_LIMITS.overrideChars} ECS allows (JSON formatting included): pass large values by reference, such as an S3 key"]${resultProblem}
 ) %}`;
 }
 
@@ -265,6 +409,23 @@ export const STATES = {
     failed: "RunFailed",
     alertFailed: "AlertNotSent",
     succeeded: "RunSucceeded",
+    // A sharded run's own states.
+    runShards: "RunShards",
+    findMapRun: "FindMapRun",
+    countShards: "CountShards",
+    shardsOutcome: "ShardsOutcome",
+    listFailedShards: "ListFailedShards",
+    checkFailedListed: "CheckFailedShardsListed",
+    waitForListing: "WaitForFailedShards",
+    describeFailedShards: "DescribeFailedShards",
+    describeShard: "DescribeShard",
+    shardRead: "ShardRead",
+    notifyShards: "PublishShardFailures",
+    // Each shard's (the child executions'), besides the attempt's states above.
+    startShard: "StartShard",
+    stagger: "StaggerStart",
+    shardFailed: "ShardFailed",
+    shardSucceeded: "ShardSucceeded",
 } as const;
 
 /**
@@ -287,7 +448,7 @@ interface Resolved {
     readonly topicArn: string;
 }
 
-function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly CapacityProviderStrategyItem[], onCapacityExhausted: string): Record<string, unknown> {
+function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly CapacityProviderStrategyItem[], onCapacityExhausted: string, to: Endings): Record<string, unknown> {
     const retries = spec.retries;
     return {
         Type: "Task",
@@ -302,7 +463,7 @@ function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly Capacity
             EnableECSManagedTags: true,
             StartedBy: "{% $run.startedBy %}",
             // The run's own input (command, environment), then the run's identity, which input cannot override.
-            Overrides: { ContainerOverrides: [oneLine(CONTAINER_OVERRIDE)] },
+            Overrides: { ContainerOverrides: [oneLine(containerOverride(spec.parallel !== undefined))] },
         },
         TimeoutSeconds: spec.timeoutSeconds,
         // Capacity and throttling: wait and try again, without spending an attempt.
@@ -334,9 +495,9 @@ function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly Capacity
             // States.TaskFailed is the wildcard for everything but States.Timeout (caught above):
             // a stopped task's verdict, or an ECS error; the next state tells them apart.
             { ErrorEquals: ["States.TaskFailed"], Next: STATES.readTask, Assign: { failure: "{% {'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}" } },
-            { ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { task: {}, failure: `{% {'kind': ${str(RUN_FAILURES.runTaskFailed)}, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}` } },
+            { ErrorEquals: ["States.ALL"], Next: to.failed, Assign: { task: {}, failure: `{% {'kind': ${str(RUN_FAILURES.runTaskFailed)}, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}` } },
         ],
-        Next: STATES.succeeded,
+        Next: to.succeeded,
         Assign: { task: "{% $states.result %}" },
     };
 }
@@ -390,7 +551,7 @@ const TASKS_IN_HISTORY_PAGE = `(
  * only when that finds none, by the `startedBy` the runner asked for. Each of the three endings
  * (stopped, not found, not stoppable) has its own headline and says what to do by hand.
  */
-function timeoutStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
+function timeoutStates(spec: RunnerSpec, r: Resolved, to: Endings): Record<string, unknown> {
     const limit = spec.timeoutSeconds;
     const kind = str(RUN_FAILURES.timedOut);
     const byHand = `aws ecs list-tasks --cluster ${r.cluster} --region ${r.region} --desired-status RUNNING`;
@@ -425,7 +586,7 @@ function timeoutStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
             Resource: `arn:${r.partition}:states:::aws-sdk:ecs:listTasks`,
             Arguments: { Cluster: r.cluster, StartedBy: "{% $run.startedBy %}", DesiredStatus: "RUNNING" },
             Assign: { timedOut: "{% $merge([$timedOut, {'tasks': [$states.result.TaskArns]}]) %}" },
-            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notify, Assign: { failure: `{% ${notFound("' (which failed: ' & $states.errorOutput.Error & ')'")} %}` } }],
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: to.failed, Assign: { failure: `{% ${notFound("' (which failed: ' & $states.errorOutput.Error & ')'")} %}` } }],
             Next: STATES.stopTimedOut,
         },
         [STATES.stopTimedOut]: {
@@ -446,7 +607,7 @@ function timeoutStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
             Catch: [
                 {
                     ErrorEquals: ["States.ALL"],
-                    Next: STATES.notify,
+                    Next: to.failed,
                     Assign: {
                         task: "{% {'TaskArn': $timedOut.tasks[0]} %}",
                         failure: `{% {'kind': ${kind}, 'error': 'States.Timeout', 'headline': 'timed out after ${limit} s; its task could not be stopped', 'cause': 'The attempt ran longer than ${limit} s, and stopping its task ' & $join($timedOut.tasks, ', ') & ' failed (' & $states.errorOutput.Error & ': ' & $states.errorOutput.Cause & '): it may still be running. Stop it with: ${stopByHand} ' & $timedOut.tasks[0]} %}`,
@@ -457,20 +618,20 @@ function timeoutStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
                 task: "{% $count($timedOut.tasks) > 0 ? {'TaskArn': $timedOut.tasks[0]} : {} %}",
                 failure: `{% $count($timedOut.tasks) > 0 ? {'kind': ${kind}, 'error': 'States.Timeout', 'headline': 'timed out after ${limit} s; its task was stopped', 'cause': 'The attempt ran longer than ${limit} s; the runner stopped its task ' & $join($timedOut.tasks, ', ') & '.'} : ${notFound("''")} %}`,
             },
-            Next: STATES.notify,
+            Next: to.failed,
         },
     };
 }
 
-function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
-    const { retries } = spec;
-    const spot = usesSpot(spec.strategy);
-    const fallback = spot && retries.onDemandFallback;
-    const logGroup = consoleLogName(spec.logGroupName);
-    const stream = consoleLogName(`${MAIN_CONTAINER_NAME}/${MAIN_CONTAINER_NAME}/`);
-    const executionLink = `'https://${r.region}.console.aws.amazon.com/states/home?region=${r.region}#/v2/executions/details/' & $states.context.Execution.Id`;
-    const logLink = `'https://${r.region}.console.aws.amazon.com/cloudwatch/home?region=${r.region}#logsV2:log-groups/log-group/${logGroup}/log-events/${stream}' & $split($task.TaskArn, '/')[-1]`;
-    const headline: Record<string, string> = {
+/** Where the states of an attempt go when it ends: a run's alert and success, or a shard's. */
+interface Endings {
+    readonly failed: string;
+    readonly succeeded: string;
+}
+
+/** The headline of each failure kind, as the alert's subject and first line say it. */
+function headlines(spec: RunnerSpec): Record<string, string> {
+    return {
         [RUN_FAILURES.containerFailed]: "failed",
         [RUN_FAILURES.timedOut]: `timed out after ${spec.timeoutSeconds} s`,
         [RUN_FAILURES.capacityUnavailable]: "could not get Fargate capacity",
@@ -478,42 +639,83 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
         [RUN_FAILURES.invalidInput]: "was refused: its input is not valid",
         [RUN_FAILURES.skipped]: "was skipped: another run is still running",
     };
-    // A failure may bring its own headline (the three endings of a timeout); else the kind's.
-    const headlineOf = `($exists($failure.headline) ? $failure.headline : $lookup(${JSON.stringify(headline)}, $failure.kind))`;
-    const message = [
-        `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headlineOf} & '.'`,
-        "''",
-        "'Status: ' & $failure.kind",
-        `'Attempts: ' & $string($attempt) & ' of ' & $string(${retries.attempts + 1})${spot ? ` & ($onDemand ? ' (the last on on-demand Fargate: spot capacity was unavailable)' : ' (on Fargate Spot)')` : ""}`,
-        `'Exit code of the main container: ' & ($exists(${MAIN}.ExitCode) ? $string(${MAIN}.ExitCode) : 'none (the container did not run to an exit)')`,
-        "'Stop code: ' & ($exists($task.StopCode) ? $task.StopCode : 'none') & ($task.StopCode in " + JSON.stringify(SPOT_STOP_CODES) + " ? ' (Fargate Spot reclaimed the capacity)' : '')",
-        "'Stop reason: ' & ($exists($task.StoppedReason) ? $task.StoppedReason : 'none')",
-        "'Error: ' & $string($failure.error)",
-        "'Cause: ' & $substring($string($failure.cause), 0, 1500)",
-        "'Started: ' & $run.startedAt",
-        `'Execution: ' & ${executionLink}`,
-        `($exists($task.TaskArn) ? 'Task logs: ' & ${logLink} : 'Task logs: no task ran')`,
-    ].join(" & '\\n' & ");
+}
 
-    const states: Record<string, unknown> = {
-        [STATES.start]: {
+/** JSONata: the failure's headline: its own (the three endings of a timeout), else its kind's. */
+const headlineOf = (spec: RunnerSpec) => `($exists($failure.headline) ? $failure.headline : $lookup(${JSON.stringify(headlines(spec))}, $failure.kind))`;
+
+/** JSONata: the console link of the log stream of the task whose ARN `taskArn` (JSONata) holds. */
+function logLinkOf(spec: RunnerSpec, r: Resolved, taskArn: string): string {
+    const logGroup = consoleLogName(spec.logGroupName);
+    const stream = consoleLogName(`${MAIN_CONTAINER_NAME}/${MAIN_CONTAINER_NAME}/`);
+    return `'https://${r.region}.console.aws.amazon.com/cloudwatch/home?region=${r.region}#logsV2:log-groups/log-group/${logGroup}/log-events/${stream}' & $split(${taskArn}, '/')[-1]`;
+}
+
+/** JSONata: the console link of this execution. */
+const executionLinkOf = (r: Resolved) => `'https://${r.region}.console.aws.amazon.com/states/home?region=${r.region}#/v2/executions/details/' & $states.context.Execution.Id`;
+
+/**
+ * The states of one attempt and its retries, as a run (or a shard) goes through them: RunTask,
+ * the stopped task's verdict, the wait before a retry and the timeout's search for the task, ending
+ * in `to.failed` or `to.succeeded`.
+ */
+function attemptStates(spec: RunnerSpec, r: Resolved, to: Endings): Record<string, unknown> {
+    const { retries } = spec;
+    const fallback = usesSpot(spec.strategy) && retries.onDemandFallback;
+    return {
+        [STATES.run]: runTaskState(spec, r, spec.strategy, fallback ? STATES.capacity : to.failed, to),
+        [STATES.readTask]: {
             Type: "Pass",
+            // A stopped task's description (a failed attempt), or nothing (ECS refused the run).
             Assign: {
-                run: {
-                    id: "{% $states.context.Execution.Name %}",
-                    startedAt: "{% $states.context.Execution.StartTime %}",
-                    // RunTask's startedBy takes at most 36 characters: an MD5 (32) of the execution name.
-                    startedBy: "{% $hash($states.context.Execution.Name, 'MD5') %}",
-                },
-                input: "{% $states.input %}",
-                attempt: 1,
-                onDemand: false,
-                task: {},
-                failure: {},
-                problems: oneLine(inputProblems(retries.attempts + 1)),
+                task: `{% ${TASK_FROM_CAUSE} %}`,
+                failure: `{% $merge([$failure, {'kind': $exists(${TASK_FROM_CAUSE}.TaskArn) ? ${str(RUN_FAILURES.containerFailed)} : ${str(RUN_FAILURES.runTaskFailed)}}]) %}`,
             },
-            Next: STATES.checkInput,
+            Next: STATES.judge,
         },
+        [STATES.judge]: {
+            Type: "Choice",
+            Choices: [
+                // `.sync` fails a run when any container exits non-zero, a sidecar killed after
+                // the main container succeeded included: the main container's code decides.
+                { Condition: `{% ${MAIN}.ExitCode = 0 %}`, Next: to.succeeded },
+                // ECS refused the run (no task): retrying cannot fix permissions or parameters.
+                { Condition: "{% $not($exists($task.TaskArn)) %}", Next: to.failed },
+                { Condition: `{% $attempt <= ${retries.attempts} %}`, Next: STATES.waitRetry },
+            ],
+            Default: to.failed,
+        },
+        [STATES.waitRetry]: {
+            Type: "Wait",
+            Seconds: `{% $floor(${retries.intervalSeconds} * $power(${retries.backoffRate}, $attempt - 1)) %}`,
+            Assign: { attempt: "{% $attempt + 1 %}" },
+            // After a fallback, later attempts stay on demand.
+            Next: fallback ? STATES.nextAttempt : STATES.run,
+        },
+        ...timeoutStates(spec, r, to),
+    };
+}
+
+/** With Fargate Spot and the fallback: the states that move an attempt to on-demand Fargate. */
+function fallbackStates(spec: RunnerSpec, r: Resolved, to: Endings): Record<string, unknown> {
+    if (!(usesSpot(spec.strategy) && spec.retries.onDemandFallback)) {
+        return {};
+    }
+    return {
+        [STATES.capacity]: { Type: "Pass", Assign: { onDemand: true }, Next: STATES.runOnDemand },
+        [STATES.runOnDemand]: runTaskState(spec, r, ON_DEMAND, to.failed, to),
+        [STATES.nextAttempt]: { Type: "Choice", Choices: [{ Condition: "{% $onDemand %}", Next: STATES.runOnDemand }], Default: STATES.run },
+    };
+}
+
+/** The states that refuse a run before any task: its input, and the runs already running. */
+function admissionStates(spec: RunnerSpec, r: Resolved, next: string): Record<string, unknown> {
+    // A sharded job's runs list no child execution of theirs, but a child's ARN names the Map
+    // Run's label (a "/" after the state machine's name), so one listed would not be counted.
+    const others = spec.parallel
+        ? "$states.result.Executions[ExecutionArn != $states.context.Execution.Id and $not($contains($split(ExecutionArn, ':')[6], '/'))].Name"
+        : "$states.result.Executions[ExecutionArn != $states.context.Execution.Id].Name";
+    return {
         [STATES.checkInput]: {
             Type: "Choice",
             Choices: [{ Condition: "{% $count($problems) > 0 %}", Next: STATES.invalidInput }],
@@ -529,7 +731,7 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
             // Eventually consistent: runs started within moments of each other may not see each other.
             Resource: `arn:${r.partition}:states:::aws-sdk:sfn:listExecutions`,
             Arguments: { StateMachineArn: "{% $states.context.StateMachine.Id %}", StatusFilter: "RUNNING", MaxResults: spec.concurrency + 1 },
-            Assign: { running: "{% [$states.result.Executions[ExecutionArn != $states.context.Execution.Id].Name] %}" },
+            Assign: { running: `{% [${others}] %}` },
             // Up to 101 executions: kept out of the next states' inputs, which the history records.
             Output: {},
             Next: STATES.checkConcurrency,
@@ -537,7 +739,7 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
         [STATES.checkConcurrency]: {
             Type: "Choice",
             Choices: [{ Condition: `{% $count($running) >= ${spec.concurrency} %}`, Next: STATES.skipped }],
-            Default: STATES.run,
+            Default: next,
         },
         [STATES.skipped]: spec.alertOnSkipped
             ? {
@@ -550,42 +752,34 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
                   Error: RUN_FAILURES.skipped,
                   Cause: `{% 'Skipped: ' & $string($count($running)) & ' run(s) already running (' & $join($running, ', ') & '), and concurrency is ${spec.concurrency}.' %}`,
               },
-        [STATES.run]: runTaskState(spec, r, spec.strategy, fallback ? STATES.capacity : STATES.notify),
-        [STATES.readTask]: {
-            Type: "Pass",
-            // A stopped task's description (a failed attempt), or nothing (ECS refused the run).
-            Assign: {
-                task: `{% ${TASK_FROM_CAUSE} %}`,
-                failure: `{% $merge([$failure, {'kind': $exists(${TASK_FROM_CAUSE}.TaskArn) ? ${str(RUN_FAILURES.containerFailed)} : ${str(RUN_FAILURES.runTaskFailed)}}]) %}`,
-            },
-            Next: STATES.judge,
-        },
-        [STATES.judge]: {
-            Type: "Choice",
-            Choices: [
-                // `.sync` fails a run when any container exits non-zero, a sidecar killed after
-                // the main container succeeded included: the main container's code decides.
-                { Condition: `{% ${MAIN}.ExitCode = 0 %}`, Next: STATES.succeeded },
-                // ECS refused the run (no task): retrying cannot fix permissions or parameters.
-                { Condition: "{% $not($exists($task.TaskArn)) %}", Next: STATES.notify },
-                { Condition: `{% $attempt <= ${retries.attempts} %}`, Next: STATES.waitRetry },
-            ],
-            Default: STATES.notify,
-        },
-        [STATES.waitRetry]: {
-            Type: "Wait",
-            Seconds: `{% $floor(${retries.intervalSeconds} * $power(${retries.backoffRate}, $attempt - 1)) %}`,
-            Assign: { attempt: "{% $attempt + 1 %}" },
-            // After a fallback, later attempts stay on demand.
-            Next: fallback ? STATES.nextAttempt : STATES.run,
-        },
-        ...timeoutStates(spec, r),
+    };
+}
+
+/** The run's alert (with the attempt's task), its Fail state, and the Fail state when the alert could not be sent. */
+function alertStates(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
+    const { retries } = spec;
+    const spot = usesSpot(spec.strategy);
+    const message = [
+        `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headlineOf(spec)} & '.'`,
+        "''",
+        "'Status: ' & $failure.kind",
+        `'Attempts: ' & $string($attempt) & ' of ' & $string(${retries.attempts + 1})${spot ? ` & ($onDemand ? ' (the last on on-demand Fargate: spot capacity was unavailable)' : ' (on Fargate Spot)')` : ""}`,
+        `'Exit code of the main container: ' & ($exists(${MAIN}.ExitCode) ? $string(${MAIN}.ExitCode) : 'none (the container did not run to an exit)')`,
+        "'Stop code: ' & ($exists($task.StopCode) ? $task.StopCode : 'none') & ($task.StopCode in " + JSON.stringify(SPOT_STOP_CODES) + " ? ' (Fargate Spot reclaimed the capacity)' : '')",
+        "'Stop reason: ' & ($exists($task.StoppedReason) ? $task.StoppedReason : 'none')",
+        "'Error: ' & $string($failure.error)",
+        "'Cause: ' & $substring($string($failure.cause), 0, 1500)",
+        "'Started: ' & $run.startedAt",
+        `'Execution: ' & ${executionLinkOf(r)}`,
+        `($exists($task.TaskArn) ? 'Task logs: ' & ${logLinkOf(spec, r, "$task.TaskArn")} : 'Task logs: no task ran')`,
+    ].join(" & '\\n' & ");
+    return {
         [STATES.notify]: {
             Type: "Task",
             Resource: `arn:${r.partition}:states:::sns:publish`,
             Arguments: {
                 TopicArn: r.topicArn,
-                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headlineOf}, 0, ${RUN_LIMITS.subjectChars}) %}`,
+                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headlineOf(spec)}, 0, ${RUN_LIMITS.subjectChars}) %}`,
                 Message: `{% ${message} %}`,
             },
             Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.alertFailed }],
@@ -594,10 +788,41 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
         [STATES.failed]: {
             Type: "Fail",
             Error: "{% $failure.kind %}",
-            Cause: `{% $substring(${headlineOf} & ': ' & $string($failure.error) & ' ' & $string($failure.cause), 0, 32768) %}`,
+            Cause: `{% $substring(${headlineOf(spec)} & ': ' & $string($failure.error) & ' ' & $string($failure.cause), 0, 32768) %}`,
         },
         // Not a Batch.* error: the EventBridge rule alerts when the runner's own alert failed.
         [STATES.alertFailed]: { Type: "Fail", Error: "AlertNotSent", Cause: "{% 'The run failed and its alert could not be published: ' & $string($states.input.Error) %}" },
+    };
+}
+
+/** The run's identity and input, read once when it starts. */
+function startAssignments(spec: RunnerSpec): Record<string, unknown> {
+    return {
+        run: {
+            id: "{% $states.context.Execution.Name %}",
+            startedAt: "{% $states.context.Execution.StartTime %}",
+            // RunTask's startedBy takes at most 36 characters: an MD5 (32) of the execution name.
+            startedBy: "{% $hash($states.context.Execution.Name, 'MD5') %}",
+        },
+        input: "{% $states.input %}",
+        attempt: 1,
+        onDemand: false,
+        task: {},
+        failure: {},
+        problems: oneLine(inputProblems(spec.retries.attempts + 1, spec.parallel)),
+    };
+}
+
+function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
+    if (spec.parallel) {
+        return shardedDefinition(spec, spec.parallel, r);
+    }
+    const run: Endings = { failed: STATES.notify, succeeded: STATES.succeeded };
+    const states: Record<string, unknown> = {
+        [STATES.start]: { Type: "Pass", Assign: startAssignments(spec), Next: STATES.checkInput },
+        ...admissionStates(spec, r, STATES.run),
+        ...attemptStates(spec, r, run),
+        ...alertStates(spec, r),
         [STATES.succeeded]: {
             Type: "Succeed",
             Output: {
@@ -609,14 +834,247 @@ function definition(spec: RunnerSpec, r: Resolved): Record<string, unknown> {
                 exitCode: `{% $exists(${MAIN}.ExitCode) ? ${MAIN}.ExitCode : null %}`,
             },
         },
+        ...fallbackStates(spec, r, run),
     };
-    if (fallback) {
-        states[STATES.capacity] = { Type: "Pass", Assign: { onDemand: true }, Next: STATES.runOnDemand };
-        states[STATES.runOnDemand] = runTaskState(spec, r, ON_DEMAND, STATES.notify);
-        states[STATES.nextAttempt] = { Type: "Choice", Choices: [{ Condition: "{% $onDemand %}", Next: STATES.runOnDemand }], Default: STATES.run };
-    }
     return {
         Comment: `Runs one ${spec.name} task on Fargate: retries, timeout and alerts (see docs/aws-behaviour.md)`,
+        QueryLanguage: "JSONata",
+        StartAt: STATES.start,
+        States: states,
+    };
+}
+
+/**
+ * The ItemProcessor of a sharded run: each shard is a child execution that goes through a run's
+ * attempts (retries, capacity retries, the spot fallback, the timeout's search for its task) and
+ * ends FAILED with its `Batch.*` error and a compact description of what happened (its cause,
+ * which the run reads back for its one alert), or SUCCEEDED with an empty output (the Map
+ * state's result holds one entry per shard).
+ */
+function shardProcessor(spec: RunnerSpec, parallel: RunnerParallel, r: Resolved): Record<string, unknown> {
+    const shard: Endings = { failed: STATES.shardFailed, succeeded: STATES.shardSucceeded };
+    const stagger = parallel.maxConcurrent > SHARD_LIMITS.startsPerSecond;
+    const cut = (value: string, chars: number) => `($exists(${value}) ? $substring($string(${value}), 0, ${chars}) : null)`;
+    const noTask = JSON.stringify([RUN_FAILURES.timedOut, RUN_FAILURES.capacityUnavailable, RUN_FAILURES.runTaskFailed]);
+    // At most about 1,000 characters: the alert's line for the shard, and the Map state's result
+    // when it fails within the tolerance, stay small.
+    const cause = `$string({
+        'shard': $shard,
+        'kind': $failure.kind,
+        'headline': ${headlineOf(spec)},
+        'attempt': $attempt,
+        'onDemand': $onDemand,
+        'exitCode': $exists(${MAIN}.ExitCode) ? ${MAIN}.ExitCode : null,
+        'stopCode': ${cut("$task.StopCode", 60)},
+        'stopReason': ${cut("$task.StoppedReason", 255)},
+        'taskArn': ${cut("$task.TaskArn", 200)},
+        'error': ${cut("$failure.error", 100)},
+        'detail': $failure.kind in ${noTask} ? ${cut("$failure.cause", 300)} : null
+    })`;
+    return {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+        StartAt: STATES.startShard,
+        States: {
+            [STATES.startShard]: {
+                Type: "Pass",
+                // A child execution sees no variable of the run: everything comes in its input.
+                Assign: {
+                    run: {
+                        id: "{% $states.input.run.id %}",
+                        startedAt: "{% $states.input.run.startedAt %}",
+                        // RunTask's startedBy takes at most 36 characters: an MD5 (32) of the run and the shard.
+                        startedBy: "{% $hash($states.input.run.id & '/' & $string($states.input.shard), 'MD5') %}",
+                    },
+                    shard: "{% $states.input.shard %}",
+                    // Not "count": a variable named like a JSONata function hides it ($count).
+                    shardCount: "{% $states.input.count %}",
+                    input: "{% $states.input.input %}",
+                    attempt: 1,
+                    onDemand: false,
+                    task: {},
+                    failure: {},
+                },
+                Next: stagger ? STATES.stagger : STATES.run,
+            },
+            ...(stagger
+                ? {
+                      [STATES.stagger]: {
+                          Type: "Wait",
+                          // The first wave starts SHARD_LIMITS.startsPerSecond shards a second; later shards start as earlier ones end.
+                          Seconds: `{% $shard < ${parallel.maxConcurrent} ? $floor($shard / ${SHARD_LIMITS.startsPerSecond}) : 0 %}`,
+                          Next: STATES.run,
+                      },
+                  }
+                : {}),
+            ...attemptStates(spec, r, shard),
+            [STATES.shardFailed]: { Type: "Fail", Error: "{% $failure.kind %}", Cause: `{% ${oneLine(cause)} %}` },
+            [STATES.shardSucceeded]: { Type: "Succeed", Output: {} },
+            ...fallbackStates(spec, r, shard),
+        },
+    };
+}
+
+/**
+ * A sharded run: the run's admission (input, concurrency), then a Distributed Map state whose
+ * child executions are the shards, then one outcome. The Map Run fails with
+ * `States.ExceedToleratedFailureThreshold` when more shards failed than tolerated, without their
+ * causes: the run reads them back from the Map Run (its counts, its failed child executions and
+ * their causes) and publishes one alert naming the failed shards.
+ */
+function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolved): Record<string, unknown> {
+    const sfn = (action: string) => `arn:${r.partition}:states:::aws-sdk:sfn:${action}`;
+    // Throttling and brief outages of the Step Functions API: a few jittered tries.
+    const retry = [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" }];
+    const listed = SHARD_LIMITS.listed;
+    const kind = str(RUN_FAILURES.shardsFailed);
+    // JSONata: the failed shards' count (0 when the Map Run's counts could not be read: the text says so).
+    const failedCount = "($counts ? $counts.Failed + $counts.TimedOut : 0)";
+    const headline = `($counts and ${failedCount} > 0 ? 'failed: ' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed' : $mapError.Error = 'States.ExceedToleratedFailureThreshold' ? 'failed: more shards failed than tolerated' : 'failed: its shards could not run (' & $string($mapError.Error) & ')')`;
+    const shardLine = `function($f) { $exists($f.shard) ? 'Shard ' & $string($f.shard) & ': ' & $f.headline & '. Exit code: ' & ($f.exitCode != null ? $string($f.exitCode) : 'none') & '. Stop code: ' & ($f.stopCode ? $f.stopCode : 'none') & '. Stop reason: ' & ($f.stopReason ? $f.stopReason : 'none') & '. Attempts: ' & $string($f.attempt) & ' of ${spec.retries.attempts + 1}' & ($f.onDemand ? ' (the last on on-demand Fargate)' : '') & ($f.detail ? '. ' & $replace($f.detail, /\\.$/, '') : '') & '. Logs: ' & ($f.taskArn ? ${logLinkOf(spec, r, "$f.taskArn")} : 'no task ran') : 'Shard (not read): ' & $f.execution & ': ' & $string($f.error) & ' ' & $substring($string($f.cause), 0, 300) }`;
+    const message = [
+        `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headline} & ' (tolerated: ${parallel.toleratedFailurePercent}%).'`,
+        "''",
+        `'Status: ${RUN_FAILURES.shardsFailed}'`,
+        `($counts ? 'Shards: ' & $string($shards) & ': ' & $string($counts.Succeeded) & ' succeeded, ' & $string(${failedCount}) & ' failed, ' & $string($counts.Aborted) & ' stopped when the run failed, ' & $string($counts.Pending) & ' not started' & ($counts.Running > 0 ? ', ' & $string($counts.Running) & ' still running' : '') : 'Shards: ' & $string($shards) & ' (their counts could not be read: ' & $string($readError) & ')')`,
+        "'Error of the Map state: ' & $string($mapError.Error)",
+        "'Cause: ' & $substring($string($mapError.Cause), 0, 500)",
+        // The listed shards' lines, then how many more failed.
+        `$join($append($append(
+            [$count($failedShards) > 0 ? 'Failed shards (' & $string($count($failedShards)) & ' of ' & $string(${failedCount}) & ', the last to end, by shard):' : 'Failed shards: none could be read' & ($readError ? ' (' & $string($readError) & ')' : '')],
+            $count($failedShards) > 0 ? $map($sort($failedShards, function($a, $b) { $a.shard > $b.shard }), ${shardLine}) : []),
+            ${failedCount} > $count($failedShards) and $count($failedShards) > 0 ? ['... and ' & $string(${failedCount} - $count($failedShards)) & ' more: fargate-workloads logs ${spec.name} --run ' & $run.id & ' --shard K shows shard K'] : []
+        ), '\\n')`,
+        "'Started: ' & $run.startedAt",
+        `'Execution: ' & ${executionLinkOf(r)}`,
+    ].join(" & '\\n' & ");
+    const states: Record<string, unknown> = {
+        [STATES.start]: {
+            Type: "Pass",
+            Assign: {
+                ...startAssignments(spec),
+                shards: `{% $type($states.input) = 'object' and $type($states.input.shards) = 'number' ? $states.input.shards : ${parallel.shards} %}`,
+                mapError: null,
+                mapRun: null,
+                counts: null,
+                failedShards: [],
+                readError: null,
+                listings: 1,
+            },
+            Next: STATES.checkInput,
+        },
+        ...admissionStates(spec, r, STATES.runShards),
+        [STATES.runShards]: {
+            Type: "Map",
+            Items: "{% [0..($shards - 1)] %}",
+            ItemSelector: `{% ${oneLine(`{'shard': $states.context.Map.Item.Value, 'count': $shards, 'run': {'id': $run.id, 'startedAt': $run.startedAt}, 'input': $input}`)} %}`,
+            ItemProcessor: shardProcessor(spec, parallel, r),
+            Label: SHARD_LIMITS.label,
+            MaxConcurrency: parallel.maxConcurrent,
+            ToleratedFailurePercentage: parallel.toleratedFailurePercent,
+            // One entry per shard: not kept in the history.
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.findMapRun, Assign: { mapError: "{% $states.errorOutput %}" }, Output: {} }],
+            Next: STATES.findMapRun,
+        },
+        [STATES.findMapRun]: {
+            Type: "Task",
+            Resource: sfn("listMapRuns"),
+            Arguments: { ExecutionArn: "{% $states.context.Execution.Id %}" },
+            Retry: retry,
+            Assign: { mapRun: "{% $count($states.result.MapRuns) > 0 ? $states.result.MapRuns[0].MapRunArn : null %}" },
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.shardsOutcome, Assign: { readError: "{% $states.errorOutput.Error %}" } }],
+            Next: STATES.countShards,
+        },
+        [STATES.countShards]: {
+            Type: "Task",
+            Resource: sfn("describeMapRun"),
+            Arguments: { MapRunArn: "{% $mapRun %}" },
+            Retry: retry,
+            Assign: { counts: "{% $states.result.ExecutionCounts %}" },
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.shardsOutcome, Assign: { readError: "{% $states.errorOutput.Error %}" } }],
+            Next: STATES.shardsOutcome,
+        },
+        [STATES.shardsOutcome]: {
+            Type: "Choice",
+            Choices: [
+                // Within the tolerance: the run succeeded, whatever some shards did.
+                { Condition: "{% $mapError = null %}", Next: STATES.succeeded },
+                { Condition: "{% $mapRun != null and $readError = null %}", Next: STATES.listFailedShards },
+            ],
+            Default: STATES.notifyShards,
+        },
+        [STATES.listFailedShards]: {
+            Type: "Task",
+            Resource: sfn("listExecutions"),
+            Arguments: { MapRunArn: "{% $mapRun %}", StatusFilter: "FAILED", MaxResults: listed },
+            Retry: retry,
+            Assign: { failedShards: "{% [$states.result.Executions.ExecutionArn] %}" },
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notifyShards, Assign: { readError: "{% $states.errorOutput.Error %}" } }],
+            Next: STATES.checkFailedListed,
+        },
+        // ListExecutions is eventually consistent: a shard that failed moments ago may not be
+        // listed yet. Fewer listed than the counts say: wait and list again, twice at most.
+        [STATES.checkFailedListed]: {
+            Type: "Choice",
+            Choices: [{ Condition: `{% $count($failedShards) < $min([${failedCount}, ${listed}]) and $listings < ${SHARD_LIMITS.listings} %}`, Next: STATES.waitForListing }],
+            Default: STATES.describeFailedShards,
+        },
+        [STATES.waitForListing]: { Type: "Wait", Seconds: 5, Assign: { listings: "{% $listings + 1 %}" }, Next: STATES.listFailedShards },
+        [STATES.describeFailedShards]: {
+            Type: "Map",
+            Items: "{% $failedShards %}",
+            MaxConcurrency: 5,
+            ItemProcessor: {
+                ProcessorConfig: { Mode: "INLINE" },
+                StartAt: STATES.describeShard,
+                States: {
+                    [STATES.describeShard]: {
+                        Type: "Task",
+                        Resource: sfn("describeExecution"),
+                        Arguments: { ExecutionArn: "{% $states.input %}" },
+                        Retry: retry,
+                        // The shard's own description (its cause, as the shard wrote it), or what AWS gave.
+                        Output: "{% ($c := $states.result.Cause; $type($c) = 'string' and $substring($c, 0, 1) = '{' and $contains($c, '\"shard\"') ? $parse($c) : {'execution': $states.result.ExecutionArn, 'error': $states.result.Error, 'cause': $c}) %}",
+                        Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% {'execution': $states.input, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}", Next: STATES.shardRead }],
+                        End: true,
+                    },
+                    [STATES.shardRead]: { Type: "Pass", End: true },
+                },
+            },
+            Assign: { failedShards: "{% $states.result %}" },
+            Output: {},
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.notifyShards, Assign: { failedShards: [], readError: "{% $states.errorOutput.Error %}" } }],
+            Next: STATES.notifyShards,
+        },
+        [STATES.notifyShards]: {
+            Type: "Task",
+            Resource: `arn:${r.partition}:states:::sns:publish`,
+            Arguments: {
+                TopicArn: r.topicArn,
+                Subject: `{% $substring('Batch task ${spec.name} (${spec.stack}): run ' & ${headline}, 0, ${RUN_LIMITS.subjectChars}) %}`,
+                Message: `{% ${oneLine(message)} %}`,
+            },
+            Assign: { failure: `{% {'kind': ${kind}, 'headline': ${headline}, 'error': $mapError.Error, 'cause': $mapError.Cause} %}` },
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.alertFailed }],
+            Next: STATES.failed,
+        },
+        ...alertStates(spec, r),
+        [STATES.succeeded]: {
+            Type: "Succeed",
+            Output: {
+                status: "SUCCEEDED",
+                runId: "{% $run.id %}",
+                shards: "{% $shards %}",
+                succeeded: "{% $counts ? $counts.Succeeded : null %}",
+                failed: `{% $counts ? ${failedCount} : null %}`,
+            },
+        },
+    };
+    return {
+        Comment: `Runs each ${spec.name} run as up to ${parallel.shards} shards on Fargate, ${parallel.maxConcurrent} at once: retries, timeouts and one alert a run (see docs/aws-behaviour.md)`,
         QueryLanguage: "JSONata",
         StartAt: STATES.start,
         States: states,
@@ -639,6 +1097,29 @@ export interface RunnerSummary {
     readonly capacityRetry?: { readonly MaxAttempts: number; readonly IntervalSeconds: number; readonly MaxDelaySeconds?: number };
     /** Whether a spot run falls back to on-demand. */
     readonly onDemandFallback: boolean;
+    /** Most runs at once (the concurrency guard), when the definition has one. */
+    readonly concurrency?: number;
+    /** A sharded job's fan-out: its Map state's items (the shards of a run whose input does not say), concurrency and tolerance. */
+    readonly parallel?: RunnerParallel;
+    /**
+     * State transitions of a run that succeeds on its first attempt (each state entered is one):
+     * the run's own, and each shard's for a sharded job.
+     */
+    readonly transitions?: { readonly run: number; readonly shard?: number };
+}
+
+/** The states a run that succeeds at once enters, in order (tests/batchRunner.test.ts holds them to the interpreter's path). */
+export function successPath(definition: any): { run: string[]; shard?: string[] } | undefined {
+    const states = definition?.States ?? {};
+    const admission = [STATES.start, STATES.checkInput, STATES.countRunning, STATES.checkConcurrency];
+    if (states[STATES.runShards]) {
+        const shard = states[STATES.runShards].ItemProcessor?.States ?? {};
+        return {
+            run: [...admission, STATES.runShards, STATES.findMapRun, STATES.countShards, STATES.shardsOutcome, STATES.succeeded],
+            shard: [STATES.startShard, ...(shard[STATES.stagger] ? [STATES.stagger] : []), STATES.run, STATES.shardSucceeded],
+        };
+    }
+    return states[STATES.run] && states[STATES.start] ? { run: [...admission, STATES.run, STATES.succeeded] } : undefined;
 }
 
 /**
@@ -656,22 +1137,31 @@ function retryWaitsOf(expression: unknown, legacyRetry: any, attempts: number): 
 
 /** Reads a runner definition (as {@link runnerDefinition} writes it, or the older JSONPath one). */
 export function summarizeRunner(definition: any): RunnerSummary {
-    const run = definition?.States?.[STATES.run] ?? {};
+    const map = definition?.States?.[STATES.runShards];
+    // A sharded job's attempt states are those of its Map state's child executions.
+    const attempts = map?.ItemProcessor?.States ?? definition?.States ?? {};
+    const run = attempts[STATES.run] ?? {};
     const args = run.Arguments ?? run.Parameters ?? {};
-    const judge = definition?.States?.[STATES.judge];
+    const judge = attempts[STATES.judge];
     const attemptsCondition = ((judge?.Choices ?? []) as any[]).map((c) => /^\{% \$attempt <= (\d+) %\}$/.exec(c?.Condition ?? "")).find((m) => m);
     const legacyRetry = run.Parameters ? run.Retry?.[0] : undefined;
-    const attempts = attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0);
-    const retryWait = definition?.States?.[STATES.waitRetry]?.Seconds;
+    const attemptCount = attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0);
+    const retryWait = attempts[STATES.waitRetry]?.Seconds;
+    const guard = definition?.States?.[STATES.countRunning]?.Arguments?.MaxResults;
+    const shards = /^\{% \[0\.\.\(\$shards - 1\)\] %\}$/.test(map?.Items ?? "") ? /: (\d+) %\}$/.exec(definition?.States?.[STATES.start]?.Assign?.shards ?? "") : undefined;
+    const path = successPath(definition);
     return {
         taskDefinition: args.TaskDefinition,
         strategy: args.CapacityProviderStrategy,
         assignPublicIp: args.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp,
         timeoutSeconds: run.TimeoutSeconds,
-        attempts,
+        attempts: attemptCount,
         retryWait,
-        retryWaitsSeconds: retryWaitsOf(retryWait, legacyRetry, attempts),
+        retryWaitsSeconds: retryWaitsOf(retryWait, legacyRetry, attemptCount),
         capacityRetry: run.Arguments ? run.Retry?.[0] : undefined,
-        onDemandFallback: definition?.States?.[STATES.runOnDemand] !== undefined,
+        onDemandFallback: attempts[STATES.runOnDemand] !== undefined,
+        ...(typeof guard === "number" ? { concurrency: guard - 1 } : {}),
+        ...(map && shards ? { parallel: { shards: Number(shards[1]), maxConcurrent: map.MaxConcurrency, toleratedFailurePercent: map.ToleratedFailurePercentage ?? 0 } } : {}),
+        ...(path ? { transitions: { run: path.run.length, ...(path.shard ? { shard: path.shard.length } : {}) } } : {}),
     };
 }

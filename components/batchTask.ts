@@ -5,7 +5,29 @@ import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "
 import { Validator } from "./errors";
 import { createAlarm, DashboardWidget, metricWidget } from "./alarms";
 import { resolveAlertTopic, validateAlertDestination } from "./alerts";
-import { capacityWaitSeconds, lastAttemptStartSeconds, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURE_PREFIX, RUN_INPUT_KEYS, RUN_LIMITS, RunOverrideInput, runnerDefinition, RunnerRetries } from "./batchRunner";
+import {
+    capacityWaitSeconds,
+    lastAttemptStartSeconds,
+    longestRunIdentity,
+    failuresThatFit,
+    MAP_RESULT,
+    mapResultBytes,
+    overrideChars,
+    peakVcpu,
+    RUN_ENVIRONMENT,
+    RUN_FAILURE_PREFIX,
+    RUN_INPUT_KEYS,
+    RUN_LIMITS,
+    RunOverrideInput,
+    runnerDefinition,
+    RunnerParallel,
+    RunnerRetries,
+    SHARD_ENVIRONMENT,
+    SHARD_LIMITS,
+    SHARDED_RUN_INPUT_KEYS,
+    shardItem,
+    toleratedFailures,
+} from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
 import { createEgressOnlySecurityGroup, TaskNetwork, taskEgress, validateTaskNetwork } from "./network";
@@ -55,6 +77,49 @@ export interface BatchRunInput {
     readonly command?: readonly string[];
     /** Added to the container's environment (the runner's `BATCH_*` variables cannot be set). */
     readonly environment?: Readonly<Record<string, string>>;
+    /** With `parallel`: the run's shards, 1 to `parallel.shards`. @default parallel.shards */
+    readonly shards?: number;
+}
+
+/**
+ * A run as many tasks, its shards: each is judged as a run is (its main container's exit code,
+ * its retries, capacity retries and spot fallback, its own timeout), and the run succeeds when
+ * no more than `toleratedFailurePercent` of them failed; otherwise it ends FAILED with one alert
+ * that names the failed shards. The shards are the child executions of a Step Functions Map state
+ * in Distributed mode (each with its own 25,000-event history, up to 10,000 at once).
+ */
+export interface BatchTaskParallel {
+    /**
+     * Shards of a run, 1 to 10,000: each runs the task with `SHARD_INDEX` (0 to N-1, the same on
+     * every attempt of the shard) and `SHARD_COUNT` (N) in its environment. A run's input may ask
+     * for fewer (`{"shards": 40}`), never more; the alarms and the runs list count runs, not shards.
+     * @example 100
+     */
+    readonly shards: number;
+    /**
+     * Most shards running at once, 1 to `shards`. Every running shard holds its task's vCPUs of the
+     * account's Fargate vCPU quota in the Region (separate for on-demand and spot, shared by every
+     * task of the account), and the run starts at most 10 shards a second (half of Fargate's
+     * RunTask rate quota of 20 calls a second), so a wider fan-out takes longer to start.
+     * @default min(shards, 10)
+     */
+    readonly maxConcurrent?: number;
+    /**
+     * Percentage of shards, a whole number from 0 to 100, that may fail (after their retries) while
+     * the run still succeeds. Step Functions fails the run's Map state once failed shards / shards x 100
+     * exceeds it, and stops the shards still running.
+     * @default 0 (any failed shard fails the run)
+     */
+    readonly toleratedFailurePercent?: number;
+    /**
+     * The account's Fargate vCPU quotas in this Region, as Service Quotas shows them ("Fargate
+     * On-Demand vCPU resource count", "Fargate Spot vCPU resource count"): preview refuses a job
+     * whose runs at their peak (`concurrency` x `maxConcurrent` tasks of the task's vCPUs, on each
+     * capacity a task may land on, the spot fallback's on-demand included) would need more.
+     * @default not checked
+     * @example { onDemand: 4000, spot: 4000 }
+     */
+    readonly vcpuQuota?: { readonly onDemand?: number; readonly spot?: number };
 }
 
 /**
@@ -166,6 +231,8 @@ export interface BatchTaskArgs extends TaskDefinitionArgs {
      * @default 1
      */
     readonly concurrency?: number;
+    /** Each run as many tasks (shards), 1 to 10,000. @default one task a run */
+    readonly parallel?: BatchTaskParallel;
     /** Where failures are reported. @default a topic of its own, without subscribers */
     readonly alerts?: BatchTaskAlerts;
     /**
@@ -204,6 +271,13 @@ export const BATCH_TASK_DEFAULTS = {
     alertOnSkipped: false,
     /** ERROR logs failed executions with their input and error at a fraction of ALL's volume. */
     executionLogLevel: "ERROR",
+    /**
+     * Ten shards at once: the run's first wave starts within a second at half of Fargate's RunTask
+     * quota (20 calls a second), and a new account's small vCPU quota is not taken whole by one job.
+     */
+    maxConcurrent: 10,
+    /** A failed shard fails the run: partial output is never called a success unless asked. */
+    toleratedFailurePercent: 0,
 } as const;
 
 /** Ranges of the plain arguments, as AWS (or this library) allows them. */
@@ -221,6 +295,10 @@ export const BATCH_TASK_LIMITS = {
     /** A CloudWatch alarm over 1-hour periods can look back at most seven days. */
     noSuccessWithinHours: { min: 1, max: 168 },
     concurrency: { min: 1, max: 100 },
+    /** Distributed Map runs up to 10,000 child executions at once: every shard can run at once. */
+    shards: { min: 1, max: SHARD_LIMITS.shards },
+    /** Whole percentages: the States Language schema (asl-validator's) takes an integer `ToleratedFailurePercentage`. */
+    toleratedFailurePercent: { min: 0, max: 100 },
     /** Step Functions takes an execution input of at most 256 KiB. */
     inputBytes: 262144,
     /** ECS takes at most 8,192 characters of overrides per task, JSON formatting and the runner's own variables included. */
@@ -373,10 +451,10 @@ interface ResolvedSchedule {
 
 
 /**
- * Validates a run's input as the runner reads it (`command`, `environment`) and returns it as the
- * JSON a schedule passes. Throws an {@link ArgumentError}.
+ * Validates a run's input as the runner reads it (`command`, `environment`, and with `parallel`
+ * its `shards`) and returns it as the JSON a schedule passes. Throws an {@link ArgumentError}.
  */
-export function validateRunInput(v: Validator, path: string, input: unknown): string {
+export function validateRunInput(v: Validator, path: string, input: unknown, parallel?: Pick<RunnerParallel, "shards">): string {
     if (input === undefined) {
         return "{}";
     }
@@ -384,12 +462,17 @@ export function validateRunInput(v: Validator, path: string, input: unknown): st
         throw v.error(path, input, "must be an object", 'give { command?, environment? }, for example { environment: { MODE: "full" } }');
     }
     const record = input as Record<string, unknown>;
+    const keys = parallel ? SHARDED_RUN_INPUT_KEYS : RUN_INPUT_KEYS;
+    const reserved: string[] = [...Object.values(RUN_ENVIRONMENT), ...(parallel ? Object.values(SHARD_ENVIRONMENT) : [])];
     // Every key and variable is reported, not only the first wrong one.
     const before = v.problemCount;
     for (const key of Object.keys(record)) {
-        if (!RUN_INPUT_KEYS.includes(key)) {
-            v.record(v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${RUN_INPUT_KEYS.join(", ")})`, "remove it or fix its spelling"));
+        if (!keys.includes(key)) {
+            v.record(v.error(`${path}.${key}`, record[key], `is not a run input key (known: ${keys.join(", ")})`, "remove it or fix its spelling"));
         }
+    }
+    if (parallel && record.shards !== undefined) {
+        v.check(() => v.integer(`${path}.shards`, record.shards as number, 1, parallel.shards, "shards (parallel.shards is the most a run may ask for)"));
     }
     const command = record.command;
     if (command !== undefined && (!Array.isArray(command) || command.some((c) => typeof c !== "string"))) {
@@ -403,8 +486,8 @@ export function validateRunInput(v: Validator, path: string, input: unknown): st
         for (const [name, value] of Object.entries(isObject(environment) ? (environment as Record<string, unknown>) : {})) {
             if (!ENV_NAME.test(name)) {
                 v.record(v.error(`${path}.environment.${name}`, name, "is not a valid environment variable name (letters, digits, _; not starting with a digit)", "rename the variable"));
-            } else if (name.startsWith("BATCH_")) {
-                v.record(v.error(`${path}.environment.${name}`, name, "is set by the runner (BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT)", "use another name"));
+            } else if (name.startsWith("BATCH_") || reserved.includes(name)) {
+                v.record(v.error(`${path}.environment.${name}`, name, `is set by the runner (${reserved.join(", ")})`, "use another name"));
             }
             if (typeof value !== "string") {
                 v.record(v.error(`${path}.environment.${name}`, value, "must be a string", "quote the value"));
@@ -425,6 +508,104 @@ export function validateRunInput(v: Validator, path: string, input: unknown): st
     return text;
 }
 
+/** A sharded job's settings, resolved, with the quotas its peak is checked against. */
+interface ResolvedParallel extends RunnerParallel {
+    readonly vcpuQuota?: { readonly onDemand?: number; readonly spot?: number };
+}
+
+/** Validates `parallel` and applies its defaults. Throws an {@link ArgumentError}. */
+function resolveParallel(v: Validator, parallel: BatchTaskParallel | undefined): ResolvedParallel | undefined {
+    if (parallel === undefined) {
+        return undefined;
+    }
+    if (!isObject(parallel)) {
+        throw v.error("parallel", parallel, "must be an object", "give { shards, maxConcurrent?, toleratedFailurePercent? }, for example { shards: 100 }");
+    }
+    const l = BATCH_TASK_LIMITS;
+    const d = BATCH_TASK_DEFAULTS;
+    // Each setting is checked on its own; maxConcurrent against shards only when shards is valid.
+    const before = v.problemCount;
+    const shards = v.check(() => v.integer("parallel.shards", parallel.shards, l.shards.min, l.shards.max, "shards"));
+    const most = shards ?? l.shards.max;
+    const maxConcurrent = v.check(() => {
+        const value = parallel.maxConcurrent ?? Math.min(most, d.maxConcurrent);
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > most) {
+            throw v.error("parallel.maxConcurrent", value, `must be a whole number from 1 to ${most}${shards !== undefined ? " (parallel.shards: more could never run at once)" : ""}`, `set it within 1..${most}`);
+        }
+        return value;
+    });
+    const percent = parallel.toleratedFailurePercent ?? d.toleratedFailurePercent;
+    const tolerance = v.check(() => {
+        if (typeof percent !== "number" || !Number.isInteger(percent) || percent < l.toleratedFailurePercent.min || percent > l.toleratedFailurePercent.max) {
+            throw v.error("parallel.toleratedFailurePercent", percent, "must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did)", "set it within 0..100");
+        }
+        return percent;
+    });
+    const quota = parallel.vcpuQuota;
+    if (quota !== undefined && !isObject(quota)) {
+        v.record(v.error("parallel.vcpuQuota", quota, "must be an object", "give { onDemand?, spot? }, the vCPU quotas Service Quotas shows for Fargate in this Region"));
+    }
+    for (const key of ["onDemand", "spot"] as const) {
+        const value = isObject(quota) ? quota![key] : undefined;
+        if (value !== undefined) {
+            v.check(() => v.number(`parallel.vcpuQuota.${key}`, value, 0, 1_000_000));
+        }
+    }
+    v.throwSince(before);
+    return { shards: shards!, maxConcurrent: maxConcurrent!, toleratedFailurePercent: tolerance!, ...(isObject(quota) ? { vcpuQuota: quota } : {}) };
+}
+
+/**
+ * Refuses a job whose runs at their peak would need more Fargate vCPUs than the quota the user
+ * stated, on on-demand and on spot apart (AWS keeps a quota for each).
+ */
+function validateVcpuPeak(v: Validator, parallel: ResolvedParallel, spec: TaskSpec, concurrency: number, onDemandFallback: boolean): void {
+    const vcpu = spec.size.cpu / 1024;
+    const tasks = concurrency * parallel.maxConcurrent;
+    const peak = peakVcpu(vcpu, tasks, spec.capacityProviderStrategy, onDemandFallback);
+    const names = { onDemand: ["on-demand Fargate", "Fargate On-Demand vCPU resource count"], spot: ["Fargate Spot", "Fargate Spot vCPU resource count"] } as const;
+    for (const key of ["onDemand", "spot"] as const) {
+        const quota = parallel.vcpuQuota?.[key];
+        if (quota === undefined || peak[key] <= quota) {
+            continue;
+        }
+        const fits = Math.floor(quota / (vcpu * concurrency));
+        v.record(
+            v.error(
+                `parallel.vcpuQuota.${key}`,
+                quota,
+                `is below the job's peak of ${peak[key]} vCPUs on ${names[key][0]} (concurrency ${concurrency} x parallel.maxConcurrent ${parallel.maxConcurrent} x ${vcpu} vCPU a task), and the quota is shared by every Fargate task of the account in the Region`,
+                fits >= 1 ? `lower parallel.maxConcurrent to ${fits} or less, or ask AWS to raise "${names[key][1]}" in Service Quotas` : `ask AWS to raise "${names[key][1]}" in Service Quotas, or use a smaller task`,
+            ),
+        );
+    }
+}
+
+/**
+ * Refuses a tolerance under which the Map state's result, every tolerated failure with the
+ * largest run identity and `input`, would pass the 256 KiB Step Functions allows a state
+ * (`States.DataLimitExceeded`, which no catcher catches, would end the run without its alert).
+ */
+function validateMapResult(v: Validator, parallel: ResolvedParallel, input: RunOverrideInput): void {
+    const { shards, toleratedFailurePercent: percent } = parallel;
+    const identity = longestRunIdentity(1);
+    const itemChars = (n: number) => JSON.stringify(shardItem(n - 1, n, { id: identity.runId, startedAt: identity.startedAt }, input)).length;
+    const bytes = mapResultBytes(shards, percent, itemChars(shards));
+    if (bytes <= MAP_RESULT.limitBytes) {
+        return;
+    }
+    const fit = failuresThatFit(shards, itemChars(shards));
+    let fewer = shards - 1;
+    while (fewer > 1 && mapResultBytes(fewer, percent, itemChars(fewer)) > MAP_RESULT.limitBytes) {
+        fewer--;
+    }
+    throw v.error(
+        "parallel.toleratedFailurePercent",
+        percent,
+        `lets a run of ${shards} shards end with ${toleratedFailures(shards, percent)} failed shards, whose executions would make the Map state's result about ${bytes} bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about ${MAP_RESULT.succeededRecordBytes + 2 * itemChars(shards)} bytes here)`,
+        `lower it to ${Math.ceil(((fit + 1) * 100) / shards) - 1} or less (at most ${fit} failed shards), or use at most ${fewer} shards with it`,
+    );
+}
 
 interface ResolvedAlerts {
     readonly email?: pulumi.Input<string>;
@@ -444,13 +625,14 @@ interface BatchTaskPlan {
     readonly alerts: ResolvedAlerts;
     readonly concurrency: number;
     readonly tracing: boolean;
+    readonly parallel?: ResolvedParallel;
 }
 
 function isObject(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined): ResolvedSchedule | undefined {
+function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined, parallel?: RunnerParallel): ResolvedSchedule | undefined {
     if (schedule === undefined) {
         return undefined;
     }
@@ -465,7 +647,7 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
         timezone: v.check(() => validateTimezone(v, "schedule.timezone", schedule.timezone ?? BATCH_TASK_DEFAULTS.timezone))!,
         flexibleWindowMinutes: schedule.flexibleWindowMinutes === undefined ? undefined : v.check(() => v.integer("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes!, limits.min, limits.max, "minutes")),
         enabled: schedule.enabled === undefined ? BATCH_TASK_DEFAULTS.enabled : v.check(() => v.boolean("schedule.enabled", schedule.enabled))!,
-        input: v.check(() => validateRunInput(v, "schedule.input", schedule.input))!,
+        input: v.check(() => validateRunInput(v, "schedule.input", schedule.input, parallel))!,
         overrides: (schedule.input ?? {}) as RunOverrideInput,
     };
     v.throwSince(before);
@@ -476,14 +658,16 @@ function resolveSchedule(v: Validator, schedule: BatchTaskSchedule | undefined):
  * Refuses an input whose overrides ECS would refuse at RunTask: more than 8,192 characters with
  * the longest identity the runner adds (an 80-character run id, on the last attempt).
  */
-function validateOverrideSize(v: Validator, path: string, input: RunOverrideInput, lastAttempt: number): void {
-    const chars = overrideChars(input, longestRunIdentity(lastAttempt));
+function validateOverrideSize(v: Validator, path: string, input: RunOverrideInput, lastAttempt: number, shards?: number): void {
+    const identity = longestRunIdentity(lastAttempt, shards);
+    const chars = overrideChars(input, identity);
     if (chars > RUN_LIMITS.overrideChars) {
-        const own = chars - overrideChars({}, longestRunIdentity(lastAttempt));
+        const own = chars - overrideChars({}, identity);
+        const variables = [...Object.values(RUN_ENVIRONMENT), ...(shards !== undefined ? Object.values(SHARD_ENVIRONMENT) : [])];
         throw v.error(
             path,
             `${own} characters of command and environment`,
-            `makes ${chars} characters of container overrides with the runner's ${Object.values(RUN_ENVIRONMENT).join(", ")} (${chars - own} at most), over the ${RUN_LIMITS.overrideChars} ECS allows per task, JSON formatting included`,
+            `makes ${chars} characters of container overrides with the runner's ${variables.join(", ")} (${chars - own} at most), over the ${RUN_LIMITS.overrideChars} ECS allows per task, JSON formatting included`,
             "shorten the command or environment, or pass large values by reference (an S3 key)",
         );
     }
@@ -562,20 +746,34 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
     const network = v.check(() => validateTaskNetwork(v, args.network));
     v.check(() => validateCluster(v, args.cluster));
     const limits = BATCH_TASK_LIMITS;
+    const parallel = v.check(() => resolveParallel(v, args.parallel));
     const plan = {
         name,
         spec: spec!,
         network: network!,
-        schedule: v.check(() => resolveSchedule(v, args.schedule)),
+        schedule: v.check(() => resolveSchedule(v, args.schedule, parallel)),
         timeoutSeconds: v.check(() => v.integer("timeoutSeconds", args.timeoutSeconds ?? BATCH_TASK_DEFAULTS.timeoutSeconds, limits.timeoutSeconds.min, limits.timeoutSeconds.max, "seconds"))!,
         retries: v.check(() => resolveRetries(v, args.retries, args.spotFallbackToOnDemand))!,
         alerts: v.check(() => resolveAlerts(v, args.alerts))!,
         concurrency: v.check(() => v.integer("concurrency", args.concurrency ?? BATCH_TASK_DEFAULTS.concurrency, limits.concurrency.min, limits.concurrency.max, "runs"))!,
         tracing: args.tracing === undefined ? false : v.check(() => v.boolean("tracing", args.tracing))!,
+        ...(parallel ? { parallel } : {}),
     };
     if (plan.schedule && plan.retries) {
         const { schedule, retries } = plan;
-        v.check(() => validateOverrideSize(v, "schedule.input", schedule.overrides, retries.attempts + 1));
+        v.check(() => validateOverrideSize(v, "schedule.input", schedule.overrides, retries.attempts + 1, parallel?.shards));
+    }
+    if (parallel) {
+        // The task's own environment: the runner sets these for each shard.
+        for (const name of Object.values(SHARD_ENVIRONMENT)) {
+            if (isObject(args.environment) && Object.hasOwn(args.environment as object, name)) {
+                v.record(v.error(`environment.${name}`, name, "is set by the runner for each shard", "use another name"));
+            }
+        }
+        v.check(() => validateMapResult(v, parallel, plan.schedule?.overrides ?? {}));
+        if (spec && plan.retries && plan.concurrency !== undefined) {
+            validateVcpuPeak(v, parallel, spec, plan.concurrency, plan.retries.onDemandFallback);
+        }
     }
     v.check(() => validateTags(v, args.tags));
     v.done();
@@ -689,6 +887,7 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 logGroupName: plan.spec.logGroupName,
                 concurrency: plan.concurrency,
                 alertOnSkipped: plan.alerts.onSkipped,
+                ...(plan.parallel ? { parallel: plan.parallel } : {}),
             }),
             ...(plan.tracing ? { tracingConfiguration: { enabled: true } } : {}),
             // Execution data (inputs, outputs, the runner's state) under the customer's key.
@@ -704,18 +903,40 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
     );
     // The concurrency check lists this state machine's own runs, and a timeout reads the run's own
     // history: a policy of its own, as the state machine's ARN exists only once it does (runs
-    // start after it: schedules wait for it).
+    // start after it: schedules wait for it). A sharded job's runs also start their shards (child
+    // executions of this state machine) and read them back.
+    const { partition, region, accountId } = f.task.aws;
+    const executions = (label?: string) => pulumi.interpolate`arn:${partition}:states:${region}:${accountId}:execution:${stateMachine.name}${label !== undefined ? `/${label}` : ""}:*`;
+    const shards = executions(SHARD_LIMITS.label);
+    const mapRuns = pulumi.interpolate`arn:${partition}:states:${region}:${accountId}:mapRun:${stateMachine.name}/${SHARD_LIMITS.label}:*`;
     const listRuns = new aws.iam.RolePolicy(
         childName(name, "runner-list-runs"),
         {
             role: role.id,
             policy: policyDocument([
                 { Sid: "CountRunningRuns", Action: ["states:ListExecutions"], Resource: [stateMachine.arn] },
-                // A timed-out attempt's task is read from the run's own history (its TaskSubmitted event).
-                { Sid: "ReadOwnHistory", Action: ["states:GetExecutionHistory"], Resource: [pulumi.interpolate`arn:${f.task.aws.partition}:states:${f.task.aws.region}:${f.task.aws.accountId}:execution:${stateMachine.name}:*`] },
-                // The runs' data is under the key, in this state machine's encryption context only.
+                // A timed-out attempt's task is read from the run's own history (its TaskSubmitted event); a shard's, from the shard's.
+                { Sid: "ReadOwnHistory", Action: ["states:GetExecutionHistory"], Resource: plan.parallel ? [executions(), shards] : [executions()] },
+                ...(plan.parallel
+                    ? [
+                          // The Distributed Map state starts the shards as executions of this state machine, and watches and stops them.
+                          { Sid: "StartShards", Action: ["states:StartExecution"], Resource: [stateMachine.arn] },
+                          { Sid: "WatchShards", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [shards] },
+                          // After the map, the run finds its Map Run, counts its shards and lists the failed ones.
+                          { Sid: "FindMapRun", Action: ["states:ListMapRuns"], Resource: [executions()] },
+                          { Sid: "ReadMapRun", Action: ["states:DescribeMapRun", "states:ListExecutions"], Resource: [mapRuns] },
+                      ]
+                    : []),
+                // The runs' data is under the key, in this state machine's encryption context only (a shard's, in its labelled one as well).
                 ...(kmsKeyArn !== undefined
-                    ? [{ Sid: "EncryptedExecutions", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }]
+                    ? [
+                          {
+                              Sid: "EncryptedExecutions",
+                              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                              Resource: [kmsKeyArn],
+                              Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": plan.parallel ? [stateMachine.arn, pulumi.interpolate`${stateMachine.arn}/${SHARD_LIMITS.label}`] : stateMachine.arn } },
+                          },
+                      ]
                     : []),
             ]),
         },
@@ -790,12 +1011,15 @@ function createSchedule(parent: pulumi.Resource, plan: BatchTaskPlan, schedule: 
  * `Batch.*` errors (or with no error in the event: older events lack it, and a duplicate beats
  * silence).
  */
-export function unreportedFailurePattern(stateMachineArn: pulumi.Input<string>): pulumi.Output<string> {
+export function unreportedFailurePattern(stateMachineArn: pulumi.Input<string>, runsOnly?: { readonly executionArnPrefix: pulumi.Input<string> }): pulumi.Output<string> {
     return pulumi.jsonStringify({
         source: ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
         detail: {
             stateMachineArn: [stateMachineArn],
+            // A shard's execution (execution:<state machine>/<label>:<id>) is not a run: a run
+            // that failed reports its shards itself, and one aborted stops them.
+            ...(runsOnly ? { executionArn: [{ prefix: runsOnly.executionArnPrefix }] } : {}),
             $or: [
                 { status: ["TIMED_OUT", "ABORTED"] },
                 { status: ["FAILED"], error: [{ "anything-but": { prefix: RUN_FAILURE_PREFIX } }] },
@@ -819,7 +1043,13 @@ function createUnreportedFailureAlert(parent: pulumi.Resource, plan: BatchTaskPl
     const { name } = plan;
     const rule = new aws.cloudwatch.EventRule(
         childName(name, "run-failed", NAME_LIMITS.eventRule),
-        { description: `A run of ${name} ended ${BATCH_TASK_ALERTED_STATUSES.join(", ")} without the runner's own alert`, eventPattern: unreportedFailurePattern(stateMachine.arn) },
+        {
+            description: `A run of ${name} ended ${BATCH_TASK_ALERTED_STATUSES.join(", ")} without the runner's own alert`,
+            eventPattern: unreportedFailurePattern(
+                stateMachine.arn,
+                plan.parallel ? { executionArnPrefix: pulumi.interpolate`arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${stateMachine.name}:` } : undefined,
+            ),
+        },
         { parent },
     );
     new aws.cloudwatch.EventTarget(
@@ -885,15 +1115,21 @@ function createNoSuccessAlarm(parent: pulumi.Resource, name: string, hours: numb
 /** A share of one attempt's timeout after which a finished run is reported as close to it. */
 const LONG_RUN_SHARE = 0.8;
 
-/** An alarm when a run took over 80% of one attempt's timeout: raise the timeout before runs start timing out. */
-function createLongRunAlarm(parent: pulumi.Resource, name: string, timeoutSeconds: number, runs: { StateMachineArn: pulumi.Output<string> }, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm {
+/**
+ * An alarm when a run (of a sharded job, a shard) took over 80% of one attempt's timeout: raise
+ * the timeout before attempts start timing out. A shard's executions report their metrics under
+ * the labelled ARN `<state machine ARN>/<label>`.
+ */
+function createLongRunAlarm(parent: pulumi.Resource, name: string, timeoutSeconds: number, runs: { StateMachineArn: pulumi.Output<string> }, topicArn: pulumi.Output<string>, sharded = false): aws.cloudwatch.MetricAlarm {
     const limitMs = Math.round(timeoutSeconds * 1000 * LONG_RUN_SHARE);
     return createAlarm(
         parent,
         name,
         {
             role: "long-run",
-            description: `A run of ${name} took over ${LONG_RUN_SHARE * 100}% of its ${timeoutSeconds} s timeout (retries and waits included): raise timeoutSeconds, or make the job faster, before runs time out.`,
+            description: sharded
+                ? `A shard of ${name} took over ${LONG_RUN_SHARE * 100}% of its ${timeoutSeconds} s timeout (retries and waits included): raise timeoutSeconds, or make the job faster, before shards time out.`
+                : `A run of ${name} took over ${LONG_RUN_SHARE * 100}% of its ${timeoutSeconds} s timeout (retries and waits included): raise timeoutSeconds, or make the job faster, before runs time out.`,
             metric: { namespace: "AWS/States", metricName: "ExecutionTime", dimensions: runs, stat: "Maximum" },
             comparison: "GreaterThanThreshold",
             threshold: limitMs,
@@ -905,12 +1141,23 @@ function createLongRunAlarm(parent: pulumi.Resource, name: string, timeoutSecond
     );
 }
 
-/** The job's dashboard widgets: runs by outcome each hour, and their duration. */
-function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateMachineArn: pulumi.Output<string> }): pulumi.Output<DashboardWidget>[] {
-    const states = (metricName: string, stat: string, label: string) => ({ namespace: "AWS/States", metricName, dimensions: runs, stat, label });
+/** The job's dashboard widgets: runs by outcome each hour, and their duration (with shards, the shards' too). */
+function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateMachineArn: pulumi.Output<string> }, shards?: { StateMachineArn: pulumi.Output<string> }): pulumi.Output<DashboardWidget>[] {
+    const metric = (dimensions: { StateMachineArn: pulumi.Output<string> }) => (metricName: string, stat: string, label: string) => ({ namespace: "AWS/States", metricName, dimensions, stat, label });
+    const states = metric(runs);
     return [
         metricWidget(`${name}: runs`, region, [states("ExecutionsStarted", "Sum", "started"), states("ExecutionsSucceeded", "Sum", "succeeded"), states("ExecutionsFailed", "Sum", "failed"), states("ExecutionsTimedOut", "Sum", "timed out")], 3600),
         metricWidget(`${name}: run duration (ms)`, region, [states("ExecutionTime", "Average", "average"), states("ExecutionTime", "Maximum", "longest")], 3600),
+        ...(shards
+            ? [
+                  metricWidget(
+                      `${name}: shards`,
+                      region,
+                      [metric(shards)("ExecutionsStarted", "Sum", "started"), metric(shards)("ExecutionsSucceeded", "Sum", "succeeded"), metric(shards)("ExecutionsFailed", "Sum", "failed"), metric(shards)("ExecutionsAborted", "Sum", "stopped")],
+                      3600,
+                  ),
+              ]
+            : []),
     ];
 }
 
@@ -923,7 +1170,9 @@ function batchWidgets(name: string, region: pulumi.Input<string>, runs: { StateM
  * did), or FAILED with an error that says why: `Batch.ContainerFailed` (after the retries),
  * `Batch.TimedOut` (its task stopped, or the alert says why not), `Batch.CapacityUnavailable`, `Batch.RunTaskFailed`;
  * ABORTED when someone stopped it. The main container gets `BATCH_RUN_ID`,
- * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. An optional EventBridge Scheduler schedule starts
+ * `BATCH_RUN_STARTED_AT` and `BATCH_ATTEMPT`. With `parallel`, a run is up to 10,000 tasks, its
+ * shards (`SHARD_INDEX`, `SHARD_COUNT`), each judged as a run, and the run fails
+ * `Batch.ShardsFailed`, with one alert naming them, when more failed than it tolerates. An optional EventBridge Scheduler schedule starts
  * executions, with a dead-letter queue for runs that could not start. Every failure, a run that
  * could not start and (with `noSuccessWithinHours`) a job that stopped succeeding are published
  * to the alerts topic (given, or its own).
@@ -1004,12 +1253,14 @@ export class BatchTask extends pulumi.ComponentResource {
         const scheduled = plan.schedule ? createSchedule(this, plan, plan.schedule, task.aws, runner) : undefined;
         createUnreportedFailureAlert(this, plan, task.aws, runner.stateMachine, alertTopic.arn);
         const runs = { StateMachineArn: runner.stateMachine.arn };
+        // A shard's metrics come under the state machine's ARN with the Map Run's label.
+        const shards = plan.parallel ? { StateMachineArn: pulumi.interpolate`${runner.stateMachine.arn}/${SHARD_LIMITS.label}` } : undefined;
         this.alarms = [
-            createLongRunAlarm(this, name, plan.timeoutSeconds, runs, alertTopic.arn),
+            createLongRunAlarm(this, name, plan.timeoutSeconds, shards ?? runs, alertTopic.arn, shards !== undefined),
             ...(scheduled ? [createDeadLetterAlarm(this, name, scheduled.deadLetterQueue, alertTopic.arn)] : []),
             ...(plan.alerts.noSuccessWithinHours !== undefined ? [createNoSuccessAlarm(this, name, plan.alerts.noSuccessWithinHours, runner.stateMachine, alertTopic.arn)] : []),
         ];
-        this.widgets = batchWidgets(name, task.aws.region, runs);
+        this.widgets = batchWidgets(name, task.aws.region, runs, shards);
 
         this.taskDefinition = task.taskDefinition;
         this.logGroup = task.logGroup;

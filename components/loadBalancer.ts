@@ -8,7 +8,7 @@ import { certificateCovers, ROUTING_LIMITS, RouteTable } from "./routing";
 import { AccessLogBucket, createAccessLogBucket } from "./accessLogs";
 import { createWaf, validateWaf, WafArgs } from "./waf";
 import { AlertDestination, resolveAlertTopic, validateAlertDestination } from "./alerts";
-import { ABOVE_ZERO_FOR_THREE_OF_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
+import { ABOVE_ZERO_FOR_TWO_OF_FIVE_MINUTES, createAlarm, DashboardWidget, metricWidget, MetricRef } from "./alarms";
 import { awsContext } from "./iam";
 import { validateTags } from "./tags";
 import { validateLogRetention } from "./sizing";
@@ -108,7 +108,14 @@ export interface LoadBalancerArgs {
     readonly tags?: Readonly<Record<string, string>>;
     /** Where its alarm notifies, on ALARM and on OK (the stack's topic). @default a topic of its own, without subscribers */
     readonly alerts?: AlertDestination;
-    /** A customer-managed KMS key for the topic it makes when given none and for the web ACL's logs (not for access logs: ALB log delivery takes S3-managed keys only). @default unencrypted */
+    /**
+     * A customer-managed KMS key for the topic it makes when given none and for the web ACL's logs
+     * (not for access logs: ALB log delivery takes S3-managed keys only). Its key policy must let
+     * `logs.<region>.amazonaws.com` use it (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*,
+     * Describe*), or CloudWatch Logs refuses to create the WAF log group; and let
+     * `cloudwatch.amazonaws.com` decrypt for the topic (kms:Decrypt, GenerateDataKey*), or alarms
+     * cannot publish. @default unencrypted
+     */
     readonly kmsKeyArn?: pulumi.Input<string>;
     /**
      * Percent of the requests that reached a target (`RequestCount`) the load balancer itself
@@ -118,9 +125,11 @@ export interface LoadBalancerArgs {
      */
     readonly errorRateAlarmPercent?: number | false;
     /**
-     * Alarm when the load balancer answers 503 in 3 of 5 minutes: a target group it routes to has
+     * Alarm when the load balancer answers 503 in 2 of 5 minutes: a target group it routes to has
      * no registered target, such as a service whose every task is gone. The rate alarm cannot see
-     * that case: `RequestCount` counts only requests that reached a target. @default true
+     * that case: `RequestCount` counts only requests that reached a target. A service that gets
+     * fewer than a request in two of five minutes may not raise it: its tasks-below-desired alarm
+     * watches its tasks whatever the traffic. @default true
      */
     readonly noTargetAlarm?: boolean;
 }
@@ -625,9 +634,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                       name,
                       {
                           role: "lb-no-target",
-                          description: `${name}: the load balancer answered 503 in 3 of 5 minutes: a target group it routes to has no registered target (a service with no task running). Check the services' running tasks and events.`,
+                          description: `${name}: the load balancer answered 503 in 2 of 5 minutes: a target group it routes to has no registered target (a service with no task running). Check the services' running tasks and events.`,
                           metric: metric("HTTPCode_ELB_503_Count"),
-                          ...ABOVE_ZERO_FOR_THREE_OF_FIVE_MINUTES,
+                          ...ABOVE_ZERO_FOR_TWO_OF_FIVE_MINUTES,
                       },
                       this.alertTopicArn,
                   );

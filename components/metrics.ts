@@ -41,7 +41,7 @@ export const DOCUMENTED_METRICS: Readonly<Record<string, MetricNamespace>> = {
     },
     "AWS/States": {
         source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html",
-        metrics: { ExecutionsStarted: STATE_MACHINE, ExecutionsSucceeded: STATE_MACHINE, ExecutionsFailed: STATE_MACHINE, ExecutionsTimedOut: STATE_MACHINE, ExecutionTime: STATE_MACHINE },
+        metrics: { ExecutionsStarted: STATE_MACHINE, ExecutionsSucceeded: STATE_MACHINE, ExecutionsFailed: STATE_MACHINE, ExecutionsTimedOut: STATE_MACHINE, ExecutionsAborted: STATE_MACHINE, ExecutionTime: STATE_MACHINE },
     },
     "AWS/SQS": {
         source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",

@@ -68,3 +68,25 @@ export class ResourceRecord {
         return this.resources.filter((r) => r.type.startsWith("aws:"));
     }
 }
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True when a recorded input value is a Pulumi secret (kept encrypted in state). */
+export function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** A recorded input with every secret wrapper removed, for asserting on the values inside. */
+export function unsecret<T = any>(value: unknown): T {
+    if (isSecretValue(value)) {
+        return unsecret((value as { value: unknown }).value);
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => unsecret(v)) as T;
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)])) as T;
+    }
+    return value as T;
+}

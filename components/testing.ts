@@ -18,7 +18,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accountInRegion, accountInvokes, InvokeHandler, MOCK_ACCOUNT, MockAccount } from "./mockAccount";
 import { NO_OPTIONS, RegistrationInfo, urnOf, waitForRegistrations, watchRegistrations } from "./mockMonitor";
-import { RecordedResource, ResourceRecord } from "./mockRecord";
+import { isSecretValue, RecordedResource, ResourceRecord, unsecret } from "./mockRecord";
 import type { RecordedAlias, RecordedOptions } from "./mockMonitor";
 import { mockState } from "./mockState";
 import { ProgramSnapshot, snapshotOf } from "./updatePlan";
@@ -26,7 +26,7 @@ import { ProgramSnapshot, snapshotOf } from "./updatePlan";
 export { describeUpdate, planUpdate, snapshotOf } from "./updatePlan";
 export type { PlannedStep, PlanOptions, ProgramSnapshot, ReplaceReason, StepOp, UpdatePlan, UpdateProblem } from "./updatePlan";
 
-export { MOCK_ACCOUNT, NO_OPTIONS };
+export { isSecretValue, MOCK_ACCOUNT, NO_OPTIONS, unsecret };
 export type { InvokeHandler, MockAccount, RecordedAlias, RecordedOptions, RecordedResource };
 
 /** Options of {@link MockRecorder.useStack}. */
@@ -165,28 +165,6 @@ export async function outputValue<T>(output: pulumi.Input<T>, options: { allowUn
         throw new Error("the output is unknown (computed during preview)");
     }
     return value;
-}
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** True when a recorded input value is a Pulumi secret (kept encrypted in state). */
-export function isSecretValue(value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
-}
-
-/** A recorded input with every secret wrapper removed, for asserting on the values inside. */
-export function unsecret<T = any>(value: unknown): T {
-    if (isSecretValue(value)) {
-        return unsecret((value as { value: unknown }).value);
-    }
-    if (Array.isArray(value)) {
-        return value.map((v) => unsecret(v)) as T;
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)])) as T;
-    }
-    return value as T;
 }
 
 /**

@@ -19,7 +19,7 @@
  *   independent ones in parallel), then deletes of replaced and removed resources in reverse
  *   dependency order (pulumi `pkg/resource/deploy/step_generator.go`).
  */
-import type { RecordedResource } from "./mockRecord";
+import { RecordedResource, unsecret } from "./mockRecord";
 import { COMPONENT_IN_PLACE, REPLACED_WHEN } from "./replacementConditions";
 import { REPLACEMENTS, ReplacementRule, TypeReplacements } from "./replacements";
 import { identityValues, isUnknown, Node, urnIn, parsePath, pathCovers, PlanContext, PlannedStep, ProgramSnapshot, ReplaceReason, StepOp, tablePath, Unknown, UpdatePlan, UpdateRule, valueAt } from "./updateModel";
@@ -37,24 +37,9 @@ export function snapshotOf(resources: readonly RecordedResource[], stack?: strin
     };
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** A recorded value without secret wrappers: what the provider compares. */
+/** A recorded value as the provider compares it: no secret wrappers, no undefined members. */
 function plain(value: unknown): any {
-    if (typeof value === "object" && value !== null && SIG_KEY in (value as object)) {
-        return plain((value as { value: unknown }).value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(plain);
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, plain(v)]),
-        );
-    }
-    return value;
+    return JSON.parse(JSON.stringify(unsecret(value) ?? null));
 }
 
 function join(base: string, key: string | number): string {

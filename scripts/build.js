@@ -27,3 +27,9 @@ for (const [from, to] of [
 ]) {
     fs.copyFileSync(path.join(root, from), path.join(dist, to));
 }
+// The pack's own package.json: Pulumi runs a Node.js pack as a program (its `main`), and
+// @pulumi/policy's PolicyPack reads the version it reports from the package.json of the directory
+// it runs in, refusing to start without one. The pack is versioned with the package.
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const pack = JSON.parse(fs.readFileSync(path.join(root, "policy/package.json"), "utf8"));
+fs.writeFileSync(path.join(dist, "policy/package.json"), JSON.stringify({ ...pack, version: pkg.version, main: "index.js" }, null, 4) + "\n");

@@ -21,14 +21,14 @@ tar -tzf "$tarball" | sort | tee "$pack_dir/contents"
 # and its reference (docs/batch-cli.md, which its --help names), the plan (dist/scripts/plan), the
 # policy pack (dist/policy, with its PulumiPolicy.yaml), the entry points (lib/), the README, the
 # license and package.json.
-unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/PulumiPolicy\.yaml|lib/(index|testing|bin|load)\.js|docs/batch-cli\.md|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
+unexpected=$(grep -vE '^package/(dist/(components|cli|scripts/plan|policy|policy/limits)/[A-Za-z0-9]+\.(js|d\.ts)|dist/policy/(PulumiPolicy\.yaml|package\.json)|lib/(index|testing|bin|load)\.js|docs/batch-cli\.md|README\.md|LICENSE|package\.json)$' "$pack_dir/contents" || true)
 if [ -n "$unexpected" ]; then
     echo "The package holds files it must not ship:" >&2
     echo "$unexpected" >&2
     exit 1
 fi
 for required in package/dist/components/index.js package/dist/components/index.d.ts package/dist/components/testing.js package/dist/components/testing.d.ts package/docs/batch-cli.md \
-    package/dist/cli/main.js package/dist/scripts/plan/evaluateChild.js package/dist/scripts/plan/tsCache.js package/dist/policy/index.js package/dist/policy/PulumiPolicy.yaml; do
+    package/dist/cli/main.js package/dist/scripts/plan/evaluateChild.js package/dist/scripts/plan/tsCache.js package/dist/policy/index.js package/dist/policy/PulumiPolicy.yaml package/dist/policy/package.json; do
     grep -qx "$required" "$pack_dir/contents" || { echo "The package lacks $required" >&2; exit 1; }
 done
 

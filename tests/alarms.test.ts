@@ -186,8 +186,9 @@ describe("alarms and dashboards", () => {
             const outage = { RequestCount: none, HTTPCode_ELB_5XX_Count: minutes(12, 15, 9, 20, 11), HTTPCode_ELB_503_Count: minutes(12, 15, 9, 20, 11) };
             assert.strictEqual(evaluateAlarm(rate, outage), "OK", "the rate divides by a missing RequestCount: CloudWatch drops the point");
             assert.strictEqual(evaluateAlarm(noTarget, outage), "ALARM");
-            // Two minutes of it are not yet three.
-            assert.strictEqual(evaluateAlarm(noTarget, { HTTPCode_ELB_503_Count: minutes(undefined, undefined, undefined, 4, 6) }), "OK");
+            // A sparse service: one request in each of two minutes out of five is enough; one is not.
+            assert.strictEqual(evaluateAlarm(noTarget, { HTTPCode_ELB_503_Count: minutes(1, undefined, undefined, 1, undefined) }), "ALARM");
+            assert.strictEqual(evaluateAlarm(noTarget, { HTTPCode_ELB_503_Count: minutes(undefined, undefined, undefined, 4, undefined) }), "OK");
             // No traffic at all: neither alarm fires.
             const idle = { RequestCount: none, HTTPCode_ELB_5XX_Count: none, HTTPCode_ELB_503_Count: none };
             assert.deepStrictEqual([evaluateAlarm(rate, idle), evaluateAlarm(noTarget, idle)], ["OK", "OK"]);
@@ -214,7 +215,7 @@ describe("alarms and dashboards", () => {
             assert.deepStrictEqual(alarmOf("edge-alarm-lb-no-target"), {
                 metrics: [["AWS/ApplicationELB", "HTTPCode_ELB_503_Count", lb, "Sum", 60]],
                 expression: undefined,
-                condition: ["GreaterThanThreshold", 0, 5, 3, "notBreaching"],
+                condition: ["GreaterThanThreshold", 0, 5, 2, "notBreaching"],
                 actions: [[TOPIC], [TOPIC]],
             });
             assert.deepStrictEqual([await outputValue(edge.errorRateAlarm!.urn), await outputValue(edge.noTargetAlarm!.urn)], [mocks.one(T.alarm, "edge-alarm-lb-5xx-rate").urn, mocks.one(T.alarm, "edge-alarm-lb-no-target").urn]);

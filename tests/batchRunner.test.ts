@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { spawnSync } from "child_process";
-import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, STATES, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
 import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
 import { parsed } from "./helpers";
 import { mocks } from "./setup";
-import { historyPage, PAYLOAD_LIMIT_BYTES, runStateMachine, StatesError, TaskHandler, unparsableExpressions } from "./stateMachine";
+import { answerMapRunApi, historyPage, PAYLOAD_LIMIT_BYTES, runStateMachine, StatesError, TaskHandler, unparsableExpressions } from "./stateMachine";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] };
 const base: BatchTaskArgs = { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network };
@@ -64,8 +64,8 @@ function runTasks(...outcomes: (unknown | StatesError)[]): TaskHandler {
 
 const succeeded = { TaskArn: TASK_ARN, LastStatus: "STOPPED", Containers: [{ Name: "app", ExitCode: 0 }] };
 const exited = (code: number) => new StatesError("States.TaskFailed", stoppedTask([{ name: "app", exitCode: code }]));
-const runTaskCalls = (calls: { resource: string; args: any }[]) => calls.filter((c) => c.resource === RUN_TASK);
-const published = (calls: { resource: string; args: any }[]) => calls.filter((c) => c.resource === PUBLISH);
+const runTaskCalls = <C extends { resource: string }>(calls: C[]) => calls.filter((c) => c.resource === RUN_TASK);
+const published = <C extends { resource: string }>(calls: C[]) => calls.filter((c) => c.resource === PUBLISH);
 
 describe("BatchTask runner (the state machine, run with the JSONata engine)", () => {
     it("holds only expressions the JSONata engine parses, in every state and field", async () => {
@@ -225,7 +225,7 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         const run = await runStateMachine(await definitionOf({ retries: { attempts: 1, intervalSeconds: 10 } }), {}, context, runTasks(exited(3)));
         assert.strictEqual(runTaskCalls(run.calls).length, 2);
         assert.deepStrictEqual(runTaskCalls(run.calls).map((c) => c.args.Overrides.ContainerOverrides[0].Environment[2].Value), ["1", "2"]);
-        assert.deepStrictEqual(run.waits, [{ state: STATES.waitRetry, seconds: 10, retry: false }]);
+        assert.deepStrictEqual(run.waits, [{ state: STATES.waitRetry, seconds: 10, retry: false, execution: context.Execution.Id }]);
         assert.strictEqual(run.status, "FAILED");
         assert.strictEqual(run.error, RUN_FAILURES.containerFailed);
     });
@@ -556,5 +556,335 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         const run = await runStateMachine(await definitionOf({ retries: { attempts: 0 } }), {}, context, handler);
         assert.strictEqual(run.error, "AlertNotSent");
         assert.ok(!run.error!.startsWith("Batch."));
+    });
+});
+
+describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shards)", () => {
+    const shardOf = (call: { args: any }) => Number(call.args.Overrides.ContainerOverrides[0].Environment.find((e: any) => e.Name === SHARD_ENVIRONMENT.index).Value);
+    const taskOf = (shard: number, attempt = 1) => `${TASK_ARN.slice(0, -6)}${String(shard).padStart(4, "0")}0${attempt}`;
+    const shardSucceeded = (shard: number) => ({ TaskArn: taskOf(shard), LastStatus: "STOPPED", Containers: [{ Name: "app", ExitCode: 0 }] });
+    const shardExited = (shard: number, code: number, attempt = 1) =>
+        new StatesError("States.TaskFailed", JSON.stringify({ TaskArn: taskOf(shard, attempt), StopCode: "EssentialContainerExited", StoppedReason: "Essential container in task exited", Containers: [{ Name: "app", ExitCode: code }] }));
+
+    /**
+     * ECS and Step Functions as a sharded run meets them: `outcome(shard, n)` answers the n-th
+     * RunTask call of a shard (its result, or a StatesError); the Map Run API from what the run
+     * recorded; ListExecutions of the state machine with this run only, unless `listed` says.
+     */
+    function shards(outcome: (shard: number, n: number) => unknown, listed: unknown = onlyThisRun): TaskHandler {
+        const counts = new Map<number, number>();
+        return (call) => {
+            if (call.resource === RUN_TASK) {
+                const shard = shardOf(call);
+                const n = (counts.get(shard) ?? 0) + 1;
+                counts.set(shard, n);
+                const result = outcome(shard, n);
+                if (result instanceof StatesError) {
+                    throw result;
+                }
+                return result;
+            }
+            const answer = answerMapRunApi(call);
+            if (answer !== undefined) {
+                return answer;
+            }
+            if (call.resource.endsWith(":listExecutions")) {
+                return listed;
+            }
+            return {};
+        };
+    }
+    const failingShards =
+        (...failed: number[]) =>
+        (shard: number) =>
+            failed.includes(shard) ? shardExited(shard, 3) : shardSucceeded(shard);
+
+    async function shardedDefinition(parallel: BatchTaskArgs["parallel"], args: Partial<BatchTaskArgs> = {}): Promise<any> {
+        return definitionOf({ retries: { attempts: 0 }, ...args, parallel });
+    }
+
+    it("gives the plan exactly the states a run that succeeds at once enters, and each of its shards (the state transitions it costs)", async () => {
+        const plain = await definitionOf();
+        const once = await runStateMachine(plain, {}, context, runTasks(succeeded));
+        assert.deepStrictEqual(once.path, successPath(plain)!.run);
+        mocks.reset();
+        const sharded = await shardedDefinition({ shards: 30, maxConcurrent: 20 });
+        const run = await runStateMachine(sharded, {}, context, shards(shardSucceeded));
+        assert.deepStrictEqual(run.path, successPath(sharded)!.run);
+        assert.ok(run.mapRuns[0].children.every((c) => JSON.stringify(c.path) === JSON.stringify(successPath(sharded)!.shard)));
+        assert.deepStrictEqual(summarizeRunner(sharded).transitions, { run: 9, shard: 4 });
+        assert.deepStrictEqual(summarizeRunner(sharded).parallel, { shards: 30, maxConcurrent: 20, toleratedFailurePercent: 0 });
+    });
+
+    it("holds only expressions the JSONata engine parses, in every state and field", async () => {
+        for (const args of [{}, { capacity: "spot" as const }, { alerts: { onSkipped: true } }]) {
+            mocks.reset();
+            assert.deepStrictEqual(unparsableExpressions(await shardedDefinition({ shards: 30, maxConcurrent: 30, toleratedFailurePercent: 10 }, args)), []);
+        }
+    });
+
+    it("runs each shard as a STANDARD child execution that runs the task with SHARD_INDEX and SHARD_COUNT beside the run's identity, and succeeds once every shard did", async () => {
+        const definition = await shardedDefinition({ shards: 3 });
+        const map = definition.States[STATES.runShards];
+        assert.deepStrictEqual(
+            [map.Type, map.ItemProcessor.ProcessorConfig, map.Label, map.MaxConcurrency, map.ToleratedFailurePercentage],
+            ["Map", { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, "shard", 3, 0],
+        );
+        const run = await runStateMachine(definition, {}, context, shards(shardSucceeded));
+        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+        assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 3, succeeded: 3, failed: 0 });
+        const calls = runTaskCalls(run.calls);
+        assert.deepStrictEqual(
+            calls.map((c) => c.args.Overrides.ContainerOverrides[0].Environment),
+            [0, 1, 2].map((shard) => [
+                { Name: RUN_ENVIRONMENT.runId, Value: RUN },
+                { Name: RUN_ENVIRONMENT.startedAt, Value: context.Execution.StartTime },
+                { Name: RUN_ENVIRONMENT.attempt, Value: "1" },
+                { Name: SHARD_ENVIRONMENT.index, Value: String(shard) },
+                { Name: SHARD_ENVIRONMENT.count, Value: "3" },
+            ]),
+        );
+        assert.deepStrictEqual(
+            calls.map((c) => c.execution),
+            run.mapRuns[0].children.map((c) => c.executionArn),
+            "each shard's task is started by its own child execution",
+        );
+        assert.ok(calls.every((c) => /:execution:job-runner-1a2b3c4\/shard:/.test(c.execution)));
+        assert.deepStrictEqual(new Set(calls.map((c) => c.args.StartedBy)).size, 3, "a startedBy of its own per shard");
+        assert.deepStrictEqual(published(run.calls), []);
+    });
+
+    it("takes a run's shards from its input, up to parallel.shards, and refuses more before any task starts", async () => {
+        const definition = await shardedDefinition({ shards: 5 });
+        const fewer = await runStateMachine(definition, { shards: 2 }, context, shards(shardSucceeded));
+        assert.strictEqual(runTaskCalls(fewer.calls).length, 2);
+        assert.ok(runTaskCalls(fewer.calls).every((c) => c.args.Overrides.ContainerOverrides[0].Environment.some((e: any) => e.Name === SHARD_ENVIRONMENT.count && e.Value === "2")));
+        for (const shardsAsked of [6, 0, 1.5, "3"]) {
+            const refused = await runStateMachine(definition, { shards: shardsAsked }, context, shards(shardSucceeded));
+            assert.strictEqual(refused.error, RUN_FAILURES.invalidInput, String(shardsAsked));
+            assert.strictEqual(refused.cause, "was refused: its input is not valid: Batch.InvalidInput The run input was refused: shards must be a whole number from 1 to 5 (the job's parallel.shards)");
+            assert.strictEqual(runTaskCalls(refused.calls).length, 0);
+        }
+        const shardVariable = await runStateMachine(definition, { environment: { SHARD_INDEX: "9" } }, context, shards(shardSucceeded));
+        assert.strictEqual(shardVariable.cause, "was refused: its input is not valid: Batch.InvalidInput The run input was refused: environment.SHARD_INDEX is set by the runner");
+        mocks.reset();
+        const unsharded = await runStateMachine(await definitionOf(), { shards: 2 }, context, runTasks(succeeded));
+        assert.match(unsharded.cause!, /unknown key "shards" \(known: command, environment\)$/, "a job without parallel takes no shards");
+    });
+
+    it("judges each shard as a run: its main container, its retries, its capacity retries and spot fallback, apart from the others", async () => {
+        const definition = await shardedDefinition({ shards: 3 }, { capacity: "spot", retries: { attempts: 1, intervalSeconds: 10 } });
+        const noCapacity = new StatesError("ECS.AmazonECSException", "Capacity is unavailable at this time.");
+        const outcome = (shard: number, n: number) => {
+            if (shard === 1) {
+                // A sidecar killed after the main container exited 0, then nothing more.
+                return new StatesError("States.TaskFailed", JSON.stringify({ TaskArn: taskOf(1), Containers: [{ Name: "app", ExitCode: 0 }, { Name: "log-router", ExitCode: 137 }] }));
+            }
+            if (shard === 2) {
+                return n <= 6 ? noCapacity : shardSucceeded(2);
+            }
+            return n === 1 ? shardExited(0, 1) : shardSucceeded(0);
+        };
+        const run = await runStateMachine(definition, {}, context, shards(outcome));
+        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+        const calls = runTaskCalls(run.calls);
+        const of = (shard: number) => calls.filter((c) => shardOf(c) === shard);
+        assert.deepStrictEqual(of(0).map((c) => c.args.Overrides.ContainerOverrides[0].Environment[2].Value), ["1", "2"], "shard 0 was retried as an attempt");
+        assert.strictEqual(of(1).length, 1, "shard 1 succeeded once: its main container exited 0");
+        assert.deepStrictEqual(of(2).map((c) => c.args.CapacityProviderStrategy[0].CapacityProvider), [...Array(6).fill("FARGATE_SPOT"), "FARGATE"], "shard 2 fell back to on demand alone");
+        assert.deepStrictEqual(
+            run.waits.filter((w) => w.execution === run.mapRuns[0].children[0].executionArn && !w.retry).map((w) => w.seconds),
+            [10],
+            "shard 0 waited before its retry",
+        );
+    });
+
+    it("ends FAILED Batch.ShardsFailed with one alert naming each failed shard: its exit code, stop code and reason, attempts and logs", async () => {
+        const run = await runStateMachine(await shardedDefinition({ shards: 4 }), {}, context, shards(failingShards(1, 3)));
+        assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
+        const alerts = published(run.calls);
+        assert.strictEqual(alerts.length, 1, "one alert for the run, none for a shard");
+        assert.strictEqual(alerts[0].execution, context.Execution.Id);
+        assert.strictEqual(alerts[0].args.Subject, "Batch task job (test): run failed: 2 of 4 shards failed");
+        const logs = (shard: number) => `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/${consoleLogName("/ecs/fargate-workloads/test/job")}/log-events/app$252Fapp$252F${taskOf(shard).split("/").pop()}`;
+        assert.strictEqual(
+            alerts[0].args.Message,
+            [
+                `Batch task job (stack test): run ${RUN} failed: 2 of 4 shards failed (tolerated: 0%).`,
+                "",
+                "Status: Batch.ShardsFailed",
+                "Shards: 4: 2 succeeded, 2 failed, 0 stopped when the run failed, 0 not started",
+                "Error of the Map state: States.ExceedToleratedFailureThreshold",
+                "Cause: The specified tolerated failure threshold was exceeded",
+                "Failed shards (2 of 2, the last to end, by shard):",
+                ...[1, 3].map((shard) => `Shard ${shard}: failed. Exit code: 3. Stop code: EssentialContainerExited. Stop reason: Essential container in task exited. Attempts: 1 of 1. Logs: ${logs(shard)}`),
+                `Started: ${context.Execution.StartTime}`,
+                `Execution: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${context.Execution.Id}`,
+            ].join("\n"),
+        );
+        assert.strictEqual(run.cause, "failed: 2 of 4 shards failed: States.ExceedToleratedFailureThreshold The specified tolerated failure threshold was exceeded");
+        // The Map Run's failure carries no shard's cause: the run read them from the failed children.
+        const read = run.calls.filter((c) => c.resource.endsWith(":describeExecution")).map((c) => c.args.ExecutionArn);
+        assert.deepStrictEqual(read.sort(), [run.mapRuns[0].children[1].executionArn, run.mapRuns[0].children[3].executionArn].sort());
+    });
+
+    it("describes 20 failed shards and counts the others", async () => {
+        assert.strictEqual(SHARD_LIMITS.listed, 20);
+        const run = await runStateMachine(await shardedDefinition({ shards: 26, maxConcurrent: 26 }), {}, context, shards(failingShards(...[...Array(25).keys()])));
+        const message: string = published(run.calls)[0].args.Message;
+        assert.strictEqual(message.split("\n").filter((l) => l.startsWith("Shard ")).length, SHARD_LIMITS.listed);
+        assert.match(message, /\nFailed shards \(20 of 25, the last to end, by shard\):\n/);
+        assert.match(message, new RegExp(`\\n\\.\\.\\. and 5 more: fargate-workloads logs job --run ${RUN} --shard K shows shard K\\n`));
+        assert.strictEqual(run.calls.filter((c) => c.resource.endsWith(":describeExecution")).length, SHARD_LIMITS.listed);
+    });
+
+    it("succeeds, without an alert, while failed shards stay within toleratedFailurePercent, and says how many failed", async () => {
+        const run = await runStateMachine(await shardedDefinition({ shards: 4, toleratedFailurePercent: 25 }), {}, context, shards(failingShards(2)));
+        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+        assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 4, succeeded: 3, failed: 1 });
+        assert.deepStrictEqual(published(run.calls), []);
+        mocks.reset();
+        const over = await runStateMachine(await shardedDefinition({ shards: 4, toleratedFailurePercent: 25 }), {}, context, shards(failingShards(0, 2)));
+        assert.strictEqual(over.error, RUN_FAILURES.shardsFailed);
+    });
+
+    it("says which shard timed out, and what became of its task, found in that shard's own history", async () => {
+        const definition = await shardedDefinition({ shards: 3 }, { timeoutSeconds: 600 });
+        const running = new Set<string>();
+        const handler: TaskHandler = (call) => {
+            if (call.resource === RUN_TASK && shardOf(call) === 2) {
+                call.submit({ Tasks: [{ TaskArn: taskOf(2), StartedBy: "AWS Step Functions", LastStatus: "PROVISIONING" }], Failures: [] });
+                running.add(taskOf(2));
+                throw new StatesError("States.Timeout", "");
+            }
+            if (call.resource.endsWith(":getExecutionHistory")) {
+                assert.strictEqual(call.args.ExecutionArn, call.execution, "a shard reads its own history");
+                return historyPage(call.history, call.args);
+            }
+            if (call.resource.endsWith(":stopTask")) {
+                running.delete(call.args.Task);
+                return {};
+            }
+            return shards(shardSucceeded)(call);
+        };
+        const run = await runStateMachine(definition, {}, context, handler);
+        assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
+        assert.deepStrictEqual([...running], [], "the timed-out shard's task was stopped");
+        assert.strictEqual(run.mapRuns[0].children[2].error, RUN_FAILURES.timedOut);
+        const stop = run.calls.find((c) => c.resource.endsWith(":stopTask"))!;
+        assert.strictEqual(stop.args.Reason, `Timed out after 600 s (run ${RUN})`);
+        const message: string = published(run.calls)[0].args.Message;
+        assert.ok(
+            message.includes(`\nShard 2: timed out after 600 s; its task was stopped. Exit code: none. Stop code: none. Stop reason: none. Attempts: 1 of 1. The attempt ran longer than 600 s; the runner stopped its task ${taskOf(2)}. Logs: https:`),
+            message,
+        );
+    });
+
+    it("starts the first wave at most 10 shards a second, and no later shard waits", async () => {
+        assert.strictEqual(SHARD_LIMITS.startsPerSecond, 10);
+        const run = await runStateMachine(await shardedDefinition({ shards: 30, maxConcurrent: 25 }), {}, context, shards(shardSucceeded));
+        assert.strictEqual(run.status, "SUCCEEDED");
+        const waits = run.mapRuns[0].children.map((c) => run.waits.find((w) => w.execution === c.executionArn && w.state === STATES.stagger)!.seconds);
+        assert.deepStrictEqual(waits, [...Array(30).keys()].map((k) => (k < 25 ? Math.floor(k / 10) : 0)));
+        mocks.reset();
+        const narrow = await shardedDefinition({ shards: 30 });
+        assert.strictEqual(narrow.States[STATES.runShards].ItemProcessor.States[STATES.stagger], undefined, "ten at once need no stagger");
+        assert.strictEqual(narrow.States[STATES.runShards].MaxConcurrency, 10, "maxConcurrent defaults to 10");
+    });
+
+    it("counts runs, not shards, against concurrency", async () => {
+        const definition = await shardedDefinition({ shards: 2 });
+        const shardOfAnotherRun = { ExecutionArn: "arn:aws:states:us-east-1:123456789012:execution:job-runner-1a2b3c4/shard:0f1e2d3c", Name: "0f1e2d3c", Status: "RUNNING" };
+        const withShard = await runStateMachine(definition, {}, context, shards(shardSucceeded, { Executions: [...onlyThisRun.Executions, shardOfAnotherRun] }));
+        assert.strictEqual(withShard.status, "SUCCEEDED", "a listed shard is not a run");
+        const anotherRun = { ExecutionArn: `${context.Execution.Id}-other`, Name: "yesterday", Status: "RUNNING" };
+        const busy = await runStateMachine(definition, {}, context, shards(shardSucceeded, { Executions: [...onlyThisRun.Executions, anotherRun] }));
+        assert.strictEqual(busy.error, RUN_FAILURES.skipped);
+        assert.strictEqual(runTaskCalls(busy.calls).length, 0);
+    });
+
+    it("refuses an input whose overrides, with the last shard's SHARD_INDEX and SHARD_COUNT, pass 8,192 characters", async () => {
+        const identity = { runId: RUN, startedAt: context.Execution.StartTime, attempt: 1, shard: { index: 99, count: 100 } };
+        const atLimit = (extra: number) => ({ environment: { DATA: "x".repeat(RUN_LIMITS.overrideChars - overrideChars({ environment: { DATA: "" } }, identity) + extra) } });
+        const definition = await shardedDefinition({ shards: 100 });
+        const refused = await runStateMachine(definition, atLimit(1), context, shards(shardSucceeded));
+        assert.strictEqual(refused.error, RUN_FAILURES.invalidInput);
+        assert.match(refused.cause!, /make the task's container overrides 8193 characters with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT, SHARD_INDEX, SHARD_COUNT, over the 8192/);
+        const fits = await runStateMachine(definition, { ...atLimit(0), shards: 100 }, context, shards(shardSucceeded));
+        assert.strictEqual(fits.status, "SUCCEEDED", `${fits.error} ${fits.cause}`);
+    });
+
+    it("keeps the Map state's result under 256 KiB with every tolerated shard failed, and refuses a run whose input would not", async () => {
+        // 100 shards, 30% tolerated: 30 failed shards' executions and 70 succeeded ones' (a failure
+        // turns every entry into its execution record), each with the run's input.
+        const parallel = { shards: 100, maxConcurrent: 100, toleratedFailurePercent: 30 };
+        const definition = await shardedDefinition(parallel);
+        const identity = longestRunIdentity(1);
+        const item = (chars: number) => JSON.stringify(shardItem(99, 100, { id: RUN, startedAt: context.Execution.StartTime }, { environment: { DATA: "x".repeat(chars) } })).length;
+        // The largest DATA the check lets through, and one more.
+        let chars = 0;
+        while (mapResultBytes(100, 30, item(chars + 1)) <= MAP_RESULT.limitBytes) {
+            chars++;
+        }
+        assert.ok(chars > 200 && identity.runId.length === RUN_LIMITS.runIdChars);
+        const input = (n: number) => ({ environment: { DATA: "x".repeat(n) } });
+        const refused = await runStateMachine(definition, input(chars + 1), context, shards(shardSucceeded));
+        assert.strictEqual(refused.error, RUN_FAILURES.invalidInput);
+        assert.match(refused.cause!, /its 100 shards with 30% tolerated could end with 30 failed shards whose executions make the Map state's result about \d+ bytes, over the 262144 Step Functions allows: run fewer shards, or shorten the input$/);
+        const failing = [...Array(30).keys()].map((k) => k * 3);
+        const run = await runStateMachine(definition, input(chars), context, shards(failingShards(...failing)));
+        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+        assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 100, succeeded: 70, failed: 30 });
+    });
+
+    it("counts shards still running in the alert when the Map Run's counts (eventually consistent) have not caught up", async () => {
+        const lagging: TaskHandler = (call) =>
+            call.resource.endsWith(":describeMapRun")
+                ? { ExecutionCounts: { Pending: 0, Running: 1, Succeeded: 1, Failed: 1, TimedOut: 0, Aborted: 0, Total: 3, ResultsWritten: 0 } }
+                : shards(failingShards(1))(call);
+        const run = await runStateMachine(await shardedDefinition({ shards: 3 }), {}, context, lagging);
+        assert.match(published(run.calls)[0].args.Message, /\nShards: 3: 1 succeeded, 1 failed, 0 stopped when the run failed, 0 not started, 1 still running\n/);
+    });
+
+    it("lists its failed shards again, twice at most, when ListExecutions (eventually consistent) lists fewer than the Map Run counts", async () => {
+        const lagging = (late: number): TaskHandler => {
+            let listings = 0;
+            return (call) => {
+                if (call.resource.endsWith(":listExecutions") && call.args.MapRunArn !== undefined && listings++ < late) {
+                    return { Executions: [] };
+                }
+                return shards(failingShards(1))(call);
+            };
+        };
+        const definition = await shardedDefinition({ shards: 3 });
+        const caughtUp = await runStateMachine(definition, {}, context, lagging(2));
+        assert.deepStrictEqual(caughtUp.waits.filter((w) => w.state === STATES.waitForListing).map((w) => w.seconds), [5, 5]);
+        assert.match(published(caughtUp.calls)[0].args.Message, /\nShard 1: failed\. Exit code: 3\./);
+        const never = await runStateMachine(definition, {}, context, lagging(3));
+        assert.strictEqual(never.calls.filter((c) => c.resource.endsWith(":listExecutions") && c.args.MapRunArn !== undefined).length, SHARD_LIMITS.listings);
+        assert.match(published(never.calls)[0].args.Message, /\nShards: 3: 2 succeeded, 1 failed, 0 stopped when the run failed, 0 not started\n[\s\S]*\nFailed shards: none could be read\n/);
+        assert.strictEqual(never.error, RUN_FAILURES.shardsFailed);
+    });
+
+    it("still alerts, saying what it could not read, when the Map Run cannot be read", async () => {
+        const denied: TaskHandler = (call) => {
+            if (call.resource.endsWith(":listMapRuns")) {
+                throw new StatesError("Sfn.SfnException", "not authorized to perform states:ListMapRuns");
+            }
+            return shards(failingShards(0))(call);
+        };
+        const run = await runStateMachine(await shardedDefinition({ shards: 2 }), {}, context, denied);
+        assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
+        const [alert] = published(run.calls);
+        assert.strictEqual(alert.args.Subject, "Batch task job (test): run failed: more shards failed than tolerated");
+        assert.match(alert.args.Message, /\nShards: 2 \(their counts could not be read: Sfn\.SfnException\)\n[\s\S]*\nFailed shards: none could be read \(Sfn\.SfnException\)\n/);
+    });
+
+    it("alerts once, with a subject SNS takes, for a job named with 100 characters", async () => {
+        mocks.reset();
+        const definition = await definitionOf({ parallel: { shards: 10000, maxConcurrent: 10000 }, retries: { attempts: 0 } }, "b".repeat(MAX_COMPONENT_NAME_LENGTH));
+        const run = await runStateMachine(definition, { shards: 3 }, context, shards(failingShards(0, 1, 2)));
+        const [alert] = published(run.calls);
+        assert.ok(alert.args.Subject.length < 100, alert.args.Subject);
     });
 });

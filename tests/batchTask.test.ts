@@ -697,6 +697,87 @@ describe("BatchTask", () => {
         });
     });
 
+    describe("parallel: each run as shards", () => {
+        const sharded: BatchTaskArgs = { ...base, parallel: { shards: 100, maxConcurrent: 40, toleratedFailurePercent: 5 } };
+
+        it("runs the shards as a Distributed Map of STANDARD child executions, labelled, with its concurrency and tolerance, in valid Amazon States Language", async () => {
+            await build("job", sharded);
+            const definition = definitionOf("job");
+            const map = definition.States.RunShards;
+            assert.deepStrictEqual(
+                { mode: map.ItemProcessor.ProcessorConfig, label: map.Label, max: map.MaxConcurrency, tolerated: map.ToleratedFailurePercentage, items: map.Items },
+                { mode: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, label: "shard", max: 40, tolerated: 5, items: "{% [0..($shards - 1)] %}" },
+            );
+            assert.strictEqual(definition.States.RunTask, undefined, "the run starts no task itself");
+            assert.ok(map.ItemProcessor.States.RunTask.Resource.endsWith(":ecs:runTask.sync"));
+            const result = aslValidator(definition);
+            assert.strictEqual(result.isValid, true, result.errorsText("\n"));
+        });
+
+        it("lets the runner start its shards as executions of its own state machine, watch and stop them, and read its Map Runs: nothing of another state machine", async () => {
+            const job = await build("job", { ...sharded, kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0123abcd-0000-0000-0000-000000000000` });
+            const arn = await outputValue(job.stateMachine.arn);
+            const name = await outputValue(job.stateMachine.name);
+            const states = (resource: string) => `arn:aws:states:us-east-1:${ACCOUNT}:${resource}`;
+            assert.deepStrictEqual(parsed(mocks.one(T.rolePolicy, "job-runner-list-runs").inputs.policy).Statement, [
+                { Sid: "CountRunningRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: [arn] },
+                { Sid: "ReadOwnHistory", Effect: "Allow", Action: ["states:GetExecutionHistory"], Resource: [states(`execution:${name}:*`), states(`execution:${name}/shard:*`)] },
+                { Sid: "StartShards", Effect: "Allow", Action: ["states:StartExecution"], Resource: [arn] },
+                { Sid: "WatchShards", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [states(`execution:${name}/shard:*`)] },
+                { Sid: "FindMapRun", Effect: "Allow", Action: ["states:ListMapRuns"], Resource: [states(`execution:${name}:*`)] },
+                { Sid: "ReadMapRun", Effect: "Allow", Action: ["states:DescribeMapRun", "states:ListExecutions"], Resource: [states(`mapRun:${name}/shard:*`)] },
+                {
+                    Sid: "EncryptedExecutions",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: [`arn:aws:kms:us-east-1:${ACCOUNT}:key/0123abcd-0000-0000-0000-000000000000`],
+                    Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": [arn, `${arn}/shard`] } },
+                },
+            ]);
+        });
+
+        it("alerts on runs only: the failure rule leaves out the shards' executions, whose failures the run reports itself", async () => {
+            const job = await build("job", sharded);
+            const name = await outputValue(job.stateMachine.name);
+            const pattern = parsed(mocks.one(T.rule, "job-run-failed").inputs.eventPattern);
+            assert.deepStrictEqual(pattern.detail.executionArn, [{ prefix: `arn:aws:states:us-east-1:${ACCOUNT}:execution:${name}:` }]);
+            assert.ok(!`arn:aws:states:us-east-1:${ACCOUNT}:execution:${name}/shard:0f1e`.startsWith(pattern.detail.executionArn[0].prefix));
+            mocks.reset();
+            await build("job", base);
+            assert.strictEqual(parsed(mocks.one(T.rule, "job-run-failed").inputs.eventPattern).detail.executionArn, undefined, "a job without shards keeps its pattern");
+        });
+
+        it("alarms when a shard took over 80% of its timeout, reading the shards' labelled metrics; charts runs and shards", async () => {
+            const job = await build("job", { ...sharded, timeoutSeconds: 600 });
+            const arn = mocks.one(T.stateMachine).state.arn;
+            const alarm = mocks.one(T.alarm, "job-alarm-long-run").inputs;
+            assert.deepStrictEqual([alarm.metricName, alarm.dimensions, alarm.threshold], ["ExecutionTime", { StateMachineArn: `${arn}/shard` }, 480000]);
+            assert.match(alarm.alarmDescription, /^A shard of job took over 80% of its 600 s timeout/);
+            const widgets = await Promise.all(job.widgets.map((w) => outputValue(w)));
+            assert.deepStrictEqual(
+                widgets.map((w) => [w.properties.title, (w.properties.metrics as unknown[][]).map((m) => m[3])]),
+                [
+                    ["job: runs", [arn, arn, arn, arn]],
+                    ["job: run duration (ms)", [arn, arn]],
+                    ["job: shards", [`${arn}/shard`, `${arn}/shard`, `${arn}/shard`, `${arn}/shard`]],
+                ],
+            );
+        });
+
+        it("counts a shard's variables in a schedule input's overrides, and takes its shards within parallel.shards", async () => {
+            const lastAttempt = 3;
+            const identity = longestRunIdentity(lastAttempt, 100);
+            const input = (extra: number) => ({ environment: { DATA: "x".repeat(RUN_LIMITS.overrideChars - overrideChars({ environment: { DATA: "" } }, identity) + extra) } });
+            const args = (extra: number, shards?: number) => ({ ...sharded, parallel: { shards: 100 }, schedule: { expression: "rate(1 day)", input: { ...input(extra), ...(shards !== undefined ? { shards } : {}) } } });
+            BatchTask.validate("job", args(0, 100));
+            assert.throws(
+                () => BatchTask.validate("job", args(1)),
+                (e: Error) => /^job: schedule\.input .* makes 8193 characters of container overrides with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT, BATCH_ATTEMPT, SHARD_INDEX, SHARD_COUNT \(\d+ at most\), over the 8192 ECS allows/.test(e.message),
+            );
+            await assertRejected(() => new BatchTask("job", args(0, 101)), "job: schedule.input.shards (101) must be a whole number from 1 to 100 shards (parallel.shards is the most a run may ask for); set it within 1..100.");
+        });
+    });
+
     describe("rejects before registering anything", () => {
         const cases: [string, Partial<Record<keyof BatchTaskArgs, unknown>>, string][] = [
             ["a schedule expression of no known form", { schedule: { expression: "every day" } }, 'job: schedule.expression ("every day") is not a schedule expression; use "rate(N unit)", "cron(minutes hours day-of-month month day-of-week year)" or "at(yyyy-mm-ddThh:mm:ss)", such as "rate(1 day)" or "cron(0 3 * * ? *)".'],
@@ -739,6 +820,22 @@ describe("BatchTask", () => {
             ["an invalid cpu/memory pair", { cpu: 512, memory: 512 }, "job: memory (512) is not allowed with cpu 512; with 512 CPU units Fargate accepts 1024 to 4096 in steps of 1024 MiB; change memory or cpu to a valid Fargate pair."],
             ["no network", { network: undefined }, "job: network (undefined) is missing; give { vpcId, subnetIds } of the subnets the tasks run in."],
             ["a cluster that is not an ARN", { cluster: "shared" }, 'job: cluster ("shared") is not an ECS cluster ARN; pass an aws.ecs.Cluster or "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".'],
+            ["parallel that is not an object", { parallel: 10 }, "job: parallel (10) must be an object; give { shards, maxConcurrent?, toleratedFailurePercent? }, for example { shards: 100 }."],
+            ["no shards", { parallel: { shards: 0 } }, "job: parallel.shards (0) must be a whole number from 1 to 10000 shards; set it within 1..10000."],
+            ["a fraction of a shard", { parallel: { shards: 2.5 } }, "job: parallel.shards (2.5) must be a whole number from 1 to 10000 shards; set it within 1..10000."],
+            ["more shards than a Distributed Map runs at once", { parallel: { shards: 10001 } }, "job: parallel.shards (10001) must be a whole number from 1 to 10000 shards; set it within 1..10000."],
+            ["shards given as text", { parallel: { shards: "10" } }, 'job: parallel.shards ("10") must be a whole number from 1 to 10000 shards; set it within 1..10000.'],
+            ["maxConcurrent of 0", { parallel: { shards: 10, maxConcurrent: 0 } }, "job: parallel.maxConcurrent (0) must be a whole number from 1 to 10 (parallel.shards: more could never run at once); set it within 1..10."],
+            ["maxConcurrent above the shards", { parallel: { shards: 10, maxConcurrent: 11 } }, "job: parallel.maxConcurrent (11) must be a whole number from 1 to 10 (parallel.shards: more could never run at once); set it within 1..10."],
+            ["a negative tolerance", { parallel: { shards: 10, toleratedFailurePercent: -1 } }, "job: parallel.toleratedFailurePercent (-1) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
+            ["a fraction of a percent", { parallel: { shards: 10, toleratedFailurePercent: 2.5 } }, "job: parallel.toleratedFailurePercent (2.5) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
+            ["a tolerance over 100", { parallel: { shards: 10, toleratedFailurePercent: 101 } }, "job: parallel.toleratedFailurePercent (101) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
+            ["a tolerance whose failed shards would pass 256 KiB of Map state result", { parallel: { shards: 1000, toleratedFailurePercent: 10 } }, "job: parallel.toleratedFailurePercent (10) lets a run of 1000 shards end with 100 failed shards, whose executions would make the Map state's result about 1544000 bytes, over the 262144 Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about 1344 bytes here); lower it to 0 or less (at most 0 failed shards), or use at most 170 shards with it."],
+            ["a tolerance of which only part fits", { parallel: { shards: 150, toleratedFailurePercent: 50 } }, "job: parallel.toleratedFailurePercent (50) lets a run of 150 shards end with 75 failed shards, whose executions would make the Map state's result about 351300 bytes, over the 262144 Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about 1342 bytes here); lower it to 20 or less (at most 30 failed shards), or use at most 111 shards with it."],
+            ["a shard variable in the task's environment", { parallel: { shards: 10 }, environment: { SHARD_COUNT: "3" } }, 'job: environment.SHARD_COUNT ("SHARD_COUNT") is set by the runner for each shard; use another name.'],
+            ["a peak above the on-demand vCPU quota", { cpu: 1024, memory: 2048, concurrency: 2, parallel: { shards: 100, maxConcurrent: 50, vcpuQuota: { onDemand: 60 } } }, 'job: parallel.vcpuQuota.onDemand (60) is below the job\'s peak of 100 vCPUs on on-demand Fargate (concurrency 2 x parallel.maxConcurrent 50 x 1 vCPU a task), and the quota is shared by every Fargate task of the account in the Region; lower parallel.maxConcurrent to 30 or less, or ask AWS to raise "Fargate On-Demand vCPU resource count" in Service Quotas.'],
+            ["a spot peak above the spot quota (the fallback counts on demand too)", { capacity: "spot", parallel: { shards: 100, maxConcurrent: 100, vcpuQuota: { spot: 20, onDemand: 25 } } }, 'job: parallel.vcpuQuota.spot (20) is below the job\'s peak of 25 vCPUs on Fargate Spot (concurrency 1 x parallel.maxConcurrent 100 x 0.25 vCPU a task), and the quota is shared by every Fargate task of the account in the Region; lower parallel.maxConcurrent to 80 or less, or ask AWS to raise "Fargate Spot vCPU resource count" in Service Quotas.'],
+            ["a vCPU quota that is not a number", { parallel: { shards: 10, vcpuQuota: { onDemand: "lots" } } }, 'job: parallel.vcpuQuota.onDemand ("lots") must be a number from 0 to 1000000; set it within 0..1000000.'],
         ];
         for (const [what, args, message] of cases) {
             it(what, async () => {

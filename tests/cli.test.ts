@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, DescribeMapRunCommand, GetExecutionHistoryCommand, HistoryEvent, ListExecutionsCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { createClients } from "../cli/aws";
 import { CAPACITY_ERRORS as CLI_CAPACITY_ERRORS, RUN_ERRORS, RUNNER_STATES } from "../cli/history";
@@ -16,6 +16,7 @@ import { MAX_OVERRIDE_CHARS, overrideCharsOf, referencePath, USAGE } from "../cl
 import { MAIN_CONTAINER } from "../cli/logs";
 import { main } from "../cli/main";
 import { runName } from "../cli/run";
+import { SHARD_SEARCH } from "../cli/showLogs";
 import { CAPACITY_ERRORS, overrideChars, RUN_FAILURES, RUN_LIMITS, STATES } from "../components/batchRunner";
 import { MAIN_CONTAINER_NAME } from "../components/taskDefinition";
 
@@ -520,11 +521,11 @@ describe("fargate-workloads usage", () => {
     });
 
     const typos: [string[], string][] = [
-        [["run", "export", "--folow"], "fargate-workloads: run: unknown option --folow; did you mean --follow? It takes --input JSON, --follow, --outputs FILE, --help."],
+        [["run", "export", "--folow"], "fargate-workloads: run: unknown option --folow; did you mean --follow? It takes --input JSON, --shards N, --follow, --outputs FILE, --help."],
         [["runs", "export", "--limt", "3"], "fargate-workloads: runs: unknown option --limt; did you mean --limit? It takes --limit N, --outputs FILE, --help."],
-        [["logs", "export", "--outptus", "o.json"], "fargate-workloads: logs: unknown option --outptus; did you mean --outputs? It takes --run NAME|ARN, --outputs FILE, --help."],
-        [["run", "export", "--zzz"], "fargate-workloads: run: unknown option --zzz. It takes --input JSON, --follow, --outputs FILE, --help."],
-        [["run", "export", "-z"], "fargate-workloads: run: unknown option -z. It takes --input JSON, --follow, --outputs FILE, --help."],
+        [["logs", "export", "--outptus", "o.json"], "fargate-workloads: logs: unknown option --outptus; did you mean --outputs? It takes --run NAME|ARN, --shard K, --outputs FILE, --help."],
+        [["run", "export", "--zzz"], "fargate-workloads: run: unknown option --zzz. It takes --input JSON, --shards N, --follow, --outputs FILE, --help."],
+        [["run", "export", "-z"], "fargate-workloads: run: unknown option -z. It takes --input JSON, --shards N, --follow, --outputs FILE, --help."],
         [["run", "export", "--input"], "fargate-workloads: run: --input needs a value: --input JSON."],
         [["run", "export", "--follow=yes"], "fargate-workloads: run: --follow takes no value."],
         [["rn", "export"], 'fargate-workloads: Unknown command "rn"; did you mean run? The commands are run, runs, logs; fargate-workloads --help shows the usage.'],
@@ -632,5 +633,175 @@ describe("fargate-workloads and the runner it reads", () => {
         for (const sdk of ["@aws-sdk/client-sfn", "@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-ecs"]) {
             assert.match(pkg.dependencies[sdk], /^\d+\.\d+\.\d+$/, `${sdk} is a pinned runtime dependency`);
         }
+    });
+});
+
+describe("fargate-workloads and a sharded job's runs", () => {
+    const RUN = "run-20250301T020000Z-a1b2c3d4";
+    const RUN_ARN = `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4:${RUN}`;
+    const MAP_RUN = `arn:aws:states:${REGION}:123456789012:mapRun:export-runner-1a2b3c4/shard:0f1e2d3c-0000-0000-0000-000000000000`;
+    const child = (k: number) => `arn:aws:states:${REGION}:123456789012:execution:export-runner-1a2b3c4/shard:${String(k).padStart(8, "0")}-feed-0000-0000-000000000000`;
+    const counts = (c: Partial<Record<"pending" | "running" | "succeeded" | "failed" | "timedOut" | "aborted" | "total", number>>) => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, ...c });
+
+    /** The NextToken of each ListExecutions call of the Map Run, as made (the paginator reuses its input object). */
+    let tokens: (string | undefined)[] = [];
+
+    function serveMapRun(executionCounts: ReturnType<typeof counts>, children = 0, startOf: (k: number) => number = () => 0): void {
+        tokens = [];
+        sfn.on(ListMapRunsCommand, { executionArn: RUN_ARN }).resolves({ mapRuns: [{ executionArn: RUN_ARN, mapRunArn: MAP_RUN, stateMachineArn: SM_ARN, startDate: new Date(T0) }] });
+        sfn.on(DescribeMapRunCommand, { mapRunArn: MAP_RUN }).resolves({ mapRunArn: MAP_RUN, executionCounts, executionArn: RUN_ARN, status: "RUNNING", startDate: new Date(T0), maxConcurrency: 10, toleratedFailurePercentage: 0, toleratedFailureCount: 0, itemCounts: executionCounts });
+        // The Map Run's children, as ListExecutions pages them (the most recent first), and their inputs.
+        const arns = [...Array(children).keys()].sort((a, b) => startOf(b) - startOf(a) || b - a).map(child);
+        sfn.on(ListExecutionsCommand, { mapRunArn: MAP_RUN }).callsFake((input) => {
+            tokens.push(input.nextToken);
+            const from = Number(input.nextToken ?? 0);
+            const size = input.maxResults || 100;
+            return { executions: arns.slice(from, from + size).map((executionArn) => ({ executionArn, stateMachineArn: `${SM_ARN}/shard`, name: executionArn.split(":").pop(), status: "SUCCEEDED", startDate: new Date(T0 + startOf(Number(executionArn!.split(":").pop()!.slice(0, 8)))) })), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
+        });
+        sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }) => ({ executionArn, input: JSON.stringify({ shard: Number(executionArn.split(":").pop().slice(0, 8)), count: children, run: { id: RUN, startedAt: "2025-03-01T02:00:00.000Z" }, input: {} }) }));
+    }
+
+    it("run --shards N asks for N shards in the run's input, beside --input, and refuses what the runner would", async () => {
+        const io = new FakeIo();
+        serveStart();
+        assert.strictEqual(await main(["run", "export", "--outputs", "outputs.json", "--shards", "40", "--input", '{"environment": {"MODE": "full"}}'], io), 0, io.errText);
+        assert.deepStrictEqual(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!), { environment: { MODE: "full" }, shards: 40 });
+        for (const [argv, message] of [
+            [["--shards", "0"], "--shards (0) must be a whole number from 1 to 10000."],
+            [["--shards", "2.5"], "--shards (2.5) must be a whole number from 1 to 10000."],
+            [["--shards", "10001"], "--shards (10001) must be a whole number from 1 to 10000."],
+            [["--shards", "3", "--input", '{"shards": 4}'], '--shards 3 and the "shards" of --input (4) differ; give the shards once.'],
+            [["--shards", "3", "--input", "[1]"], '--shards needs an --input that is a JSON object, such as {"environment": {"MODE": "full"}}; the run\'s shards go into it.'],
+        ] as const) {
+            const refused = new FakeIo();
+            assert.strictEqual(await main(["run", "export", "--outputs", "outputs.json", ...argv], refused), 2);
+            assert.deepStrictEqual(refused.stderr, [`fargate-workloads: ${message}`]);
+        }
+        assert.strictEqual(sfn.commandCalls(StartExecutionCommand).length, 1, "nothing refused was started");
+    });
+
+    it("run --shards counts the last shard's SHARD_INDEX and SHARD_COUNT in the overrides, as the runner does", async () => {
+        const name = runName(new Date(T0), "a1b2c3d4e5f6a7b8");
+        const input = { environment: { DATA: "x" }, shards: 10000 };
+        assert.strictEqual(overrideCharsOf(input), overrideChars(input, { runId: name, startedAt: "2025-03-01T02:00:00.000Z", attempt: 10, shard: { index: 9999, count: 10000 } }));
+        const io = new FakeIo();
+        const data = "x".repeat(MAX_OVERRIDE_CHARS - overrideCharsOf({ environment: { DATA: "" }, shards: 10000 }) + 1);
+        assert.strictEqual(await main(["run", "export", "--outputs", "outputs.json", "--shards", "10000", "--input", JSON.stringify({ environment: { DATA: data } })], io), 2);
+        assert.match(io.errText, /with the runner's BATCH_RUN_ID, BATCH_RUN_STARTED_AT and BATCH_ATTEMPT and the last shard's SHARD_INDEX and SHARD_COUNT; ECS allows at most 8192/);
+    });
+
+    it("runs shows each sharded run's shard counts, and leaves out a shard listed as a run", async () => {
+        const io = new FakeIo();
+        sfn.on(ListExecutionsCommand, { stateMachineArn: SM_ARN }).resolves({
+            executions: [
+                { executionArn: RUN_ARN, stateMachineArn: SM_ARN, name: RUN, status: "RUNNING", startDate: new Date(T0 - 60000) },
+                { executionArn: child(3), stateMachineArn: `${SM_ARN}/shard`, name: "00000003-feed", status: "RUNNING", startDate: new Date(T0 - 50000) },
+            ],
+        });
+        serveMapRun(counts({ total: 100, succeeded: 40, failed: 2, running: 10, pending: 48 }));
+        assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout, [
+            "RUN                            STATUS   STARTED               DURATION      SHARDS                                                   REASON",
+            `${RUN}  RUNNING  2025-03-01 01:59:00Z  1m00s so far  100 shards: 40 ok, 2 failed, 10 running, 48 not started`,
+        ]);
+    });
+
+    it("runs lists the runs without counts, and stops asking, when the caller may not read Map Runs (as for a job without shards)", async () => {
+        const io = new FakeIo();
+        sfn.on(ListExecutionsCommand, { stateMachineArn: SM_ARN }).resolves({ executions: [{ executionArn: RUN_ARN, stateMachineArn: SM_ARN, name: RUN, status: "SUCCEEDED", startDate: new Date(T0 - 60000), stopDate: new Date(T0) }] });
+        sfn.on(ListMapRunsCommand).rejects(Object.assign(new Error("User is not authorized to perform: states:ListMapRuns"), { name: "AccessDeniedException" }));
+        assert.strictEqual(await main(["runs", "export", "--outputs", "outputs.json"], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout, ["RUN                            STATUS     STARTED               DURATION  REASON", `${RUN}  SUCCEEDED  2025-03-01 01:59:00Z  1m00s`]);
+        assert.deepStrictEqual(io.stderr, [], "no warning: a job without shards needs no ListMapRuns");
+    });
+
+    it("logs --shard K shows the logs of the task of the shard whose input says shard K (its SHARD_INDEX)", async () => {
+        const io = new FakeIo();
+        io.time = T0 + 86400000;
+        serveMapRun(counts({ total: 2500, succeeded: 2500 }), 2500);
+        const shardHistory = [...startOfRun("task1234"), ev(5000, "ExecutionSucceeded")];
+        sfn.on(GetExecutionHistoryCommand, { executionArn: child(1234) }).resolves({ events: [...shardHistory].reverse().map(({ at: _at, ...e }) => e) });
+        serveTaskDefinition();
+        serveLogs(io, "task1234", ["shard 1234 of 2500"], 3000);
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "1234"], io), 0, io.errText);
+        assert.deepStrictEqual(io.stdout, ["shard 1234 of 2500"]);
+        assert.deepStrictEqual(io.stderr, [
+            `Shard 1234 of run ${RUN}: execution ${child(1234)}`,
+            `Task task1234 (attempt 1), log stream ${LOG_GROUP} app/app/task1234:`,
+            `Run ${RUN} shard 1234 succeeded in 5s.`,
+        ]);
+        assert.deepStrictEqual(tokens, [undefined, "1000", "2000"], "every page of the Map Run's children is read, to order them by start");
+        assert.strictEqual(sfn.commandCalls(DescribeExecutionCommand).length, SHARD_SEARCH.concurrency, "the children nearest the shard's position are described first");
+    });
+
+    it("logs --shard finds a shard that started out of order among its wave, and paces a long search under DescribeExecution's throttle, saying how far it is", async () => {
+        // Waves of 40 starting a second apart, in no order within a wave (a fixed permutation).
+        const wave = (k: number) => Math.floor(k / 40) * 1000 + ((k * 17) % 40) * 3;
+        const io = new FakeIo();
+        serveMapRun(counts({ total: 2500, succeeded: 2500 }), 2500, wave);
+        sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "1234"], io), 0, io.errText);
+        assert.strictEqual(io.stderr[0], `Shard 1234 of run ${RUN}: execution ${child(1234)}`);
+        assert.ok(sfn.commandCalls(DescribeExecutionCommand).length <= 80, `found within two waves: ${sfn.commandCalls(DescribeExecutionCommand).length} calls`);
+        assert.strictEqual(io.time, T0, "no wait within the burst");
+
+        // Start order unrelated to the shard (the last shard started first): every child is
+        // described, after the burst at the paced rate, with a progress line every 200.
+        sfn.reset();
+        const slow = new FakeIo();
+        serveMapRun(counts({ total: 2500, succeeded: 2500 }), 2500, (k) => (2499 - k) * 10);
+        sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "2499"], slow), 0, slow.errText);
+        const described = sfn.commandCalls(DescribeExecutionCommand).length;
+        assert.strictEqual(described, 2500);
+        assert.ok(slow.time - T0 >= ((described - SHARD_SEARCH.burst) / SHARD_SEARCH.perSecond) * 1000 - 1000, `paced: ${(slow.time - T0) / 1000} s for ${described} calls`);
+        const progress = slow.stderr.filter((l) => l.startsWith("Looking for shard 2499: "));
+        assert.strictEqual(progress.length, Math.floor((described - 1) / SHARD_SEARCH.progressEvery));
+        assert.strictEqual(progress[0], "Looking for shard 2499: 200 of 2500 child executions described...");
+    });
+
+    it("logs --shard says which shards a run has, and that a run without shards has none", async () => {
+        const io = new FakeIo();
+        serveMapRun(counts({ total: 3, succeeded: 3 }), 3);
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "3"], io), 2);
+        assert.deepStrictEqual(io.stderr, [`fargate-workloads: Run ${RUN} has 3 shards, 0 to 2: there is no shard 3.`]);
+        sfn.reset();
+        sfn.on(ListMapRunsCommand).resolves({ mapRuns: [] });
+        const plain = new FakeIo();
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "0"], plain), 2);
+        assert.match(plain.errText, /has no shards: it is not a sharded job's run, or it ended before its shards started; leave out --shard\.$/);
+    });
+
+    it("logs of a sharded run without --shard says where its tasks are", async () => {
+        const io = new FakeIo();
+        io.time = T0 + 86400000;
+        serveMapRun(counts({ total: 3, succeeded: 2, failed: 1 }));
+        serveHistory(io, [ev(0, "ExecutionStarted"), entered(10, "MapStateEntered", STATES.runShards), ev(20, "MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: MAP_RUN } }), failed(90000, RUN_FAILURES.shardsFailed, "failed: 1 of 3 shards failed: States.ExceedToleratedFailureThreshold")]);
+        assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN], io), 0, io.errText);
+        assert.deepStrictEqual(io.stderr, [
+            `Run ${RUN} ran its tasks in shards (3 shards: 2 ok, 1 failed, 0 running): add --shard K (0 for the first) to see shard K's logs.`,
+            `Run ${RUN} failed after 1m30s (Batch.ShardsFailed: failed: 1 of 3 shards failed: States.ExceedToleratedFailureThreshold).`,
+        ]);
+    });
+
+    it("run --follow of a sharded run prints its shards' counts as they change, and exits 1 when more failed than tolerated", async () => {
+        const io = new FakeIo();
+        serveStart();
+        sfn.on(ListMapRunsCommand).resolves({ mapRuns: [] });
+        const mapRun = new Map<number, ReturnType<typeof counts>>([
+            [0, counts({ total: 3, running: 3 })],
+            [60000, counts({ total: 3, running: 1, succeeded: 2 })],
+            [90000, counts({ total: 3, succeeded: 2, failed: 1 })],
+        ]);
+        sfn.on(DescribeMapRunCommand).callsFake(() => ({ executionCounts: [...mapRun.entries()].filter(([at]) => T0 + at <= io.time).pop()![1] }));
+        serveHistory(io, [ev(0, "ExecutionStarted"), entered(10, "MapStateEntered", STATES.runShards), ev(20, "MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: MAP_RUN } }), failed(95000, RUN_FAILURES.shardsFailed, "failed: 1 of 3 shards failed: States.ExceedToleratedFailureThreshold")]);
+        assert.strictEqual(await main(["run", "export", "--outputs", "outputs.json", "--follow"], io), 1);
+        assert.deepStrictEqual(io.stderr.slice(1), [
+            `The run's shards are starting (Map Run ${MAP_RUN}).`,
+            "Shards: 3 shards: 0 ok, 0 failed, 3 running.",
+            "Shards: 3 shards: 2 ok, 0 failed, 1 running.",
+            "Shards: 3 shards: 2 ok, 1 failed, 0 running.",
+            `Run ${RUN} failed after 1m35s (Batch.ShardsFailed: failed: 1 of 3 shards failed: States.ExceedToleratedFailureThreshold).`,
+        ]);
     });
 });

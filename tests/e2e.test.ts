@@ -14,10 +14,13 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { parse } from "yaml";
 import { readStackFile } from "../app/stackFile";
+import { deployTimes } from "../scripts/plan/deployTime";
+import { evaluateStack } from "./program";
+import { mocks } from "./setup";
 import { EXPORT_ENTRY_POINT } from "../app/exportJob";
 import { MAIN_CONTAINER } from "../cli/logs";
 import { RUN_FAILURES, STATES } from "../components/batchRunner";
-import { badDeployRollsBack, batchSucceeds, Check, CheckContext, CHECKS, FAILING_INPUT, failureAlerts, notificationOf, scalingKeepsDeployment, siteAnswers, startedByOf, timeoutStops } from "./e2e/checks";
+import { badDeployRollsBack, batchSucceeds, Check, CheckContext, CHECKS, FAILING_INPUT, FAILING_SHARD_INPUT, failureAlerts, notificationOf, scalingKeepsDeployment, shardedFailureAlerts, siteAnswers, startedByOf, timeoutStops } from "./e2e/checks";
 import { checkSettings, E2E_BATCH_TIMEOUT_SECONDS, E2E_EXIT, e2eConfig, e2eStackName, E2eOptions, onSignal, runE2e } from "./e2e/e2e";
 import { Backend, E2eClients, E2eStack, World } from "./e2e/world";
 
@@ -234,9 +237,13 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             assert.throws(() => e2eConfig({ ...SOURCE, secretKeys: ["web"] }), /secret values \(web\).*cannot be copied/);
         });
 
-        it("compares against the plan's modeled deploy time of the dev stack (140 s) and its health path", () => {
+        it("compares against the deploy time the plan models for the dev stack, bake included, and its health path", async () => {
             const settings = checkSettings(e2eConfig(SOURCE));
-            assert.strictEqual(settings.modeledDeploySeconds, 140);
+            await evaluateStack("dev");
+            const planned = deployTimes(mocks.all());
+            assert.strictEqual(planned.length, 1, "dev has one web service");
+            assert.ok(planned[0].estimate.terms.some((t) => /bake/i.test(t.name)), "the plan counts the deployment alarms' bake");
+            assert.strictEqual(settings.modeledDeploySeconds, planned[0].estimate.totalSeconds);
             assert.strictEqual(settings.healthPath, "/");
             assert.strictEqual(settings.batchTimeoutSeconds, E2E_BATCH_TIMEOUT_SECONDS);
         });
@@ -260,12 +267,12 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             world.http = async () => statuses.shift() ?? 200;
             serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { rolloutState: "IN_PROGRESS" })]), service(1, [deployment("ecs-svc/1", WEB_TD(1))])]);
             const detail = await siteAnswers.run(context(world, siteAnswers.timeoutMs(checkSettings(e2eConfig(SOURCE)))));
-            assert.strictEqual(detail, "HTTP 200 from http://web-alb-123.us-east-1.elb.amazonaws.com/ after 5 s; ECS completed deployment ecs-svc/1 in 100 s, within the modeled 140 s");
+            assert.strictEqual(detail, "HTTP 200 from http://web-alb-123.us-east-1.elb.amazonaws.com/ after 5 s; ECS completed deployment ecs-svc/1 in 100 s, within the modeled 440 s");
         });
 
         it("fails when ECS took longer than the modeled deploy time, whenever the check itself started", async () => {
-            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 141_000) })])]);
-            await rejects(siteAnswers.run(context(world, 5 * MINUTE)), "CheckFailure", /^ECS took 141 s to complete deployment ecs-svc\/1 \(created to COMPLETED\), longer than the modeled 140 s/);
+            serveService(world, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 441_000) })])]);
+            await rejects(siteAnswers.run(context(world, 10 * MINUTE)), "CheckFailure", /^ECS took 441 s to complete deployment ecs-svc\/1 \(created to COMPLETED\), longer than the modeled 440 s/);
         });
 
         it("times out when ECS never completes the deployment, saying what it saw", async () => {
@@ -416,7 +423,59 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
         });
     });
 
-    describe("check 5: a tags-only update does not deploy", () => {
+    describe("check 5: a sharded run with a failing shard alerts once, naming it", () => {
+        function serveQueue(bodies: (name: string) => string[]): void {
+            world.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
+            world.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
+            world.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+            world.mocks.sqs.on(DeleteQueueCommand).resolves({});
+            world.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
+            world.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
+            world.mocks.sns.on(UnsubscribeCommand).resolves({});
+            // Each message is delivered once, for the run as it was started (its name has the time it started at).
+            let queued: string[] | undefined;
+            world.mocks.sqs.on(ReceiveMessageCommand).callsFake(() => {
+                const name = world.mocks.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name;
+                queued ??= name ? bodies(name) : undefined;
+                return { Messages: (queued ?? []).splice(0, 10).map((Body) => ({ Body, ReceiptHandle: "r" })) };
+            });
+        }
+        const alert = (name: string, shards: string[]) =>
+            [`Batch task export (stack e2e): run ${name} failed: ${shards.length} of 3 shards failed (tolerated: 0%).`, "", "Status: Batch.ShardsFailed", ...shards.map((k) => `Shard ${k}: failed. Exit code: 3. Stop code: EssentialContainerExited. Stop reason: Essential container in task exited. Attempts: 3 of 3. Logs: https://x`), "Started: x"].join("\n");
+
+        it("turns parallel on with a command (the export script cannot be split), runs shard 1 to exit 3, and passes on one alert naming shard 1", async () => {
+            const stack = new StubStack("e2e-test");
+            const run = serveRun(world, failedWith(RUN_FAILURES.shardsFailed), []);
+            serveQueue((name) => [alert(name, ["1"])]);
+            const detail = await shardedFailureAlerts.run(context(world, 25 * MINUTE, stack));
+            assert.deepStrictEqual(stack.calls, ["setConfig fargate-workloads:batch", "setConfig fargate-workloads:batch", "up"]);
+            assert.deepStrictEqual((stack.config["fargate-workloads:batch"] as any).parallel, { shards: 3, maxConcurrent: 3 });
+            assert.deepStrictEqual(JSON.parse(run.inputs[0]), FAILING_SHARD_INPUT);
+            assert.match(detail, /^run run-\d{8}T\d{6}Z-a1b2c3d4 FAILED Batch\.ShardsFailed; one alert, naming "Shard 1: failed\. Exit code: 3"$/);
+            assert.strictEqual(world.mocks.sqs.commandCalls(DeleteQueueCommand).length, 1);
+        });
+
+        it("makes exactly shard 1 of 3 exit 3 under the batch container's entry point (/bin/sh -c)", () => {
+            for (const shard of ["0", "1", "2"]) {
+                const out = spawnSync("/bin/sh", ["-c", FAILING_SHARD_INPUT.command[0]], { env: { ...process.env, SHARD_INDEX: shard, SHARD_COUNT: "3" }, encoding: "utf8" });
+                assert.strictEqual(out.status, shard === "1" ? 3 : 0, `shard ${shard}`);
+            }
+        });
+
+        it("fails when a second alert of the run comes, one a shard", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.shardsFailed), []);
+            serveQueue((name) => [alert(name, ["1"]), alert(name, ["1"])]);
+            await rejects(shardedFailureAlerts.run(context(world, 25 * MINUTE)), "CheckFailure", /sent 2 alerts, not one/);
+        });
+
+        it("fails when the alert names another shard, or none", async () => {
+            serveRun(world, failedWith(RUN_FAILURES.shardsFailed), []);
+            serveQueue((name) => [alert(name, ["0", "1"])]);
+            await rejects(shardedFailureAlerts.run(context(world, 25 * MINUTE)), "CheckFailure", /does not name shard 1 alone with exit code 3/);
+        });
+    });
+
+    describe("check 6: a tags-only update does not deploy", () => {
         const tagged = (owner: string) => ({ tags: [{ key: "owner", value: owner }] });
         it("passes when the PRIMARY deployment stays the only one and the service carries the new owner", async () => {
             const stack = new StubStack("e2e-test");
@@ -448,7 +507,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
         });
     });
 
-    describe("check 6: a bad deploy rolls back", () => {
+    describe("check 7: a bad deploy rolls back", () => {
         it("passes when up fails and the service is back on the previous task definition", async () => {
             const stack = new StubStack("e2e-test");
             stack.upBehaviours = [async () => Promise.reject(new Error("error: updating ECS Service: deployment failed: ROLLBACK_SUCCESSFUL"))];
@@ -478,7 +537,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
     describe("every check can fail", () => {
         // One bad case per check: the broken promise each exists to catch.
         const badCases: Record<number, { what: string; setup: (w: FakeWorld) => void; error: RegExp }> = {
-            1: { what: "ECS took longer than the model", setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 600_000) })])]), error: /longer than the modeled 140 s/ },
+            1: { what: "ECS took longer than the model", setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1), { updatedAt: new Date(T0 + 600_000) })])]), error: /longer than the modeled 440 s/ },
             2: { what: "the run failed", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not SUCCEEDED/ },
             3: {
                 what: "a failing input that succeeds (a command the entry point swallows)",
@@ -496,11 +555,25 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
             },
             4: { what: "a timed-out run reported as a crash", setup: (w) => serveRun(w, failedWith(RUN_FAILURES.containerFailed), []), error: /not FAILED Batch\.TimedOut/ },
             5: {
+                what: "a sharded run whose failing shard is not named",
+                setup: (w) => {
+                    serveRun(w, ev("ExecutionSucceeded"), []);
+                    w.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
+                    w.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
+                    w.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
+                    w.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+                    w.mocks.sqs.on(DeleteQueueCommand).resolves({});
+                    w.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
+                    w.mocks.sns.on(UnsubscribeCommand).resolves({});
+                },
+                error: /ended SUCCEEDED, not FAILED Batch\.ShardsFailed/,
+            },
+            6: {
                 what: "a tags-only update that starts a deployment",
                 setup: (w) => serveService(w, [service(1, [deployment("ecs-svc/1", WEB_TD(1))]), service(1, [deployment("ecs-svc/2", WEB_TD(1))], { tags: [{ key: "owner", value: `e2e-${T0}` }] })]),
                 error: /started a new deployment/,
             },
-            6: { what: "a bad deploy that up reports as a success", setup: (w) => serveService(w, [service(2, [deployment("ecs-svc/1", WEB_TD(1))])]), error: /pulumi up succeeded with a task that fails its health check/ },
+            7: { what: "a bad deploy that up reports as a success", setup: (w) => serveService(w, [service(2, [deployment("ecs-svc/1", WEB_TD(1))])]), error: /pulumi up succeeded with a task that fails its health check/ },
         };
 
         it("has a bad case for each of the checks", () => {

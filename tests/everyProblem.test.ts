@@ -199,7 +199,7 @@ describeTable(
 
 describeTable(
     "BatchTask",
-    { image: "public.ecr.aws/aws-cli/aws-cli:2.22.35", user: "1000", network: NETWORK, schedule: { expression: "cron(0 3 * * ? *)" }, retries: { attempts: 2 } },
+    { image: "public.ecr.aws/aws-cli/aws-cli:2.22.35", user: "1000", network: NETWORK, schedule: { expression: "cron(0 3 * * ? *)" }, retries: { attempts: 2 }, parallel: { shards: 10 } },
     [
         ...TASK_MISTAKES,
         { set: { "schedule.expression": "cron(0 3 * * *)" }, problem: "schedule.expression" },
@@ -217,6 +217,8 @@ describeTable(
         { set: { "alerts.onSkipped": "yes" }, problem: "alerts.onSkipped" },
         { set: { concurrency: 0 }, problem: "concurrency" },
         { set: { tracing: "yes" }, problem: "tracing" },
+        { set: { "parallel.shards": 0 }, problem: "parallel.shards" },
+        { set: { "parallel.toleratedFailurePercent": 101 }, problem: "parallel.toleratedFailurePercent" },
     ],
     (args: BatchTaskArgs) => BatchTask.validate("job", args),
 );
@@ -293,6 +295,7 @@ describe("a stack file with several mistakes", () => {
         { set: { "fargate-workloads:batch.architecture": "arm64" }, problem: "fargate-workloads:batch.capacity" },
         { set: { "fargate-workloads:batch.alertEmail": "oncall" }, problem: "fargate-workloads:batch.alertEmail" },
         { set: { "fargate-workloads:batch.noSuccessWithinHours": 0 }, problem: "fargate-workloads:batch.noSuccessWithinHours" },
+        { set: { "fargate-workloads:batch.parallel": { shards: 4 } }, problem: "fargate-workloads:batch.parallel" },
         { set: { "fargate-workloads:network.natGateways": "Two" }, problem: "fargate-workloads:network.natGateways" },
         { set: { "fargate-workloads:logRetentionDays": 8 }, problem: "fargate-workloads:logRetentionDays" },
         { set: { "fargate-workloads:owner": "todo team!" }, problem: "fargate-workloads:owner" },

@@ -253,6 +253,48 @@ describe("IAM least privilege (policy simulator)", () => {
     });
 
     describe("the batch task's roles", () => {
+        it("a sharded job's runner starts, watches and stops its own shards and reads its own Map Runs, nothing of another state machine", async () => {
+            mocks.useStack("test");
+            new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] }, parallel: { shards: 100 } });
+            await mocks.settle();
+            const resources = mocks.all();
+            const { principal, policy } = roleAndPolicy(resources, "job-runner-role");
+            for (const action of JSON.parse(policy).Statement.flatMap((s: { Action: string[] }) => s.Action)) {
+                const [service, name] = action.split(":");
+                assert.ok(await iamActionExists(service, name), `${action} exists in AWS's IAM data`);
+            }
+            const stateMachine = one(resources, T.stateMachine, "job-runner").state.arn;
+            const name = stateMachine.split(":").pop()!;
+            const shard = arn("states", `execution:${name}/shard:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`);
+            const mapRun = arn("states", `mapRun:${name}/shard:6dbfba93-bcff-410b-9b5c-abf41ae9eddb`);
+            const run = arn("states", `execution:${name}:run-20260301T020000Z-a1b2c3d4`);
+            await assertLeastPrivilege(
+                principal,
+                policy,
+                [
+                    { action: "states:StartExecution", resource: stateMachine, why: "the Distributed Map starts each shard as an execution of this state machine" },
+                    { action: "states:DescribeExecution", resource: shard, why: "and watches it" },
+                    { action: "states:StopExecution", resource: shard, why: "and stops it when the Map Run fails" },
+                    { action: "states:GetExecutionHistory", resource: shard, why: "a timed-out shard reads its own history" },
+                    { action: "states:ListMapRuns", resource: run, why: "the run finds its Map Run" },
+                    { action: "states:DescribeMapRun", resource: mapRun, why: "counts its shards" },
+                    { action: "states:ListExecutions", resource: mapRun, why: "lists its failed shards" },
+                    { action: "states:ListExecutions", resource: stateMachine, why: "counts its running runs" },
+                ],
+                [
+                    { action: "states:StartExecution", resource: arn("states", "stateMachine:other"), why: "another state machine" },
+                    { action: "states:StartExecution", resource: `${stateMachine}-2`, why: "one whose name starts like it" },
+                    { action: "states:StopExecution", resource: run, why: "stopping a run" },
+                    { action: "states:StopExecution", resource: arn("states", `execution:other/shard:0f1e2d3c`), why: "another state machine's shards" },
+                    { action: "states:DescribeExecution", resource: arn("states", `execution:${name}-2/shard:0f1e2d3c`), why: "the shards of one whose name starts like it" },
+                    { action: "states:DescribeMapRun", resource: arn("states", "mapRun:other/shard:6dbfba93"), why: "another state machine's Map Run" },
+                    { action: "states:ListMapRuns", resource: arn("states", "execution:other:run-1"), why: "another state machine's runs" },
+                    { action: "states:RedriveExecution", resource: shard, why: "redriving shards" },
+                    { action: "states:UpdateMapRun", resource: mapRun, why: "changing a Map Run's concurrency or tolerance" },
+                ],
+            );
+        });
+
         for (const stack of listStacks(ROOT)) {
             it(`${stack}: the state machine role runs this task definition family only, passing only its two roles`, async () => {
                 const resources = stacks[stack];

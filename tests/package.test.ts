@@ -26,7 +26,7 @@ describe("the importable library", () => {
         assert.strictEqual(pkg.types, "dist/components/index.d.ts");
         assert.deepStrictEqual(pkg.exports["."], { types: "./dist/components/index.d.ts", default: "./lib/index.js" });
         assert.deepStrictEqual(pkg.exports["./testing"], { types: "./dist/components/testing.d.ts", default: "./lib/testing.js" });
-        assert.deepStrictEqual(pkg.files, ["lib/*.js", "dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "docs/batch-cli.md", "README.md", "LICENSE"]);
+        assert.deepStrictEqual(pkg.files, ["lib/*.js", "dist/**/*.js", "dist/**/*.d.ts", "dist/policy/PulumiPolicy.yaml", "dist/policy/package.json", "docs/batch-cli.md", "README.md", "LICENSE"]);
         assert.match(fs.readFileSync(path.join(ROOT, "lib", "index.js"), "utf8"), /require\("\.\/load"\)\("components\/index\.js"\)/);
         assert.match(fs.readFileSync(path.join(ROOT, "lib", "testing.js"), "utf8"), /require\("\.\/load"\)\("components\/testing\.js"\)/);
     });

@@ -219,6 +219,25 @@ describe("npm run plan", () => {
             close(batch.monthly, (730 / 24) * (5 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
         });
 
+        it("costs a sharded job's run as its shards' task time at the modeled minutes plus its state transitions, and shows its peak vCPU and fan-out", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+            const batch = ["    command: ['echo shard $SHARD_INDEX of $SHARD_COUNT']", "    parallel:", "      shards: 100", "      maxConcurrent: 20"];
+            fs.writeFileSync(path.join(dir, "Pulumi.sharded.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("    capacity: spot\n", `    capacity: spot\n${batch.join("\n")}\n`));
+            const plan = await buildPlan(mocks, "sharded", dir);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const runs = 730 / 24;
+            const tasks = line(plan, "Batch export-runner: ");
+            assert.strictEqual(tasks.item, "Batch export-runner: 30.42 runs of 100 shards x 15 min, 20 at once: peak 5 vCPU a run on Fargate Spot or on-demand Fargate");
+            close(tasks.monthly, runs * 100 * (15 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445) * 0.3);
+            // The run's own 9 states, then each shard's StartShard, StaggerStart, RunTask and ShardSucceeded.
+            close(line(plan, "Batch export-runner: Step Functions transitions").monthly, (runs * (9 + 100 * 4) * 0.025) / 1000);
+            assert.ok(plan.cost.assumptions.includes("export-runner: each run has 100 shards, each lasting 15 minutes (at most its timeout) and succeeding on its first attempt; 9 state transitions a run and 4 a shard (409 a run)"));
+            assert.match(plan.diagram.mermaid, /export_runner -->\|"Distributed Map: 100 shards, 20 at once, runTask.sync each"\| export_runner_task/);
+            assert.match(plan.diagram.mermaid, /Batch task export: .*, x 100 shards/);
+            const runner = plan.resources.find((r) => r.name === "export-runner")!;
+            assert.strictEqual(runner.keyInputs.shards, "100 a run (at most), 20 at once, a run failing when over 0% of them fail");
+        });
+
         it("with a worker: shows its queue, scaling policies and Service Connect names, and costs its requests and its tasks at minCount", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
             const worker = ["  fargate-workloads:worker:", "    image: public.ecr.aws/docker/library/python:3.13-slim", "    minCount: 1", "    maxCount: 4", "    capacity: spot"];
@@ -647,11 +666,18 @@ describe("npm run plan", () => {
             const plan = wf.jobs.plan;
             assert.strictEqual(plan.needs, "test", "plans only what passed the tests");
             const steps = plan.steps;
+            // The merge commit's first parent is the base the merge was made on; a moving
+            // origin/<base> would show other pull requests' changes as this one's.
+            const checkout = steps.find((s: any) => String(s.uses).startsWith("actions/checkout"));
+            assert.strictEqual(checkout.with?.["fetch-depth"], 2, "the checkout holds the merge's first parent");
+            const planRun = String(steps.find((s: any) => String(s.run).includes("--compare"))!.run);
+            assert.ok(!/\$\{\{/.test(planRun), "no expression is pasted into the script");
+            assert.ok(planRun.indexOf('git cat-file -e "HEAD^1:Pulumi.$stack.yaml"') >= 0 && planRun.indexOf('git cat-file -e') < planRun.indexOf("--compare"), "a stack new in the change is told apart before comparing");
+            assert.match(planRun, /if \[ "\$status" -ne 0 \]; then\n\s*blocked=1/, "any failed comparison, exit 2 included, blocks once posted");
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => /git fetch .*origin .*github\.base_ref/.test(String(s.run)), "fetches the base branch the shallow checkout lacks"),
-                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "origin/${{ github.base_ref }}"'), "plans, and compares with the base"),
+                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "HEAD^1"'), "plans, and compares with the merge's base"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
                 stepIndex(steps, (s) => String(s.run).startsWith("test \"$(cat plan-out/blocked)\""), "then fails when the update would fail or lose data"),

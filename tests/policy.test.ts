@@ -8,7 +8,8 @@ import { NO_OPTIONS, RecordedResource } from "../components/testing";
 import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
 import * as fc from "fast-check";
 import { scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
-import { checkResourceLimits, scheduleExpressionProblem } from "../policy/awsLimits";
+import { checkResourceLimits, checkStackLimits, scheduleExpressionProblem } from "../policy/awsLimits";
+import { BatchTask } from "../components/batchTask";
 import { scheduleExpression } from "./propertiesArbitraries";
 import { WILDCARD_RESOURCE_ACTIONS } from "../policy/checks";
 import { ecs5ReadOnlyRootFilesystem, policies } from "../policy/policies";
@@ -76,12 +77,22 @@ describe("policy pack (policy/)", () => {
     after(() => mocks.useStack("test"));
 
     describe("the pack", () => {
+        it("has the package.json Pulumi's policy host reads its version from, at the package's version", () => {
+            // @pulumi/policy's PolicyPack refuses to start without a version in the package.json of
+            // the folder it runs in; the build writes dist/policy/package.json from this one.
+            const own = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; files: string[] };
+            const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")) as { version: string; main: string };
+            assert.strictEqual(pack.version, own.version);
+            assert.strictEqual(pack.main, "index.ts");
+            assert.ok(own.files.includes("dist/policy/package.json"), "the package ships the compiled pack's package.json");
+        });
         it("ships in the package as a nodejs CrossGuard pack (dist/policy), on the package's pinned @pulumi/policy", () => {
             const dir = path.join(ROOT, "policy");
             const manifest = parse(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"));
             assert.strictEqual(manifest.runtime, "nodejs");
             assert.ok(typeof manifest.description === "string" && manifest.description.length > 20);
-            assert.ok(!fs.existsSync(path.join(dir, "package.json")), "no package of its own: the pack is part of fargate-workloads and uses its dependencies");
+            const own = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: unknown; devDependencies?: unknown };
+            assert.ok(!own.dependencies && !own.devDependencies, "no dependencies of its own: the pack is part of fargate-workloads and uses its dependencies");
             const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
             // A dependency, not a peer: pulumi preview --policy-pack node_modules/fargate-workloads/dist/policy finds it from there.
             assert.strictEqual(root.dependencies["@pulumi/policy"], "1.21.0");
@@ -587,5 +598,49 @@ describe("policy pack (policy/)", () => {
         it("reports what it cannot read at preview instead of passing it", () => {
             assert.deepStrictEqual(checkResourceLimits("aws:lb/targetGroup:TargetGroup", { port: UNKNOWN_STRING, targetType: "ip" }, "web-tg"), { violations: [], unknown: ["port"] });
         });
+    });
+});
+
+describe("policy pack: a Distributed Map state (a sharded BatchTask)", () => {
+    const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] };
+
+    async function sharded(): Promise<RecordedResource[]> {
+        mocks.useStack("test");
+        new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network, parallel: { shards: 100 } });
+        await mocks.settle();
+        return mocks.all();
+    }
+    const across = (resources: readonly RecordedResource[]) => checkStackLimits(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: asEngineValue(r.state) })));
+
+    it("aws-limits refuses Express children that run .sync, and a concurrency or tolerance AWS refuses", async () => {
+        const definition = JSON.parse((await sharded()).find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!.inputs.definition);
+        const map = definition.States.RunShards;
+        assert.deepStrictEqual(checkResourceLimits("aws:sfn/stateMachine:StateMachine", { definition: JSON.stringify(definition) }, "job-runner").violations, []);
+        map.ItemProcessor.ProcessorConfig.ExecutionType = "EXPRESS";
+        map.MaxConcurrency = 10001;
+        map.ToleratedFailurePercentage = 101;
+        assert.deepStrictEqual(checkResourceLimits("aws:sfn/stateMachine:StateMachine", { definition: JSON.stringify(definition) }, "job-runner").violations, [
+            "RunShards: its EXPRESS child executions cannot run RunTask (arn:aws:states:::ecs:runTask.sync): Express workflows do not support .sync or .waitForTaskToken; use ExecutionType STANDARD",
+            "RunShards.MaxConcurrency (10001) must be a whole number from 0 to 10000",
+            "RunShards.ToleratedFailurePercentage (101) must be from 0 to 100",
+        ]);
+    });
+
+    it("aws-limits-across-resources passes a sharded BatchTask, and fails it when its role may not start or stop its own shards", async () => {
+        const resources = await sharded();
+        assert.deepStrictEqual(across(resources), { violations: [], unknown: [] });
+        const listRuns = resources.find((r) => r.name === "job-runner-list-runs")!;
+        const withoutShards = (sids: string[]) => {
+            const policy = JSON.parse(listRuns.state.policy);
+            policy.Statement = policy.Statement.filter((s: { Sid: string }) => !sids.includes(s.Sid));
+            return resources.map((r) => (r === listRuns ? { ...r, state: { ...r.state, policy: JSON.stringify(policy) } } : r));
+        };
+        const arn = resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!.state.arn as string;
+        const child = `${arn.replace(":stateMachine:", ":execution:")}/shard:00000000-0000-0000-0000-000000000000`;
+        assert.deepStrictEqual(
+            across(withoutShards(["StartShards", "WatchShards"])).violations.map((v) => v.message),
+            [`job-runner state RunShards is a Distributed Map, but its role job-runner-role is not allowed states:StartExecution on ${arn}, states:DescribeExecution on ${child}, states:StopExecution on ${child}: its child executions could not start or be watched`],
+        );
+        assert.strictEqual(across(withoutShards(["WatchShards"])).violations.length, 1);
     });
 });

@@ -389,6 +389,14 @@ const batchFields = {
             fc.constantFrom({ attempts: 1, capacity: { attempts: 21 } }, { attempts: 1, capacity: { intervalSeconds: 100, maxDelaySeconds: 10 } }, { attempts: 1, backoffRate: 11 }),
         ),
     ),
+    parallel: field(
+        int(1, 300).chain((shards) => fc.record({ shards: fc.constant(shards), maxConcurrent: int(1, shards), toleratedFailurePercent: int(0, 10) }, { requiredKeys: ["shards"] })),
+        fc.oneof(
+            fc.constantFrom(0, 10001, 2.5).map((shards) => ({ shards })),
+            int(1, 100).map((shards) => ({ shards, maxConcurrent: shards + 1 })),
+            fc.constantFrom(-1, 101).map((toleratedFailurePercent) => ({ shards: 10, toleratedFailurePercent })),
+        ),
+    ),
     alerts: field(
         fc.record({ email: fc.constant("oncall@example.com"), topicArn: fc.constant(`arn:aws:sns:us-east-1:${ACCOUNT}:oncall`), noSuccessWithinHours: int(1, 168) }, { requiredKeys: ["email"] }),
         fc.oneof(

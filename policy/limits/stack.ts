@@ -1,6 +1,8 @@
 /**
  * ECS across resources: a service or Step Functions task on Fargate Spot must run x86_64 Linux, and
- * a service's load balancer entry must name a container port its task definition maps.
+ * a service's load balancer entry must name a container port its task definition maps. Step
+ * Functions: a state machine with a Distributed Map state lets its role start, watch and stop its
+ * own child executions.
  */
 import { at, eachKnown, known } from "../preview";
 import { allStates, taskArguments } from "./states";
@@ -75,5 +77,70 @@ export function checkStackLimits(resources: readonly StackResource[]): { violati
         }
         return found;
     }, byName);
-    return { violations: checked.results, unknown: [...indexed.unknown, ...checked.unknown] };
+    const maps = checkDistributedMapRoles(resources);
+    return { violations: [...checked.results, ...maps.results], unknown: [...indexed.unknown, ...checked.unknown, ...maps.unknown] };
+}
+
+/** IAM's match of a policy's action or resource `pattern` (`*` any characters, `?` one) against `value`. */
+function iamMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
+}
+
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === "string");
+
+/**
+ * The requests a Distributed Map state's role must be allowed: "Step Functions needs appropriate
+ * permissions to allow the state machine role to invoke the StartExecution API action for the
+ * Distributed Map state" (IAM policies for using Distributed Map states), on the state machine,
+ * and DescribeExecution and StopExecution on its child executions,
+ * `execution:<state machine>/<label>:<id>`.
+ */
+function distributedMapRequests(arn: string, label: string | undefined): { action: string; resource: string }[] {
+    const [head, name] = arn.split(":stateMachine:");
+    const child = `${head}:execution:${name}/${label ?? "00000000-0000-0000-0000-000000000000"}:00000000-0000-0000-0000-000000000000`;
+    return [
+        { action: "states:StartExecution", resource: arn },
+        { action: "states:DescribeExecution", resource: child },
+        { action: "states:StopExecution", resource: child },
+    ];
+}
+
+/**
+ * A state machine with a Distributed Map state whose role's inline policies (all of its policies:
+ * with a managed policy attached, nothing can be told) allow no start, watch or stop of its own
+ * child executions: every Map Run would fail at run time.
+ */
+function checkDistributedMapRoles(resources: readonly StackResource[]): { results: { urn: string; message: string }[]; unknown: string[] } {
+    return eachKnown(resources, (r) => {
+        if (r.type !== "aws:sfn/stateMachine:StateMachine") {
+            return [];
+        }
+        const maps = allStates(parsedOrUndefined(at(r.props, "definition"))).filter(({ state }) => state?.Type === "Map" && state?.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED");
+        if (maps.length === 0) {
+            return [];
+        }
+        const roleArn = known(at(r.props, "roleArn"), "roleArn");
+        const role = resources.find((x) => x.type === "aws:iam/role:Role" && known(at(x.props, "arn"), `${x.name}.arn`) === roleArn);
+        if (!role) {
+            return [];
+        }
+        const roleKeys = [known(at(role.props, "name"), `${role.name}.name`), at(role.props, "id")].filter((k) => typeof k === "string");
+        const ofRole = (x: StackResource) => roleKeys.includes(known(at(x.props, "role"), `${x.name}.role`));
+        if (resources.some((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && ofRole(x))) {
+            return [];
+        }
+        const statements = resources
+            .filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && ofRole(x))
+            .flatMap((x) => ([] as any[]).concat(parsedOrUndefined(known(at(x.props, "policy"), `${x.name}.policy`))?.Statement ?? []));
+        const allows = (action: string, resource: string) =>
+            statements.some((s: any) => s?.Effect === "Allow" && asList(s.Action).some((a) => iamMatches(a, action, true)) && asList(s.Resource).some((p) => iamMatches(p, resource, false)));
+        const arn = known(at(r.props, "arn"), "arn");
+        return maps.flatMap(({ name, state }) => {
+            const missing = distributedMapRequests(arn, state.Label).filter((q) => !allows(q.action, q.resource));
+            return missing.length === 0
+                ? []
+                : [{ urn: r.urn, message: `${r.name} state ${name} is a Distributed Map, but its role ${role.name} is not allowed ${missing.map((q) => `${q.action} on ${q.resource}`).join(", ")}: its child executions could not start or be watched` }];
+        });
+    }, byName);
 }

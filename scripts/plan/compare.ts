@@ -211,16 +211,37 @@ export function renderComparisonJson(c: Comparison): string {
     )}\n`;
 }
 
+/**
+ * Where the base's stack file is: a `--config-dir` inside the project is versioned with it, so the
+ * base reads the same folder of its own checkout; one outside (or the project folder itself when
+ * none was given) is read as given.
+ */
+export function configDirOfBase(options: Pick<PlanOptions, "projectDir" | "configDir">, baseProjectDir: string): string {
+    const relative = path.relative(path.resolve(options.projectDir), path.resolve(options.configDir));
+    if (relative === "") {
+        return baseProjectDir;
+    }
+    return relative.startsWith("..") || path.isAbsolute(relative) ? options.configDir : path.join(baseProjectDir, relative);
+}
+
 /** Evaluates both programs for the stack (in parallel, each in its own process) and plans the update. */
 export async function compare(options: PlanOptions & { readonly compare: string; readonly allowReplace: readonly string[] }, cwd: string): Promise<Comparison | { problems: string[]; exit: 1 | 2 }> {
     const base = resolveBase(options.compare, cwd, options.projectDir);
+    // An interrupted compare removes the base's temporary copy too, then ends as the signal would.
+    const onSignal = (signal: NodeJS.Signals) => {
+        base.cleanup();
+        process.kill(process.pid, signal);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
-        if (!stackFiles(base.projectDir).includes(options.stack)) {
-            return { exit: 2, problems: [`--compare ${options.compare}: the base has no stack file Pulumi.${options.stack}.yaml, so the stack is new there: plan it alone (no --compare)`] };
+        const baseConfigDir = configDirOfBase(options, base.projectDir);
+        if (!stackFiles(baseConfigDir).includes(options.stack)) {
+            return { exit: 2, problems: [`--compare ${options.compare}: the base has no stack file Pulumi.${options.stack}.yaml in ${baseConfigDir}, so the stack is new there: plan it alone (no --compare)`] };
         }
         const common = { stack: options.stack, config: options.config, stackOutputs: options.stackOutputs, invokes: options.invokes, record: true } as const;
         const [before, after] = await Promise.all([
-            evaluateInChild({ ...common, projectDir: base.projectDir, configDir: base.projectDir }),
+            evaluateInChild({ ...common, projectDir: base.projectDir, configDir: baseConfigDir }),
             evaluateInChild({ ...common, projectDir: options.projectDir, configDir: options.configDir }),
         ]);
         if (!before.ok) {
@@ -232,6 +253,8 @@ export async function compare(options: PlanOptions & { readonly compare: string;
         const plan = planUpdate(before.record!, after.record!);
         return { stack: options.stack, base: base.label, plan, ...judge(plan, options.allowReplace), notes: [...base.notes, ...after.record!.notes] };
     } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
         base.cleanup();
     }
 }

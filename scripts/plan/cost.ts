@@ -4,7 +4,7 @@
  * the desired and the maximum count with the spot share), usage items with their assumption
  * stated, and the list of what is left out.
  */
-import { summarizeRunner } from "../../components/batchRunner";
+import { peakVcpu, summarizeRunner } from "../../components/batchRunner";
 import { CronExpressionParser } from "cron-parser";
 import { CapacityProviderStrategyItem, spotTaskCount } from "../../components/capacity";
 import { RecordedResource } from "../../components/testing";
@@ -166,6 +166,29 @@ function loadBalancerOf(svc: RecordedResource, index: ResourceIndex): RecordedRe
     return listener ? index.find(listener.inputs.loadBalancerArn) : undefined;
 }
 
+/**
+ * A sharded job's peak vCPUs, as its Fargate quotas count them: `maxConcurrent` tasks a run (and
+ * `concurrency` runs at once), on each capacity a task may land on.
+ */
+export function batchPeak(run: ReturnType<typeof summarizeRunner>, td: RecordedResource): { run: number; job: number; onDemand: boolean; spot: boolean } | undefined {
+    if (!run.parallel) {
+        return undefined;
+    }
+    const vcpu = Number(td.inputs.cpu) / 1024;
+    const peak = peakVcpu(vcpu, run.parallel.maxConcurrent, strategyOf(run.strategy ? [...run.strategy] : undefined), run.onDemandFallback);
+    return { run: vcpu * run.parallel.maxConcurrent, job: vcpu * run.parallel.maxConcurrent * (run.concurrency ?? 1), onDemand: peak.onDemand > 0, spot: peak.spot > 0 };
+}
+
+/** `, peak 2.5 vCPU (on Fargate Spot or on demand)`: the peak of a sharded job's run, and of its concurrent runs. */
+function batchPeakText(run: ReturnType<typeof summarizeRunner>, td: RecordedResource): string {
+    const peak = batchPeak(run, td);
+    if (!peak) {
+        return "";
+    }
+    const where = [...(peak.spot ? ["Fargate Spot"] : []), ...(peak.onDemand ? ["on-demand Fargate"] : [])].join(" or ");
+    return `, ${run.parallel!.maxConcurrent} at once: peak ${peak.run} vCPU a run${peak.job !== peak.run ? ` (${peak.job} with ${run.concurrency} runs at once)` : ""} on ${where}`;
+}
+
 /** The estimate for a stack's recorded resources in `region`. */
 export function estimateCost(resources: readonly RecordedResource[], region: string): CostReport {
     const { prices, note } = pricesFor(region);
@@ -258,19 +281,28 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
             continue;
         }
         const minutes = Math.min(USAGE_ASSUMPTIONS.batchRunMinutes, (run.timeoutSeconds ?? Infinity) / 60);
-        const hours = (perMonth * minutes) / 60;
+        // A sharded run's task time is its shards': each runs for the modeled minutes.
+        const tasksPerRun = run.parallel?.shards ?? 1;
+        const hours = (perMonth * tasksPerRun * minutes) / 60;
         const strategy = strategyOf(run.strategy ? [...run.strategy] : undefined);
         const spotShare = spotTaskCount(strategy, 1);
         const { hourly, text } = fargateHourly(prices, td);
         const rate = hourly * (1 - spotShare * prices.fargate.spotDiscount);
-        add(`Batch ${sm.name}: ${round(perMonth)} runs of ${minutes} min`, "usage", `${round(hours)} task-hours x ${text}${spotShare ? ` at ${pct(1 - prices.fargate.spotDiscount)} (spot share ${pct(spotShare)})` : ""}`, hours * rate);
+        const what = run.parallel ? `${round(perMonth)} runs of ${tasksPerRun} shards x ${minutes} min${batchPeakText(run, td)}` : `${round(perMonth)} runs of ${minutes} min`;
+        add(`Batch ${sm.name}: ${what}`, "usage", `${round(hours)} task-hours x ${text}${spotShare ? ` at ${pct(1 - prices.fargate.spotDiscount)} (spot share ${pct(spotShare)})` : ""}`, hours * rate);
         if (run.assignPublicIp === "ENABLED") {
             add(`Batch ${sm.name}: public IPv4 while running`, "usage", `${round(hours)} x ${prices.publicIpv4Hour}`, hours * prices.publicIpv4Hour);
         }
-        const transitions = perMonth * USAGE_ASSUMPTIONS.transitionsPerRun;
+        // A sharded run: the run's own states, then each shard's (counted from its definition).
+        const perRun = run.parallel && run.transitions?.shard !== undefined ? run.transitions.run + tasksPerRun * run.transitions.shard : USAGE_ASSUMPTIONS.transitionsPerRun;
+        const transitions = perMonth * perRun;
         add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
         add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
-        assumptions.push(`${sm.name}: each run lasts ${minutes} minutes (at most its timeout) and succeeds on the first attempt; ${USAGE_ASSUMPTIONS.transitionsPerRun} state transitions a run`);
+        assumptions.push(
+            run.parallel
+                ? `${sm.name}: each run has ${tasksPerRun} shards, each lasting ${minutes} minutes (at most its timeout) and succeeding on its first attempt; ${run.transitions!.run} state transitions a run and ${run.transitions!.shard} a shard (${perRun} a run)`
+                : `${sm.name}: each run lasts ${minutes} minutes (at most its timeout) and succeeds on the first attempt; ${USAGE_ASSUMPTIONS.transitionsPerRun} state transitions a run`,
+        );
     }
 
     // A worker's queue: its messages (send, receive, delete) and the receives its idle tasks make while long polling.

@@ -147,11 +147,13 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
         const run = summarizeRunner(parse(sm.inputs.definition));
         const td = index.find(run.taskDefinition);
         const publicIp = run.assignPublicIp === "ENABLED";
-        nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${run.timeoutSeconds}s, ${run.attempts} retries)`, shape: "round" });
+        const fanOut = run.parallel;
+        nodes.push({ id: id(sm), label: `State machine ${sm.name} (timeout ${run.timeoutSeconds}s${fanOut ? " a shard" : ""}, ${run.attempts} retries)`, shape: "round" });
         const taskId = `${id(sm)}_task`;
         const job = resources.find((r) => r.urn === td?.parent)?.name ?? td?.name ?? "?";
-        nodes.push({ id: taskId, label: `Batch task ${job}: ${sizeOf(td)}, runs to completion`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
-        edges.push({ from: id(sm), to: taskId, label: "runTask.sync" });
+        nodes.push({ id: taskId, label: `Batch task ${job}: ${sizeOf(td)}, runs to completion${fanOut ? `, x ${fanOut.shards} shards` : ""}`, shape: "box", group: publicIp ? group("public", "Public subnets") : group("private", "Private subnets") });
+        // A sharded run fans out: one child execution per shard, each with its task.
+        edges.push({ from: id(sm), to: taskId, label: fanOut ? `Distributed Map: ${fanOut.shards} shards, ${fanOut.maxConcurrent} at once, runTask.sync each` : "runTask.sync" });
         for (const d of dataTouchedBy(td?.inputs.taskRoleArn, index, data)) {
             edges.push({ from: taskId, to: id(d) });
         }

@@ -271,6 +271,9 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
                 retries: run.attempts > 0 ? `${run.attempts} after a failed attempt, ${retryWaitsText(run.retryWaitsSeconds)}` : "none",
                 capacityRetries: capacity ? `${capacity.MaxAttempts} from ${capacity.IntervalSeconds}s, jittered, at most ${capacity.MaxDelaySeconds}s apart${run.onDemandFallback ? ", then on demand" : ""}` : "none",
                 capacity: strategyText(run.strategy),
+                ...(run.parallel
+                    ? { shards: `${run.parallel.shards} a run (at most), ${run.parallel.maxConcurrent} at once, a run failing when over ${run.parallel.toleratedFailurePercent}% of them fail` }
+                    : {}),
             };
         }
         case "aws:iam/rolePolicy:RolePolicy": {

@@ -1,5 +1,5 @@
 /**
- * The six checks of the end-to-end test, each a promise the README makes, tested against the
+ * The seven checks of the end-to-end test, each a promise the README makes, tested against the
  * deployed stack. Each returns a one-line detail when the promise holds and throws CheckFailure
  * (or CheckTimeout, through its bounded waits) with what was seen when it does not; each can
  * fail, and tests/e2e.test.ts shows each failing on its bad case.
@@ -100,14 +100,16 @@ async function setConfig(ctx: CheckContext, key: string, path: string, value: un
  * 1. The site answers on its health path, and ECS took no longer than the modeled deploy time to
  * complete the service's deployment. `up` waited for the service's steady state, so the site
  * must answer within a few polls; the model's time is measured where ECS measured it, from the
- * deployment's creation to its COMPLETED rollout (a first deployment has no old tasks to drain
- * or stop, so it should take less than the model; more means the model's task start, an
- * assumption, does not hold).
+ * deployment's creation to its COMPLETED rollout, bake included (a first deployment has no old
+ * tasks to drain or stop, so it should take less than the model; more means the model's task
+ * start, an assumption, or its bake does not hold).
  */
 export const siteAnswers: Check = {
     id: 1,
     name: "the url answers HTTP 200 on the health path, and ECS completed the deployment within the modeled deploy time",
-    timeoutMs: () => 5 * MINUTE,
+    // ECS marks a deployment COMPLETED only after its alarms' bake, which `up`'s wait for steady
+    // state does not include: wait as long as the model allows, and a minute more.
+    timeoutMs: (s) => Math.max(5 * MINUTE, (s.modeledDeploySeconds + 60) * 1000),
     async run(ctx) {
         const target = new URL(ctx.settings.healthPath, output(ctx, "url")).toString();
         const start = ctx.clock.now();
@@ -353,13 +355,75 @@ export const timeoutStops: Check = {
     },
 };
 
+/** The sharding the e2e stack turns on for check 5: three shards, all at once. */
+export const SHARDED_BATCH = { command: ["echo shard $SHARD_INDEX of $SHARD_COUNT"], parallel: { shards: 3, maxConcurrent: 3 } } as const;
+
+/** The input of check 5's run: shard 1 of 3 exits 3 (one shell string, as FAILING_INPUT), the others succeed. */
+export const FAILING_SHARD_INPUT = { command: ['if [ "$SHARD_INDEX" = 1 ]; then exit 3; fi; echo shard $SHARD_INDEX of $SHARD_COUNT'] };
+
+/** How long check 5 keeps reading the topic after the run's alert, to see that it is the only one. */
+export const SECOND_ALERT_WINDOW_MS = 60_000;
+
 /**
- * 5. Changing only the stack's tags starts no new deployment: the services send
+ * 5. A sharded run with one failing shard ends Batch.ShardsFailed with one alert, which names that
+ * shard and its exit code, and no other.
+ */
+export const shardedFailureAlerts: Check = {
+    id: 5,
+    name: "a run of 3 shards whose shard 1 exits 3 ends Batch.ShardsFailed with one alert naming shard 1 and exit code 3",
+    timeoutMs: () => 25 * MINUTE,
+    async run(ctx) {
+        await setConfig(ctx, "fargate-workloads:batch", "command", [...SHARDED_BATCH.command]);
+        await setConfig(ctx, "fargate-workloads:batch", "parallel", { ...SHARDED_BATCH.parallel });
+        ctx.progress("pulumi up with batch.parallel (3 shards)…");
+        await withinDeadline(ctx, "pulumi up (batch.parallel)", (signal) => ctx.stack.up(signal));
+        const topicArn = output(ctx, "alertTopicArn");
+        const created: { listener?: Partial<Listener> } = {};
+        try {
+            const listener = await listen(ctx, topicArn, `${ctx.stack.name}-shards`.slice(0, 80), created);
+            const run = await batchRun(ctx, FAILING_SHARD_INPUT);
+            if (run.view.status !== "FAILED" || run.view.error !== RUN_ERRORS.shardsFailed) {
+                throw new CheckFailure(`run ${run.name} ended ${describeRun(run)}, not FAILED ${RUN_ERRORS.shardsFailed}`);
+            }
+            const alerts: string[] = [];
+            const receive = async () => {
+                const messages = (await ctx.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: listener.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }))).Messages ?? [];
+                alerts.push(...messages.map((m) => notificationOf(m.Body ?? "").message).filter((m) => m.includes(run.name)));
+                return messages.length;
+            };
+            await waitFor(ctx, `the alert of run ${run.name} on queue ${listener.queueUrl}`, 1000, async () => {
+                const read = await receive();
+                return alerts.length > 0 ? { value: true, seen: "the alert" } : { seen: `${read} other message(s)` };
+            });
+            // One alert a run: keep reading for a while, for a second one (one a shard would come now).
+            const until = ctx.clock.now() + SECOND_ALERT_WINDOW_MS;
+            while (ctx.clock.now() < until) {
+                await receive();
+                await sleepWithin(ctx, 1000, () => `timed out reading the alerts of run ${run.name}`);
+            }
+            if (alerts.length !== 1) {
+                throw new CheckFailure(`run ${run.name} sent ${alerts.length} alerts, not one: ${alerts.map((a) => a.split("\n")[0]).join(" | ")}`);
+            }
+            const shardLines = alerts[0].split("\n").filter((l) => l.startsWith("Shard "));
+            if (!/ 1 of 3 shards failed\b/.test(alerts[0].split("\n")[0]) || shardLines.length !== 1 || !shardLines[0].startsWith("Shard 1: failed. Exit code: 3.")) {
+                throw new CheckFailure(`the alert of run ${run.name} does not name shard 1 alone with exit code 3 (${alerts[0].split("\n")[0]}; ${shardLines.join(" | ") || "no shard line"})`);
+            }
+            return `run ${run.name} FAILED ${RUN_ERRORS.shardsFailed}; one alert, naming "${shardLines[0].split(". Stop code")[0]}"`;
+        } finally {
+            if (created.listener) {
+                await stopListening(ctx, created.listener);
+            }
+        }
+    },
+};
+
+/**
+ * 6. Changing only the stack's tags starts no new deployment: the services send
  * `forceNewDeployment` with every update (a capacity change needs it), and the provider leaves
  * tags out of UpdateService, so a tags-only update must not deploy.
  */
 export const scalingKeepsDeployment: Check = {
-    id: 5,
+    id: 6,
     name: "changing only the owner tag starts no new deployment",
     timeoutMs: () => 20 * MINUTE,
     async run(ctx) {
@@ -386,9 +450,9 @@ export const scalingKeepsDeployment: Check = {
 /** The configuration that deploys a web task which never passes its health check: the app listens on another port. */
 export const UNHEALTHY_WEB = { key: "fargate-workloads:web", path: "environment.ASPNETCORE_HTTP_PORTS", value: "8081" } as const;
 
-/** 6. A deploy that fails its health checks rolls back, and `up` reports the failure. */
+/** 7. A deploy that fails its health checks rolls back, and `up` reports the failure. */
 export const badDeployRollsBack: Check = {
-    id: 6,
+    id: 7,
     name: "a deploy that fails its health check rolls back and up reports the failure",
     timeoutMs: () => 40 * MINUTE,
     async run(ctx) {
@@ -421,5 +485,5 @@ export const badDeployRollsBack: Check = {
     },
 };
 
-export const CHECKS: readonly Check[] = [siteAnswers, batchSucceeds, failureAlerts, timeoutStops, scalingKeepsDeployment, badDeployRollsBack];
+export const CHECKS: readonly Check[] = [siteAnswers, batchSucceeds, failureAlerts, timeoutStops, shardedFailureAlerts, scalingKeepsDeployment, badDeployRollsBack];
 

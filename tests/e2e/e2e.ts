@@ -151,6 +151,9 @@ export function checkSettings(config: Record<string, unknown>, pollMs = 5000): C
         healthyThreshold: WEB_SERVICE_DEFAULTS.healthCheck.healthyThreshold,
         deregistrationDelaySeconds: WEB_SERVICE_DEFAULTS.deregistrationDelaySeconds,
         stopTimeoutSeconds: TASK_DEFINITION_DEFAULTS.stopTimeoutSeconds,
+        // The program's web service keeps its default alarms, so ECS watches them through a bake
+        // before it calls a deployment complete, as the plan's model counts it.
+        deploymentAlarms: WEB_SERVICE_DEFAULTS.alarms.rollbackOnAlarm,
     });
     return {
         healthPath: web.healthCheckPath ?? STACK_DEFAULTS.web.healthCheckPath,

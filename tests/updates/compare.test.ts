@@ -8,6 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { planCommand, PlanIo } from "../../scripts/plan/command";
+import { configDirOfBase } from "../../scripts/plan/compare";
 import { ROOT } from "../program";
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "compareProject");
@@ -104,6 +105,23 @@ describe("plan --compare: the update from a base program, offline", function () 
         fs.renameSync(path.join(base, "Pulumi.dev.yaml"), path.join(base, "Pulumi.test.yaml"));
         const noStack = await run(["--compare", base], current);
         assert.strictEqual(noStack.code, 2);
-        assert.match(noStack.err, /the base has no stack file Pulumi\.dev\.yaml, so the stack is new there: plan it alone \(no --compare\)/);
+        assert.match(noStack.err, /the base has no stack file Pulumi\.dev\.yaml in .*, so the stack is new there: plan it alone \(no --compare\)/);
+    });
+
+    it("reads the base's stack file from the same --config-dir inside its own checkout", async () => {
+        const base = project("cfg-base", { fifo: false });
+        const current = project("cfg-current", { fifo: false });
+        for (const dir of [base, current]) {
+            fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
+            fs.renameSync(path.join(dir, "Pulumi.dev.yaml"), path.join(dir, "stacks", "Pulumi.dev.yaml"));
+        }
+        fs.writeFileSync(path.join(current, "stacks", "Pulumi.dev.yaml"), "config:\n  aws:region: eu-west-1\n  compare-fixture:fifo: true\n");
+        const r = await run(["--compare", base, "--config-dir", "stacks"], current);
+        assert.strictEqual(r.code, 1, r.err + r.out);
+        assert.match(r.out, /replace/);
+        // The same folder name in the base; a folder outside the project as given; none: the project.
+        assert.strictEqual(configDirOfBase({ projectDir: current, configDir: path.join(current, "stacks") }, base), path.join(base, "stacks"));
+        assert.strictEqual(configDirOfBase({ projectDir: current, configDir: SCRATCH }, base), SCRATCH);
+        assert.strictEqual(configDirOfBase({ projectDir: current, configDir: current }, base), base);
     });
 });

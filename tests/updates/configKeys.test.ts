@@ -75,6 +75,7 @@ const KEY_CHANGES: Readonly<Record<string, KeyChange>> = {
     "batch.capacity": { edit: batch({ capacity: "on-demand" }) },
     "batch.exportRetentionDays": { edit: batch({ exportRetentionDays: 90 }) },
     "batch.tracing": { edit: batch({ tracing: true }) },
+    "batch.parallel": { edit: batch({ command: ["echo shard $SHARD_INDEX of $SHARD_COUNT"], parallel: { shards: 4 } }) },
     worker: { edit: worker({}) },
     "worker.image": { edit: worker({ image: "public.ecr.aws/docker/library/busybox:1.37" }), withWorker: true },
     "worker.command": { edit: worker({ command: ["sh", "-c", "sleep 3600"] }), withWorker: true },

@@ -2,11 +2,11 @@
  * The update corpus: changes users make to a running stack, each planned from the program before
  * and after (the second `pulumi up`), and what the update must do. `npm run test:updates`.
  */
+import * as assert from "assert";
 import { LoadBalancer, LoadBalancerArgs } from "../../components/loadBalancer";
 import { DeploymentArgs } from "../../components/deployment";
 import { WebService, WebServiceArgs } from "../../components/webService";
 import { RoutingArgs } from "../../components/routing";
-import * as assert from "assert";
 import { planUpdate, ProgramSnapshot } from "../../components/testing";
 import { expectUpdate, pair, program, stack } from "./harness";
 
@@ -215,6 +215,28 @@ describe("the second pulumi up: the update corpus", function () {
         it("changes its timeout", async () => {
             const plan = await pair(() => stack("dev"), () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), timeoutSeconds: 1800 } }));
             expectUpdate(plan, { update: { "export-runner": "definition" }, problems: [] });
+        });
+
+        it("turns parallel on: the runner, its role's policy, the failure rule and the long-run alarm change in place", async () => {
+            const command = ["echo shard $SHARD_INDEX of $SHARD_COUNT"];
+            const plan = await pair(() => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command } }), () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 4 } } }));
+            expectUpdate(plan, { update: { "export-runner": "definition", "export-runner-list-runs": "policy", "export-run-failed": "eventPattern", "export-alarm-long-run": "dimensions" }, problems: [] });
+        });
+
+        it("turns parallel off: the same resources change back in place", async () => {
+            const command = ["echo shard $SHARD_INDEX of $SHARD_COUNT"];
+            const plan = await pair(() => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 4 } } }), () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command } }));
+            expectUpdate(plan, { update: { "export-runner": "definition", "export-runner-list-runs": "policy", "export-run-failed": "eventPattern", "export-alarm-long-run": "dimensions" }, problems: [] });
+        });
+
+        it("changes its shards: only the runner's definition", async () => {
+            const command = ["echo shard $SHARD_INDEX of $SHARD_COUNT"];
+            const plan = await pair(() => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 4 } } }), () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 400, maxConcurrent: 40 } } }));
+            expectUpdate(plan, { update: { "export-runner": "definition" }, problems: [] });
+            assert.deepStrictEqual(
+                plan.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`),
+                ["update export-runner"],
+            );
         });
 
         it("moves to on-demand capacity", async () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -48,11 +49,34 @@ async function runPolicies(resources: readonly RecordedResource[]): Promise<Find
 describe("the policy pack, from the installed package", () => {
     after(() => mocks.useStack("test", { project: "consumer-example" }));
 
-    it("ships as a Node.js policy pack folder that pulumi preview --policy-pack can load", () => {
+    it("starts as pulumi preview --policy-pack starts it: Pulumi's policy host runs the folder and the pack serves", async function () {
+        this.timeout(60_000);
         assert.match(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
-        // The Node.js policy host requires the folder: its index.js constructs the pack.
-        assert.strictEqual(require.resolve(PACK), path.join(PACK, "index.js"));
-        assert.match(fs.readFileSync(path.join(PACK, "index.js"), "utf8"), /new policy_1\.PolicyPack\("fargate-workloads"/);
+        // What the Node.js analyzer plugin runs: @pulumi/pulumi's policy-pack host with the engine's
+        // address and the pack's folder, in that folder. The pack reads its version from the
+        // package.json there and prints the port it serves on; the engine's address is not dialled
+        // until the engine calls, so an unused one will do.
+        const host = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+        const child = spawn(process.execPath, [host, "127.0.0.1:1", PACK], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        try {
+            const port = await new Promise<string>((resolve, reject) => {
+                child.stdout.on("data", (d: Buffer) => {
+                    out += d.toString();
+                    const m = /^(\d+)\s*$/m.exec(out);
+                    if (m) resolve(m[1]);
+                });
+                child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before it served: ${err || out}`)));
+            });
+            assert.ok(Number(port) > 0, `served on port ${port}`);
+        } finally {
+            child.kill();
+        }
+        const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { version: string; main: string };
+        const own = JSON.parse(fs.readFileSync(path.join(PACK, "..", "..", "package.json"), "utf8")) as { version: string };
+        assert.strictEqual(manifest.version, own.version, "the pack reports the package's version");
         assert.ok(policies.length >= 20, `${policies.length} policies`);
     });
 
