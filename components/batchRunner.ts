@@ -1102,6 +1102,8 @@ export interface RunnerSummary {
     readonly attempts: number;
     /** The wait before retry n, as a JSONata expression of `$attempt`. */
     readonly retryWait?: string;
+    /** The wait before each retry in seconds, first retry first (read back from {@link retryWait}). */
+    readonly retryWaitsSeconds?: readonly number[];
     /** The capacity retrier of the first RunTask state, if any. */
     readonly capacityRetry?: { readonly MaxAttempts: number; readonly IntervalSeconds: number; readonly MaxDelaySeconds?: number };
     /** Whether a spot run falls back to on-demand. */
@@ -1131,6 +1133,19 @@ export function successPath(definition: any): { run: string[]; shard?: string[] 
     return states[STATES.run] && states[STATES.start] ? { run: [...admission, STATES.run, STATES.succeeded] } : undefined;
 }
 
+/**
+ * The seconds before each retry: from the wait state's expression as {@link runnerDefinition}
+ * writes it, or from the older definition's retrier (interval x backoff rate^(n-1)).
+ */
+function retryWaitsOf(expression: unknown, legacyRetry: any, attempts: number): number[] | undefined {
+    const backoff = typeof expression === "string" ? /^\{% \$floor\(([\d.]+) \* \$power\(([\d.]+), \$attempt - 1\)\) %\}$/.exec(expression) : null;
+    const [interval, rate] = backoff ? [Number(backoff[1]), Number(backoff[2])] : legacyRetry ? [legacyRetry.IntervalSeconds ?? 1, legacyRetry.BackoffRate ?? 2] : [];
+    if (interval === undefined || rate === undefined) {
+        return undefined;
+    }
+    return Array.from({ length: attempts }, (_, i) => (backoff ? Math.floor(interval * Math.pow(rate, i)) : interval * Math.pow(rate, i)));
+}
+
 /** Reads a runner definition (as {@link runnerDefinition} writes it, or the older JSONPath one). */
 export function summarizeRunner(definition: any): RunnerSummary {
     const map = definition?.States?.[STATES.runShards];
@@ -1141,6 +1156,8 @@ export function summarizeRunner(definition: any): RunnerSummary {
     const judge = attempts[STATES.judge];
     const attemptsCondition = ((judge?.Choices ?? []) as any[]).map((c) => /^\{% \$attempt <= (\d+) %\}$/.exec(c?.Condition ?? "")).find((m) => m);
     const legacyRetry = run.Parameters ? run.Retry?.[0] : undefined;
+    const attemptCount = attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0);
+    const retryWait = attempts[STATES.waitRetry]?.Seconds;
     const guard = definition?.States?.[STATES.countRunning]?.Arguments?.MaxResults;
     const shards = /^\{% \[0\.\.\(\$shards - 1\)\] %\}$/.test(map?.Items ?? "") ? /: (\d+) %\}$/.exec(definition?.States?.[STATES.start]?.Assign?.shards ?? "") : undefined;
     const path = successPath(definition);
@@ -1149,8 +1166,9 @@ export function summarizeRunner(definition: any): RunnerSummary {
         strategy: args.CapacityProviderStrategy,
         assignPublicIp: args.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp,
         timeoutSeconds: run.TimeoutSeconds,
-        attempts: attemptsCondition ? Number(attemptsCondition[1]) : (legacyRetry?.MaxAttempts ?? 0),
-        retryWait: attempts[STATES.waitRetry]?.Seconds,
+        attempts: attemptCount,
+        retryWait,
+        retryWaitsSeconds: retryWaitsOf(retryWait, legacyRetry, attemptCount),
         capacityRetry: run.Arguments ? run.Retry?.[0] : undefined,
         onDemandFallback: attempts[STATES.runOnDemand] !== undefined,
         ...(typeof guard === "number" ? { concurrency: guard - 1 } : {}),

@@ -736,7 +736,7 @@ function resolveAlerts(v: Validator, alerts: BatchTaskAlerts | undefined): Resol
     return resolved;
 }
 
-/** Validates every plain argument and applies the defaults. Throws on the first problem; registers nothing. */
+/** Validates every plain argument and applies the defaults. Throws every problem it found as one error; registers nothing. */
 function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
     const v = new Validator(name);
     v.check(() => validateComponentName(v, name));

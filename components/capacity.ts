@@ -45,9 +45,11 @@ export const CAPACITY_LIMITS = { base: { min: 0, max: 100000 }, weight: { min: 0
  * Turns `capacity` into a capacity provider strategy over FARGATE and FARGATE_SPOT. Always a
  * strategy, never `launchType` (the provider's default launch type is EC2, and a change between a
  * launch type and a strategy replaces a service), so switching between on-demand and spot is an
- * in-place update: the services set `forceNewDeployment`, without which the provider refuses it,
- * and the update starts a new deployment. Fargate Spot runs only x86_64, so spot with `arm64` is an error; an
- * `architecture` that is not known (refused elsewhere) skips that check.
+ * in-place update of the same service (its name, Service Connect names and running count kept):
+ * every service sends `forceNewDeployment` (see `serviceSafetyArgs`), without which the provider
+ * refuses the change, and the update starts a new deployment. Fargate Spot runs only x86_64, so
+ * spot with `arm64` is an error; an `architecture` that is not known (refused elsewhere) skips that
+ * check.
  */
 export function capacityProviderStrategy(v: Validator, capacity: Capacity | undefined, architecture: Architecture | undefined): CapacityProviderStrategyItem[] {
     const value = capacity ?? CAPACITY_DEFAULTS.capacity;

@@ -337,9 +337,10 @@ export function deployMinutes(d: ResolvedDeployment): number {
 }
 
 /**
- * What ECS needs to move traffic itself: a role it assumes (only for this account) that may read
- * the load balancer, move the service's targets between its two target groups and change its
- * rules, and nothing else; and, for Lambda hooks, a role that may invoke exactly them.
+ * What ECS needs to move traffic itself: a role it assumes (trusting `ecs.amazonaws.com` as AWS's
+ * documented trust policy does, see {@link ecsTrustPolicy}) that may read the load balancer, move
+ * the service's targets between its two target groups and change its rules, and nothing else;
+ * and, for Lambda hooks, a role that may invoke exactly them.
  */
 export function createTrafficShifting(
     parent: pulumi.Resource,
@@ -422,7 +423,9 @@ export function serviceBaseArgs(cluster: ResolvedCluster, taskDefinition: aws.ec
 
 /**
  * The safety settings every long-running service shares: a failed deploy rolls back, tasks
- * rebalance over zones, tags reach the tasks, and a capacity change happens in place.
+ * rebalance over zones, tags reach the tasks, and a capacity change happens in place (the same
+ * service, its name, Service Connect names and running count kept), at the price that every update
+ * other than of tags alone starts a new deployment.
  */
 export function serviceSafetyArgs(enableExecuteCommand: boolean, waitForSteadyState: boolean) {
     return {
@@ -434,7 +437,8 @@ export function serviceSafetyArgs(enableExecuteCommand: boolean, waitForSteadySt
         waitForSteadyState,
         // The provider refuses a capacity strategy change without it, and a new service instead
         // would clash with the old one's Service Connect name and start at the configured count.
-        // The provider sends it with every update, so each update of the service deploys anew.
+        // The provider sends it with every update in which anything but tags changed, so each such
+        // update of the service deploys anew (docs/aws-behaviour.md, "A capacity change happens in place").
         forceNewDeployment: true,
     };
 }

@@ -474,7 +474,9 @@ function certificateRole(domain: string): string {
  * group, an HTTP listener (redirecting to HTTPS when a certificate is given), an HTTPS listener
  * with a TLS 1.3 policy and every certificate, and a default answer of 404 so requests that no
  * service's rule matches never reach a service. Services join it with {@link WebService}'s
- * `loadBalancer` and `routing`; their rules get priorities that respect specificity.
+ * `loadBalancer` and `routing`; a rule without an explicit priority gets one derived from a hash
+ * of its service's name and conditions, in a band by specificity (see `derivedPriority`), so
+ * services coming and going never move another's rule.
  *
  * Built only from `@pulumi/aws` resources, every one a child of this component.
  *

@@ -234,8 +234,9 @@ export function createTaskEgressRules(parent: pulumi.Resource, name: string, sec
  * The logical name and options of a security group rule that opens one port to a service's tasks:
  * the port is part of the name, so a new port is a new rule, created before the old one is
  * deleted (an in-place update would close the old port while the running tasks still listen on
- * it, until the new ones are up). The alias keeps the rule of earlier versions, named without its
- * port, as long as the port stays the same.
+ * it, until the new ones are up). The alias adopts the rule an earlier version named without its
+ * port: an update that also changes the port changes that rule in place (the provider updates a
+ * rule's ports without replacing it), so upgrade first, then change the port.
  */
 export function portRuleName(component: string, role: string, port: number): { name: string; opts: { aliases: pulumi.Alias[] } } {
     return { name: childName(component, `${role}-${port}`), opts: { aliases: [{ name: childName(component, role) }] } };

@@ -360,8 +360,8 @@ function validatePort(v: Validator, path: string, port: number): number {
 
 /**
  * Validates the task definition arguments and resolves every default (size, architecture,
- * retention, capacity strategy, containers). Throws an {@link ArgumentError} on the first problem;
- * registers nothing.
+ * retention, capacity strategy, containers). Records every problem it finds on `v` and throws them
+ * as one {@link ArgumentError}; registers nothing.
  */
 export function resolveTaskSpec(v: Validator, name: string, args: TaskDefinitionArgs, options: TaskSpecOptions = {}): TaskSpec {
     if (typeof args !== "object" || args === null) {

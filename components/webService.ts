@@ -78,8 +78,9 @@ export interface OwnLoadBalancerArgs {
 
 /**
  * A load balancer created outside this program (or by another stack): the service adds its target
- * group, a rule on `listenerArn` and the security group rules between the two. Its other rules
- * are unknown here, so `routing.priority` is required.
+ * group (two with a traffic-shifting deployment), a rule on `listenerArn` and the security group
+ * rules between the two. Its other rules are unknown here, so no priority can be derived safely:
+ * `routing.priority` is required.
  */
 export interface ExistingLoadBalancerArgs {
     /** ARN of the load balancer. */
@@ -185,7 +186,11 @@ export interface WebServiceArgs extends TaskDefinitionArgs {
     readonly healthCheckGracePeriodSeconds?: number;
     /** Tasks to run; with `autoscaling`, only the starting count (later changes are ignored so a deploy never resets a scaled-out service). @default 2 */
     readonly desiredCount?: number;
-    /** Rolling deployment bounds. @default { minHealthyPercent: 100, maxPercent: 200 } */
+    /**
+     * How a new version replaces the old: a rolling deploy within its bounds, or one of ECS's
+     * traffic-shifting strategies (see {@link DeploymentArgs}).
+     * @default { strategy: "rolling", minHealthyPercent: 100, maxPercent: 200 }
+     */
     readonly deployment?: DeploymentArgs;
     /**
      * Make `pulumi up` wait until the deployment completes, so a rollout that never stabilises, or
@@ -244,7 +249,11 @@ export const WEB_SERVICE_DEFAULTS = {
     port: 8080,
     /** One task is not highly available: two spread over two AZs survive one failing. */
     desiredCount: 2,
-    /** A new target is healthy after one passing check, so the interval bounds how soon it takes traffic; 200 only, so a redirect to a login page is not healthy. */
+    /**
+     * A new target takes traffic after one passing check (the ELB guide) or `healthyThreshold` of
+     * them (the ECS guide's reading; docs/aws-behaviour.md), so the interval bounds how soon; 200
+     * only, so a redirect to a login page is not healthy.
+     */
     healthCheck: { path: "/", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" },
     /** AWS's 300 s adds five minutes to every deploy; 30 s lets most requests finish. */
     deregistrationDelaySeconds: 30,
@@ -772,8 +781,9 @@ function loadBalancerArnSuffix(arn: pulumi.Input<string>): pulumi.Output<string>
  *
  * The load balancer is the service's own (give its settings) or shared with other services (give
  * a {@link LoadBalancer} and `routing`): either way the service adds its target group, one
- * listener rule and the security group rules that let the load balancer, and only it, reach the
- * tasks.
+ * listener rule (a traffic-shifting deployment adds a second target group, and `testTraffic` a
+ * test rule) and the security group rules, named after the container port, that let the load
+ * balancer, and only it, reach the tasks.
  *
  * Built only from `@pulumi/aws` resources, every one a child of this component and reachable
  * through the public fields. Every argument is validated before anything is created.

@@ -240,6 +240,13 @@ describe("BatchTask runner (the state machine, run with the JSONata engine)", ()
         assert.strictEqual((recovering.output as any).attempt, 2);
     });
 
+    it("reads back the waits before each retry as the state machine waits them, for the plan", async () => {
+        const definition = await definitionOf({ retries: { attempts: 4, intervalSeconds: 7, backoffRate: 1.5 } });
+        const run = await runStateMachine(definition, {}, context, runTasks(exited(1)));
+        assert.deepStrictEqual(run.waits.map((w) => w.seconds), [7, 10, 15, 23]);
+        assert.deepStrictEqual(summarizeRunner(definition).retryWaitsSeconds, [7, 10, 15, 23]);
+    });
+
     it("does not retry with attempts 0", async () => {
         const run = await runStateMachine(await definitionOf({ retries: { attempts: 0 } }), {}, context, runTasks(exited(1)));
         assert.strictEqual(runTaskCalls(run.calls).length, 1);

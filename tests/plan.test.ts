@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { listStacks } from "../app/stackFile";
-import { requireFresh } from "../components/testing";
+import { RecordedResource, requireFresh } from "../components/testing";
 import { conditionText, inlineRuleText, statementText, vpcRuleText } from "../scripts/plan/access";
 import { parseCommandLine, USAGE } from "../scripts/plan/cli";
 import { WebService } from "../components/webService";
 import { estimateCost, runsPerMonth, toStandardCron } from "../scripts/plan/cost";
-import { planResources } from "../scripts/plan/model";
+import { planResources, retryWaitsText } from "../scripts/plan/model";
 import { buildPlan, listenerRouting, Plan } from "../scripts/plan/plan";
 import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
 import { ROOT } from "./program";
@@ -25,12 +25,25 @@ function line(plan: Plan, start: string) {
     return found;
 }
 
+/** The plan of a stack file of this repository, with what its program registered: evaluated once, read by every test that only reads it. */
+const evaluated = new Map<string, Promise<{ plan: Plan; resources: readonly RecordedResource[] }>>();
+function evaluatedOnce(stack: "dev" | "prod"): Promise<{ plan: Plan; resources: readonly RecordedResource[] }> {
+    if (!evaluated.has(stack)) {
+        evaluated.set(
+            stack,
+            buildPlan(mocks, stack).then((plan) => ({ plan, resources: [...mocks.resources] })),
+        );
+    }
+    return evaluated.get(stack)!;
+}
+const planOf = async (stack: "dev" | "prod") => (await evaluatedOnce(stack)).plan;
+
 describe("npm run plan", () => {
     after(() => mocks.useStack("test"));
 
     describe("cost", () => {
         it("models dev's fixed hourly items: under $35 a month of infrastructure, plus its alarms and dashboard", async () => {
-            const plan = await buildPlan(mocks, "dev");
+            const plan = await planOf("dev");
             const alb = 0.0225 * H; // 16.425
             const ipv4 = 3 * 0.005 * H; // two load balancer addresses and one task address: 10.95
             const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H; // one ARM64 task of 0.25 vCPU / 0.5 GB: 7.20875
@@ -51,7 +64,7 @@ describe("npm run plan", () => {
         });
 
         it("models prod's NAT gateways, their addresses and tasks at the desired and the maximum count", async () => {
-            const plan = await buildPlan(mocks, "prod");
+            const plan = await planOf("prod");
             const perTask = (0.5 * 0.03238 + 1 * 0.00356) * H; // arm64, 0.5 vCPU / 1 GB: 14.4175
             close(line(plan, "NAT gateways of vpc: 2 (OnePerAz)").monthly, 2 * 0.045 * H); // 65.70
             close(line(plan, "NAT gateways of vpc: 2 Elastic IPs").monthly, 2 * 0.005 * H); // 7.30
@@ -74,17 +87,18 @@ describe("npm run plan", () => {
         });
 
         it("counts what each further service on the shared load balancer adds: its tasks and their addresses", async () => {
-            const dev = await buildPlan(mocks, "dev");
+            const dev = await planOf("dev");
             // One ARM64 task and its public IPv4 (10.85875), and the service's six alarms reading 8 metrics (0.80).
             const task = (0.25 * 0.03238 + 0.5 * 0.00356) * H + 0.005 * H + 8 * 0.1;
             assert.deepStrictEqual(dev.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 11.66 }]);
             close(dev.cost.perService[0].monthly, task);
             assert.match(renderText(dev), /\n {2}Each further service like web-service on todo-alb adds \$11\.66 a month \(its tasks, their addresses and its alarms; the load balancer is shared\)\n/);
-            const prod = await buildPlan(mocks, "prod");
+            const prod = await planOf("prod");
             assert.deepStrictEqual(prod.cost.perService, [{ service: "web-service", loadBalancer: "todo-alb", monthly: 29.64 }], "two private tasks, no addresses, its alarms");
         });
 
         it("costs the dev stack with a second web service on its load balancer exactly one service's tasks and addresses more", async () => {
+            // Evaluated here: the second service joins the resources this evaluation leaves in the mocks.
             const one = await buildPlan(mocks, "dev");
             // The second service joins the stack's listener as a service of another program would.
             const recorded = [...mocks.resources];
@@ -110,7 +124,7 @@ describe("npm run plan", () => {
         });
 
         it("lists every alarm with what it reads, its threshold and whom it notifies, and the dashboard's widgets", async () => {
-            const prod = await buildPlan(mocks, "prod");
+            const prod = await planOf("prod");
             assert.deepStrictEqual(
                 prod.alarms.map((a) => a.name),
                 ["export-alarm-long-run", "export-no-success-alarm", "export-schedule-dlq-alarm", "todo-alarm-lb-5xx-rate", "todo-alarm-lb-no-target", "web-alarm-5xx-rate", "web-alarm-cpu-high", "web-alarm-memory-high", "web-alarm-p99-latency", "web-alarm-tasks-below-desired", "web-alarm-unhealthy-targets"],
@@ -139,14 +153,14 @@ describe("npm run plan", () => {
         });
 
         it("lists the firewall's rules and where it logs, without which headers (prod; dev has no firewall)", async () => {
-            const prod = await buildPlan(mocks, "prod");
+            const prod = await planOf("prod");
             assert.deepStrictEqual(prod.firewalls.map((f) => f.name), ["todo-waf"]);
             assert.match(prod.firewalls[0].rules[prod.firewalls[0].rules.length - 1], /^logs every inspected request to aws-waf-logs-todo-[0-9a-f]+, kept 365 days, without authorization, cookie$/);
             assert.match(renderText(prod), /\n {4}logs every inspected request to aws-waf-logs-todo-/);
         });
 
         it("lists each listener's rules in evaluation order, with its default answer", async () => {
-            const prod = await buildPlan(mocks, "prod");
+            const prod = await planOf("prod");
             assert.deepStrictEqual(prod.routing, [
                 { loadBalancer: "todo-alb", listener: "HTTP :80", rules: ["default: redirect to HTTPS :443 (HTTP_301)"] },
                 { loadBalancer: "todo-alb", listener: "HTTPS :443", rules: ["23220: host todo.example.com -> forward to web-tg", 'default: answer 404 "Not found"'] },
@@ -156,7 +170,7 @@ describe("npm run plan", () => {
         });
 
         it("states its usage assumptions and what it leaves out", async () => {
-            const plan = await buildPlan(mocks, "dev");
+            const plan = await planOf("dev");
             close(line(plan, "Load balancer todo-alb: capacity units").monthly, 1 * 0.008 * H);
             const batch = line(plan, "Batch export-runner:");
             // 730 / 24 runs of 15 minutes on spot: 7.604 task-hours x (0.25 x 0.04048 + 0.5 x 0.004445) x 0.3
@@ -168,6 +182,13 @@ describe("npm run plan", () => {
             for (const item of ["Container Insights", "data transfer", "SQS", "SNS", "S3", "KMS"]) {
                 assert.ok(plan.cost.excluded.some((e) => e.includes(item)), `${item} is listed as left out`);
             }
+            // The access logs' storage has its line, so it is not also left out; without access logs it is.
+            close(line(plan, "Access logs todo-access-logs: storage").monthly, 0.5 * (90 / 30) * 0.023);
+            assert.deepStrictEqual(plan.cost.excluded.filter((e) => e.startsWith("S3")), ["S3 requests, and storage other than the access logs' (exports)"]);
+            const { resources } = await evaluatedOnce("dev");
+            const withoutAccessLogs = estimateCost(resources.filter((r) => r.name !== "todo-access-logs-lifecycle"), "us-east-1");
+            assert.ok(!withoutAccessLogs.lines.some((l) => l.item.startsWith("Access logs")));
+            assert.deepStrictEqual(withoutAccessLogs.excluded.filter((e) => e.startsWith("S3")), ["S3 storage and requests (exports, access logs)"]);
             close(plan.cost.monthlyTotal, plan.cost.fixedMonthly + plan.cost.usageMonthly);
         });
 
@@ -278,8 +299,8 @@ describe("npm run plan", () => {
 
     describe("resources and diagram", () => {
         it("lists every resource under its parent component, with counts per type", async () => {
-            const plan = await buildPlan(mocks, "dev");
-            assert.strictEqual(plan.resources.length, mocks.resources.length);
+            const { plan, resources } = await evaluatedOnce("dev");
+            assert.strictEqual(plan.resources.length, resources.length);
             const service = plan.resources.find((r) => r.name === "web-service")!;
             assert.strictEqual(service.parent, "web");
             assert.deepStrictEqual(service.keyInputs.desiredCount, 1);
@@ -293,13 +314,13 @@ describe("npm run plan", () => {
             const rule = plan.resources.find((r) => r.type === "aws:lb/listenerRule:ListenerRule")!;
             assert.deepStrictEqual([rule.name, rule.parent, rule.keyInputs], ["web-http-rule", "web", { listener: "todo-http", priority: 49657, conditions: "path /*", actions: ["forward to web-tg"] }]);
             const text = renderText(plan);
-            assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources/);
+            assert.match(text, /^Plan for stack dev \(project fargate-workloads, region us-east-1\): \d+ resources\nEstimated \$45\.58 a month \(\$38\.88 fixed \+ \$6\.70 usage\), itemised under "Monthly cost estimate"\n/);
             assert.match(text, /\n {2}fargate-workloads:ecs:WebService {2}web\n {4}aws:cloudwatch\/logGroup:LogGroup {2}web-logs\n/);
             assert.match(text, /awsx:ec2:Vpc {2}vpc {2}\(awsx component: children not visible under mocks\)/);
         });
 
         it("shows IAM actions per role and the schedule", async () => {
-            const plan = await buildPlan(mocks, "prod");
+            const plan = await planOf("prod");
             const policy = plan.resources.find((r) => r.name === "export-schedule-policy")!;
             assert.deepStrictEqual(policy.keyInputs, {
                 role: "export-schedule-role",
@@ -309,14 +330,22 @@ describe("npm run plan", () => {
             assert.deepStrictEqual(schedule.keyInputs, { expression: "cron(0 3 * * ? *)", timezone: "UTC", state: "ENABLED", target: "export-runner", deadLetterQueue: "export-schedule-dlq" });
             const vpc = plan.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
             assert.ok(vpc.willCreate!.includes("2 NAT gateways (OnePerAz), each with an Elastic IP"));
+            const runner = plan.resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
+            assert.strictEqual(runner.keyInputs.retries, "2 after a failed attempt, waiting 300 s, then 600 s", "prod waits five minutes, then ten");
         });
 
-        // The two tests below read one plan of prod: it does not change between them.
-        let prodPlan: Promise<Plan> | undefined;
-        const planOfProd = () => (prodPlan ??= buildPlan(mocks, "prod"));
+        it("says in words how long the runner waits before each retry", () => {
+            assert.strictEqual(retryWaitsText([60, 120]), "waiting 60 s, then 120 s");
+            assert.strictEqual(retryWaitsText([10]), "waiting 10 s before it");
+            assert.strictEqual(retryWaitsText([30, 30, 30]), "waiting 30 s before each");
+            assert.strictEqual(retryWaitsText([5, 7, 11, 17]), "waiting 5 s, 7 s, 11 s, then 17 s");
+            assert.strictEqual(retryWaitsText([60, 120, 240, 480, 960]), "waiting 60 s, then 120 s, growing to 960 s before the last");
+            assert.strictEqual(retryWaitsText(undefined), "waiting as its definition says");
+        });
+
 
         it("shows the conditions of IAM statements, in role, trust and resource policies", async () => {
-            const plan = await planOfProd();
+            const plan = await planOf("prod");
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
             assert.ok(
                 (keyInputs("web-task-policy").statements as string[]).includes("Allow kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/* when kms:ViaService = ssm.us-east-1.amazonaws.com"),
@@ -335,7 +364,7 @@ describe("npm run plan", () => {
         });
 
         it("shows every security group's rules by direction, protocol, ports and peer, and each rule resource's own", async () => {
-            const plan = await planOfProd();
+            const plan = await planOf("prod");
             const keyInputs = (name: string) => plan.resources.find((r) => r.name === name)!.keyInputs;
             assert.deepStrictEqual(keyInputs("todo-alb-sg"), {
                 inbound: ["tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"],
@@ -365,7 +394,7 @@ describe("npm run plan", () => {
         });
 
         it("draws dev: internet, HTTP listener, target group, service and job in public subnets, table and bucket", async () => {
-            const { mermaid, dot } = (await buildPlan(mocks, "dev")).diagram;
+            const { mermaid, dot } = (await planOf("dev")).diagram;
             for (const expected of [
                 "flowchart LR",
                 'internet(("Internet"))',
@@ -385,24 +414,47 @@ describe("npm run plan", () => {
             }
             assert.ok(!mermaid.includes("private"), "dev has no private subnets");
             assert.ok(mermaid.includes('export_runner -.->|"failed runs"| alerts'), "dev alerts too, to the stack's topic, without a subscriber");
+            assert.ok(mermaid.includes('alerts("SNS topic alerts")'), "the topic once, by its kind and name");
+            assert.ok(!/nat|waf/i.test(mermaid), "dev has neither NAT gateways nor a firewall");
             assert.match(dot, /^digraph "fargate-workloads dev" \{/);
             assert.ok(dot.includes("subgraph cluster_public {"));
             assert.ok(dot.includes('todo_http -> web_tg [label="49657: path /*"];'));
         });
 
-        it("draws prod: HTTPS with the redirect, tasks in private subnets, the alert topic", async () => {
-            const { mermaid, dot } = (await buildPlan(mocks, "prod")).diagram;
+        it("draws prod: HTTPS with the redirect, tasks in private subnets going out through the NAT gateways, the firewall and its logs, the alarms and the alert topic", async () => {
+            const prod = await planOf("prod");
+            const { mermaid, dot } = prod.diagram;
             for (const expected of [
                 'subgraph private["Private subnets"]',
                 'todo_http -.->|"301 redirect"| todo_https',
                 'todo_https("HTTPS :443, else 404")',
                 'todo_https -->|"23220: host todo.example.com"| web_tg',
                 'export_runner -.->|"failed runs"| alerts',
+                'alerts("SNS topic alerts, 1 email subscription")',
+                'vpc_nat["2 NAT gateways of vpc (OnePerAz), an Elastic IP each"]',
+                'vpc_nat -->|"outbound"| internet',
+                "web_service --> vpc_nat",
+                "export_runner_task --> vpc_nat",
+                'todo_waf["WAF web ACL todo-waf: 3 rules"]',
+                'todo_waf -.->|"filters requests"| todo_alb',
+                'todo_waf_logs[("Log group aws-waf-logs-todo-…, kept 365 days")]',
+                'todo_waf -->|"request logs"| todo_waf_logs',
+                'todo_alb -.->|"access logs"| todo_access_logs',
+                'web_alarms("6 alarms of web: 5xx-rate, cpu-high, memory-high, p99-latency, tasks-below-desired, unhealthy-targets")',
+                'web_service -.->|"metrics"| web_alarms',
+                'web_alarms -.->|"notify"| alerts',
+                'todo_alarms("2 alarms of todo: lb-5xx-rate, lb-no-target")',
+                'export_alarms("3 alarms of export: long-run, no-success, schedule-dlq")',
             ]) {
                 assert.ok(mermaid.includes(expected), `Mermaid has ${expected}`);
             }
             const privateBlock = mermaid.slice(mermaid.indexOf('subgraph private["Private subnets"]'));
             assert.ok(privateBlock.slice(0, privateBlock.indexOf("end")).includes("web_service["), "the service sits in the private subnets");
+            const publicBlock = mermaid.slice(mermaid.indexOf('subgraph public["Public subnets"]'));
+            assert.ok(publicBlock.slice(0, publicBlock.indexOf("end")).includes("vpc_nat["), "the NAT gateways sit in the public subnets");
+            const drawnAlarms = [...mermaid.matchAll(/^ {4}\w+_alarms\("(\d+) alarms? of /gm)].reduce((n, m) => n + Number(m[1]), 0);
+            assert.strictEqual(drawnAlarms, prod.alarms.length, "every alarm in one of the nodes");
+            assert.ok(!/\b(\w+) \1\b/.test(mermaid.replace(/\|"[^"]*"\|/g, "")), "no label says a word twice in a row");
             assert.ok(dot.includes("subgraph cluster_private {"));
             assert.ok(dot.includes("export_runner -> alerts [label=\"failed runs\", style=dashed];"));
         });
@@ -422,8 +474,33 @@ describe("npm run plan", () => {
             assert.strictEqual(subscription.keyInputs.endpoint, "[secret]");
         });
 
+        it("shows in the README and docs/ what npm run plan prints: each excerpt of the text as it is, each diagram whole", async () => {
+            const docs = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+            const plans = { dev: await planOf("dev"), prod: await planOf("prod") };
+            let excerpts = 0;
+            let diagrams = 0;
+            for (const file of docs) {
+                const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+                // A sample of the text output starts with its first line; "[…]" stands for lines left out.
+                for (const [, block] of text.matchAll(/```text\n(Plan for stack [\s\S]*?)```/g)) {
+                    const stack = /^Plan for stack (\w+) /.exec(block)![1] as keyof typeof plans;
+                    const output = renderText(plans[stack]);
+                    for (const part of block.split("[…]\n")) {
+                        assert.ok(output.includes(part), `${file}: this part of the ${stack} sample is not in npm run plan's output:\n${part}`);
+                        excerpts++;
+                    }
+                }
+                // A diagram of the plan names the stack's load balancer as the plan labels it (a drawing by hand need not).
+                for (const [, block] of [...text.matchAll(/```mermaid\n(flowchart LR\n[\s\S]*?)```/g)].filter(([, b]) => b.includes('todo_alb["Load balancer todo-alb"]'))) {
+                    assert.ok(Object.values(plans).some((p) => p.diagram.mermaid === block), `${file}: a diagram that is neither stack's:\n${block}`);
+                    diagrams++;
+                }
+            }
+            assert.ok(excerpts >= 3 && diagrams >= 1, `found ${excerpts} excerpts and ${diagrams} diagrams`);
+        });
+
         it("renders Markdown with the Mermaid diagram and JSON with stack, resources and cost", async () => {
-            const plan = await buildPlan(mocks, "dev");
+            const plan = await planOf("dev");
             const md = renderMarkdown(plan);
             assert.match(md, /^## Plan: stack `dev`\n/);
             assert.ok(md.includes("```mermaid\nflowchart LR\n"));
@@ -501,65 +578,6 @@ describe("npm run plan", () => {
         });
     });
 
-    describe("the command", function () {
-        // Each test starts Node twice (the command, then the evaluation with the Pulumi SDK): give it the child's own time limit.
-        this.timeout(60000);
-        const run = (...args: string[]) =>
-            spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "plan", "register.js"), path.join(ROOT, "cli", "bin.ts"), "plan", ...args], {
-                cwd: ROOT,
-                encoding: "utf8",
-                timeout: 60000,
-            });
-
-        // npm itself, as the usage says: -s keeps npm's banner out of the plan.
-        const npmRun = (...args: string[]) =>
-            spawnSync(process.env.npm_execpath ? process.execPath : "npm", [...(process.env.npm_execpath ? [process.env.npm_execpath] : []), "run", "-s", "plan", "--", ...args], {
-                cwd: ROOT,
-                encoding: "utf8",
-                timeout: 60000,
-            });
-
-        it("loads no Pulumi SDK itself, nor do the batch commands: only the evaluation's child process does", () => {
-            const script = 'require("./scripts/plan/command"); require("./cli/main"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("@pulumi"))))';
-            const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "plan", "register.js"), "-e", script], { cwd: ROOT, encoding: "utf8" });
-            assert.deepStrictEqual([result.status, JSON.parse(result.stdout)], [0, []], result.stderr);
-        });
-
-        it("prints the usage for --help on stdout, exit 0", () => {
-            const result = run("--help");
-            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [0, USAGE, ""]);
-        });
-
-        it("exits 2 with the problem and the usage on stderr and nothing on stdout for a bad flag", () => {
-            const result = run("--format", "yaml");
-            assert.deepStrictEqual([result.status, result.stdout, result.stderr], [2, "", `plan: --format must be text, markdown or json (got "yaml")\n\n${USAGE}`]);
-        });
-
-        it("writes plan.json, plan.md, architecture.mmd and architecture.dot with --out, and JSON alone on stdout with npm run -s", () => {
-            const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-            const result = npmRun("--stack", "prod", "--format", "json", "--out", out);
-            assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(fs.readdirSync(out).sort(), ["architecture.dot", "architecture.mmd", "plan.json", "plan.md"]);
-            const json = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-            assert.strictEqual(json.stack, "prod");
-            assert.deepStrictEqual(JSON.parse(result.stdout), json);
-            assert.ok(fs.readFileSync(path.join(out, "architecture.mmd"), "utf8").startsWith("flowchart LR"));
-            fs.rmSync(out, { recursive: true, force: true });
-        });
-
-        it("prints the program's own errors for a bad stack file and exits non-zero", () => {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bad-"));
-            fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  fargate-workloads:web:\n    cpu: big\n    colour: blue\n");
-            const result = run("--stack", "bad", "--config-dir", dir);
-            assert.strictEqual(result.status, 1);
-            assert.strictEqual(result.stdout, "");
-            assert.ok(result.stderr.startsWith("Stack bad is refused, as pulumi preview would refuse it:\nInvalid stack configuration (2 problems):"), result.stderr);
-            assert.ok(result.stderr.includes('fargate-workloads:web.cpu ("big") must be a number; write it as one'));
-            assert.ok(result.stderr.includes("fargate-workloads:web.colour is not a known key"));
-            fs.rmSync(dir, { recursive: true, force: true });
-        });
-    });
-
     describe("GitHub workflows", () => {
         const workflow = (name: string) => parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", name), "utf8"));
         const stepIndex = (steps: any[], test: (s: any) => boolean, what: string) => {
@@ -581,7 +599,7 @@ describe("npm run plan", () => {
         it("tests and tests the package on Node.js 22 and 24, then plans every stack and its update from the base branch into the summary and a sticky comment, then previews where credentials exist", () => {
             const wf = workflow("pull-request.yml");
             assert.ok("pull_request" in wf.on);
-            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test", "npm run test:package"]);
+            assertTestsOnSupportedNodes(wf.jobs.test, ["npm ci", "npm test", "npm run test:commands", "npm run test:package"]);
             const plan = wf.jobs.plan;
             assert.strictEqual(plan.needs, "test", "plans only what passed the tests");
             const steps = plan.steps;

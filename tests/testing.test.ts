@@ -94,6 +94,26 @@ describe("mock harness", () => {
         assert.strictEqual(await outputValue(queue.url), "https://sqs.us-east-1.amazonaws.com/123456789012/unknowns-" + mocks.one("aws:sqs/queue:Queue").state.name.split("-").pop());
     });
 
+    it("useFastStackTraces: Pulumi's tracked promises carry no stack trace, and every other error keeps its frames", async () => {
+        // tests/setup.ts called it; calling it again changes nothing.
+        testing.useFastStackTraces();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const tracker = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: ((p: Promise<unknown>, ctx: unknown) => Promise<unknown>) & { withoutStackTraces?: true } };
+        assert.strictEqual(tracker.debuggablePromise.withoutStackTraces, true, "Pulumi's promise tracker is wrapped once (the module moved if not)");
+        const limit = Error.stackTraceLimit;
+        const tracked = Promise.resolve(42);
+        assert.strictEqual(await tracker.debuggablePromise(tracked, "resource web-tg"), 42, "the promise's value passes through");
+        assert.strictEqual((tracked as unknown as { _debugStackTrace: string })._debugStackTrace, "Error", "captured without frames");
+        assert.strictEqual((tracked as unknown as { _debugCtx: string })._debugCtx, "resource web-tg", "the context a report of pending promises prints");
+        assert.ok(limit > 0);
+        assert.strictEqual(Error.stackTraceLimit, limit, "the limit is back for every other error");
+        assert.match(new Error("elsewhere").stack!, /^Error: elsewhere\n {4}at /);
+        // A registration goes through the tracker and still completes.
+        new aws.sqs.Queue("traced", {});
+        await mocks.settle();
+        assert.ok(mocks.one("aws:sqs/queue:Queue", "traced"));
+    });
+
     it("keeps the public API of fargate-workloads/testing: its exports and MockRecorder's members", () => {
         assert.deepStrictEqual(Object.keys(testing).sort(), ["MOCK_ACCOUNT", "MockRecorder", "NO_OPTIONS", "describeUpdate", "installMocks", "isSecretValue", "outputValue", "planUpdate", "requireFresh", "snapshotOf", "unsecret", "useFastStackTraces"]);
         const methods = new Set<string>();

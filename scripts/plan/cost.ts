@@ -72,13 +72,19 @@ export const USAGE_ASSUMPTIONS = {
     idleReceivesPerTaskMonth: 3 * 60 * 730,
 } as const;
 
+/** What S3 costs the estimate leaves out: access logs' storage has a line of its own where a stack has them. */
+const S3_EXCLUDED = {
+    unpriced: "S3 storage and requests (exports, access logs)",
+    accessLogsPriced: "S3 requests, and storage other than the access logs' (exports)",
+} as const;
+
 export const EXCLUDED = [
     "Container Insights metrics",
     "data transfer, including NAT gateway processing ($0.045 per GB)",
     "SQS requests of dead-letter queues (a few a month)",
     "Service Connect and the Cloud Map namespace it registers tasks in (not priced here)",
     "SNS (alert messages)",
-    "S3 storage and requests (exports, access logs)",
+    S3_EXCLUDED.unpriced,
     "KMS requests (a bucket key keeps the export bucket's few)",
     "DynamoDB on-demand requests and storage",
     "Route 53 hosted zone and queries",
@@ -377,7 +383,7 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         lines: lines.map((l) => ({ ...l, monthly: round(l.monthly), monthlyAtMax: round(l.monthlyAtMax) })),
         perService,
         assumptions,
-        excluded: [...EXCLUDED],
+        excluded: EXCLUDED.map((e) => (e === S3_EXCLUDED.unpriced && lines.some((l) => l.item.startsWith("Access logs ")) ? S3_EXCLUDED.accessLogsPriced : e)),
         notes: note ? [note] : [],
     };
 }

@@ -1,11 +1,12 @@
 /**
  * The stack's architecture as a graph (internet, load balancer and listeners, target group,
- * service and tasks in their subnets, the batch schedule, state machine and task, the table and
- * the bucket, the alert topic), rendered as Mermaid (shown by GitHub) and Graphviz DOT.
+ * service and tasks in their subnets, the NAT gateways, the web ACL and its logs, the batch
+ * schedule, state machine and task, the table and the bucket, the alarms and the alert topic),
+ * rendered as Mermaid (shown by GitHub) and Graphviz DOT.
  */
 import { summarizeRunner } from "../../components/batchRunner";
 import { RecordedResource } from "../../components/testing";
-import { ResourceIndex, ruleConditionsText, serviceCalls } from "./model";
+import { ResourceIndex, ruleConditionsText, serviceCalls, vpcWillCreate } from "./model";
 
 export interface GraphNode {
     readonly id: string;
@@ -165,7 +166,7 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
                 const topic = index.find(target.inputs.arn);
                 const topicId = topic ? id(topic) : "alert_topic";
                 if (!nodes.some((n) => n.id === topicId)) {
-                    nodes.push({ id: topicId, label: `SNS alerts ${topic?.name ?? ""}`.trim(), shape: "round" });
+                    nodes.push({ id: topicId, label: topic ? topicLabel(topic, index) : "SNS topic", shape: "round" });
                 }
                 edges.push({ from: id(sm), to: topicId, label: "failed runs", dashed: true });
             }
@@ -174,8 +175,113 @@ export function architectureGraph(resources: readonly RecordedResource[]): Graph
     for (const d of data) {
         nodes.push({ id: id(d), label: `${d.type.startsWith("aws:dynamodb") ? "DynamoDB table" : "S3 bucket"} ${d.name}`, shape: "database" });
     }
-    return { nodes, edges, groups };
+    const graph = { nodes, edges, groups };
+    addNatGateways(graph, index, group);
+    addFirewalls(graph, index);
+    addAccessLogs(graph, index);
+    addAlarms(graph, index);
+    return graph;
 }
+
+/** "SNS topic alerts, 1 email subscription". */
+function topicLabel(topic: RecordedResource, index: ResourceIndex): string {
+    const protocols = index.ofType("aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.topic === topic.state.arn).map((s) => String(s.inputs.protocol));
+    const counts = [...new Set(protocols)].map((p) => `${protocols.filter((x) => x === p).length} ${p} subscription${protocols.filter((x) => x === p).length > 1 ? "s" : ""}`);
+    return [`SNS topic ${topic.name}`, ...counts].join(", ");
+}
+
+function addNode(graph: Graph, node: GraphNode): void {
+    if (!graph.nodes.some((n) => n.id === node.id)) {
+        graph.nodes.push(node);
+    }
+}
+
+/**
+ * The NAT gateways an awsx VPC will create (out of the mocks' sight), in the public subnets: the
+ * way out of the private subnets' tasks to the internet, and an hourly cost of the plan.
+ */
+function addNatGateways(graph: Graph, index: ResourceIndex, group: (gid: string, label: string) => string): void {
+    const vpcs = index.ofType("awsx:ec2:Vpc").filter((v) => vpcWillCreate(v.inputs).natGateways > 0);
+    for (const vpc of vpcs) {
+        const { natGateways } = vpcWillCreate(vpc.inputs);
+        const nat = `${id(vpc)}_nat`;
+        addNode(graph, { id: nat, label: `${natGateways} NAT gateway${natGateways > 1 ? "s" : ""} of ${vpc.name} (${vpc.inputs.natGateways?.strategy}), an Elastic IP each`, shape: "box", group: group("public", "Public subnets") });
+        addNode(graph, { id: "internet", label: "Internet", shape: "circle" });
+        graph.edges.push({ from: nat, to: "internet", label: "outbound" });
+        // With one VPC every private task goes out through it; with several, which one is not known here.
+        if (vpcs.length === 1) {
+            for (const task of graph.nodes.filter((n) => n.group === "private")) {
+                graph.edges.push({ from: task.id, to: nat });
+            }
+        }
+    }
+}
+
+/** Each web ACL, the load balancer it filters and the log group it writes every inspected request to. */
+function addFirewalls(graph: Graph, index: ResourceIndex): void {
+    for (const association of index.ofType("aws:wafv2/webAclAssociation:WebAclAssociation")) {
+        const lb = index.find(association.inputs.resourceArn);
+        const acl = index.find(association.inputs.webAclArn);
+        const wafId = acl ? id(acl) : `${id(association)}_acl`;
+        const rules = Array.isArray(acl?.inputs.rules) ? acl.inputs.rules.length : undefined;
+        addNode(graph, { id: wafId, label: acl ? `WAF web ACL ${acl.name}: ${rules} rule${rules === 1 ? "" : "s"}` : "WAF web ACL made elsewhere", shape: "box" });
+        if (lb) {
+            graph.edges.push({ from: wafId, to: id(lb), label: "filters requests", dashed: true });
+        }
+        for (const logging of index.ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").filter((c) => acl && c.inputs.resourceArn === acl.state.arn)) {
+            for (const group of (logging.inputs.logDestinationConfigs ?? []).map((arn: unknown) => index.find(arn)).filter((g: RecordedResource | undefined) => g !== undefined)) {
+                addNode(graph, { id: id(group), label: `Log group ${group.inputs.name ?? (group.inputs.namePrefix ? `${group.inputs.namePrefix}…` : group.name)}${group.inputs.retentionInDays ? `, kept ${group.inputs.retentionInDays} days` : ""}`, shape: "database" });
+                graph.edges.push({ from: wafId, to: id(group), label: "request logs" });
+            }
+        }
+    }
+}
+
+/** Where a load balancer and a bucket write their access logs, so a log bucket is not drawn alone. */
+function addAccessLogs(graph: Graph, index: ResourceIndex): void {
+    const drawn = (r: RecordedResource | undefined): r is RecordedResource => r !== undefined && graph.nodes.some((n) => n.id === id(r));
+    for (const lb of index.ofType("aws:lb/loadBalancer:LoadBalancer").filter((l) => l.inputs.accessLogs?.enabled)) {
+        const bucket = index.find(lb.inputs.accessLogs.bucket);
+        if (drawn(bucket)) {
+            graph.edges.push({ from: id(lb), to: id(bucket), label: "access logs", dashed: true });
+        }
+    }
+    for (const logging of index.ofType("aws:s3/bucketLogging:BucketLogging")) {
+        const [source, target] = [index.find(logging.inputs.bucket), index.find(logging.inputs.targetBucket)];
+        if (drawn(source) && drawn(target)) {
+            graph.edges.push({ from: id(source), to: id(target), label: "access logs", dashed: true });
+        }
+    }
+}
+
+/**
+ * The alarms, one node per component that made them (a node per alarm would crowd the diagram:
+ * the plan's "Alarms" section lists each), from what they watch to the topics they notify.
+ */
+function addAlarms(graph: Graph, index: ResourceIndex): void {
+    const alarms = index.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    const owners = [...new Set(alarms.map((a) => a.parent))];
+    for (const owner of owners) {
+        const component = index.resources.find((r) => r.urn === owner);
+        const own = alarms.filter((a) => a.parent === owner);
+        const prefix = component ? `${component.name}-` : "";
+        const short = own.map((a) => a.name.replace(prefix, "").replace(/^alarm-/, "").replace(/-alarm$/, "")).sort();
+        const alarmsId = `${component ? id(component) : "stack"}_alarms`;
+        addNode(graph, { id: alarmsId, label: `${own.length} alarm${own.length > 1 ? "s" : ""}${component ? ` of ${component.name}` : ""}: ${short.join(", ")}`, shape: "round" });
+        // What they watch: the service, load balancer or state machine the same component made.
+        for (const watched of index.resources.filter((r) => component && r.parent === owner && WATCHED.includes(r.type) && graph.nodes.some((n) => n.id === id(r)))) {
+            graph.edges.push({ from: id(watched), to: alarmsId, label: "metrics", dashed: true });
+        }
+        const topics = [...new Set(own.flatMap((a) => [...(a.inputs.alarmActions ?? []), ...(a.inputs.okActions ?? [])]))].map((arn) => index.find(arn)).filter((t) => t?.type === "aws:sns/topic:Topic");
+        for (const topic of new Set(topics as RecordedResource[])) {
+            addNode(graph, { id: id(topic), label: topicLabel(topic, index), shape: "round" });
+            graph.edges.push({ from: alarmsId, to: id(topic), label: "notify", dashed: true });
+        }
+    }
+}
+
+/** The resources whose metrics a component's alarms read, drawn as nodes above. */
+const WATCHED = ["aws:lb/loadBalancer:LoadBalancer", "aws:ecs/service:Service", "aws:sfn/stateMachine:StateMachine"];
 
 const quote = (s: string) => s.replace(/"/g, "'");
 

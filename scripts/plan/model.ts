@@ -135,6 +135,21 @@ function actionText(a: any, index: ResourceIndex): string {
     }
 }
 
+/** "waiting 60 s, then 120 s" (what the runner's wait state computes for each retry), in words. */
+export function retryWaitsText(waits: readonly number[] | undefined): string {
+    if (waits === undefined || waits.length === 0) {
+        return "waiting as its definition says";
+    }
+    if (waits.every((w) => w === waits[0])) {
+        return `waiting ${waits[0]} s before ${waits.length === 1 ? "it" : "each"}`;
+    }
+    const s = waits.map((w) => `${w} s`);
+    if (s.length <= 4) {
+        return `waiting ${s.slice(0, -1).join(", ")}, then ${s[s.length - 1]}`;
+    }
+    return `waiting ${s[0]}, then ${s[1]}, growing to ${s[s.length - 1]} before the last`;
+}
+
 const COMPARISONS: Readonly<Record<string, string>> = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: ">=", LessThanThreshold: "<", LessThanOrEqualToThreshold: "<=" };
 
 /** An alarm as a reviewer reads it: "HTTPCode_Target_5XX_Count Sum ... > 5 in 3 of 5 x 60 s -> alerts (ALARM, OK)". */
@@ -148,7 +163,6 @@ export function alarmText(i: any, index: ResourceIndex): string {
     return `${what} ${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${i.threshold} in ${i.datapointsToAlarm ?? i.evaluationPeriods} of ${i.evaluationPeriods} x ${period} s -> ${actions} (${on})`;
 }
 
-/** A web ACL's rules in evaluation order: "10 aws-common-rules: AWS AWSManagedRulesCommonRuleSet". */
 /**
  * The Service Connect calls between the stack's ECS services: an outbound rule of a service's
  * security group to another service's group is a call (the components make no other such rule).
@@ -171,6 +185,7 @@ export function serviceCalls(index: ResourceIndex): { readonly caller: RecordedR
     );
 }
 
+/** A web ACL's rules in evaluation order: "10 aws-common-rules: AWS AWSManagedRulesCommonRuleSet". */
 export function wafRulesText(rules: any[] | undefined): string[] {
     return [...(rules ?? [])]
         .sort((a, b) => a.priority - b.priority)
@@ -253,7 +268,7 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
             return {
                 runs: index.label(run.taskDefinition),
                 timeoutSeconds: run.timeoutSeconds,
-                retries: run.attempts > 0 ? `${run.attempts} after a failed attempt, waiting ${run.retryWait}` : "none",
+                retries: run.attempts > 0 ? `${run.attempts} after a failed attempt, ${retryWaitsText(run.retryWaitsSeconds)}` : "none",
                 capacityRetries: capacity ? `${capacity.MaxAttempts} from ${capacity.IntervalSeconds}s, jittered, at most ${capacity.MaxDelaySeconds}s apart${run.onDemandFallback ? ", then on demand" : ""}` : "none",
                 capacity: strategyText(run.strategy),
                 ...(run.parallel
@@ -303,8 +318,6 @@ export function keyInputs(r: RecordedResource, index: ResourceIndex): Record<str
             return { containerInsights: (i.settings ?? []).find((s: any) => s.name === "containerInsights")?.value };
         case "aws:sns/topicSubscription:TopicSubscription":
             return { protocol: i.protocol, endpoint: i.endpoint };
-        case "aws:cloudwatch/metricAlarm:MetricAlarm":
-            return { metric: `${i.namespace} ${i.metricName}`, condition: `${i.comparisonOperator} ${i.threshold} for ${i.evaluationPeriods} x ${i.period}s` };
         case "awsx:ec2:Vpc":
             return { cidrBlock: i.cidrBlock, availabilityZones: i.numberOfAvailabilityZones, natGateways: i.natGateways?.strategy };
         case "awsx:ecr:Image":

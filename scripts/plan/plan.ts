@@ -54,7 +54,6 @@ export function listenerRouting(resources: readonly RecordedResource[]): Listene
     }));
 }
 
-/** The alarms and dashboards of the stack, as the plan lists them. */
 /** Where a web ACL logs, and what it leaves out, as the plan prints it. */
 function wafLoggingText(acl: RecordedResource, index: ResourceIndex): string[] {
     const logging = index.ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").find((c) => c.inputs.resourceArn === acl.state.arn);
@@ -66,6 +65,7 @@ function wafLoggingText(acl: RecordedResource, index: ResourceIndex): string[] {
     return [`logs every inspected request to ${group ? `${group.state.name}, kept ${group.inputs.retentionInDays} days` : "its log destination"}${redacted.length ? `, without ${redacted.join(", ")}` : ""}`];
 }
 
+/** The alarms, dashboards and web ACLs of the stack, as the plan lists them. */
 export function monitoring(resources: readonly RecordedResource[]): Pick<Plan, "alarms" | "dashboards" | "firewalls"> {
     const index = new ResourceIndex(resources);
     return {

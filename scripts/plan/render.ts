@@ -50,10 +50,16 @@ function costRows(plan: Plan): string[][] {
     return plan.cost.lines.map((l) => [l.item, l.kind, l.arithmetic, money(l.monthly), l.monthlyAtMax !== l.monthly ? money(l.monthlyAtMax) : ""]);
 }
 
+/** The total a reader looks for first, as the text and the Markdown open with it. */
+function totalText(c: Plan["cost"]): string {
+    return `${money(c.monthlyTotal)} a month (${money(c.fixedMonthly)} fixed + ${money(c.usageMonthly)} usage)${c.monthlyTotalAtMax !== c.monthlyTotal ? `, ${money(c.monthlyTotalAtMax)} at the maximum scale` : ""}`;
+}
+
 export function renderText(plan: Plan): string {
     const c = plan.cost;
     const out = [
         `Plan for stack ${plan.stack} (project ${plan.project}, region ${plan.region}): ${plan.resources.length} resources`,
+        `Estimated ${totalText(c)}, itemised under "Monthly cost estimate"`,
         ...plan.notes.map((n) => `  note: ${n}`),
         "",
         "Resources",
