@@ -88,7 +88,8 @@ export interface RunnerParallel {
 export const SHARD_LIMITS = {
     /**
      * The most shards a run may have: Distributed Map runs up to 10,000 child executions at once,
-     * so every shard can run at once, and the map's items and result stay well under 256 KiB.
+     * so every shard can run at once, and the map's items and (without a tolerance) its result of
+     * empty outputs stay well under 256 KiB; with a tolerance the results go to S3 ({@link RESULT_WRITER}).
      */
     shards: 10000,
     /**
@@ -109,50 +110,25 @@ export const SHARD_LIMITS = {
 } as const;
 
 /**
- * How big the Map state's result can grow (Step Functions refuses a state result over 256 KiB
- * with `States.DataLimitExceeded`, which no catcher catches). Without a ResultWriter a succeeded
- * shard adds its output `{}` and a comma. A failed one, within the tolerance, adds its execution
- * as AWS returns it ("If a child workflow execution fails, Step Functions returns its execution
- * result unchanged. The results would be equivalent to having set Transformation to NONE"): ARNs,
- * name, dates, status, redrive fields, error and the shard's cause, about 2,000 characters, and
- * its input as escaped JSON text (at most twice its characters). "The results" may mean every
- * child's once one has failed, so with a failure every succeeded shard is counted as such a record
- * too (about 850 characters without a cause, counted at 1,000, plus its input).
+ * Where a sharded run with a tolerance writes its shards' results: a ResultWriter to S3, so the
+ * Map state's result is only a reference (`MapRunArn`, `ResultWriterDetails`), whatever the
+ * shards and their failures (without it, the result holds every failed shard's execution record
+ * and would pass the 256 KiB of a state, `States.DataLimitExceeded`, which no catcher catches).
+ * Step Functions writes under `<prefix>/<Map Run id>/`: a `manifest.json` and the executions of
+ * each status in files of their own.
  */
-export const MAP_RESULT = { succeededBytes: 3, succeededRecordBytes: 1000, failedBytes: 3000, limitBytes: 262144 } as const;
+export const RESULT_WRITER = {
+    /** The runs' results are under `runs/<run id>/` of the job's results bucket. */
+    prefix: "runs",
+    /** Days the results are kept: long enough to look into a run's failures, short enough to cost nothing. */
+    expirationDays: 14,
+} as const;
 
-/**
- * The bytes of a shard's item as a Map result counts them (its JSON text): Step Functions
- * measures payloads as UTF-8, so a character outside printable ASCII counts as its longest form,
- * a six-character `\uXXXX` escape (a UTF-8 character takes at most 4 bytes, 2 UTF-16 units).
- */
-export function itemBytes(json: string): number {
-    return json.replace(/[^ -~]/g, "xxxxxx").length;
+/** True when a sharded job's runs write their shards' results to S3: with a tolerance (without one, a failed shard fails the map and no result is kept). */
+export function writesResults(parallel: Pick<RunnerParallel, "toleratedFailurePercent"> | undefined): boolean {
+    return parallel !== undefined && parallel.toleratedFailurePercent > 0;
 }
 
-/** Failed shards a run of `shards` may have and still succeed: AWS fails the Map Run when failed / total x 100 exceeds the percentage. */
-export function toleratedFailures(shards: number, percent: number): number {
-    return Math.floor((shards * percent) / 100);
-}
-
-/**
- * The Map state's result with `failed` failed shards of `shards`, each shard's input `itemChars`
- * long: outputs only when none failed, else every shard's execution record.
- */
-export function mapResultBytesWith(shards: number, failed: number, itemChars: number): number {
-    return failed === 0 ? shards * MAP_RESULT.succeededBytes : failed * (MAP_RESULT.failedBytes + 2 * itemChars) + (shards - failed) * (MAP_RESULT.succeededRecordBytes + 2 * itemChars);
-}
-
-/** The Map state's result at its largest: every tolerated failure with an input of `itemChars`, the rest succeeded. */
-export function mapResultBytes(shards: number, percent: number, itemChars: number): number {
-    return mapResultBytesWith(shards, toleratedFailures(shards, percent), itemChars);
-}
-
-/** The most failed shards of `shards` whose result still fits 256 KiB (0 when even one would not). */
-export function failuresThatFit(shards: number, itemChars: number): number {
-    const perShard = MAP_RESULT.succeededRecordBytes + 2 * itemChars;
-    return Math.max(0, Math.min(shards, Math.floor((MAP_RESULT.limitBytes - shards * perShard) / (MAP_RESULT.failedBytes - MAP_RESULT.succeededRecordBytes))));
-}
 
 /** The input one shard's child execution gets (the Map state's ItemSelector): its index, the count, the run's identity and input. */
 export function shardItem(shard: number, count: number, run: { id: string; startedAt: string }, input: unknown): { shard: number; count: number; run: { id: string; startedAt: string }; input: unknown } {
@@ -194,6 +170,8 @@ export interface RunnerSpec {
     readonly alertOnSkipped: boolean;
     /** Run each run as shards, child executions of a Distributed Map state. */
     readonly parallel?: RunnerParallel;
+    /** The bucket a sharded run with a tolerance writes its shards' results to ({@link writesResults}). */
+    readonly resultBucket?: pulumi.Input<string>;
 }
 
 /** vCPUs on each Fargate capacity provider, as AWS counts them against the account's quotas. */
@@ -340,8 +318,8 @@ function containerOverride(sharded: boolean): string {
  * A well-formed input is then measured as ECS will count its overrides (the same JSON as
  * {@link taskOverrides}, with the identity of the run and of its last attempt, and of its last
  * shard), so an input ECS would refuse at RunTask is refused before any task starts. A sharded
- * job's input may set `shards`, within `parallel.shards`; with a tolerance, the Map state's result
- * at its largest ({@link mapResultBytes}) must stay under 256 KiB.
+ * job's input may set `shards`, within `parallel.shards` (with a tolerance, the shards' results go
+ * to S3, so neither their count nor the input's size is bounded by the Map state's 256 KiB).
  */
 function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
     const keys = parallel ? SHARDED_RUN_INPUT_KEYS : RUN_INPUT_KEYS;
@@ -364,15 +342,6 @@ function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
         $exists($in.shards) and ($type($in.shards) != "number" or $in.shards != $floor($in.shards) or $in.shards < 1 or $in.shards > ${parallel.shards}) ? ["shards must be a whole number from 1 to ${parallel.shards} (the job's parallel.shards)"] : []`
         : "";
     const shardCount = parallel ? `$n := $exists($in.shards) ? $in.shards : ${parallel.shards};` : "";
-    // The largest result: every tolerated failure's record, and every other shard's, with the last
-    // shard's item as its input (mapResultBytesWith).
-    // Step Functions counts UTF-8 bytes: a character outside printable ASCII counts as its longest
-    // escape, six (itemBytes).
-    const item = `$length($replace($string({"shard": $n - 1, "count": $n, "run": {"id": $states.context.Execution.Name, "startedAt": $states.context.Execution.StartTime}, "input": $in}), /[^ -~]/, "xxxxxx"))`;
-    const resultProblem =
-        parallel && parallel.toleratedFailurePercent > 0
-            ? ` : ($failed := $floor($n * ${parallel.toleratedFailurePercent} / 100); $bytes := $failed = 0 ? $n * ${MAP_RESULT.succeededBytes} : $failed * (${MAP_RESULT.failedBytes} + 2 * ${item}) + ($n - $failed) * (${MAP_RESULT.succeededRecordBytes} + 2 * ${item}); $bytes > ${MAP_RESULT.limitBytes} ? ["its " & $string($n) & " shards with ${parallel.toleratedFailurePercent}% tolerated could end with " & $string($failed) & " failed shards whose executions make the Map state's result about " & $string($bytes) & " bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows: run fewer shards, or shorten the input"] : [])`
-            : " : []";
     return `{% (
     $in := $states.input;
     $found := 
@@ -390,7 +359,7 @@ function inputProblems(lastAttempt: number, parallel?: RunnerParallel): string {
     )${parallel ? `${shardsProblem})` : ""};
     ${shardCount}
     $size := $count($found) > 0 ? 0 : $length(${override});
-    $count($found) > 0 ? [$found] : $size > ${RUN_LIMITS.overrideChars} ? ["its command and environment make the task's container overrides " & $string($size) & " characters with the runner's ${[...Object.values(RUN_ENVIRONMENT), ...(parallel ? Object.values(SHARD_ENVIRONMENT) : [])].join(", ")}, over the ${RUN_LIMITS.overrideChars} ECS allows (JSON formatting included): pass large values by reference, such as an S3 key"]${resultProblem}
+    $count($found) > 0 ? [$found] : $size > ${RUN_LIMITS.overrideChars} ? ["its command and environment make the task's container overrides " & $string($size) & " characters with the runner's ${[...Object.values(RUN_ENVIRONMENT), ...(parallel ? Object.values(SHARD_ENVIRONMENT) : [])].join(", ")}, over the ${RUN_LIMITS.overrideChars} ECS allows (JSON formatting included): pass large values by reference, such as an S3 key"] : []
 ) %}`;
 }
 
@@ -444,9 +413,14 @@ export const STATES = {
  * inputs always give the same text.
  */
 export function runnerDefinition(spec: RunnerSpec): pulumi.Output<string> {
+    if (writesResults(spec.parallel) && spec.resultBucket === undefined) {
+        throw new Error(`${spec.name}: a sharded runner with a tolerance needs the bucket its shards' results are written to`);
+    }
     return pulumi
-        .all([spec.ctx.partition, spec.ctx.region, spec.clusterArn, spec.taskDefinitionArn, pulumi.output(spec.subnetIds), spec.securityGroupId, spec.topicArn])
-        .apply(([partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn]) => JSON.stringify(definition(spec, { partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn })));
+        .all([spec.ctx.partition, spec.ctx.region, spec.clusterArn, spec.taskDefinitionArn, pulumi.output(spec.subnetIds), spec.securityGroupId, spec.topicArn, spec.resultBucket])
+        .apply(([partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn, resultBucket]) =>
+            JSON.stringify(definition(spec, { partition, region, cluster, taskDefinition, subnets, securityGroup, topicArn, ...(resultBucket !== undefined ? { resultBucket } : {}) })),
+        );
 }
 
 interface Resolved {
@@ -457,6 +431,7 @@ interface Resolved {
     readonly subnets: string[];
     readonly securityGroup: string;
     readonly topicArn: string;
+    readonly resultBucket?: string;
 }
 
 function runTaskState(spec: RunnerSpec, r: Resolved, strategy: readonly CapacityProviderStrategyItem[], onCapacityExhausted: string, to: Endings): Record<string, unknown> {
@@ -940,7 +915,8 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
     const kind = str(RUN_FAILURES.shardsFailed);
     // JSONata: the failed shards' count (0 when the Map Run's counts could not be read: the text says so).
     const failedCount = "($counts ? $counts.Failed + $counts.TimedOut : 0)";
-    const headline = `($counts and ${failedCount} > 0 ? 'failed: ' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed' : $mapError.Error = 'States.ExceedToleratedFailureThreshold' ? 'failed: more shards failed than tolerated' : 'failed: its shards could not run (' & $string($mapError.Error) & ')')`;
+    // A write of the results that failed fails the map whatever the shards did: said first.
+    const headline = `($mapError.Error = 'States.ResultWriterFailed' ? 'failed: the results of its shards could not be written to S3' : $counts and ${failedCount} > 0 ? 'failed: ' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed' : $mapError.Error = 'States.ExceedToleratedFailureThreshold' ? 'failed: more shards failed than tolerated' : 'failed: its shards could not run (' & $string($mapError.Error) & ')')`;
     const shardLine = `function($f) { $exists($f.shard) ? 'Shard ' & $string($f.shard) & ': ' & $f.headline & '. Exit code: ' & ($f.exitCode != null ? $string($f.exitCode) : 'none') & '. Stop code: ' & ($f.stopCode ? $f.stopCode : 'none') & '. Stop reason: ' & ($f.stopReason ? $f.stopReason : 'none') & '. Attempts: ' & $string($f.attempt) & ' of ${spec.retries.attempts + 1}' & ($f.onDemand ? ' (the last on on-demand Fargate)' : '') & ($f.detail ? '. ' & $replace($f.detail, /\\.$/, '') : '') & '. Logs: ' & ($f.taskArn ? ${logLinkOf(spec, r, "$f.taskArn")} : 'no task ran') : 'Shard (not read): ' & $f.execution & ': ' & $string($f.error) & ' ' & $substring($string($f.cause), 0, 300) }`;
     const message = [
         `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headline} & ' (tolerated: ${parallel.toleratedFailurePercent}%).'`,
@@ -949,6 +925,7 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
         `($counts ? 'Shards: ' & $string($shards) & ': ' & $string($counts.Succeeded) & ' succeeded, ' & $string(${failedCount}) & ' failed, ' & $string($counts.Aborted) & ' stopped when the run failed, ' & $string($counts.Pending) & ' not started' & ($counts.Running > 0 ? ', ' & $string($counts.Running) & ' still running' : '') : 'Shards: ' & $string($shards) & ' (their counts could not be read: ' & $string($readError) & ')')`,
         "'Error of the Map state: ' & $string($mapError.Error)",
         "'Cause: ' & $substring($string($mapError.Cause), 0, 500)",
+        ...(writesResults(parallel) ? [`'Results of the shards (kept ${RESULT_WRITER.expirationDays} days): s3://${r.resultBucket}/${RESULT_WRITER.prefix}/' & $run.id & '/'`] : []),
         // The listed shards' lines, then how many more failed.
         `$join($append($append(
             [$count($failedShards) > 0 ? 'Failed shards (' & $string($count($failedShards)) & ' of ' & $string(${failedCount}) & ', the last to end, by shard):' : 'Failed shards: none could be read' & ($readError ? ' (' & $string($readError) & ')' : '')],
@@ -982,7 +959,13 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
             Label: SHARD_LIMITS.label,
             MaxConcurrency: parallel.maxConcurrent,
             ToleratedFailurePercentage: parallel.toleratedFailurePercent,
-            // One entry per shard: not kept in the history.
+            // With a tolerance, the shards' results (a failed one's is its whole execution record)
+            // go to S3 and the state's result is only where they went: any number of failed shards
+            // fits. JSONata states give the bucket and prefix as Arguments (Parameters in JSONPath).
+            ...(writesResults(parallel)
+                ? { ResultWriter: { Resource: `arn:${r.partition}:states:::s3:putObject`, Arguments: { Bucket: r.resultBucket, Prefix: `{% '${RESULT_WRITER.prefix}/' & $run.id %}` } } }
+                : {}),
+            // One entry per shard (or the reference to them): not kept in the history.
             Output: {},
             Catch: [{ ErrorEquals: ["States.ALL"], Next: STATES.findMapRun, Assign: { mapError: "{% $states.errorOutput %}" }, Output: {} }],
             Next: STATES.findMapRun,
@@ -1112,6 +1095,8 @@ export interface RunnerSummary {
     readonly concurrency?: number;
     /** A sharded job's fan-out: its Map state's items (the shards of a run whose input does not say), concurrency and tolerance. */
     readonly parallel?: RunnerParallel;
+    /** Whether a sharded run writes its shards' results to S3 (its Map state's ResultWriter). */
+    readonly writesResults?: boolean;
     /**
      * State transitions of a run that succeeds on its first attempt (each state entered is one):
      * the run's own, and each shard's for a sharded job.
@@ -1172,7 +1157,7 @@ export function summarizeRunner(definition: any): RunnerSummary {
         capacityRetry: run.Arguments ? run.Retry?.[0] : undefined,
         onDemandFallback: attempts[STATES.runOnDemand] !== undefined,
         ...(typeof guard === "number" ? { concurrency: guard - 1 } : {}),
-        ...(map && shards ? { parallel: { shards: Number(shards[1]), maxConcurrent: map.MaxConcurrency, toleratedFailurePercent: map.ToleratedFailurePercentage ?? 0 } } : {}),
+        ...(map && shards ? { parallel: { shards: Number(shards[1]), maxConcurrent: map.MaxConcurrency, toleratedFailurePercent: map.ToleratedFailurePercentage ?? 0 }, writesResults: map.ResultWriter !== undefined } : {}),
         ...(path ? { transitions: { run: path.run.length, ...(path.shard ? { shard: path.shard.length } : {}) } } : {}),
     };
 }

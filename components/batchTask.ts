@@ -3,18 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import cron from "cron-validate";
 import { ClusterInput, ResolvedCluster, resolveCluster, validateCluster } from "./cluster";
 import { Validator } from "./errors";
+import { ABORT_INCOMPLETE_UPLOADS, denyInsecureTransport } from "./accessLogs";
 import { createAlarm, DashboardWidget, metricWidget } from "./alarms";
 import { resolveAlertTopic, validateAlertDestination } from "./alerts";
 import {
     capacityWaitSeconds,
     lastAttemptStartSeconds,
     longestRunIdentity,
-    failuresThatFit,
-    itemBytes,
-    MAP_RESULT,
-    mapResultBytes,
     overrideChars,
     peakVcpu,
+    RESULT_WRITER,
     RUN_ENVIRONMENT,
     RUN_FAILURE_PREFIX,
     RUN_INPUT_KEYS,
@@ -26,8 +24,7 @@ import {
     SHARD_ENVIRONMENT,
     SHARD_LIMITS,
     SHARDED_RUN_INPUT_KEYS,
-    shardItem,
-    toleratedFailures,
+    writesResults,
 } from "./batchRunner";
 import { assumeRolePolicy, AwsContext, policyDocument } from "./iam";
 import { childName, NAME_LIMITS, physicalName, validateComponentName } from "./naming";
@@ -108,8 +105,11 @@ export interface BatchTaskParallel {
     /**
      * Percentage of shards, a whole number from 0 to 100, that may fail (after their retries) while
      * the run still succeeds. Step Functions fails the run's Map state once failed shards / shards x 100
-     * exceeds it, and stops the shards still running.
-     * @default 0 (any failed shard fails the run)
+     * exceeds it, and stops the shards still running. Above 0, the component makes a bucket to which
+     * Step Functions writes each run's shard results (`runs/<run id>/<Map Run id>/`: a manifest and
+     * each shard's execution record, kept 14 days), so any number of tolerated failures fits (the
+     * Map state's own result is only a reference to them; see `BatchTask.resultBucket`).
+     * @default 0 (any failed shard fails the run; no bucket)
      */
     readonly toleratedFailurePercent?: number;
     /**
@@ -583,32 +583,6 @@ function validateVcpuPeak(v: Validator, parallel: ResolvedParallel, spec: TaskSp
     }
 }
 
-/**
- * Refuses a tolerance under which the Map state's result, every tolerated failure with the
- * largest run identity and `input`, would pass the 256 KiB Step Functions allows a state
- * (`States.DataLimitExceeded`, which no catcher catches, would end the run without its alert).
- */
-function validateMapResult(v: Validator, parallel: ResolvedParallel, input: RunOverrideInput): void {
-    const { shards, toleratedFailurePercent: percent } = parallel;
-    const identity = longestRunIdentity(1);
-    const itemChars = (n: number) => itemBytes(JSON.stringify(shardItem(n - 1, n, { id: identity.runId, startedAt: identity.startedAt }, input)));
-    const bytes = mapResultBytes(shards, percent, itemChars(shards));
-    if (bytes <= MAP_RESULT.limitBytes) {
-        return;
-    }
-    const fit = failuresThatFit(shards, itemChars(shards));
-    let fewer = shards - 1;
-    while (fewer > 1 && mapResultBytes(fewer, percent, itemChars(fewer)) > MAP_RESULT.limitBytes) {
-        fewer--;
-    }
-    throw v.error(
-        "parallel.toleratedFailurePercent",
-        percent,
-        `lets a run of ${shards} shards end with ${toleratedFailures(shards, percent)} failed shards, whose executions would make the Map state's result about ${bytes} bytes, over the ${MAP_RESULT.limitBytes} Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about ${MAP_RESULT.succeededRecordBytes + 2 * itemChars(shards)} bytes here)`,
-        `lower it to ${Math.ceil(((fit + 1) * 100) / shards) - 1} or less (at most ${fit} failed shards), or use at most ${fewer} shards with it`,
-    );
-}
-
 interface ResolvedAlerts {
     readonly email?: pulumi.Input<string>;
     readonly topicArn?: pulumi.Input<string>;
@@ -772,7 +746,6 @@ function planBatchTask(name: string, args: BatchTaskArgs): BatchTaskPlan {
                 v.record(v.error(`environment.${name}`, name, "is set by the runner for each shard", "use another name"));
             }
         }
-        v.check(() => validateMapResult(v, parallel, plan.schedule?.overrides ?? {}));
         if (spec && plan.retries && plan.concurrency !== undefined) {
             validateVcpuPeak(v, parallel, spec, plan.concurrency, plan.retries.onDemandFallback);
         }
@@ -794,7 +767,7 @@ interface Foundation {
  * stop its tasks there, pass the two task roles, the `.sync` rule, publish to the alerts topic,
  * and the log delivery Step Functions needs.
  */
-function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input<string>): pulumi.Output<string> {
+function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input<string>, resultBucket?: aws.s3.Bucket): pulumi.Output<string> {
     const { partition, region, accountId } = f.task.aws;
     const tasks = pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${f.cluster.name}/*`;
     return policyDocument([
@@ -828,14 +801,62 @@ function runnerPolicy(plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Input
         { Sid: "LogDelivery", Action: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
         // So have X-Ray's.
         ...(plan.tracing ? [{ Sid: "Tracing", Action: [...STEP_FUNCTIONS_TRACING_ACTIONS], Resource: ["*"] }] : []),
+        // The Map state's ResultWriter writes the shards' results under runs/ (AWS's "IAM policies for ResultWriter").
+        ...(resultBucket ? [{ Sid: "WriteShardResults", Action: [...RESULT_WRITER_ACTIONS], Resource: [pulumi.interpolate`${resultBucket.arn}/${RESULT_WRITER.prefix}/*`] }] : []),
         ...(plan.spec.args.kmsKeyArn !== undefined
             ? [
                   // The execution logs are delivered under the key; the topic it publishes to is under it too.
                   { Sid: "EncryptedExecutionLogs", Action: ["kms:GenerateDataKey"], Resource: [plan.spec.args.kmsKeyArn], Condition: { StringLike: { "kms:EncryptionContext:SourceArn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:*` } } },
                   { Sid: "EncryptedTopic", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [plan.spec.args.kmsKeyArn] },
+                  // The results bucket is under the key too: the ResultWriter writes (in parts) under it.
+                  ...(resultBucket ? [{ Sid: "EncryptedShardResults", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [plan.spec.args.kmsKeyArn] }] : []),
               ]
             : []),
     ]);
+}
+
+/**
+ * What the state machine's role needs to write a Distributed Map's results to S3, on the objects
+ * under its prefix (AWS's "IAM policies for ResultWriter"; the same four in aws-cdk-lib's
+ * `ResultWriter.providePolicyStatements`).
+ */
+export const RESULT_WRITER_ACTIONS: readonly string[] = ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"];
+
+/**
+ * The bucket a sharded job with a tolerance writes its shards' results to: private (public access
+ * blocked, ACLs off), encrypted (the job's key with a bucket key, else SSE-S3), TLS only, each
+ * run's results expiring after 14 days and unfinished multipart uploads after a day. Not
+ * versioned: Step Functions writes each object once, under a key of its own Map Run, and nothing
+ * else writes there, so there is no earlier version to keep. Emptied on delete: it holds only
+ * copies of what the Map Runs and executions show, and a job that drops its tolerance (or is
+ * removed) must not fail on a bucket that still holds results.
+ */
+function createResultBucket(parent: pulumi.Resource, name: string, kmsKeyArn?: pulumi.Input<string>): { bucket: aws.s3.Bucket; encryption: aws.s3.BucketServerSideEncryptionConfiguration } {
+    // Bucket names are lower case; the prefix leaves room for the provider's 26-character suffix within 63.
+    const bucketPrefix = `${physicalName([name.toLowerCase()], 24, /[a-z0-9-]/)}-results-`;
+    const bucket = new aws.s3.Bucket(childName(name, "results"), { bucketPrefix, forceDestroy: true }, { parent });
+    const opts = { parent: bucket };
+    new aws.s3.BucketPublicAccessBlock(childName(name, "results-public-access"), { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+    new aws.s3.BucketOwnershipControls(childName(name, "results-ownership"), { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        childName(name, "results-encryption"),
+        {
+            bucket: bucket.id,
+            // A bucket key keeps the KMS requests (and their cost) down.
+            rules: [kmsKeyArn !== undefined ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true } : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        opts,
+    );
+    new aws.s3.BucketPolicy(childName(name, "results-tls-only"), { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] }) }, opts);
+    new aws.s3.BucketLifecycleConfiguration(
+        childName(name, "results-expiry"),
+        {
+            bucket: bucket.id,
+            rules: [{ id: "expire-results", status: "Enabled", filter: { prefix: `${RESULT_WRITER.prefix}/` }, expiration: { days: RESULT_WRITER.expirationDays } }, ABORT_INCOMPLETE_UPLOADS],
+        },
+        opts,
+    );
+    return { bucket, encryption };
 }
 
 /** `/aws/vendedlogs/states/<project>-<stack>-<name>`: the vendedlogs prefix keeps CloudWatch Logs' resource policy from growing with every state machine. */
@@ -850,18 +871,22 @@ interface Runner {
     readonly logGroup: aws.cloudwatch.LogGroup;
     /** What must exist before a run starts. */
     readonly ready: pulumi.Resource[];
+    /** Where a sharded run with a tolerance writes its shards' results. */
+    readonly resultBucket?: aws.s3.Bucket;
 }
 
 /** The standard state machine that runs the task, its role and its execution log group. */
 function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundation, topicArn: pulumi.Output<string>): Runner {
     const { name } = plan;
     const opts = { parent };
+    const results = writesResults(plan.parallel) ? createResultBucket(parent, name, plan.spec.args.kmsKeyArn) : undefined;
+    const resultBucket = results?.bucket;
     const role = new aws.iam.Role(
         childName(name, "runner-role", NAME_LIMITS.iamRole),
         { assumeRolePolicy: assumeRolePolicy("states.amazonaws.com", f.task.aws.accountId), description: `Step Functions role of ${name}: runs its task, nothing else` },
         opts,
     );
-    const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f, topicArn) }, opts);
+    const policy = new aws.iam.RolePolicy(childName(name, "runner-policy"), { role: role.id, policy: runnerPolicy(plan, f, topicArn, resultBucket) }, opts);
     const kmsKeyArn = plan.spec.args.kmsKeyArn;
     const logGroup = new aws.cloudwatch.LogGroup(
         childName(name, "runner-logs"),
@@ -890,6 +915,7 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 concurrency: plan.concurrency,
                 alertOnSkipped: plan.alerts.onSkipped,
                 ...(plan.parallel ? { parallel: plan.parallel } : {}),
+                ...(resultBucket ? { resultBucket: resultBucket.bucket } : {}),
             }),
             ...(plan.tracing ? { tracingConfiguration: { enabled: true } } : {}),
             // Execution data (inputs, outputs, the runner's state) under the customer's key.
@@ -944,7 +970,8 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         },
         opts,
     );
-    return { stateMachine, role, logGroup, ready: [listRuns] };
+    // A scheduled run writes its results under the job's key only once the bucket's encryption is set.
+    return { stateMachine, role, logGroup, ready: [listRuns, ...(results ? [results.encryption] : [])], resultBucket };
 }
 
 interface Scheduled {
@@ -1218,6 +1245,8 @@ export class BatchTask extends pulumi.ComponentResource {
     public readonly deadLetterQueue?: aws.sqs.Queue;
     /** The alert topic, when the component created it (no `alerts.topicArn`). */
     public readonly alertTopic?: aws.sns.Topic;
+    /** With `parallel.toleratedFailurePercent` above 0: the bucket each run's shard results are written to, under `runs/<run id>/`. */
+    public readonly resultBucket?: aws.s3.Bucket;
     /** Its alarms: a run close to its timeout, a scheduled run that could not start, no success in `noSuccessWithinHours` (failures are published by an EventBridge rule). */
     public readonly alarms: aws.cloudwatch.MetricAlarm[];
     /** Dashboard widgets: runs by outcome, and their duration. */
@@ -1277,6 +1306,7 @@ export class BatchTask extends pulumi.ComponentResource {
         this.scheduleRole = scheduled?.role;
         this.deadLetterQueue = scheduled?.deadLetterQueue;
         this.alertTopic = alertTopic.topic;
+        this.resultBucket = runner.resultBucket;
         this.alertTopicArn = alertTopic.arn;
         // The input is where a run's command and environment go: {"command": [...], "environment": {...}}.
         this.runCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${runner.stateMachine.arn} --region ${task.aws.region} --input '{}'`;

@@ -255,7 +255,7 @@ export const awsLimits: ResourceValidationPolicy = {
 export const awsLimitsAcrossResources = stackPolicy(
     {
         name: "aws-limits-across-resources",
-        description: "Limits AWS checks across resources at deploy: a task on Fargate Spot must be Linux x86_64, a service's load balancer must target a port its task definition maps, and a state machine's Distributed Map state needs a role that may start, watch and stop its child executions.",
+        description: "Limits AWS checks across resources at deploy: a task on Fargate Spot must be Linux x86_64, a service's load balancer must target a port its task definition maps, and a state machine's Distributed Map state needs a role that may start, watch and stop its child executions and write its results where its ResultWriter puts them.",
         enforcementLevel: "mandatory",
     },
     (resources) => checkStackLimits(resources),

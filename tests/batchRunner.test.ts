@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { spawnSync } from "child_process";
-import { CAPACITY_ERRORS, consoleLogName, itemBytes, longestRunIdentity, MAP_RESULT, mapResultBytes, overrideChars, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, shardItem, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
+import { CAPACITY_ERRORS, consoleLogName, longestRunIdentity, overrideChars, RESULT_WRITER, RUN_ENVIRONMENT, RUN_FAILURES, RUN_LIMITS, SHARD_ENVIRONMENT, SHARD_LIMITS, STATES, successPath, summarizeRunner, TIMED_OUT_TASK_SEARCH } from "../components/batchRunner";
 import { BATCH_TASK_LIMITS, BatchTask, BatchTaskArgs } from "../components/batchTask";
 import { MAX_COMPONENT_NAME_LENGTH } from "../components/naming";
 import { outputValue } from "../components/testing";
@@ -814,45 +814,54 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         assert.strictEqual(fits.status, "SUCCEEDED", `${fits.error} ${fits.cause}`);
     });
 
-    it("keeps the Map state's result under 256 KiB with every tolerated shard failed, and refuses a run whose input would not", async () => {
-        // 100 shards, 30% tolerated: 30 failed shards' executions and 70 succeeded ones' (a failure
-        // turns every entry into its execution record), each with the run's input.
-        const parallel = { shards: 100, maxConcurrent: 100, toleratedFailurePercent: 30 };
-        const definition = await shardedDefinition(parallel);
-        const identity = longestRunIdentity(1);
-        const item = (chars: number) => JSON.stringify(shardItem(99, 100, { id: RUN, startedAt: context.Execution.StartTime }, { environment: { DATA: "x".repeat(chars) } })).length;
-        // The largest DATA the check lets through, and one more.
-        let chars = 0;
-        while (mapResultBytes(100, 30, item(chars + 1)) <= MAP_RESULT.limitBytes) {
-            chars++;
-        }
-        assert.ok(chars > 200 && identity.runId.length === RUN_LIMITS.runIdChars);
-        const input = (n: number) => ({ environment: { DATA: "x".repeat(n) } });
-        const refused = await runStateMachine(definition, input(chars + 1), context, shards(shardSucceeded));
-        assert.strictEqual(refused.error, RUN_FAILURES.invalidInput);
-        assert.match(refused.cause!, /its 100 shards with 30% tolerated could end with 30 failed shards whose executions make the Map state's result about \d+ bytes, over the 262144 Step Functions allows: run fewer shards, or shorten the input$/);
-        const failing = [...Array(30).keys()].map((k) => k * 3);
-        const run = await runStateMachine(definition, input(chars), context, shards(failingShards(...failing)));
+    const PUT_OBJECT = "arn:aws:states:::s3:putObject";
+    const resultBucket = () => mocks.one("aws:s3/bucket:Bucket").state.bucket as string;
+
+    it("writes the shards' results to S3 with a tolerance, so 300 shards with 30 failed and the longest input succeed (the Map state's result is only a reference)", async () => {
+        // Without a ResultWriter, 30 failed shards' execution records with this input would make
+        // the Map state's result several hundred KB: States.DataLimitExceeded, past every catcher.
+        const definition = await shardedDefinition({ shards: 300, maxConcurrent: 300, toleratedFailurePercent: 10 });
+        const identity = { runId: RUN, startedAt: context.Execution.StartTime, attempt: 1, shard: { index: 299, count: 300 } };
+        const input = { environment: { DATA: "x".repeat(RUN_LIMITS.overrideChars - overrideChars({ environment: { DATA: "" } }, identity)) } };
+        const failing = [...Array(30).keys()].map((k) => k * 10);
+        const run = await runStateMachine(definition, input, context, shards(failingShards(...failing)));
         assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
-        assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 100, succeeded: 70, failed: 30 });
+        assert.deepStrictEqual(run.output, { status: "SUCCEEDED", runId: RUN, shards: 300, succeeded: 270, failed: 30 });
+        const writes = run.calls.filter((c) => c.resource === PUT_OBJECT);
+        const folder = `${RESULT_WRITER.prefix}/${RUN}/${run.mapRuns[0].mapRunArn.split(":").pop()}`;
+        assert.deepStrictEqual(
+            writes.map((c) => [c.args.Bucket, c.args.Key]),
+            ["FAILED_0.json", "SUCCEEDED_0.json", "manifest.json"].map((file) => [resultBucket(), `${folder}/${file}`]),
+        );
+        assert.strictEqual(run.mapRuns[0].resultsWritten, 300);
+        assert.ok(writes.reduce((bytes, c) => bytes + c.args.Body.length, 0) > 2 * PAYLOAD_LIMIT_BYTES, "the records written would not have fit the state's result");
+        assert.deepStrictEqual(published(run.calls), []);
     });
 
-    it("counts a character outside ASCII in the Map result as Step Functions does, in UTF-8 bytes (at its longest escape)", async () => {
-        // service-quotas: payloads are limited to "256 KiB of data as a UTF-8 encoded string"; "€" is 3 bytes.
-        const parallel = { shards: 100, maxConcurrent: 100, toleratedFailurePercent: 30 };
-        const definition = await shardedDefinition(parallel);
-        const input = (n: number) => ({ environment: { DATA: "€".repeat(n) } });
-        const item = (n: number) => itemBytes(JSON.stringify(shardItem(99, 100, { id: RUN, startedAt: context.Execution.StartTime }, input(n))));
-        let chars = 0;
-        while (mapResultBytes(100, 30, item(chars + 1)) <= MAP_RESULT.limitBytes) {
-            chars++;
-        }
-        assert.ok(chars > 20, `${chars} characters fit`);
-        const refused = await runStateMachine(definition, input(chars + 1), context, shards(shardSucceeded));
-        assert.strictEqual(refused.error, RUN_FAILURES.invalidInput, "one more is refused, as the preview check counts it");
-        const failing = [...Array(30).keys()].map((k) => k * 3);
-        const run = await runStateMachine(definition, input(chars), context, shards(failingShards(...failing)));
-        assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+    it("keeps no ResultWriter (and needs no bucket) without a tolerance: a failed shard fails the map, and 10,000 succeeded ones' {} fit", async () => {
+        const definition = await shardedDefinition({ shards: 10000 });
+        assert.strictEqual(definition.States[STATES.runShards].ResultWriter, undefined);
+        assert.deepStrictEqual(mocks.all("aws:s3/bucket:Bucket"), []);
+        assert.ok(JSON.stringify([...Array(10000)].map(() => ({}))).length < PAYLOAD_LIMIT_BYTES);
+    });
+
+    it("still alerts, saying the results could not be written and where they were to go, when the ResultWriter fails (States.ResultWriterFailed)", async () => {
+        const denied: TaskHandler = (call) => {
+            if (call.resource === PUT_OBJECT) {
+                throw new StatesError("S3.AccessDenied", "Access Denied");
+            }
+            return shards(failingShards(1))(call);
+        };
+        const run = await runStateMachine(await shardedDefinition({ shards: 4, toleratedFailurePercent: 25 }), {}, context, denied);
+        assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
+        const alerts = published(run.calls);
+        assert.strictEqual(alerts.length, 1);
+        assert.strictEqual(alerts[0].args.Subject, "Batch task job (test): run failed: the results of its shards could not be written to S3");
+        const message: string = alerts[0].args.Message;
+        assert.ok(message.startsWith(`Batch task job (stack test): run ${RUN} failed: the results of its shards could not be written to S3 (tolerated: 25%).\n`), message);
+        assert.match(message, /\nShards: 4: 3 succeeded, 1 failed, 0 stopped when the run failed, 0 not started\nError of the Map state: States\.ResultWriterFailed\nCause: S3\.AccessDenied: Access Denied\n/);
+        assert.ok(message.includes(`\nResults of the shards (kept 14 days): s3://${resultBucket()}/runs/${RUN}/\n`), message);
+        assert.match(message, /\nShard 1: failed\. Exit code: 3\./, "the shard that failed within the tolerance is still named");
     });
 
     it("counts shards still running in the alert when the Map Run's counts (eventually consistent) have not caught up", async () => {

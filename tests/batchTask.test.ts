@@ -17,6 +17,7 @@ const aslValidator: (definition: unknown) => { isValid: boolean; errorsText(sepa
 
 const T = {
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    bucket: "aws:s3/bucket:Bucket",
     capacityProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     cluster: "aws:ecs/cluster:Cluster",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -736,6 +737,68 @@ describe("BatchTask", () => {
             ]);
         });
 
+        it("writes the shards' results, with a tolerance, to a private, encrypted, TLS-only bucket of its own that expires them after 14 days", async () => {
+            const job = await build("job", sharded);
+            const bucket = mocks.one(T.bucket, "job-results");
+            assert.strictEqual(bucket.parent, mocks.one(COMPONENT, "job").urn);
+            assert.deepStrictEqual([bucket.inputs.bucketPrefix, bucket.inputs.forceDestroy, bucket.inputs.bucket], ["job-results-", true, undefined]);
+            assert.strictEqual(await outputValue(job.resultBucket!.bucket), bucket.state.bucket);
+            const of = (type: string) => mocks.children(bucket, type).map((r) => r.inputs);
+            assert.deepStrictEqual(of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"), [{ bucket: bucket.state.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }]);
+            assert.deepStrictEqual(of("aws:s3/bucketOwnershipControls:BucketOwnershipControls"), [{ bucket: bucket.state.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }]);
+            assert.deepStrictEqual(of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+            assert.deepStrictEqual(parsed(of("aws:s3/bucketPolicy:BucketPolicy")[0].policy).Statement, [
+                { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.state.arn, `${bucket.state.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ]);
+            assert.deepStrictEqual(of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].rules, [
+                { id: "expire-results", status: "Enabled", filter: { prefix: "runs/" }, expiration: { days: 14 } },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+            ]);
+            assert.deepStrictEqual(of("aws:s3/bucketVersioning:BucketVersioning"), [], "written once per key: not versioned");
+            assert.deepStrictEqual(definitionOf("job").States.RunShards.ResultWriter, {
+                Resource: "arn:aws:states:::s3:putObject",
+                Arguments: { Bucket: bucket.state.bucket, Prefix: "{% 'runs/' & $run.id %}" },
+            });
+        });
+
+        it("starts scheduled runs only once the results bucket's encryption is set", async () => {
+            await build("job", { ...sharded, schedule: { expression: "rate(1 day)" } });
+            const encryption = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "job-results-encryption");
+            assert.ok(mocks.one(T.schedule).options.dependencies.includes(encryption.urn));
+        });
+
+        it("lets the runner write exactly what the ResultWriter needs, under runs/ of its bucket, and use the job's key for it", async () => {
+            const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0123abcd-0000-0000-0000-000000000000`;
+            await build("job", { ...sharded, kmsKeyArn: key });
+            const bucket = mocks.one(T.bucket, "job-results");
+            const statements = parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy).Statement;
+            assert.deepStrictEqual(
+                statements.filter((s: any) => s.Sid.endsWith("ShardResults")),
+                [
+                    { Sid: "WriteShardResults", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"], Resource: [`${bucket.state.arn}/runs/*`] },
+                    { Sid: "EncryptedShardResults", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [key] },
+                ],
+            );
+            assert.deepStrictEqual(mocks.children(bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true },
+            ]);
+        });
+
+        it("makes no bucket and grants no S3 without a tolerance (a failed shard fails the map; nothing to write)", async () => {
+            await build("job", { ...base, parallel: { shards: 100 } });
+            assert.deepStrictEqual(mocks.all(T.bucket), []);
+            assert.strictEqual(definitionOf("job").States.RunShards.ResultWriter, undefined);
+            assert.ok(!JSON.stringify(parsed(mocks.one(T.rolePolicy, "job-runner-policy").inputs.policy)).includes("s3:"));
+        });
+
+        it("takes any tolerance with any number of shards: the results go to S3, not into the Map state's 256 KiB", async () => {
+            await build("job", { ...base, parallel: { shards: 10000, maxConcurrent: 100, toleratedFailurePercent: 50 } });
+            assert.strictEqual(definitionOf("job").States.RunShards.ToleratedFailurePercentage, 50);
+            mocks.reset();
+            await build("job", { ...base, parallel: { shards: 1000, toleratedFailurePercent: 10 } });
+            assert.strictEqual(mocks.all(T.bucket).length, 1);
+        });
+
         it("alerts on runs only: the failure rule leaves out the shards' executions, whose failures the run reports itself", async () => {
             const job = await build("job", sharded);
             const name = await outputValue(job.stateMachine.name);
@@ -830,8 +893,6 @@ describe("BatchTask", () => {
             ["a negative tolerance", { parallel: { shards: 10, toleratedFailurePercent: -1 } }, "job: parallel.toleratedFailurePercent (-1) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
             ["a fraction of a percent", { parallel: { shards: 10, toleratedFailurePercent: 2.5 } }, "job: parallel.toleratedFailurePercent (2.5) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
             ["a tolerance over 100", { parallel: { shards: 10, toleratedFailurePercent: 101 } }, "job: parallel.toleratedFailurePercent (101) must be a whole percentage from 0 to 100 (0: any failed shard fails the run; 100: the run succeeds whatever its shards did); set it within 0..100."],
-            ["a tolerance whose failed shards would pass 256 KiB of Map state result", { parallel: { shards: 1000, toleratedFailurePercent: 10 } }, "job: parallel.toleratedFailurePercent (10) lets a run of 1000 shards end with 100 failed shards, whose executions would make the Map state's result about 1544000 bytes, over the 262144 Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about 1344 bytes here); lower it to 0 or less (at most 0 failed shards), or use at most 170 shards with it."],
-            ["a tolerance of which only part fits", { parallel: { shards: 150, toleratedFailurePercent: 50 } }, "job: parallel.toleratedFailurePercent (50) lets a run of 150 shards end with 75 failed shards, whose executions would make the Map state's result about 351300 bytes, over the 262144 Step Functions allows a state (the run would end States.DataLimitExceeded, without its alert; once a shard fails, every shard's entry is its execution record, about 1342 bytes here); lower it to 20 or less (at most 30 failed shards), or use at most 111 shards with it."],
             ["a shard variable in the task's environment", { parallel: { shards: 10 }, environment: { SHARD_COUNT: "3" } }, 'job: environment.SHARD_COUNT ("SHARD_COUNT") is set by the runner for each shard; use another name.'],
             ["a peak above the on-demand vCPU quota", { cpu: 1024, memory: 2048, concurrency: 2, parallel: { shards: 100, maxConcurrent: 50, vcpuQuota: { onDemand: 60 } } }, 'job: parallel.vcpuQuota.onDemand (60) is below the job\'s peak of 100 vCPUs on on-demand Fargate (concurrency 2 x parallel.maxConcurrent 50 x 1 vCPU a task), and the quota is shared by every Fargate task of the account in the Region; lower parallel.maxConcurrent to 30 or less, or ask AWS to raise "Fargate On-Demand vCPU resource count" in Service Quotas.'],
             ["a spot peak above the spot quota (the fallback counts on demand too)", { capacity: "spot", parallel: { shards: 100, maxConcurrent: 100, vcpuQuota: { spot: 20, onDemand: 25 } } }, 'job: parallel.vcpuQuota.spot (20) is below the job\'s peak of 25 vCPUs on Fargate Spot (concurrency 1 x parallel.maxConcurrent 100 x 0.25 vCPU a task), and the quota is shared by every Fargate task of the account in the Region; lower parallel.maxConcurrent to 80 or less, or ask AWS to raise "Fargate Spot vCPU resource count" in Service Quotas.'],

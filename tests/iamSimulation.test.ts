@@ -295,6 +295,52 @@ describe("IAM least privilege (policy simulator)", () => {
             );
         });
 
+        it("a sharded job's runner with a tolerance writes its shards' results under runs/ of its own bucket only, with the job's key", async () => {
+            mocks.useStack("test");
+            const key = arn("kms", "key/0123abcd-0000-0000-0000-000000000000");
+            new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] }, parallel: { shards: 1000, toleratedFailurePercent: 5 }, kmsKeyArn: key });
+            await mocks.settle();
+            const resources = mocks.all();
+            const { principal, policy } = roleAndPolicy(resources, "job-runner-role");
+            for (const action of JSON.parse(policy).Statement.flatMap((s: { Action: string[] }) => s.Action).filter((a: string) => a.startsWith("s3:"))) {
+                const [service, name] = action.split(":");
+                assert.ok(await iamActionExists(service, name), `${action} exists in AWS's IAM data`);
+            }
+            const bucket = one(resources, "aws:s3/bucket:Bucket", "job-results").state.arn as string;
+            const results = `${bucket}/runs/run-20260301T020000Z-a1b2c3d4/6dbfba93-bcff-410b-9b5c-abf41ae9eddb`;
+            await assertLeastPrivilege(
+                principal,
+                policy,
+                [
+                    // AWS's "IAM policies for ResultWriter": these four on the objects, and the key's use when the bucket is encrypted with it.
+                    { action: "s3:PutObject", resource: `${results}/SUCCEEDED_0.json`, why: "write the shards' records" },
+                    { action: "s3:PutObject", resource: `${results}/manifest.json`, why: "and the manifest" },
+                    { action: "s3:GetObject", resource: `${results}/manifest.json`, why: "read back what it wrote" },
+                    { action: "s3:ListMultipartUploadParts", resource: `${results}/FAILED_0.json`, why: "a file written in parts" },
+                    { action: "s3:AbortMultipartUpload", resource: `${results}/FAILED_0.json`, why: "and abandoned" },
+                    { action: "kms:GenerateDataKey", resource: key, why: "encrypt under the bucket's key" },
+                    { action: "kms:Decrypt", resource: key, why: "complete a multipart upload under it" },
+                ],
+                [
+                    { action: "s3:PutObject", resource: `${bucket}/other/object`, why: "outside runs/" },
+                    { action: "s3:PutObject", resource: "arn:aws:s3:::another-bucket/runs/run-1/manifest.json", why: "another bucket" },
+                    { action: "s3:PutObject", resource: `${bucket}-2/runs/run-1/manifest.json`, why: "a bucket whose name starts like it" },
+                    { action: "s3:DeleteObject", resource: `${results}/manifest.json`, why: "deleting results" },
+                    { action: "s3:ListBucket", resource: bucket, why: "listing the bucket" },
+                    { action: "s3:PutBucketPolicy", resource: bucket, why: "changing the bucket's policy" },
+                    { action: "kms:GenerateDataKey", resource: arn("kms", "key/other"), why: "another key" },
+                ],
+            );
+        });
+
+        it("a sharded job's runner without a tolerance may use no S3 at all", async () => {
+            mocks.useStack("test");
+            new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] }, parallel: { shards: 100 } });
+            await mocks.settle();
+            const { principal, policy } = roleAndPolicy(mocks.all(), "job-runner-role");
+            assert.strictEqual(await decide(principal, policy, "s3:PutObject", "arn:aws:s3:::any-bucket/runs/run-1/manifest.json"), "ImplicitlyDenied");
+        });
+
         for (const stack of listStacks(ROOT)) {
             it(`${stack}: the state machine role runs this task definition family only, passing only its two roles`, async () => {
                 const resources = stacks[stack];

@@ -234,6 +234,21 @@ describe("npm run plan", () => {
             assert.match(plan.diagram.mermaid, /Batch task export: .*, x 100 shards/);
             const runner = plan.resources.find((r) => r.name === "export-runner")!;
             assert.strictEqual(runner.keyInputs.shards, "100 a run (at most), 20 at once, a run failing when over 0% of them fail");
+            assert.ok(!plan.cost.lines.some((l) => l.item.includes("shard results")), "without a tolerance, nothing is written to S3");
+        });
+
+        it("costs a sharded job with a tolerance its shards' results in S3: a few PUT requests a run, and the records kept 14 days", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+            const batch = ["    command: ['echo shard $SHARD_INDEX of $SHARD_COUNT']", "    parallel:", "      shards: 200", "      toleratedFailurePercent: 1"];
+            fs.writeFileSync(path.join(dir, "Pulumi.tolerant.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("    capacity: spot\n", `    capacity: spot\n${batch.join("\n")}\n`));
+            const plan = await buildPlan(mocks, "tolerant", dir);
+            fs.rmSync(dir, { recursive: true, force: true });
+            const runs = 730 / 24;
+            const puts = line(plan, "Batch export-runner: shard results written to S3");
+            assert.strictEqual(puts.arithmetic, "152.08 PUT requests / 1000 x 0.005");
+            close(puts.monthly, (runs * 5 * 0.005) / 1000);
+            close(line(plan, "Batch export-runner: shard results stored 14 days").monthly, ((runs * 200 * 1000 * (14 / 30.42)) / 1e9) * 0.023);
+            assert.ok(plan.cost.assumptions.includes("export-runner: each run writes its shards' records (1000 bytes a shard) in at most 5 objects, kept 14 days"));
         });
 
         it("with a worker: shows its queue, scaling policies and Service Connect names, and costs its requests and its tasks at minCount", async () => {

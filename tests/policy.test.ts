@@ -647,4 +647,21 @@ describe("policy pack: a Distributed Map state (a sharded BatchTask)", () => {
         );
         assert.strictEqual(across(withoutShards(["WatchShards"])).violations.length, 1);
     });
+
+    it("aws-limits-across-resources passes a sharded BatchTask with a tolerance, and fails it when its role may not write its ResultWriter's bucket", async () => {
+        mocks.useStack("test");
+        new BatchTask("job", { image: "public.ecr.aws/docker/library/busybox:1.36", user: "1000", network, parallel: { shards: 1000, toleratedFailurePercent: 5 } });
+        await mocks.settle();
+        const resources = mocks.all();
+        assert.deepStrictEqual(across(resources), { violations: [], unknown: [] });
+        assert.strictEqual(checkResourceLimits("aws:sfn/stateMachine:StateMachine", { definition: resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!.inputs.definition }, "job-runner").violations.length, 0);
+        const runnerPolicy = resources.find((r) => r.name === "job-runner-policy")!;
+        const policy = JSON.parse(runnerPolicy.state.policy);
+        policy.Statement = policy.Statement.filter((s: { Sid: string }) => s.Sid !== "WriteShardResults");
+        const without = resources.map((r) => (r === runnerPolicy ? { ...r, state: { ...r.state, policy: JSON.stringify(policy) } } : r));
+        const bucket = resources.find((r) => r.type === "aws:s3/bucket:Bucket")!.state.bucket;
+        assert.deepStrictEqual(across(without).violations.map((v) => v.message), [
+            `job-runner state RunShards writes its results to s3://${bucket}, but its role job-runner-role is not allowed s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts, s3:AbortMultipartUpload on arn:aws:s3:::${bucket}/runs/run-1/00000000-0000-0000-0000-000000000000/manifest.json: its Map Runs would fail States.ResultWriterFailed`,
+        ]);
+    });
 });

@@ -390,7 +390,7 @@ const batchFields = {
         ),
     ),
     parallel: field(
-        int(1, 300).chain((shards) => fc.record({ shards: fc.constant(shards), maxConcurrent: int(1, shards), toleratedFailurePercent: int(0, 10) }, { requiredKeys: ["shards"] })),
+        int(1, 10000).chain((shards) => fc.record({ shards: fc.constant(shards), maxConcurrent: int(1, shards), toleratedFailurePercent: int(0, 100) }, { requiredKeys: ["shards"] })),
         fc.oneof(
             fc.constantFrom(0, 10001, 2.5).map((shards) => ({ shards })),
             int(1, 100).map((shards) => ({ shards, maxConcurrent: shards + 1 })),

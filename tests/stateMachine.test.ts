@@ -200,4 +200,76 @@ describe("the state-machine interpreter: the Map state in Distributed mode", () 
         const run = await runStateMachine(definition, { items: range(4) }, context, failing(1, 2));
         assert.deepStrictEqual(run.output, { counts: { Pending: 0, Running: 0, Succeeded: 2, Failed: 2, TimedOut: 0, Aborted: 0, Total: 4, ResultsWritten: 0 }, cause: "item 2 failed" });
     });
+
+    describe("with a ResultWriter to S3", () => {
+        const PUT_OBJECT = "arn:aws:states:::s3:putObject";
+        // input-output-resultwriter: "For JSONata states, Parameters will be replaced with Arguments."
+        const writer = { ResultWriter: { Resource: PUT_OBJECT, Arguments: { Bucket: "results-bucket", Prefix: "{% 'runs/' & $states.context.Execution.Name %}" } } };
+        /** Every object written, by key, parsed; and the calls that wrote them. */
+        const written = (run: { calls: readonly { resource: string; args: any }[] }): Record<string, any> => Object.fromEntries(run.calls.filter((c) => c.resource === PUT_OBJECT).map((c) => [c.args.Key, JSON.parse(c.args.Body)]));
+
+        it("writes every child's execution record under the prefix and the Map Run's id, a file per status and a manifest, and returns only where they went", async () => {
+            // "If you export the child workflow execution results, the Distributed Map state
+            // execution returns the Map Run ARN and data about the Amazon S3 export location";
+            // Transformation NONE (the records) is the "Default when exporting the child workflow
+            // execution results to Amazon S3 and WriterConfig is not specified"; Step Functions
+            // "exports executions with the same status to their respective files".
+            const definition = fanOut({ ToleratedFailurePercentage: 50, ...writer });
+            definition.States.Fan.Catch = undefined;
+            const run = await runStateMachine(definition, { items: range(4) }, context, failing(2));
+            assert.strictEqual(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
+            const mapRun = run.mapRuns[0];
+            const folder = `runs/run-1/${mapRun.mapRunArn.split(":").pop()}`;
+            assert.deepStrictEqual(run.output, { MapRunArn: mapRun.mapRunArn, ResultWriterDetails: { Bucket: "results-bucket", Key: `${folder}/manifest.json` } });
+            const files = written(run);
+            assert.deepStrictEqual(Object.keys(files), [`${folder}/FAILED_0.json`, `${folder}/SUCCEEDED_0.json`, `${folder}/manifest.json`], "the manifest last");
+            assert.deepStrictEqual(files[`${folder}/FAILED_0.json`].map((r: any) => [r.Status, r.Error, r.Cause, JSON.parse(r.Input).item]), [["FAILED", "Work.Failed", "item 2 failed", 2]]);
+            assert.deepStrictEqual(files[`${folder}/SUCCEEDED_0.json`].map((r: any) => [r.Status, r.Output]), [["SUCCEEDED", "0"], ["SUCCEEDED", "1"], ["SUCCEEDED", "3"]]);
+            assert.deepStrictEqual(Object.keys(files[`${folder}/manifest.json`].ResultFiles), ["FAILED", "SUCCEEDED"]);
+            assert.strictEqual(mapRun.resultsWritten, 4);
+            assert.strictEqual((answerMapRunApi({ ...run.calls[0], resource: "arn:aws:states:::aws-sdk:sfn:describeMapRun", args: { MapRunArn: mapRun.mapRunArn }, history: [], mapRuns: run.mapRuns, submit: () => undefined }) as any).ExecutionCounts.ResultsWritten, 4);
+        });
+
+        it("holds any number of failed children's records: the state's result stays a reference", async () => {
+            // Without a ResultWriter the same run ends States.DataLimitExceeded (previous tests):
+            // "Exporting the results to an Amazon S3 bucket is helpful if your output payload size exceeds 256 KiB."
+            const big: TaskHandler = (call) => {
+                if (call.resource === "arn:aws:states:::work") {
+                    throw new StatesError("Work.Failed", "x".repeat(30000));
+                }
+                return answerMapRunApi(call);
+            };
+            const inline = await runStateMachine(fanOut({ ToleratedFailurePercentage: 100 }), { items: range(9) }, context, big);
+            assert.strictEqual(inline.error, "States.DataLimitExceeded");
+            const exported = await runStateMachine(fanOut({ ToleratedFailurePercentage: 100, ...writer }), { items: range(9) }, context, big);
+            assert.strictEqual(exported.status, "SUCCEEDED", `${exported.error} ${exported.cause}`);
+            assert.ok(!exported.path.includes("Caught"));
+            assert.strictEqual(Object.values(written(exported))[0].length, 9);
+        });
+
+        it("fails the state with States.ResultWriterFailed, which States.ALL catches, when a write fails", async () => {
+            // "Make sure that the Amazon S3 bucket you use to export the results of a Map Run is under
+            // the same AWS account and AWS Region as your state machine. Otherwise, your state
+            // machine execution will fail with the States.ResultWriterFailed error"; States.ALL
+            // catches all but States.DataLimitExceeded and States.Runtime (concepts-error-handling).
+            const denied: TaskHandler = (call) => {
+                if (call.resource === PUT_OBJECT) {
+                    throw new StatesError("S3.AccessDenied", "Access Denied");
+                }
+                return failing()(call);
+            };
+            const run = await runStateMachine(fanOut({ ...writer }), { items: range(3) }, context, denied);
+            assert.strictEqual(run.status, "SUCCEEDED");
+            assert.deepStrictEqual(run.path, ["Prepare", "Fan", "Caught"]);
+            assert.deepStrictEqual(run.output, { Error: "States.ResultWriterFailed", Cause: "S3.AccessDenied: Access Denied" });
+            assert.strictEqual(run.mapRuns[0].resultsWritten, 0);
+        });
+
+        it("writes the records of a Map Run that failed its threshold too, and still fails with the threshold's error", async () => {
+            // The manifest lists PENDING children, which only a Map Run that failed leaves.
+            const run = await runStateMachine(fanOut({ MaxConcurrency: 1, ...writer }), { items: range(3) }, context, failing(0));
+            assert.deepStrictEqual(run.output, { Error: "States.ExceedToleratedFailureThreshold", Cause: TOLERATED_FAILURE_CAUSE });
+            assert.deepStrictEqual(Object.keys(written(run)).map((k) => k.split("/").pop()), ["FAILED_0.json", "PENDING_0.json", "manifest.json"]);
+        });
+    });
 });

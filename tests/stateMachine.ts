@@ -30,6 +30,14 @@
  *   succeeded child's output and each failed child's execution; `.sync` in Express children is
  *   refused. {@link answerMapRunApi} answers ListMapRuns, DescribeMapRun, ListExecutions of a Map
  *   Run and DescribeExecution of a child from what the run recorded.
+ * - "ResultWriter (Map)": with `ResultWriter` (`Resource` `s3:putObject`, `Arguments` in JSONata,
+ *   `Parameters` in JSONPath), the children's execution records (Transformation NONE, the default
+ *   when exporting) are written under `<Prefix>/<Map Run id>/`, one file per status
+ *   (`SUCCEEDED_0.json`, `FAILED_0.json`, ...) then `manifest.json`, each write a call of the
+ *   handler with the ResultWriter's resource; the state's result is only
+ *   `{MapRunArn, ResultWriterDetails: {Bucket, Key}}` (the manifest's key), and DescribeMapRun
+ *   counts `ResultsWritten`. A write the handler fails fails the state with
+ *   `States.ResultWriterFailed`, which `States.ALL` catches.
  *
  * Waits do not wait: they are recorded with their seconds.
  */
@@ -191,6 +199,8 @@ export interface MapRun {
     readonly children: ChildExecution[];
     /** The most child executions that ran at once. */
     maxRunning: number;
+    /** Child executions whose records its ResultWriter wrote. */
+    resultsWritten: number;
 }
 
 /** A Task call as the handler sees it. */
@@ -262,7 +272,7 @@ export function answerMapRunApi(call: TaskCall): unknown {
                 Status: m.status,
                 MaxConcurrency: m.maxConcurrency,
                 ToleratedFailurePercentage: m.toleratedFailurePercentage,
-                ExecutionCounts: { Pending: count("PENDING"), Running: count("RUNNING"), Succeeded: count("SUCCEEDED"), Failed: count("FAILED"), TimedOut: 0, Aborted: count("ABORTED"), Total: m.children.length, ResultsWritten: 0 },
+                ExecutionCounts: { Pending: count("PENDING"), Running: count("RUNNING"), Succeeded: count("SUCCEEDED"), Failed: count("FAILED"), TimedOut: 0, Aborted: count("ABORTED"), Total: m.children.length, ResultsWritten: m.resultsWritten },
             };
         }
         case "listExecutions": {
@@ -376,6 +386,7 @@ async function execute(definition: any, input: unknown, context: Context, shared
             status: "RUNNING",
             children: [],
             maxRunning: 0,
+            resultsWritten: 0,
         };
         shared.mapRuns.push(mapRun);
         record("MapStateStarted", { MapStateStartedEventDetails: { Length: items.length } });
@@ -403,11 +414,28 @@ async function execute(definition: any, input: unknown, context: Context, shared
                 Object.assign(child, { status: ended.status, output: ended.output, error: ended.error, cause: ended.cause, path: ended.path, history: ended.history });
             }
         }
+        const writer = state.ResultWriter?.Resource !== undefined ? state.ResultWriter : undefined;
         if (exceeded()) {
             mapRun.status = "FAILED";
             mapRun.children.filter((c) => c.status === "RUNNING").forEach((c) => (c.status = "ABORTED"));
+            // The manifest has a file for PENDING children, which only a failed Map Run leaves: the
+            // records are written then too. Which error AWS reports when that write fails as well
+            // is not documented: the threshold's is kept.
+            if (writer) {
+                await writeResults(writer).catch((e: unknown) => {
+                    if (!(e instanceof StatesError)) {
+                        throw e;
+                    }
+                });
+            }
             record("MapRunFailed", { MapRunFailedEventDetails: { Error: "States.ExceedToleratedFailureThreshold", Cause: TOLERATED_FAILURE_CAUSE } });
             throw new StatesError("States.ExceedToleratedFailureThreshold", TOLERATED_FAILURE_CAUSE);
+        }
+        if (writer) {
+            const reference = await writeResults(writer);
+            mapRun.status = "SUCCEEDED";
+            record("MapRunSucceeded");
+            return reference;
         }
         mapRun.status = "SUCCEEDED";
         record("MapRunSucceeded");
@@ -417,7 +445,51 @@ async function execute(definition: any, input: unknown, context: Context, shared
         // as the stricter of its two meanings: once a child has failed, every child's entry is its
         // execution record (NONE), the succeeded ones' with their output as JSON text.
         const anyFailed = mapRun.children.some((c) => c.status !== "SUCCEEDED");
-        const executionRecord = (c: (typeof mapRun.children)[number]) => ({
+        const result = mapRun.children.map((c) => (anyFailed ? executionRecord(c) : c.output));
+        // "States.DataLimitExceeded: A terminal error that can't be caught by the States.ALL error type."
+        const bytes = Buffer.byteLength(JSON.stringify(result), "utf8");
+        if (bytes > PAYLOAD_LIMIT_BYTES) {
+            throw new StatesError("States.DataLimitExceeded", `the result of ${name} is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES} a state may hold`);
+        }
+        return result;
+
+        /**
+         * Writes every child's execution record (Transformation NONE) under `<Prefix>/<Map Run
+         * id>/`, a file per status, then the manifest, each through the handler; returns the state's
+         * result, the reference. A failed write fails the state with `States.ResultWriterFailed`.
+         */
+        async function writeResults(config: any): Promise<unknown> {
+            const args = (await evaluate(config.Arguments ?? config.Parameters ?? {}, { ...variables, states })) as { Bucket: string; Prefix?: string };
+            const folder = [args.Prefix, mapRun.mapRunArn.split(":").pop()].filter((p) => p !== undefined && p !== "").join("/");
+            const byStatus = new Map<string, ChildExecution[]>();
+            for (const c of mapRun.children) {
+                byStatus.set(c.status, [...(byStatus.get(c.status) ?? []), c]);
+            }
+            const put = async (key: string, body: unknown) => {
+                const call = { state: name, resource: config.Resource, args: { Bucket: args.Bucket, Key: key, Body: JSON.stringify(body) }, execution };
+                calls.push(call);
+                try {
+                    await handler({ ...call, history, mapRuns: shared.mapRuns, submit: () => undefined });
+                } catch (e) {
+                    if (e instanceof StatesError) {
+                        throw new StatesError("States.ResultWriterFailed", `${e.error}: ${e.cause}`);
+                    }
+                    throw e;
+                }
+                return { Key: key, Size: Buffer.byteLength(JSON.stringify(body), "utf8") };
+            };
+            const files: Record<string, { Key: string; Size: number }[]> = {};
+            for (const [status, children] of [...byStatus.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+                files[status] = [await put(`${folder}/${status}_0.json`, children.map(executionRecord))];
+                mapRun.resultsWritten += children.length;
+            }
+            const manifest = `${folder}/manifest.json`;
+            await put(manifest, { DestinationBucket: args.Bucket, MapRunArn: mapRun.mapRunArn, ResultFiles: files });
+            return { MapRunArn: mapRun.mapRunArn, ResultWriterDetails: { Bucket: args.Bucket, Key: manifest } };
+        }
+
+        function executionRecord(c: ChildExecution) {
+            return {
             ExecutionArn: c.executionArn,
             Input: JSON.stringify(c.input),
             InputDetails: { Included: true },
@@ -432,14 +504,8 @@ async function execute(definition: any, input: unknown, context: Context, shared
             Status: c.status,
             StopDate: context.Execution.StartTime,
             ...(c.status === "SUCCEEDED" ? {} : { Error: c.error, Cause: c.cause }),
-        });
-        const result = mapRun.children.map((c) => (anyFailed ? executionRecord(c) : c.output));
-        // "States.DataLimitExceeded: A terminal error that can't be caught by the States.ALL error type."
-        const bytes = Buffer.byteLength(JSON.stringify(result), "utf8");
-        if (bytes > PAYLOAD_LIMIT_BYTES) {
-            throw new StatesError("States.DataLimitExceeded", `the result of ${name} is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES} a state may hold`);
+            };
         }
-        return result;
     }
 
     async function runStates(machine: any, input: unknown): Promise<{ status: "SUCCEEDED" | "FAILED"; output?: unknown; error?: string; cause?: string }> {

@@ -107,6 +107,28 @@ function distributedMapRequests(arn: string, label: string | undefined): { actio
 }
 
 /**
+ * The requests a Distributed Map state's ResultWriter makes of its role ("IAM policies for
+ * ResultWriter": s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts and
+ * s3:AbortMultipartUpload on the objects under the prefix), on a sample key under its prefix
+ * (`<Prefix>/<Map Run id>/manifest.json`; a JSONata prefix by its leading literal). Undefined
+ * without a ResultWriter to S3 or with a bucket chosen at run time.
+ */
+function resultWriterRequests(arn: string, writer: any): { bucket: string; requests: { action: string; resource: string }[] } | undefined {
+    const args = writer?.Arguments ?? writer?.Parameters;
+    const bucket = args?.Bucket;
+    if (typeof writer?.Resource !== "string" || !writer.Resource.endsWith(":s3:putObject") || typeof bucket !== "string" || bucket.startsWith("{%")) {
+        return undefined;
+    }
+    const prefix = typeof args.Prefix === "string" ? args.Prefix : "";
+    const literal = /^\{%\s*'([^']*)'/.exec(prefix);
+    const folder = prefix.startsWith("{%") ? `${literal ? literal[1] : ""}run-1` : prefix;
+    const key = `${folder ? `${folder}/` : ""}00000000-0000-0000-0000-000000000000/manifest.json`;
+    const partition = arn.split(":")[1] ?? "aws";
+    const resource = `arn:${partition}:s3:::${bucket}/${key}`;
+    return { bucket, requests: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"].map((action) => ({ action, resource })) };
+}
+
+/**
  * A state machine with a Distributed Map state whose role's inline policies (all of its policies:
  * with a managed policy attached, nothing can be told) allow no start, watch or stop of its own
  * child executions: every Map Run would fail at run time.
@@ -138,9 +160,14 @@ function checkDistributedMapRoles(resources: readonly StackResource[]): { result
         const arn = known(at(r.props, "arn"), "arn");
         return maps.flatMap(({ name, state }) => {
             const missing = distributedMapRequests(arn, state.Label).filter((q) => !allows(q.action, q.resource));
-            return missing.length === 0
-                ? []
-                : [{ urn: r.urn, message: `${r.name} state ${name} is a Distributed Map, but its role ${role.name} is not allowed ${missing.map((q) => `${q.action} on ${q.resource}`).join(", ")}: its child executions could not start or be watched` }];
+            const writes = resultWriterRequests(arn, state.ResultWriter);
+            const unwritable = (writes?.requests ?? []).filter((q) => !allows(q.action, q.resource));
+            return [
+                ...(missing.length === 0 ? [] : [{ urn: r.urn, message: `${r.name} state ${name} is a Distributed Map, but its role ${role.name} is not allowed ${missing.map((q) => `${q.action} on ${q.resource}`).join(", ")}: its child executions could not start or be watched` }]),
+                ...(unwritable.length === 0
+                    ? []
+                    : [{ urn: r.urn, message: `${r.name} state ${name} writes its results to s3://${writes!.bucket}, but its role ${role.name} is not allowed ${unwritable.map((q) => q.action).join(", ")} on ${unwritable[0].resource}: its Map Runs would fail States.ResultWriterFailed` }]),
+            ];
         });
     }, byName);
 }

@@ -4,7 +4,7 @@
  * the desired and the maximum count with the spot share), usage items with their assumption
  * stated, and the list of what is left out.
  */
-import { peakVcpu, summarizeRunner } from "../../components/batchRunner";
+import { peakVcpu, RESULT_WRITER, summarizeRunner } from "../../components/batchRunner";
 import { CronExpressionParser } from "cron-parser";
 import { CapacityProviderStrategyItem, spotTaskCount } from "../../components/capacity";
 import { RecordedResource } from "../../components/testing";
@@ -64,6 +64,14 @@ export const USAGE_ASSUMPTIONS = {
     wafLogBytesPerRequest: 2000,
     /** Step Functions state transitions per run (start, task, end). */
     transitionsPerRun: 3,
+    /**
+     * Objects a sharded run with a tolerance writes through its ResultWriter: a file per status its
+     * shards ended in (SUCCEEDED, FAILED, PENDING, ABORTED at most) and the manifest. AWS does not
+     * say how many requests a file takes; each is counted as one PUT, at the most objects there can be.
+     */
+    resultObjectsPerRun: 5,
+    /** Bytes of a shard's execution record in those files: ARNs, name, dates, status, input and output (about 850 without an error and its cause). */
+    resultBytesPerShard: 1000,
     /** Messages a month a worker's queue takes (light traffic: about 4 a minute). */
     workerMessagesPerMonth: 200_000,
     /** Requests per message: send, receive, delete. */
@@ -297,6 +305,14 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         const perRun = run.parallel && run.transitions?.shard !== undefined ? run.transitions.run + tasksPerRun * run.transitions.shard : USAGE_ASSUMPTIONS.transitionsPerRun;
         const transitions = perMonth * perRun;
         add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
+        if (run.writesResults) {
+            const puts = perMonth * USAGE_ASSUMPTIONS.resultObjectsPerRun;
+            add(`Batch ${sm.name}: shard results written to S3`, "usage", `${round(puts)} PUT requests / 1000 x ${prices.s3PutPerThousand}`, (puts / 1000) * prices.s3PutPerThousand);
+            // Each run's records are kept RESULT_WRITER.expirationDays, then expire.
+            const gb = (perMonth * tasksPerRun * USAGE_ASSUMPTIONS.resultBytesPerShard * (RESULT_WRITER.expirationDays / 30.42)) / 1e9;
+            add(`Batch ${sm.name}: shard results stored ${RESULT_WRITER.expirationDays} days`, "usage", `${round(gb)} GB x ${prices.s3StandardGbMonth}`, gb * prices.s3StandardGbMonth);
+            assumptions.push(`${sm.name}: each run writes its shards' records (${USAGE_ASSUMPTIONS.resultBytesPerShard} bytes a shard) in at most ${USAGE_ASSUMPTIONS.resultObjectsPerRun} objects, kept ${RESULT_WRITER.expirationDays} days`);
+        }
         add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
         assumptions.push(
             run.parallel

@@ -31,6 +31,8 @@ export interface PriceTable {
     readonly logs: { readonly ingestedGb: number; readonly vendedIngestedGb: number; readonly storedGbMonth: number };
     /** S3 Standard storage, a GB a month. */
     readonly s3StandardGbMonth: number;
+    /** S3 Standard PUT, COPY, POST and LIST requests, per thousand. */
+    readonly s3PutPerThousand: number;
     /** A customer-managed KMS key a month (requests beyond the free tier are left out). */
     readonly kmsKeyMonth: number;
     /** Amazon SQS standard queue: a million requests (each 64 KB of a payload is one request), and the requests a month the account gets free. */
@@ -66,6 +68,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
         kmsKeyMonth: 1.0,
         logs: { ingestedGb: 0.5, vendedIngestedGb: 0.5, storedGbMonth: 0.03 },
         s3StandardGbMonth: 0.023,
+        s3PutPerThousand: 0.005,
     },
 };
 

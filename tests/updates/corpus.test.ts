@@ -239,6 +239,31 @@ describe("the second pulumi up: the update corpus", function () {
             );
         });
 
+        it("turns a tolerance on: the results bucket and its settings are created, the runner and its role's policy change in place", async () => {
+            const command = ["echo shard $SHARD_INDEX of $SHARD_COUNT"];
+            const plan = await pair(
+                () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 200 } } }),
+                () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 200, toleratedFailurePercent: 1 } } }),
+            );
+            const bucket = ["export-results", "export-results-public-access", "export-results-ownership", "export-results-encryption", "export-results-tls-only", "export-results-expiry"];
+            expectUpdate(plan, { create: bucket, update: { "export-runner": "definition", "export-runner-policy": "policy" }, problems: [] });
+            assert.deepStrictEqual(
+                plan.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`).sort(),
+                [...bucket.map((n) => `create ${n}`), "update export-runner", "update export-runner-policy"].sort(),
+            );
+        });
+
+        it("turns the tolerance off: the runner and its policy change back, and the bucket goes, flagged for review (its last 14 days of results)", async () => {
+            const command = ["echo shard $SHARD_INDEX of $SHARD_COUNT"];
+            const plan = await pair(
+                () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 200, toleratedFailurePercent: 1 } } }),
+                () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), command, parallel: { shards: 200 } } }),
+            );
+            // forceDestroy empties it, so AWS deletes it; the loss of its objects is a reviewer's to allow, as a removed service's logs are.
+            expectUpdate(plan, { delete: ["export-results", "export-results-expiry"], update: { "export-runner": "definition", "export-runner-policy": "policy" }, problems: ["error stateful-kept"] });
+            assert.deepStrictEqual(plan.problems.map((p) => p.message), ["export-results (aws:s3/bucket:Bucket) would be deleted: that loses every object in the bucket. Fix: keep it (an alias if it moved), or, if that is meant, allow it explicitly."]);
+        });
+
         it("moves to on-demand capacity", async () => {
             const plan = await pair(() => stack("dev"), () => stack("dev", { "fargate-workloads:batch": { ...devBatch(), capacity: "on-demand" } }));
             expectUpdate(plan, { update: { "export-runner": "definition" }, problems: [] });
