@@ -915,8 +915,10 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
     const kind = str(RUN_FAILURES.shardsFailed);
     // JSONata: the failed shards' count (0 when the Map Run's counts could not be read: the text says so).
     const failedCount = "($counts ? $counts.Failed + $counts.TimedOut : 0)";
-    // A write of the results that failed fails the map whatever the shards did: said first.
-    const headline = `($mapError.Error = 'States.ResultWriterFailed' ? 'failed: the results of its shards could not be written to S3' : $counts and ${failedCount} > 0 ? 'failed: ' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed' : $mapError.Error = 'States.ExceedToleratedFailureThreshold' ? 'failed: more shards failed than tolerated' : 'failed: its shards could not run (' & $string($mapError.Error) & ')')`;
+    // A write of the results that failed fails the map whatever the shards did (even all
+    // succeeded: a run started before the tolerance was turned off writes to a bucket and under a
+    // role policy that are gone), so it is said first, with what the shards did.
+    const headline = `($mapError.Error = 'States.ResultWriterFailed' ? "failed: its shards' results could not be written to S3" & ($counts ? ' (' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed, within the tolerance)' : '') : $counts and ${failedCount} > 0 ? 'failed: ' & $string(${failedCount}) & ' of ' & $string($shards) & ' shards failed' : $mapError.Error = 'States.ExceedToleratedFailureThreshold' ? 'failed: more shards failed than tolerated' : 'failed: its shards could not run (' & $string($mapError.Error) & ')')`;
     const shardLine = `function($f) { $exists($f.shard) ? 'Shard ' & $string($f.shard) & ': ' & $f.headline & '. Exit code: ' & ($f.exitCode != null ? $string($f.exitCode) : 'none') & '. Stop code: ' & ($f.stopCode ? $f.stopCode : 'none') & '. Stop reason: ' & ($f.stopReason ? $f.stopReason : 'none') & '. Attempts: ' & $string($f.attempt) & ' of ${spec.retries.attempts + 1}' & ($f.onDemand ? ' (the last on on-demand Fargate)' : '') & ($f.detail ? '. ' & $replace($f.detail, /\\.$/, '') : '') & '. Logs: ' & ($f.taskArn ? ${logLinkOf(spec, r, "$f.taskArn")} : 'no task ran') : 'Shard (not read): ' & $f.execution & ': ' & $string($f.error) & ' ' & $substring($string($f.cause), 0, 300) }`;
     const message = [
         `'Batch task ${spec.name} (stack ${spec.stack}): run ' & $run.id & ' ' & ${headline} & ' (tolerated: ${parallel.toleratedFailurePercent}%).'`,
@@ -925,7 +927,11 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
         `($counts ? 'Shards: ' & $string($shards) & ': ' & $string($counts.Succeeded) & ' succeeded, ' & $string(${failedCount}) & ' failed, ' & $string($counts.Aborted) & ' stopped when the run failed, ' & $string($counts.Pending) & ' not started' & ($counts.Running > 0 ? ', ' & $string($counts.Running) & ' still running' : '') : 'Shards: ' & $string($shards) & ' (their counts could not be read: ' & $string($readError) & ')')`,
         "'Error of the Map state: ' & $string($mapError.Error)",
         "'Cause: ' & $substring($string($mapError.Cause), 0, 500)",
-        ...(writesResults(parallel) ? [`'Results of the shards (kept ${RESULT_WRITER.expirationDays} days): s3://${r.resultBucket}/${RESULT_WRITER.prefix}/' & $run.id & '/'`] : []),
+        // Whether AWS writes the results of a Map Run that failed its threshold is not documented:
+        // the line points at them only when the Map Run counts some written.
+        ...(writesResults(parallel)
+            ? [`($counts and $counts.ResultsWritten > 0 ? 'Results of the shards (kept ${RESULT_WRITER.expirationDays} days): s3://${r.resultBucket}/${RESULT_WRITER.prefix}/' & $run.id & '/' : 'Results of the shards: none were written')`]
+            : []),
         // The listed shards' lines, then how many more failed.
         `$join($append($append(
             [$count($failedShards) > 0 ? 'Failed shards (' & $string($count($failedShards)) & ' of ' & $string(${failedCount}) & ', the last to end, by shard):' : 'Failed shards: none could be read' & ($readError ? ' (' & $string($readError) & ')' : '')],

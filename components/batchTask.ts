@@ -831,7 +831,7 @@ export const RESULT_WRITER_ACTIONS: readonly string[] = ["s3:PutObject", "s3:Get
  * copies of what the Map Runs and executions show, and a job that drops its tolerance (or is
  * removed) must not fail on a bucket that still holds results.
  */
-function createResultBucket(parent: pulumi.Resource, name: string, kmsKeyArn?: pulumi.Input<string>): { bucket: aws.s3.Bucket; encryption: aws.s3.BucketServerSideEncryptionConfiguration } {
+function createResultBucket(parent: pulumi.Resource, name: string, kmsKeyArn?: pulumi.Input<string>): { bucket: aws.s3.Bucket; encryption: aws.s3.BucketServerSideEncryptionConfiguration; tlsOnly: aws.s3.BucketPolicy } {
     // Bucket names are lower case; the prefix leaves room for the provider's 26-character suffix within 63.
     const bucketPrefix = `${physicalName([name.toLowerCase()], 24, /[a-z0-9-]/)}-results-`;
     const bucket = new aws.s3.Bucket(childName(name, "results"), { bucketPrefix, forceDestroy: true }, { parent });
@@ -847,7 +847,7 @@ function createResultBucket(parent: pulumi.Resource, name: string, kmsKeyArn?: p
         },
         opts,
     );
-    new aws.s3.BucketPolicy(childName(name, "results-tls-only"), { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] }) }, opts);
+    const tlsOnly = new aws.s3.BucketPolicy(childName(name, "results-tls-only"), { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] }) }, opts);
     new aws.s3.BucketLifecycleConfiguration(
         childName(name, "results-expiry"),
         {
@@ -856,7 +856,7 @@ function createResultBucket(parent: pulumi.Resource, name: string, kmsKeyArn?: p
         },
         opts,
     );
-    return { bucket, encryption };
+    return { bucket, encryption, tlsOnly };
 }
 
 /** `/aws/vendedlogs/states/<project>-<stack>-<name>`: the vendedlogs prefix keeps CloudWatch Logs' resource policy from growing with every state machine. */
@@ -926,8 +926,10 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
                 includeExecutionData: true,
             },
         },
-        // AWS checks the role's log delivery rights when the state machine is created; runs need the cluster's capacity providers.
-        { parent, dependsOn: [policy, ...f.cluster.dependencies] },
+        // AWS checks the role's log delivery rights when the state machine is created; runs need the
+        // cluster's capacity providers; a run started by hand must not write results before the
+        // bucket has its key and its TLS-only policy.
+        { parent, dependsOn: [policy, ...f.cluster.dependencies, ...(results ? [results.encryption, results.tlsOnly] : [])] },
     );
     // The concurrency check lists this state machine's own runs, and a timeout reads the run's own
     // history: a policy of its own, as the state machine's ARN exists only once it does (runs

@@ -845,6 +845,19 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         assert.ok(JSON.stringify([...Array(10000)].map(() => ({}))).length < PAYLOAD_LIMIT_BYTES);
     });
 
+    it("points the alert of a tolerant run that failed its threshold at its results only when the Map Run counts some written", async () => {
+        const definition = await shardedDefinition({ shards: 4, toleratedFailurePercent: 25 });
+        const run = await runStateMachine(definition, {}, context, shards(failingShards(1, 2)));
+        assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
+        assert.ok(run.mapRuns[0].resultsWritten > 0);
+        assert.ok(published(run.calls)[0].args.Message.includes(`\nResults of the shards (kept 14 days): s3://${resultBucket()}/runs/${RUN}/\n`));
+        // AWS does not say it writes them for a Map Run that failed: when none are counted, the alert says so.
+        const none = await runStateMachine(definition, {}, context, (call) =>
+            call.resource.endsWith(":describeMapRun") ? { ExecutionCounts: { Pending: 0, Running: 0, Succeeded: 2, Failed: 2, TimedOut: 0, Aborted: 0, Total: 4, ResultsWritten: 0 } } : shards(failingShards(1, 2))(call),
+        );
+        assert.ok(published(none.calls)[0].args.Message.includes("\nResults of the shards: none were written\n"));
+    });
+
     it("still alerts, saying the results could not be written and where they were to go, when the ResultWriter fails (States.ResultWriterFailed)", async () => {
         const denied: TaskHandler = (call) => {
             if (call.resource === PUT_OBJECT) {
@@ -856,11 +869,12 @@ describe("BatchTask runner of a sharded job (parallel: a Distributed Map of shar
         assert.strictEqual(run.error, RUN_FAILURES.shardsFailed);
         const alerts = published(run.calls);
         assert.strictEqual(alerts.length, 1);
-        assert.strictEqual(alerts[0].args.Subject, "Batch task job (test): run failed: the results of its shards could not be written to S3");
+        assert.strictEqual(alerts[0].args.Subject, "Batch task job (test): run failed: its shards' results could not be written to S3 (1 of 4 shards fa");
+        assert.ok(alerts[0].args.Subject.length < 100);
         const message: string = alerts[0].args.Message;
-        assert.ok(message.startsWith(`Batch task job (stack test): run ${RUN} failed: the results of its shards could not be written to S3 (tolerated: 25%).\n`), message);
+        assert.ok(message.startsWith(`Batch task job (stack test): run ${RUN} failed: its shards' results could not be written to S3 (1 of 4 shards failed, within the tolerance) (tolerated: 25%).\n`), message);
         assert.match(message, /\nShards: 4: 3 succeeded, 1 failed, 0 stopped when the run failed, 0 not started\nError of the Map state: States\.ResultWriterFailed\nCause: S3\.AccessDenied: Access Denied\n/);
-        assert.ok(message.includes(`\nResults of the shards (kept 14 days): s3://${resultBucket()}/runs/${RUN}/\n`), message);
+        assert.ok(message.includes("\nResults of the shards: none were written\n"), message);
         assert.match(message, /\nShard 1: failed\. Exit code: 3\./, "the shard that failed within the tolerance is still named");
     });
 

@@ -761,10 +761,13 @@ describe("BatchTask", () => {
             });
         });
 
-        it("starts scheduled runs only once the results bucket's encryption is set", async () => {
+        it("starts runs, scheduled or by hand, only once the results bucket has its encryption and its TLS-only policy", async () => {
             await build("job", { ...sharded, schedule: { expression: "rate(1 day)" } });
             const encryption = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "job-results-encryption");
+            const tlsOnly = mocks.one("aws:s3/bucketPolicy:BucketPolicy", "job-results-tls-only");
             assert.ok(mocks.one(T.schedule).options.dependencies.includes(encryption.urn));
+            const stateMachine = mocks.one("aws:sfn/stateMachine:StateMachine").options.dependencies;
+            assert.ok(stateMachine.includes(encryption.urn) && stateMachine.includes(tlsOnly.urn), "the state machine (every run) waits for both");
         });
 
         it("lets the runner write exactly what the ResultWriter needs, under runs/ of its bucket, and use the job's key for it", async () => {

@@ -245,10 +245,10 @@ describe("npm run plan", () => {
             fs.rmSync(dir, { recursive: true, force: true });
             const runs = 730 / 24;
             const puts = line(plan, "Batch export-runner: shard results written to S3");
-            assert.strictEqual(puts.arithmetic, "152.08 PUT requests / 1000 x 0.005");
-            close(puts.monthly, (runs * 5 * 0.005) / 1000);
+            assert.strictEqual(puts.arithmetic, "365 PUT requests / 1000 x 0.005");
+            close(puts.monthly, (runs * 4 * 3 * 0.005) / 1000);
             close(line(plan, "Batch export-runner: shard results stored 14 days").monthly, ((runs * 200 * 1000 * (14 / 30.42)) / 1e9) * 0.023);
-            assert.ok(plan.cost.assumptions.includes("export-runner: each run writes its shards' records (1000 bytes a shard) in at most 5 objects, kept 14 days"));
+            assert.ok(plan.cost.assumptions.includes("export-runner: each run writes its shards' records (1000 bytes a shard with a short input, plus twice its length) in at most 4 objects of 3 requests each, kept 14 days"));
         });
 
         it("with a worker: shows its queue, scaling policies and Service Connect names, and costs its requests and its tasks at minCount", async () => {

@@ -663,5 +663,14 @@ describe("policy pack: a Distributed Map state (a sharded BatchTask)", () => {
         assert.deepStrictEqual(across(without).violations.map((v) => v.message), [
             `job-runner state RunShards writes its results to s3://${bucket}, but its role job-runner-role is not allowed s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts, s3:AbortMultipartUpload on arn:aws:s3:::${bucket}/runs/run-1/00000000-0000-0000-0000-000000000000/manifest.json: its Map Runs would fail States.ResultWriterFailed`,
         ]);
+        // A prefix chosen at run time without a fixed start cannot be checked against a role
+        // scoped to some prefix: no violation is made up (JSONPath's Prefix.$, JSONata without a literal).
+        const machine = resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
+        for (const args of [{ Bucket: bucket, "Prefix.$": "$.prefix" }, { Bucket: bucket, Prefix: "{% $run.id %}" }]) {
+            const definition = JSON.parse(machine.inputs.definition);
+            definition.States.RunShards.ResultWriter.Arguments = args;
+            const rewritten = without.map((r) => (r === machine ? { ...r, inputs: { ...r.inputs, definition: JSON.stringify(definition) }, state: { ...r.state, definition: JSON.stringify(definition) } } : r));
+            assert.deepStrictEqual(across(rewritten).violations, [], JSON.stringify(args));
+        }
     });
 });

@@ -418,9 +418,11 @@ async function execute(definition: any, input: unknown, context: Context, shared
         if (exceeded()) {
             mapRun.status = "FAILED";
             mapRun.children.filter((c) => c.status === "RUNNING").forEach((c) => (c.status = "ABORTED"));
-            // The manifest has a file for PENDING children, which only a failed Map Run leaves: the
-            // records are written then too. Which error AWS reports when that write fails as well
-            // is not documented: the threshold's is kept.
+            // Whether AWS writes the records of a Map Run that failed its threshold is not
+            // documented (the manifest's PENDING key is there for every run, empty or not); this
+            // interpreter writes them, and the runner's alert points at them only when the Map
+            // Run counts some written. Which error AWS reports when that write fails as well is
+            // not documented either: the threshold's is kept.
             if (writer) {
                 await writeResults(writer).catch((e: unknown) => {
                     if (!(e instanceof StatesError)) {
@@ -461,9 +463,13 @@ async function execute(definition: any, input: unknown, context: Context, shared
         async function writeResults(config: any): Promise<unknown> {
             const args = (await evaluate(config.Arguments ?? config.Parameters ?? {}, { ...variables, states })) as { Bucket: string; Prefix?: string };
             const folder = [args.Prefix, mapRun.mapRunArn.split(":").pop()].filter((p) => p !== undefined && p !== "").join("/");
-            const byStatus = new Map<string, ChildExecution[]>();
+            // The manifest of AWS's example (and of real runs) keys files by FAILED, PENDING and
+            // SUCCEEDED, each listed even when empty; aborted and timed-out children are put
+            // under FAILED here (not documented).
+            const category = (c: ChildExecution) => (c.status === "SUCCEEDED" ? "SUCCEEDED" : c.status === "PENDING" ? "PENDING" : "FAILED");
+            const byStatus = new Map<string, ChildExecution[]>([["FAILED", []], ["PENDING", []], ["SUCCEEDED", []]]);
             for (const c of mapRun.children) {
-                byStatus.set(c.status, [...(byStatus.get(c.status) ?? []), c]);
+                byStatus.get(category(c))!.push(c);
             }
             const put = async (key: string, body: unknown) => {
                 const call = { state: name, resource: config.Resource, args: { Bucket: args.Bucket, Key: key, Body: JSON.stringify(body) }, execution };
@@ -479,8 +485,8 @@ async function execute(definition: any, input: unknown, context: Context, shared
                 return { Key: key, Size: Buffer.byteLength(JSON.stringify(body), "utf8") };
             };
             const files: Record<string, { Key: string; Size: number }[]> = {};
-            for (const [status, children] of [...byStatus.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-                files[status] = [await put(`${folder}/${status}_0.json`, children.map(executionRecord))];
+            for (const [status, children] of byStatus) {
+                files[status] = children.length > 0 ? [await put(`${folder}/${status}_0.json`, children.map(executionRecord))] : [];
                 mapRun.resultsWritten += children.length;
             }
             const manifest = `${folder}/manifest.json`;

@@ -111,7 +111,8 @@ function distributedMapRequests(arn: string, label: string | undefined): { actio
  * ResultWriter": s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts and
  * s3:AbortMultipartUpload on the objects under the prefix), on a sample key under its prefix
  * (`<Prefix>/<Map Run id>/manifest.json`; a JSONata prefix by its leading literal). Undefined
- * without a ResultWriter to S3 or with a bucket chosen at run time.
+ * without a ResultWriter to S3, or with a bucket, or a prefix without a fixed start, chosen at
+ * run time.
  */
 function resultWriterRequests(arn: string, writer: any): { bucket: string; requests: { action: string; resource: string }[] } | undefined {
     const args = writer?.Arguments ?? writer?.Parameters;
@@ -121,7 +122,12 @@ function resultWriterRequests(arn: string, writer: any): { bucket: string; reque
     }
     const prefix = typeof args.Prefix === "string" ? args.Prefix : "";
     const literal = /^\{%\s*'([^']*)'/.exec(prefix);
-    const folder = prefix.startsWith("{%") ? `${literal ? literal[1] : ""}run-1` : prefix;
+    // A prefix chosen at run time without a fixed start (JSONPath's `Prefix.$`, or JSONata that
+    // does not start with a literal) may be anywhere the role allows: nothing to check.
+    if ("Prefix.$" in args || (prefix.startsWith("{%") && !literal)) {
+        return undefined;
+    }
+    const folder = prefix.startsWith("{%") ? `${literal![1]}run-1` : prefix;
     const key = `${folder ? `${folder}/` : ""}00000000-0000-0000-0000-000000000000/manifest.json`;
     const partition = arn.split(":")[1] ?? "aws";
     const resource = `arn:${partition}:s3:::${bucket}/${key}`;

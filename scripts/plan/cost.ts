@@ -65,12 +65,17 @@ export const USAGE_ASSUMPTIONS = {
     /** Step Functions state transitions per run (start, task, end). */
     transitionsPerRun: 3,
     /**
-     * Objects a sharded run with a tolerance writes through its ResultWriter: a file per status its
-     * shards ended in (SUCCEEDED, FAILED, PENDING, ABORTED at most) and the manifest. AWS does not
-     * say how many requests a file takes; each is counted as one PUT, at the most objects there can be.
+     * Objects a sharded run with a tolerance writes through its ResultWriter: a file for each of
+     * the manifest's categories (SUCCEEDED, FAILED, PENDING) and the manifest, at most.
      */
-    resultObjectsPerRun: 5,
-    /** Bytes of a shard's execution record in those files: ARNs, name, dates, status, input and output (about 850 without an error and its cause). */
+    resultObjectsPerRun: 4,
+    /**
+     * Requests an object takes: the runner role needs the multipart-upload permissions, so each is
+     * counted as a multipart upload (create, one part, complete), each at the PUT price. AWS does
+     * not say how it writes them.
+     */
+    resultRequestsPerObject: 3,
+    /** Bytes of a shard's execution record in those files with a short input: ARNs, name, dates, status, input and output (about 850 without an error and its cause); the run's input adds twice its length. */
     resultBytesPerShard: 1000,
     /** Messages a month a worker's queue takes (light traffic: about 4 a minute). */
     workerMessagesPerMonth: 200_000,
@@ -306,12 +311,14 @@ export function estimateCost(resources: readonly RecordedResource[], region: str
         const transitions = perMonth * perRun;
         add(`Batch ${sm.name}: Step Functions transitions`, "usage", `${round(transitions)} / 1000 x ${prices.stepFunctionsPerThousandTransitions}`, (transitions / 1000) * prices.stepFunctionsPerThousandTransitions);
         if (run.writesResults) {
-            const puts = perMonth * USAGE_ASSUMPTIONS.resultObjectsPerRun;
+            const puts = perMonth * USAGE_ASSUMPTIONS.resultObjectsPerRun * USAGE_ASSUMPTIONS.resultRequestsPerObject;
             add(`Batch ${sm.name}: shard results written to S3`, "usage", `${round(puts)} PUT requests / 1000 x ${prices.s3PutPerThousand}`, (puts / 1000) * prices.s3PutPerThousand);
             // Each run's records are kept RESULT_WRITER.expirationDays, then expire.
             const gb = (perMonth * tasksPerRun * USAGE_ASSUMPTIONS.resultBytesPerShard * (RESULT_WRITER.expirationDays / 30.42)) / 1e9;
             add(`Batch ${sm.name}: shard results stored ${RESULT_WRITER.expirationDays} days`, "usage", `${round(gb)} GB x ${prices.s3StandardGbMonth}`, gb * prices.s3StandardGbMonth);
-            assumptions.push(`${sm.name}: each run writes its shards' records (${USAGE_ASSUMPTIONS.resultBytesPerShard} bytes a shard) in at most ${USAGE_ASSUMPTIONS.resultObjectsPerRun} objects, kept ${RESULT_WRITER.expirationDays} days`);
+            assumptions.push(
+                `${sm.name}: each run writes its shards' records (${USAGE_ASSUMPTIONS.resultBytesPerShard} bytes a shard with a short input, plus twice its length) in at most ${USAGE_ASSUMPTIONS.resultObjectsPerRun} objects of ${USAGE_ASSUMPTIONS.resultRequestsPerObject} requests each, kept ${RESULT_WRITER.expirationDays} days`,
+            );
         }
         add(`Batch ${sm.name}: Scheduler invocations`, "usage", `${round(perMonth)} (within the ${prices.schedulerFreePerMonth / 1e6} million free a month)`, 0);
         assumptions.push(
