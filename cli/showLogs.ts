@@ -98,7 +98,7 @@ async function shardExecution(io: Io, clients: Clients, runArn: string, shard: n
 }
 
 /** A token bucket on the caller's side: `burst` calls at once, then `perSecond`. */
-class Pace {
+export class Pace {
     private tokens: number;
     private last: number;
     constructor(

@@ -129,12 +129,6 @@ export function writesResults(parallel: Pick<RunnerParallel, "toleratedFailurePe
     return parallel !== undefined && parallel.toleratedFailurePercent > 0;
 }
 
-
-/** The input one shard's child execution gets (the Map state's ItemSelector): its index, the count, the run's identity and input. */
-export function shardItem(shard: number, count: number, run: { id: string; startedAt: string }, input: unknown): { shard: number; count: number; run: { id: string; startedAt: string }; input: unknown } {
-    return { shard, count, run: { id: run.id, startedAt: run.startedAt }, input };
-}
-
 /** How runs are retried, resolved. */
 export interface RunnerRetries {
     /** Retries after a failed attempt (the main container exited non-zero, or the task never started). */
@@ -969,7 +963,7 @@ function shardedDefinition(spec: RunnerSpec, parallel: RunnerParallel, r: Resolv
             // go to S3 and the state's result is only where they went: any number of failed shards
             // fits. JSONata states give the bucket and prefix as Arguments (Parameters in JSONPath).
             ...(writesResults(parallel)
-                ? { ResultWriter: { Resource: `arn:${r.partition}:states:::s3:putObject`, Arguments: { Bucket: r.resultBucket, Prefix: `{% '${RESULT_WRITER.prefix}/' & $run.id %}` } } }
+                ? { ResultWriter: { Resource: `arn:${r.partition}:states:::s3:putObject`, Arguments: { Bucket: r.resultBucket, Prefix: `{% '${RESULT_WRITER.prefix}/' & $states.context.Execution.Name %}` } } }
                 : {}),
             // One entry per shard (or the reference to them): not kept in the history.
             Output: {},

@@ -973,7 +973,7 @@ function createRunner(parent: pulumi.Resource, plan: BatchTaskPlan, f: Foundatio
         opts,
     );
     // A scheduled run writes its results under the job's key only once the bucket's encryption is set.
-    return { stateMachine, role, logGroup, ready: [listRuns, ...(results ? [results.encryption] : [])], resultBucket };
+    return { stateMachine, role, logGroup, ready: [listRuns], resultBucket };
 }
 
 interface Scheduled {

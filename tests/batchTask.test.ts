@@ -757,7 +757,7 @@ describe("BatchTask", () => {
             assert.deepStrictEqual(of("aws:s3/bucketVersioning:BucketVersioning"), [], "written once per key: not versioned");
             assert.deepStrictEqual(definitionOf("job").States.RunShards.ResultWriter, {
                 Resource: "arn:aws:states:::s3:putObject",
-                Arguments: { Bucket: bucket.state.bucket, Prefix: "{% 'runs/' & $run.id %}" },
+                Arguments: { Bucket: bucket.state.bucket, Prefix: "{% 'runs/' & $states.context.Execution.Name %}" },
             });
         });
 
@@ -765,9 +765,10 @@ describe("BatchTask", () => {
             await build("job", { ...sharded, schedule: { expression: "rate(1 day)" } });
             const encryption = mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "job-results-encryption");
             const tlsOnly = mocks.one("aws:s3/bucketPolicy:BucketPolicy", "job-results-tls-only");
-            assert.ok(mocks.one(T.schedule).options.dependencies.includes(encryption.urn));
-            const stateMachine = mocks.one("aws:sfn/stateMachine:StateMachine").options.dependencies;
-            assert.ok(stateMachine.includes(encryption.urn) && stateMachine.includes(tlsOnly.urn), "the state machine (every run) waits for both");
+            // The schedule targets the state machine, which waits for both: every run, scheduled or not, does.
+            const stateMachine = mocks.one("aws:sfn/stateMachine:StateMachine");
+            assert.ok(stateMachine.options.dependencies.includes(encryption.urn) && stateMachine.options.dependencies.includes(tlsOnly.urn), "the state machine (every run) waits for both");
+            assert.ok(mocks.one(T.schedule).options.dependencies.includes(stateMachine.urn) || JSON.stringify(mocks.one(T.schedule).inputs.target).includes(stateMachine.state.arn), "the schedule starts that state machine");
         });
 
         it("lets the runner write exactly what the ResultWriter needs, under runs/ of its bucket, and use the job's key for it", async () => {

@@ -16,7 +16,7 @@ import { MAX_OVERRIDE_CHARS, overrideCharsOf, referencePath, USAGE } from "../cl
 import { MAIN_CONTAINER } from "../cli/logs";
 import { main } from "../cli/main";
 import { runName } from "../cli/run";
-import { SHARD_SEARCH } from "../cli/showLogs";
+import { Pace, SHARD_SEARCH } from "../cli/showLogs";
 import { CAPACITY_ERRORS, overrideChars, RUN_FAILURES, RUN_LIMITS, STATES } from "../components/batchRunner";
 import { MAIN_CONTAINER_NAME } from "../components/taskDefinition";
 
@@ -754,10 +754,23 @@ describe("fargate-workloads and a sharded job's runs", () => {
         assert.strictEqual(await main(["logs", "export", "--outputs", "outputs.json", "--run", RUN, "--shard", "2499"], slow), 0, slow.errText);
         const described = sfn.commandCalls(DescribeExecutionCommand).length;
         assert.strictEqual(described, 2500);
-        assert.ok(slow.time - T0 >= ((described - SHARD_SEARCH.burst) / SHARD_SEARCH.perSecond) * 1000 - 1000, `paced: ${(slow.time - T0) / 1000} s for ${described} calls`);
+        const paced = ((described - SHARD_SEARCH.burst) / SHARD_SEARCH.perSecond) * 1000;
+        assert.ok(slow.time - T0 >= paced - 1000 && slow.time - T0 <= paced + 2000, `paced: ${(slow.time - T0) / 1000} s for ${described} calls, neither faster nor much slower than the rate`);
         const progress = slow.stderr.filter((l) => l.startsWith("Looking for shard 2499: "));
         assert.strictEqual(progress.length, Math.floor((described - 1) / SHARD_SEARCH.progressEvery));
         assert.strictEqual(progress[0], "Looking for shard 2499: 200 of 2500 child executions described...");
+    });
+
+    it("paces DescribeExecution as a bucket does: never more than its burst at once, however long it rested", async () => {
+        const io = new FakeIo();
+        const pace = new Pace(io, 200, 8);
+        await pace.take(200);
+        assert.strictEqual(io.time, T0, "the burst at once");
+        io.time += 3600_000; // an hour of rest refills the bucket to its burst, not beyond
+        await pace.take(200);
+        assert.strictEqual(io.time, T0 + 3600_000);
+        await pace.take(8);
+        assert.strictEqual(io.time, T0 + 3600_000 + 1000, "then a second for the next eight");
     });
 
     it("logs --shard says which shards a run has, and that a run without shards has none", async () => {

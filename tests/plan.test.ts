@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -622,21 +622,16 @@ describe("npm run plan", () => {
             // origin/<base> would show other pull requests' changes as this one's.
             const checkout = steps.find((s: any) => String(s.uses).startsWith("actions/checkout"));
             assert.strictEqual(checkout.with?.["fetch-depth"], 2, "the checkout holds the merge's first parent");
-            const planRun = String(steps.find((s: any) => String(s.run).includes("--compare"))!.run);
-            assert.ok(!/\$\{\{/.test(planRun), "no expression is pasted into the script");
-            assert.ok(planRun.indexOf("git rev-parse --verify --quiet 'HEAD^1^{commit}'") >= 0 && planRun.indexOf("git rev-parse") < planRun.indexOf("for stack in"), "no base commit fails the job before any stack looks new");
-            assert.ok(planRun.indexOf(`git ls-tree --name-only 'HEAD^1' -- "Pulumi.$stack.yaml"`) >= 0 && planRun.indexOf("git ls-tree") < planRun.indexOf("--compare"), "a stack new in the change is told apart before comparing");
-            assert.match(planRun, /if \[ "\$status" -ne 0 \]; then\n\s*blocked=1/, "any failed comparison, exit 2 included, blocks once posted");
             const order = [
                 stepIndex(steps, (s) => String(s.uses).startsWith("actions/checkout"), "checks out"),
                 stepIndex(steps, (s) => s.run === "npm ci", "installs from the lock file"),
-                stepIndex(steps, (s) => String(s.run).includes("npm run --silent plan -- --stack") && String(s.run).includes("--format markdown") && String(s.run).includes('--compare "HEAD^1"'), "plans, and compares with the merge's base"),
+                stepIndex(steps, (s) => /^bash scripts\/plan-pull-request\.sh [\w ]+$/.test(String(s.run)), "plans, and compares with the merge's base"),
                 stepIndex(steps, (s) => String(s.run).includes("GITHUB_STEP_SUMMARY"), "writes the summary"),
                 stepIndex(steps, (s) => String(s.uses).startsWith("marocchino/sticky-pull-request-comment"), "comments"),
                 stepIndex(steps, (s) => String(s.run).startsWith("test \"$(cat plan-out/blocked)\""), "then fails when the update would fail or lose data"),
             ];
             assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), "steps run in this order");
-            const planned = /for stack in ([\w -]+); do/.exec(steps.find((s: any) => String(s.run).includes("plan --"))!.run)![1].trim().split(/\s+/);
+            const planned = String(steps.find((s: any) => String(s.run).startsWith("bash scripts/plan-pull-request.sh"))!.run).split(/\s+/).slice(2);
             assert.deepStrictEqual(planned, listStacks(ROOT), "every stack file is planned");
             const comment = steps.find((s: any) => String(s.uses).startsWith("marocchino/"));
             assert.strictEqual(comment.if, "github.event.pull_request.head.repo.full_name == github.repository");
@@ -647,6 +642,60 @@ describe("npm run plan", () => {
             const pulumi = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions"));
             assert.deepStrictEqual([pulumi.with.command, pulumi.with["comment-on-pr"], pulumi.with["stack-name"]], ["preview", true, "${{ matrix.stack }}"]);
             assert.deepStrictEqual([...new Set(nodeVersions(wf))].sort(), [22, "${{ matrix.node }}"].sort(), "no job runs on an unsupported Node.js");
+        });
+
+        it("plans each stack and compares it with the merge's base commit: a stack the pull request adds is not compared, any failed comparison blocks, no base commit fails", () => {
+            // A merge commit as GitHub makes it: HEAD^1 is the base (dev only), the head adds prod.
+            const repo = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-"));
+            const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo, encoding: "utf8" });
+            git("init", "-q", "-b", "main");
+            fs.writeFileSync(path.join(repo, "Pulumi.dev.yaml"), "config: {}\n");
+            git("add", ".");
+            git("commit", "-q", "-m", "base");
+            git("checkout", "-q", "-b", "head");
+            fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config: {}\n");
+            git("add", ".");
+            git("commit", "-q", "-m", "head adds prod");
+            git("checkout", "-q", "main");
+            git("merge", "-q", "--no-ff", "head", "-m", "merge");
+            // npm stands in for the plan: it logs its arguments and exits as FAKE_COMPARE_EXIT says for a compare.
+            const bin = path.join(repo, ".bin");
+            fs.mkdirSync(bin);
+            fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\necho "$*" >> "$PLAN_OUT/npm.log"\ncase "$*" in *--compare*) echo "update section"; echo "why it failed" >&2; exit "${FAKE_COMPARE_EXIT:-0}";; *) echo "plan section";; esac\n', { mode: 0o755 });
+            const run = (compareExit: number, cwd = repo) => {
+                const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
+                const r = spawnSync("bash", [path.join(ROOT, "scripts", "plan-pull-request.sh"), "dev", "prod"], { cwd, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PLAN_OUT: out, FAKE_COMPARE_EXIT: String(compareExit) } });
+                const read = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.readFileSync(path.join(out, f), "utf8") : undefined);
+                return { status: r.status, stderr: r.stderr, log: read("npm.log") ?? "", blocked: read("blocked"), dev: read("dev-update.md"), prod: read("prod-update.md"), comment: read("comment.md") };
+            };
+            try {
+                const ok = run(0);
+                assert.strictEqual(ok.status, 0, ok.stderr);
+                assert.deepStrictEqual(ok.log.trim().split("\n"), [
+                    "run --silent plan -- --stack dev --format markdown --out " + ok.log.split("--out ")[1].split("\n")[0],
+                    "run --silent plan -- --stack dev --compare HEAD^1 --format markdown",
+                    "run --silent plan -- --stack prod --format markdown --out " + ok.log.split("--out ")[2].split("\n")[0],
+                ], "dev is compared with HEAD^1; prod, new in the pull request, is only planned");
+                assert.strictEqual(ok.blocked, "0\n");
+                assert.strictEqual(ok.dev, "update section\n");
+                assert.match(ok.prod!, /New in this change/);
+                assert.strictEqual(ok.comment, `update section\n${ok.prod}plan section\nplan section\n`, "the updates first, then the plans");
+                for (const exit of [1, 2]) {
+                    const failed = run(exit);
+                    assert.strictEqual(failed.status, 0, "the section is posted; a later step fails the job");
+                    assert.strictEqual(failed.blocked, "1\n", `exit ${exit} blocks`);
+                    assert.match(failed.dev!, new RegExp(`Exit status ${exit}:\\n\\n\`\`\`\\nwhy it failed\\n\`\`\``));
+                }
+                // A checkout without the base commit: nothing is called new, the step fails.
+                const shallow = path.join(repo, "shallow");
+                execFileSync("git", ["clone", "-q", "--depth", "1", `file://${repo}`, shallow]);
+                const none = run(0, shallow);
+                assert.strictEqual(none.status, 1);
+                assert.match(none.stderr, /The merge's base commit \(HEAD\^1\) is not in the checkout/);
+                assert.strictEqual(none.log, "", "no stack planned or called new");
+            } finally {
+                fs.rmSync(repo, { recursive: true, force: true });
+            }
         });
 
         it("deploys dev on push to main after the tests pass on Node.js 22 and 24, then prod behind the protected environment", () => {

@@ -9,7 +9,8 @@ import { ELB17_SSL_POLICIES } from "../components/loadBalancer";
 import * as fc from "fast-check";
 import { scheduleExpressionProblem as componentScheduleProblem } from "../components/batchTask";
 import { checkResourceLimits, checkStackLimits, scheduleExpressionProblem } from "../policy/awsLimits";
-import { BatchTask } from "../components/batchTask";
+import { BatchTask, RESULT_WRITER_ACTIONS } from "../components/batchTask";
+import { RESULT_WRITER_S3_ACTIONS } from "../policy/limits/stack";
 import { scheduleExpression } from "./propertiesArbitraries";
 import { WILDCARD_RESOURCE_ACTIONS } from "../policy/checks";
 import { ecs5ReadOnlyRootFilesystem, policies } from "../policy/policies";
@@ -663,6 +664,7 @@ describe("policy pack: a Distributed Map state (a sharded BatchTask)", () => {
         assert.deepStrictEqual(across(without).violations.map((v) => v.message), [
             `job-runner state RunShards writes its results to s3://${bucket}, but its role job-runner-role is not allowed s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts, s3:AbortMultipartUpload on arn:aws:s3:::${bucket}/runs/run-1/00000000-0000-0000-0000-000000000000/manifest.json: its Map Runs would fail States.ResultWriterFailed`,
         ]);
+        assert.deepStrictEqual([...RESULT_WRITER_S3_ACTIONS], [...RESULT_WRITER_ACTIONS], "the pack checks what the component grants");
         // A prefix chosen at run time without a fixed start cannot be checked against a role
         // scoped to some prefix: no violation is made up (JSONPath's Prefix.$, JSONata without a literal).
         const machine = resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;

@@ -106,6 +106,9 @@ function distributedMapRequests(arn: string, label: string | undefined): { actio
     ];
 }
 
+/** The S3 actions a ResultWriter's role needs on the objects it writes ("IAM policies for ResultWriter"); the components grant the same (a test holds them equal). */
+export const RESULT_WRITER_S3_ACTIONS: readonly string[] = ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"];
+
 /**
  * The requests a Distributed Map state's ResultWriter makes of its role ("IAM policies for
  * ResultWriter": s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts and
@@ -131,7 +134,7 @@ function resultWriterRequests(arn: string, writer: any): { bucket: string; reque
     const key = `${folder ? `${folder}/` : ""}00000000-0000-0000-0000-000000000000/manifest.json`;
     const partition = arn.split(":")[1] ?? "aws";
     const resource = `arn:${partition}:s3:::${bucket}/${key}`;
-    return { bucket, requests: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"].map((action) => ({ action, resource })) };
+    return { bucket, requests: RESULT_WRITER_S3_ACTIONS.map((action) => ({ action, resource })) };
 }
 
 /**

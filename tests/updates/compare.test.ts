@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { planCommand, PlanIo } from "../../scripts/plan/command";
 import { configDirOfBase } from "../../scripts/plan/compare";
@@ -121,7 +122,9 @@ describe("plan --compare: the update from a base program, offline", function () 
         assert.match(r.out, /replace/);
         // The same folder name in the base; a folder outside the project as given; none: the project.
         assert.strictEqual(configDirOfBase({ projectDir: current, configDir: path.join(current, "stacks") }, base), path.join(base, "stacks"));
-        assert.strictEqual(configDirOfBase({ projectDir: current, configDir: SCRATCH }, base), SCRATCH);
+        // A folder outside the project, not beside it (so joining it to the base would give another path).
+        const outside = path.join(os.tmpdir(), "fargate-workloads-stacks");
+        assert.strictEqual(configDirOfBase({ projectDir: current, configDir: outside }, path.join(base, "deeper")), outside);
         assert.strictEqual(configDirOfBase({ projectDir: current, configDir: current }, base), base);
     });
 });
