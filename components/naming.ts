@@ -49,6 +49,11 @@ export function validateComponentName(v: Validator, name: string): string {
     if (/^internal-/i.test(name)) {
         throw v.error("name", name, 'must not start with "internal-" (AWS reserves it for load balancer names)', "rename the component");
     }
+    // S3's bucket naming rules; a component's buckets (access logs, shard results) start with its name.
+    const bucketPrefix = /^(xn--|sthree-|amzn-s3-demo-)/i.exec(name);
+    if (bucketPrefix) {
+        throw v.error("name", name, `must not start with "${bucketPrefix[1].toLowerCase()}": its buckets are named after it, and S3 refuses bucket names that start so`, "rename the component");
+    }
     return name;
 }
 

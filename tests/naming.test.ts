@@ -55,6 +55,11 @@ describe("naming", () => {
         }
         assert.strictEqual(validateComponentName(v, "sgx"), "sgx");
         assert.throws(() => validateComponentName(v, "internal-api"), { message: 'x: name ("internal-api") must not start with "internal-" (AWS reserves it for load balancer names); rename the component.' });
+        // S3 bucket naming rules (general purpose buckets): no name may start with these prefixes.
+        for (const [name, prefix] of [["xn--web", "xn--"], ["sthree-jobs", "sthree-"], ["Amzn-S3-Demo-app", "amzn-s3-demo-"]]) {
+            assert.throws(() => validateComponentName(v, name), { message: `x: name ("${name}") must not start with "${prefix}": its buckets are named after it, and S3 refuses bucket names that start so; rename the component.` });
+        }
+        assert.strictEqual(validateComponentName(v, "xn-web"), "xn-web");
         assert.strictEqual(validateComponentName(v, "todo-web2"), "todo-web2");
         assert.strictEqual(validateComponentName(v, `a${"b".repeat(99)}`).length, 100);
         assert.throws(() => validateComponentName(v, `a${"b".repeat(100)}`), {
