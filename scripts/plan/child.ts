@@ -3,7 +3,7 @@
  * caller loads no Pulumi SDK and no program, and two evaluations (`plan --compare`) never share a
  * module cache.
  */
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import type { EvaluationRequest, ProgramRecord } from "./evaluate";
 import type { Plan } from "./plan";
@@ -26,6 +26,16 @@ function childCommand(): string[] {
     return ext === ".ts" ? ["-r", path.join(__dirname, "register.js"), entry] : [entry];
 }
 
+/** The evaluations running now, so that a signal can stop them with their parent. */
+const running = new Set<ChildProcess>();
+
+/** Stops every running evaluation (a compare interrupted before it removes the base's copy). */
+export function stopEvaluations(signal: NodeJS.Signals = "SIGTERM"): void {
+    for (const child of running) {
+        child.kill(signal);
+    }
+}
+
 /**
  * Evaluates in a new Node.js process, started in the project's folder. The program's own output
  * goes to this process's standard error.
@@ -33,12 +43,14 @@ function childCommand(): string[] {
 export function evaluateInChild(request: ChildRequest): Promise<EvaluationReply> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, childCommand(), { cwd: request.projectDir, stdio: ["ignore", 2, 2, "ipc"] });
+        running.add(child);
         let answer: EvaluationReply | undefined;
         child.on("message", (message: EvaluationReply) => {
             answer = message;
         });
         child.on("error", reject);
         child.on("exit", (code, signal) => {
+            running.delete(child);
             resolve(answer ?? { ok: false, problems: [`The evaluation stopped before it answered (${signal ? `signal ${signal}` : `exit code ${code}`}); its output is above.`], notes: [] });
         });
         child.send(request);

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planUpdate, PlannedStep, UpdatePlan, UpdateProblem } from "../../components/updatePlan";
-import { evaluateInChild } from "./child";
+import { evaluateInChild, stopEvaluations } from "./child";
 import type { PlanOptions } from "./cli";
 import { findProjectDir, stackFiles } from "./project";
 
@@ -227,8 +227,10 @@ export function configDirOfBase(options: Pick<PlanOptions, "projectDir" | "confi
 /** Evaluates both programs for the stack (in parallel, each in its own process) and plans the update. */
 export async function compare(options: PlanOptions & { readonly compare: string; readonly allowReplace: readonly string[] }, cwd: string): Promise<Comparison | { problems: string[]; exit: 1 | 2 }> {
     const base = resolveBase(options.compare, cwd, options.projectDir);
-    // An interrupted compare removes the base's temporary copy too, then ends as the signal would.
+    // An interrupted compare stops both evaluations and removes the base's temporary copy (which
+    // one of them reads), then ends as the signal would.
     const onSignal = (signal: NodeJS.Signals) => {
+        stopEvaluations(signal);
         base.cleanup();
         process.kill(process.pid, signal);
     };

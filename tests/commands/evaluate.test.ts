@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluateInChild, EvaluationReply } from "../../scripts/plan/child";
+import { evaluateInChild, EvaluationReply, stopEvaluations } from "../../scripts/plan/child";
 import { PLAN_FIXTURE, tempProject } from "../planProject";
 import { ROOT } from "../program";
 
@@ -39,6 +39,13 @@ describe("evaluating a user's program for the plan", () => {
         // Each case starts Node with the Pulumi SDK and the program, some twice; a bound for a hung
         // child, not a speed requirement (a loaded 2-core machine took 30 s for one).
         this.timeout(180000);
+
+        it("stops with a signal when its parent is interrupted, and says it stopped before it answered", async () => {
+            const pending = evaluateInChild({ projectDir: FIXTURE, stack: "dev", record: true });
+            stopEvaluations("SIGTERM");
+            const reply = await pending;
+            assert.deepStrictEqual(reply, { ok: false, problems: ["The evaluation stopped before it answered (signal SIGTERM); its output is above."], notes: [] });
+        });
 
         it("hands back the same record, serialisable, and the plan built from it", async () => {
             const reply = await evaluateInChild({ projectDir: FIXTURE, stack: "dev", plan: true, record: true });
