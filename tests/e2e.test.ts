@@ -333,15 +333,20 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
         });
     });
 
+    /** The queue a check subscribes to the alerts topic to read its alerts: created, subscribed (confirmed), then removed. */
+    function serveAlertQueue(w: FakeWorld): void {
+        w.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
+        w.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
+        w.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+        w.mocks.sqs.on(DeleteQueueCommand).resolves({});
+        w.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
+        w.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
+        w.mocks.sns.on(UnsubscribeCommand).resolves({});
+    }
+
     describe("check 3: a failing run alerts", () => {
         function serveQueue(bodies: (name: string) => string[]): void {
-            world.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
-            world.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
-            world.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
-            world.mocks.sqs.on(DeleteQueueCommand).resolves({});
-            world.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
-            world.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
-            world.mocks.sns.on(UnsubscribeCommand).resolves({});
+            serveAlertQueue(world);
             world.mocks.sqs.on(ReceiveMessageCommand).callsFake(() => ({ Messages: bodies("run-20260301T020000Z-a1b2c3d4").map((Body) => ({ Body, ReceiptHandle: "r" })) }));
         }
         const alert = (name: string, code: number) => `Batch task export (stack e2e): run ${name} failed.\n\nStatus: Batch.ContainerFailed\nExit code of the main container: ${code}\n`;
@@ -425,13 +430,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
 
     describe("check 5: a sharded run with a failing shard alerts once, naming it", () => {
         function serveQueue(bodies: (name: string) => string[]): void {
-            world.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
-            world.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
-            world.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
-            world.mocks.sqs.on(DeleteQueueCommand).resolves({});
-            world.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
-            world.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
-            world.mocks.sns.on(UnsubscribeCommand).resolves({});
+            serveAlertQueue(world);
             // Each message is delivered once, for the run as it was started (its name has the time it started at).
             let queued: string[] | undefined;
             world.mocks.sqs.on(ReceiveMessageCommand).callsFake(() => {
@@ -543,13 +542,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
                 what: "a failing input that succeeds (a command the entry point swallows)",
                 setup: (w) => {
                     serveRun(w, ev("ExecutionSucceeded"), []);
-                    w.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
-                    w.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
-                    w.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
-                    w.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
-                    w.mocks.sqs.on(DeleteQueueCommand).resolves({});
-                    w.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
-                    w.mocks.sns.on(UnsubscribeCommand).resolves({});
+                    serveAlertQueue(w);
                 },
                 error: /ended SUCCEEDED, not FAILED Batch\.ContainerFailed/,
             },
@@ -558,13 +551,7 @@ describe("end-to-end test (npm run e2e), under mocks", () => {
                 what: "a sharded run whose failing shard is not named",
                 setup: (w) => {
                     serveRun(w, ev("ExecutionSucceeded"), []);
-                    w.mocks.sqs.on(CreateQueueCommand).resolves({ QueueUrl: "https://sqs/q" });
-                    w.mocks.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:q` } });
-                    w.mocks.sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:sub-1` });
-                    w.mocks.sqs.on(SetQueueAttributesCommand).resolves({});
-                    w.mocks.sqs.on(DeleteQueueCommand).resolves({});
-                    w.mocks.sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: "false" } });
-                    w.mocks.sns.on(UnsubscribeCommand).resolves({});
+                    serveAlertQueue(w);
                 },
                 error: /ended SUCCEEDED, not FAILED Batch\.ShardsFailed/,
             },
