@@ -436,14 +436,17 @@ describe("LoadBalancer", () => {
             assert.deepStrictEqual(mocks.all(T.record).filter((r) => r.inputs.aliases).map((r) => [r.inputs.type, r.inputs.name]).sort(), [["A", "todo.example.com"], ["AAAA", "todo.example.com"]]);
         });
 
+        /** An HTTPS load balancer made elsewhere, with a wildcard certificate. */
+        const SHARED_HTTPS: ExistingLoadBalancerArgs = {
+            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
+            listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
+            protocol: "HTTPS",
+            certificateHosts: ["*.example.com"],
+            securityGroupId: "sg-0123456789abcdef0",
+        };
+
         it("adds a rule to a load balancer created elsewhere at the given priority, admitting its security group", async () => {
-            const existing: ExistingLoadBalancerArgs = {
-                arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
-                listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
-                protocol: "HTTPS",
-                certificateHosts: ["*.example.com"],
-                securityGroupId: "sg-0123456789abcdef0",
-            };
+            const existing = SHARED_HTTPS;
             const web = new WebService("web", { ...serviceArgs, loadBalancer: existing, routing: { hosts: ["todo.example.com"], priority: 120 }, autoscaling: { minCount: 1, maxCount: 2, requestsPerTarget: 100 } });
             assert.strictEqual(await outputValue(web.url), "https://todo.example.com");
             await mocks.settle();
@@ -462,14 +465,7 @@ describe("LoadBalancer", () => {
         });
 
         it("gives a service on a load balancer made elsewhere a url its certificates cover: the host name given, never https:// and the DNS name", async () => {
-            const existing: ExistingLoadBalancerArgs = {
-                arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
-                listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
-                protocol: "HTTPS",
-                certificateHosts: ["*.example.com"],
-                securityGroupId: "sg-0123456789abcdef0",
-                dnsName: "shared-123.us-east-1.elb.amazonaws.com",
-            };
+            const existing: ExistingLoadBalancerArgs = { ...SHARED_HTTPS, dnsName: "shared-123.us-east-1.elb.amazonaws.com" };
             // No certificate covers *.elb.amazonaws.com: a path-only route needs the host clients use.
             await assertRejected(
                 () => new WebService("api", { ...serviceArgs, loadBalancer: existing, routing: { paths: ["/api/*"], priority: 10 } }),
